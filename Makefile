@@ -1,0 +1,31 @@
+# Two commands do all the set-up: `make lab` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test unit notebooks-test browser-test bench execute html clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lifutils needs Python 3.10 or newer; set PYTHON=python3.x")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e ".[test]"
+	touch $(STAMP)
+
+lab: $(STAMP)  ## open JupyterLab on the notebooks
+	$(VENV)/bin/jupyter lab notebooks/
+
+test: $(STAMP)  ## the whole suite: unit, notebooks under nbval, browser
+	$(PY) -m pytest tests
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest $(NBVAL) notebooks; fi
+
+unit: $(STAMP)  ## unit and property tests only
+	$(PY) -m pytest tests -m "not browser"
+
+bench: $(STAMP)  ## print the benchmark tables
+	$(PY) benchmarks/accuracy_cost.py
+
+clean:
+	rm -rf build .pytest_cache .hypothesis

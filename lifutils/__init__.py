@@ -1,0 +1,23 @@
+"""lifutils: the leaky integrate-and-fire neuron with threshold and reset in solve_ivp.
+
+Numerics (numpy and scipy only): :mod:`~lifutils.params`, :mod:`~lifutils.inputs`,
+:mod:`~lifutils.analytic`, :mod:`~lifutils.euler`, :mod:`~lifutils.dvdt_hack`,
+:mod:`~lifutils.resets`, :mod:`~lifutils.events`, :mod:`~lifutils.compare`.
+Pictures and dashboards (:mod:`lifutils.plotting`, :mod:`lifutils.widgets`) are
+imported on demand, so ``import lifutils`` needs no screen.
+"""
+from . import inputs
+from .analytic import (exact_spike_times, exact_voltage, firing_rate, first_spike_time,
+                       interspike_interval, rheobase, simulate_exact)
+from .dvdt_hack import simulate_dvdt_hack
+from .euler import simulate_euler
+from .events import simulate_events
+from .params import LIFParams, LIFResult
+from .resets import solve_ivp_with_resets
+
+__all__ = ["LIFParams", "LIFResult", "simulate_euler", "simulate_dvdt_hack",
+           "simulate_events", "simulate_exact", "exact_spike_times", "exact_voltage",
+           "first_spike_time", "interspike_interval", "firing_rate", "rheobase",
+           "solve_ivp_with_resets", "inputs"]
+
+__version__ = "0.1.0"

@@ -1,0 +1,78 @@
+"""The question's attempt: a "reset" written into dv/dt. It is meant to fail.
+
+Kept faithful on purpose; see :func:`simulate_dvdt_hack` for what goes wrong.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from .params import LIFParams, LIFResult, check_t_max
+
+__all__ = ["simulate_dvdt_hack"]
+
+
+def simulate_dvdt_hack(params: LIFParams, t_max, **solve_ivp_kwargs) -> LIFResult:
+    """Run the question's right-hand side, "reset" included, through solve_ivp.
+
+    The right-hand side is the asker's::
+
+        dv_dt = (v_reset - y) if y >= v_thresh else (-(y - v_rest) + i_e) / tau_m
+
+    (with ``r_m * i_e`` so the units work for any r_m). It does not reset, and
+    this function does not fix it. What goes wrong:
+
+    * A right-hand side can only set the *rate* of change: v moves
+      continuously, so it can never jump to v_reset.
+    * The "reset" branch is a relaxation towards v_reset at rate 1/ms, but it
+      switches off as soon as v dips below v_thresh, where the leak term
+      pushes v back up. The two branches point at each other, so v is pinned at
+      threshold, chattering around it, and never goes near v_reset.
+    * The right-hand side is discontinuous at v_thresh. An adaptive solver's
+      error estimate fails at every step that straddles it, so it shrinks the
+      step again and again: thousands of evaluations for a flat line.
+    * Between steps, the dense output and plotting interpolate across the
+      switch, drawing wiggles that are not in the model.
+
+    There are no spikes: ``spike_times`` is empty, because nothing in this model
+    ever resets.
+
+    Parameters
+    ----------
+    params : LIFParams
+        Neuron parameters (ms, mV, nA, MOhm); ``t_ref`` is ignored, as in the question.
+    t_max : float
+        Simulation length (ms), > 0.
+    **solve_ivp_kwargs
+        Passed to :func:`scipy.integrate.solve_ivp` (``method``, ``max_step``,
+        ``rtol`` ...), so you can check that no setting rescues it.
+
+    Returns
+    -------
+    LIFResult
+        ``t``, ``v`` at the solver's steps, ``nfev`` from solve_ivp,
+        ``spike_times`` empty.
+
+    Examples
+    --------
+    >>> res = simulate_dvdt_hack(LIFParams(i_e=20.0), 100.0)
+    >>> bool(res.v[res.t > 20].min() > -56.0)  # never near v_reset = -80 mV
+    True
+    """
+    t_max = check_t_max(t_max)
+    tau_m, v_rest, v_thresh, v_reset, r_m = (params.tau_m, params.v_rest, params.v_thresh,
+                                             params.v_reset, params.r_m)
+    current = params.scalar_current()  # raises on NaN/inf input instead of looping
+
+    def lif(t, y):
+        i_e = current(t)
+        dv_dt = (v_reset - y) if y[0] >= v_thresh else (-(y - v_rest) + r_m * i_e) / tau_m
+        return dv_dt
+
+    sol = solve_ivp(lif, (0.0, t_max), [params.v_start], **solve_ivp_kwargs)
+    if sol.status < 0:
+        raise RuntimeError(f"solve_ivp failed on the dv/dt hack: {sol.message}")
+    method = solve_ivp_kwargs.get("method", "RK45")
+    return LIFResult(t=sol.t, v=sol.y[0], spike_times=np.empty(0), nfev=int(sol.nfev),
+                     method=f"dv/dt hack ({method if isinstance(method, str) else method.__name__})",
+                     params=params)
