@@ -1,0 +1,189 @@
+"""Side-by-side comparisons: spike-time errors, method tables, work-precision sweeps."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from .analytic import exact_spike_times, simulate_exact
+from .dvdt_hack import simulate_dvdt_hack
+from .euler import simulate_euler
+from .events import simulate_events
+from .params import LIFParams, LIFResult
+
+__all__ = ["spike_time_error", "METHODS", "run_method", "compare_methods",
+           "convergence_order", "euler_convergence", "work_precision", "simulated_rates"]
+
+#: The methods, in the order they are shown everywhere, with their labels.
+METHODS = {
+    "euler": "Euler loop",
+    "euler_interp": "Euler, interpolated",
+    "hack": "dv/dt hack",
+    "events": "solve_ivp + events",
+    "exact": "exact",
+}
+
+
+def spike_time_error(spike_times, reference) -> float:
+    """Largest spike-time error (ms) against a reference train.
+
+    Returns 0.0 when both are empty, ``inf`` when the counts differ (a missed
+    or extra spike is worse than any timing error).
+
+    Examples
+    --------
+    >>> spike_time_error([10.1, 20.0], [10.0, 20.0])
+    0.09999999999999964
+    >>> spike_time_error([], [5.0])
+    inf
+    """
+    a = np.asarray(spike_times, dtype=float)
+    b = np.asarray(reference, dtype=float)
+    if a.shape != b.shape:
+        return float("inf")
+    return float(np.max(np.abs(a - b))) if a.size else 0.0
+
+
+def run_method(name, params: LIFParams, t_max, *, dt=0.1, method="RK45", rtol=None,
+               atol=None, max_step=None) -> LIFResult:
+    """Run one of :data:`METHODS` by key with the usual settings.
+
+    ``dt`` is for the Euler loops (ms); ``method``, ``rtol``, ``atol``,
+    ``max_step`` for the solve_ivp methods (None keeps each function's default).
+
+    Examples
+    --------
+    >>> run_method("events", LIFParams(i_e=20.0), 50.0).n_spikes
+    3
+    """
+    solver = {k: v for k, v in dict(method=method, rtol=rtol, atol=atol,
+                                    max_step=max_step).items() if v is not None}
+    if name == "euler":
+        return simulate_euler(params, t_max, dt)
+    if name == "euler_interp":
+        return simulate_euler(params, t_max, dt, interpolate=True)
+    if name == "hack":
+        return simulate_dvdt_hack(params, t_max, **solver)
+    if name == "events":
+        return simulate_events(params, t_max, **solver)
+    if name == "exact":
+        return simulate_exact(params, t_max)
+    raise ValueError(f"name must be one of {sorted(METHODS)}, got {name!r}")
+
+
+def compare_methods(params: LIFParams, t_max, *, names=tuple(METHODS), **settings):
+    """Run several methods on one neuron and compare their spikes with the exact ones.
+
+    Returns a list of dicts, one per method, with keys ``key``, ``method``
+    (label), ``n_spikes``, ``first_spike`` (ms, nan if none), ``max_error``
+    (ms, against the closed form; inf if the spike count is wrong), ``nfev``
+    and ``result`` (the LIFResult). Needs constant input.
+
+    Examples
+    --------
+    >>> rows = compare_methods(LIFParams(i_e=20.0), 100.0, names=("euler", "exact"))
+    >>> [(r["key"], r["n_spikes"], round(r["max_error"], 3)) for r in rows]
+    [('euler', 5, 0.133), ('exact', 5, 0.0)]
+    """
+    exact = exact_spike_times(params, t_max)
+    rows = []
+    for key in names:
+        res = run_method(key, params, t_max, **settings)
+        rows.append(dict(key=key, method=METHODS[key], n_spikes=res.n_spikes,
+                         first_spike=float(res.spike_times[0]) if res.n_spikes else float("nan"),
+                         max_error=spike_time_error(res.spike_times, exact),
+                         nfev=res.nfev, result=res))
+    return rows
+
+
+def convergence_order(steps, errors) -> float:
+    """Slope of log(error) against log(step): the observed order of convergence.
+
+    Examples
+    --------
+    >>> round(convergence_order([0.1, 0.05, 0.025], [0.2, 0.1, 0.05]), 6)
+    1.0
+    """
+    steps = np.asarray(steps, dtype=float)
+    errors = np.asarray(errors, dtype=float)
+    if np.any(errors <= 0) or not np.all(np.isfinite(errors)):
+        raise ValueError("errors must be finite and > 0 to fit an order")
+    return float(np.polyfit(np.log(steps), np.log(errors), 1)[0])
+
+
+def euler_convergence(params: LIFParams, t_max, dts, *, interpolate=False):
+    """Largest spike-time error (ms) of the Euler loop at each dt (ms).
+
+    Examples
+    --------
+    >>> errs = euler_convergence(LIFParams(i_e=20.0), 200.0, [0.1, 0.05], interpolate=True)
+    >>> print(round(errs[0] / errs[1], 2))
+    2.0
+    """
+    exact = exact_spike_times(params, t_max)
+    return np.array([spike_time_error(simulate_euler(params, t_max, dt, interpolate=interpolate)
+                                      .spike_times, exact) for dt in dts])
+
+
+def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
+                   methods=("RK45", "DOP853", "LSODA"), rtols=(1e-3, 1e-6, 1e-9),
+                   repeats=1):
+    """Error against cost for the Euler loops and the event method.
+
+    Returns a list of dicts with keys ``family`` ("Euler", "Euler, interpolated",
+    or "events (METHOD)"), ``setting`` (text), ``step_or_rtol`` (dt in ms or
+    rtol), ``max_error`` (ms), ``nfev`` and ``seconds`` (median wall time over
+    ``repeats`` runs).
+
+    Examples
+    --------
+    >>> rows = work_precision(LIFParams(i_e=20.0), 100.0, dts=(0.1,), methods=("RK45",), rtols=(1e-6,))
+    >>> [r["family"] for r in rows]
+    ['Euler', 'Euler, interpolated', 'events (RK45)']
+    """
+    exact = exact_spike_times(params, t_max)
+    rows = []
+
+    def timed(run):
+        times, res = [], None
+        for _ in range(max(1, int(repeats))):
+            start = time.perf_counter()
+            res = run()
+            times.append(time.perf_counter() - start)
+        return res, float(np.median(times))
+
+    for interpolate, family in ((False, "Euler"), (True, "Euler, interpolated")):
+        for dt in dts:
+            res, sec = timed(lambda: simulate_euler(params, t_max, dt, interpolate=interpolate))
+            rows.append(dict(family=family, setting=f"dt={dt:g} ms", step_or_rtol=dt,
+                             max_error=spike_time_error(res.spike_times, exact),
+                             nfev=res.nfev, seconds=sec))
+    for method in methods:
+        for rtol in rtols:
+            atol = rtol * 1e-2
+            res, sec = timed(lambda: simulate_events(params, t_max, method=method,
+                                                     rtol=rtol, atol=atol))
+            rows.append(dict(family=f"events ({method})", setting=f"rtol={rtol:g}",
+                             step_or_rtol=rtol,
+                             max_error=spike_time_error(res.spike_times, exact),
+                             nfev=res.nfev, seconds=sec))
+    return rows
+
+
+def simulated_rates(name, params: LIFParams, currents, t_max=1000.0, **settings):
+    """Steady firing rate (Hz) a method produces at each constant current (nA).
+
+    The rate is 1000 / (mean interspike interval in ms) over ``t_max`` ms, 0
+    with fewer than two spikes; compare with :func:`lifutils.firing_rate`, the
+    analytic f-I curve.
+
+    Examples
+    --------
+    >>> simulated_rates("events", LIFParams(), [10.0, 20.0]).round(2)
+    array([ 0.  , 55.81])
+    """
+    rates = []
+    for i in currents:
+        spikes = run_method(name, params.replace(i_e=float(i)), t_max, **settings).spike_times
+        rates.append(1000.0 / np.mean(np.diff(spikes)) if len(spikes) > 1 else 0.0)
+    return np.array(rates)
