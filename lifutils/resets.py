@@ -301,9 +301,12 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
                         events=wrapped_events, **opts)
         for key in counts:
             counts[key] += int(getattr(sol, key, 0))
+        sol_t = np.asarray(sol.t, dtype=float)  # scipy leaves [] when t_eval caught nothing
+        sol_y = np.asarray(sol.y, dtype=float).reshape(n, -1)
         if sol.status == -1:
             status = -1
             message = f"solver failed after t = {t!r}: {sol.message}"
+            store(sol_t, sol_y)  # what it did compute, as solve_ivp returns it
             break
         fired = None
         if sol.status == 1:
@@ -312,14 +315,14 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
             y_end = np.array(sol.y_events[fired][-1], dtype=float)
         else:
             t_end = t_stop
-            y_end = np.array(sol.y[:, -1], dtype=float)
+            y_end = sol_y[:, -1].copy()
         if seg_eval is None:
-            store(sol.t, sol.y)  # ends with (t_end, y_end), before any reset
+            store(sol_t, sol_y)  # ends with (t_end, y_end), before any reset
         else:
-            keep = np.isin(sol.t, seg_eval)
+            keep = np.isin(sol_t, seg_eval)
             if fired is not None or t_end < tf:
-                keep &= sol.t < t_end  # a point at t_end belongs to what comes next
-            store(sol.t[keep], sol.y[:, keep])
+                keep &= sol_t < t_end  # a point at t_end belongs to what comes next
+            store(sol_t[keep], sol_y[:, keep])
         if dense is not None:
             dense._add(t, t_end, sol.sol)
         t, y = t_end, y_end

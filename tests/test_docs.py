@@ -1,0 +1,55 @@
+"""The documentation matches the code: docstring examples run, the README's commands exist."""
+import doctest
+import importlib
+import pathlib
+import re
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+NUMERIC_MODULES = ["params", "inputs", "analytic", "euler", "dvdt_hack", "resets", "events",
+                   "compare"]
+OPTIONAL = ["plotting", "widgets", "exercises"]
+
+
+@pytest.mark.parametrize("name", NUMERIC_MODULES + [m for m in OPTIONAL
+                                                     if (ROOT / "lifutils" / f"{m}.py").exists()])
+def test_docstring_examples_run(name):
+    module = importlib.import_module(f"lifutils.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
+
+
+def test_every_public_function_has_units_and_an_example():
+    import lifutils
+    for name in lifutils.__all__:
+        obj = getattr(lifutils, name)
+        if name == "inputs":
+            continue
+        doc = obj.__doc__ or ""
+        assert "Examples" in doc or name in ("LIFResult",), f"{name} has no Examples section"
+
+
+def test_numeric_modules_import_only_numpy_and_scipy():
+    allowed = {"numpy", "scipy", "__future__", "dataclasses", "math", "numbers", "typing", "time",
+               "functools"}
+    for name in NUMERIC_MODULES:
+        source = (ROOT / "lifutils" / f"{name}.py").read_text()
+        for match in re.finditer(r"^(?:from ([\w.]+) import|import ([\w.]+))", source, re.M):
+            module = match.group(1) or match.group(2)
+            assert module.split(".")[0] in allowed or module.startswith("."), (name, module)
+
+
+def test_readme_make_targets_exist():
+    readme = (ROOT / "README.md").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    for target in set(re.findall(r"^\s*make (\w+)", readme, re.M)):
+        assert re.search(rf"^{target}:", makefile, re.M), f"README names `make {target}`"
+    assert readme.index("make lab") < readme.index("make test") < readme.index("conda env create")
+
+
+def test_readme_names_only_functions_that_exist():
+    import lifutils
+    readme = (ROOT / "README.md").read_text()
+    for name in set(re.findall(r"`(?:lifutils\.)?(simulate_\w+|solve_ivp_with_resets|\w+_spike_times)", readme)):
+        assert hasattr(lifutils, name), f"README names {name}, which lifutils does not have"

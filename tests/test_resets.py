@@ -1,0 +1,268 @@
+import math
+
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+from lifutils import LIFParams, exact_spike_times, exact_voltage, solve_ivp_with_resets
+from lifutils.params import RunawayError
+
+TIGHT = dict(rtol=1e-10, atol=1e-10)
+
+
+def lif_rhs(drive, tau=10.0, v_rest=-70.0):
+    def rhs(t, y):
+        return (v_rest + drive - y) / tau
+    return rhs
+
+
+def threshold(k, v_thresh=-55.0):
+    def event(t, y):
+        return y[k] - v_thresh
+    event.direction = 1
+    return event
+
+
+def reset_to(value):
+    def reset(t, y, i):
+        y = y.copy()
+        y[i] = value
+        return y
+    return reset
+
+
+# ---- the adaptation model against an independent restart loop ----
+
+TAU, TAU_W, A_JUMP = 10.0, 100.0, 5.0  # ms, ms, mV
+
+
+def adaptation_rhs(t, y):
+    v, w = y
+    return [(-(v + 70.0) - w + 30.0) / TAU, -w / TAU_W]
+
+
+def adaptation_reset(t, y, i):
+    return np.array([-80.0, y[1] + A_JUMP])
+
+
+def hand_written_loop(t_max):
+    """The restart loop a careful student would write with plain solve_ivp."""
+    def event(t, y):
+        return y[0] + 55.0
+    event.terminal, event.direction = True, 1
+    t, y, spikes = 0.0, np.array([-70.0, 0.0]), []
+    while t < t_max:
+        sol = solve_ivp(adaptation_rhs, (t, t_max), y, events=event, **TIGHT)
+        if sol.status != 1:
+            break
+        t = sol.t_events[0][0]
+        spikes.append(t)
+        y = np.array([-80.0, sol.y_events[0][0][1] + A_JUMP])
+    return np.array(spikes), sol.y[:, -1]
+
+
+def test_adaptation_current_matches_an_independent_restart_loop():
+    expected, y_end = hand_written_loop(300.0)
+    sol = solve_ivp_with_resets(adaptation_rhs, (0, 300.0), [-70.0, 0.0],
+                                events=threshold(0), reset=adaptation_reset, **TIGHT)
+    assert sol.status == 0 and sol.success and sol.n_resets == len(expected)
+    np.testing.assert_allclose(sol.t_events[0], expected, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(sol.y[:, -1], y_end, atol=1e-8)
+    # Adaptation: intervals lengthen.
+    assert np.all(np.diff(np.diff(expected)) > 0)
+    # y_events holds the state just before each reset: v at threshold.
+    np.testing.assert_allclose(sol.y_events[0][:, 0], -55.0, atol=1e-8)
+
+
+def test_several_neurons_each_with_its_own_threshold():
+    drives = np.array([16.0, 20.0, 40.0])
+    thresholds = [-55.0, -52.0, -50.0]
+
+    def rhs(t, y):
+        return (-70.0 + drives - y) / 10.0
+
+    events = [threshold(k, thresholds[k]) for k in range(3)]
+    sol = solve_ivp_with_resets(rhs, (0, 200.0), [-70.0] * 3, events=events,
+                                reset=reset_to(-80.0), **TIGHT)
+    for k in range(3):
+        p = LIFParams(i_e=drives[k], v_thresh=thresholds[k])
+        np.testing.assert_allclose(sol.t_events[k], exact_spike_times(p, 200.0), atol=1e-7)
+    assert sol.n_resets == sum(len(te) for te in sol.t_events)
+
+
+def test_identical_neurons_fire_together():
+    sol = solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0, -70.0],
+                                events=[threshold(0), threshold(1)],
+                                reset=reset_to(-80.0), **TIGHT)
+    exact = exact_spike_times(LIFParams(i_e=20.0), 100.0)
+    np.testing.assert_allclose(sol.t_events[0], exact, atol=1e-7)
+    np.testing.assert_allclose(sol.t_events[1], exact, atol=1e-7)
+
+
+def test_a_reset_that_kicks_another_neuron_over_threshold_fires_it_at_once():
+    def reset(t, y, i):
+        y = y.copy()
+        y[i] = -80.0
+        if i == 0:
+            y[1] += 20.0  # an excitatory synapse strong enough to make 1 fire
+        return y
+    # Neuron 1 gets no drive of its own and sits at -70 mV: 20 mV kicks it to -50.
+    sol = solve_ivp_with_resets(lambda t, y: (np.array([-50.0, -70.0]) - y) / 10.0,
+                                (0, 50.0), [-70.0, -70.0],
+                                events=[threshold(0), threshold(1)], reset=reset, **TIGHT)
+    np.testing.assert_allclose(sol.t_events[1], sol.t_events[0], atol=0)
+    assert len(sol.t_events[0]) == 3
+
+
+def test_hold_keeps_components_constant_and_releases_them():
+    p = LIFParams(i_e=20.0, t_ref=3.0)
+    sol = solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=threshold(0),
+                                reset=reset_to(-80.0), hold=lambda t, y, i: (3.0, [0]),
+                                dense_output=True, **TIGHT)
+    np.testing.assert_allclose(sol.t_events[0], exact_spike_times(p, 100.0), atol=1e-7)
+    t = np.linspace(0, 100, 2001)
+    np.testing.assert_allclose(sol.sol(t)[0], exact_voltage(p, t), atol=1e-7)
+
+
+def test_hold_on_one_component_lets_the_others_run():
+    # Neuron 0 fires and is held; neuron 1 has no event crossing and just relaxes.
+    sol = solve_ivp_with_resets(lambda t, y: (np.array([-50.0, -60.0]) - y) / 10.0,
+                                (0, 40.0), [-70.0, -70.0], events=threshold(0),
+                                reset=reset_to(-80.0), hold=lambda t, y, i: (5.0, [0]),
+                                dense_output=True, **TIGHT)
+    t = np.linspace(0, 40, 401)
+    np.testing.assert_allclose(sol.sol(t)[1], -60.0 - 10.0 * np.exp(-t / 10.0), atol=1e-8)
+    s = sol.t_events[0][0]
+    inside = (t > s) & (t < s + 5.0)
+    np.testing.assert_array_equal(sol.sol(t)[0][inside], -80.0)
+
+
+def test_t_eval_is_honoured_across_resets():
+    p = LIFParams(i_e=20.0)
+    t_eval = np.linspace(0, 100, 777)
+    sol = solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=threshold(0),
+                                reset=reset_to(-80.0), t_eval=t_eval, **TIGHT)
+    np.testing.assert_array_equal(sol.t, t_eval)
+    np.testing.assert_allclose(sol.y[0], exact_voltage(p, t_eval), atol=1e-7)
+
+
+def test_t_eval_point_exactly_at_a_reset_gets_the_value_after_it():
+    p = LIFParams(i_e=20.0)
+    first = exact_spike_times(p, 100.0)[0]
+    probe = solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=threshold(0),
+                                  reset=reset_to(-80.0), **TIGHT)
+    t_hit = probe.t_events[0][0]  # bit for bit the solver's event time
+    assert t_hit == pytest.approx(first, abs=1e-7)
+    sol = solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=threshold(0),
+                                reset=reset_to(-80.0), t_eval=[0.0, t_hit, 100.0], **TIGHT)
+    np.testing.assert_array_equal(sol.t, [0.0, t_hit, 100.0])
+    assert sol.y[0, 1] == -80.0
+
+
+def test_trace_without_t_eval_has_two_points_at_each_reset():
+    sol = solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=threshold(0),
+                                reset=reset_to(-80.0), **TIGHT)
+    for s in sol.t_events[0]:
+        idx = np.flatnonzero(sol.t == s)
+        assert len(idx) == 2
+        assert sol.y[0, idx[0]] == pytest.approx(-55.0, abs=1e-8) and sol.y[0, idx[1]] == -80.0
+    assert np.all(np.diff(sol.t) >= 0)
+
+
+def test_event_values_at_reported_times_are_zero():
+    # As scipy's tests do: the event function is ~0 at each reported event.
+    sol = solve_ivp_with_resets(adaptation_rhs, (0, 300.0), [-70.0, 0.0],
+                                events=threshold(0), reset=adaptation_reset, **TIGHT)
+    g = np.array([threshold(0)(t, y) for t, y in zip(sol.t_events[0], sol.y_events[0])])
+    np.testing.assert_allclose(g, 0.0, atol=1e-9)
+
+
+def test_breakpoints_restart_the_solver_and_keep_the_trace_continuous():
+    def rhs(t, y):
+        return (-70.0 + (20.0 if t >= 30.0 else 0.0) - y) / 10.0
+    sol = solve_ivp_with_resets(rhs, (0, 100.0), [-70.0], events=threshold(0),
+                                reset=reset_to(-80.0), breakpoints=[30.0], **TIGHT)
+    expected = 30.0 + exact_spike_times(LIFParams(i_e=20.0), 70.0)
+    np.testing.assert_allclose(sol.t_events[0], expected, atol=1e-7)
+    assert np.count_nonzero(sol.t == 30.0) == 1  # no duplicate at a mere restart
+
+
+def test_args_are_passed_to_fun_events_and_reset():
+    def rhs(t, y, drive):
+        return (-70.0 + drive - y) / 10.0
+
+    def event(t, y, drive):
+        return y[0] + 55.0
+    event.direction = 1
+    sol = solve_ivp_with_resets(rhs, (0, 50.0), [-70.0], events=[event],
+                                reset=lambda t, y, i, drive: np.array([-80.0]), args=(20.0,), **TIGHT)
+    np.testing.assert_allclose(sol.t_events[0], exact_spike_times(LIFParams(i_e=20.0), 50.0), atol=1e-7)
+
+
+def test_dense_output_is_right_continuous_and_matches():
+    p = LIFParams(i_e=20.0)
+    sol = solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=threshold(0),
+                                reset=reset_to(-80.0), dense_output=True, **TIGHT)
+    s = sol.t_events[0]
+    np.testing.assert_allclose(sol.sol(s)[0], -80.0)
+    assert sol.sol(50.0).shape == (1,)
+    t = np.linspace(0, 100, 1001)
+    np.testing.assert_allclose(sol.sol(t)[0], exact_voltage(p, t), atol=1e-7)
+
+
+def test_nfev_adds_up_over_segments():
+    sol = solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=threshold(0),
+                                reset=reset_to(-80.0))
+    assert sol.nfev > 6 * (sol.n_resets + 1)
+
+
+# ---- guards ----
+
+def test_zeno_reset_is_an_error():
+    with pytest.raises(ValueError, match=r"reset for event 0 at t = [\d.]+ returned a state where "
+                                         r"that event is still triggered.*Zeno"):
+        solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=threshold(0),
+                              reset=reset_to(-55.0))
+
+
+def test_runaway_is_capped():
+    with pytest.raises(RunawayError, match=r"more than max_resets = 50 resets before t = "):
+        solve_ivp_with_resets(lif_rhs(1e4), (0, 1e4), [-70.0], events=threshold(0),
+                              reset=reset_to(-80.0), max_resets=50)
+
+
+def test_non_finite_derivative_is_an_error_not_a_hang():
+    def rhs(t, y):
+        return np.array([np.nan]) if t > 5 else (-50.0 - y) / 10.0
+    with pytest.raises(ValueError, match="fun returned a non-finite derivative"):
+        solve_ivp_with_resets(rhs, (0, 20.0), [-70.0], events=threshold(0), reset=reset_to(-80.0))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(t_span=(10.0, 0.0)), r"t_span must run forward"),
+    (dict(t_span=(0.0, math.inf)), r"t_span must be finite"),
+    (dict(y0=[math.nan]), r"y0 must be finite"),
+    (dict(y0=[[-70.0]]), r"y0 must be one-dimensional"),
+    (dict(events=[]), r"events must be a callable or a non-empty list"),
+    (dict(reset=None), r"reset must be a callable"),
+    (dict(max_resets=-1), r"max_resets must be an integer >= 0"),
+    (dict(t_eval=[5.0, 1.0]), r"t_eval must be strictly increasing"),
+    (dict(t_eval=[0.0, 200.0]), r"t_eval must lie within t_span"),
+    (dict(reset=lambda t, y, i: [-80.0, 1.0]), r"reset must return a state of shape \(1,\)"),
+    (dict(hold=lambda t, y, i: (-1.0, [0])), r"hold must return a finite duration >= 0"),
+])
+def test_bad_arguments_are_named(kwargs, message):
+    args = dict(fun=lif_rhs(20.0), t_span=(0, 100.0), y0=[-70.0], events=threshold(0),
+                reset=reset_to(-80.0))
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        solve_ivp_with_resets(args.pop("fun"), args.pop("t_span"), args.pop("y0"), **args)
+
+
+def test_solver_failure_is_reported_like_scipy():
+    # y' = y^2 from y = 1 blows up at t = 1: the step size collapses first.
+    sol = solve_ivp_with_resets(lambda t, y: y ** 2, (0, 2.0), [1.0],
+                                events=lambda t, y: y[0] + 10.0, reset=lambda t, y, i: y)
+    assert sol.status == -1 and not sol.success
+    assert sol.message.startswith("solver failed after t = 0.0: Required step size")
+    assert sol.t[-1] == pytest.approx(1.0, abs=1e-3)
