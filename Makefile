@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test unit notebooks-test browser-test bench execute html clean
+.PHONY: lab test unit notebooks bench html clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lifutils needs Python 3.10 or newer; set PYTHON=python3.x")'
@@ -29,3 +29,6 @@ bench: $(STAMP)  ## print the benchmark tables
 
 clean:
 	rm -rf build .pytest_cache .hypothesis
+
+notebooks: $(STAMP)  ## re-execute every notebook in place, fresh kernel, top to bottom
+	$(PY) scripts/execute_notebooks.py

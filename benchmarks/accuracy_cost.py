@@ -1,0 +1,122 @@
+"""Accuracy and cost of every method against the closed form.
+
+    python benchmarks/accuracy_cost.py [--repeats N] [--t-max MS]
+
+For R*I = 20 mV over 1000 ms (56 spikes), prints one row per method and
+setting: the largest spike-time error against the closed form (ms), the
+right-hand-side evaluations (Euler: steps), and the median wall time over
+repeated runs. A second table puts `simulate_events` next to a bare,
+hand-written solve_ivp restart loop at the same settings, run alternately in
+the same process, to measure what the general machinery costs.
+
+Numbers are printed, not asserted: timings depend on the machine.
+"""
+import argparse
+import statistics
+import sys
+import time
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from lifutils import LIFParams, exact_spike_times, simulate_euler, simulate_events, simulate_exact
+from lifutils.compare import spike_time_error
+
+PARAMS = LIFParams(i_e=20.0)  # R*I = 20 mV
+RTOLS = [10.0 ** -k for k in range(3, 11)]
+
+
+def median_time(run, repeats):
+    times, result = [], None
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return result, statistics.median(times)
+
+
+def bare_restart_loop(params, t_max, method, rtol, atol):
+    """The loop a careful user writes by hand with plain solve_ivp."""
+    drive, tau_m = params.v_inf, params.tau_m
+
+    def rhs(t, v):
+        return (drive - v) / tau_m
+
+    def threshold(t, v):
+        return v[0] - params.v_thresh
+    threshold.terminal, threshold.direction = True, 1
+    t, v, spikes, ts, vs, nfev = 0.0, [params.v_start], [], [], [], 0
+    while t < t_max:
+        sol = solve_ivp(rhs, (t, t_max), v, method=method, rtol=rtol, atol=atol,
+                        events=threshold)
+        ts.append(sol.t)
+        vs.append(sol.y[0])
+        nfev += sol.nfev
+        if sol.status != 1:
+            break
+        t = sol.t_events[0][0]
+        spikes.append(t)
+        v = [params.v_reset]
+    return np.array(spikes), np.concatenate(ts), np.concatenate(vs), nfev
+
+
+def row(label, setting, spikes, exact, nfev, seconds):
+    """One table row; a wrong spike count shows as inf error (a missed spike is worse)."""
+    error = spike_time_error(spikes, exact)
+    return (f"{label:<22} {setting:<14} {len(spikes):>6d} {error:>12.3e} {nfev:>10d} "
+            f"{seconds * 1e3:>11.2f}")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=5, help="runs per row (median is shown)")
+    ap.add_argument("--t-max", type=float, default=1000.0, help="simulated time (ms)")
+    args = ap.parse_args(argv)
+    t_max, repeats = args.t_max, args.repeats
+    exact = exact_spike_times(PARAMS, t_max)
+    print(f"R*I = 20 mV, t_max = {t_max:g} ms, {len(exact)} spikes; median of {repeats} runs")
+    print("events rows use atol = rtol (mV); a wrong spike count shows as error inf\n")
+    header = (f"{'method':<22} {'setting':<14} {'spikes':>6} {'max error ms':>12} "
+              f"{'rhs evals':>10} {'wall ms':>11}")
+    print(header)
+    print("-" * len(header))
+    for interpolate, label in ((False, "Euler"), (True, "Euler, interpolated")):
+        for dt in (1.0, 0.1, 0.01, 0.001):
+            res, sec = median_time(lambda: simulate_euler(PARAMS, t_max, dt, interpolate=interpolate),
+                                   max(1, repeats // (3 if dt < 0.01 else 1)))
+            print(row(label, f"dt={dt:g}", res.spike_times, exact, res.nfev, sec), flush=True)
+    for method in ("RK45", "DOP853", "LSODA"):
+        for rtol in RTOLS:
+            res, sec = median_time(lambda: simulate_events(PARAMS, t_max, method=method,
+                                                           rtol=rtol, atol=rtol), repeats)
+            print(row(f"events ({method})", f"rtol={rtol:.0e}", res.spike_times, exact,
+                      res.nfev, sec), flush=True)
+    res, sec = median_time(lambda: simulate_exact(PARAMS, t_max), repeats)
+    print(row("exact", "closed form", res.spike_times, exact, 0, sec))
+
+    print("\nsimulate_events against a bare hand-written restart loop (same settings, alternated)\n")
+    header = f"{'method':<8} {'rtol':<8} {'bare ms':>9} {'lifutils ms':>12} {'ratio':>7} {'same spikes':>12}"
+    print(header)
+    print("-" * len(header))
+    worst = 0.0
+    for method in ("RK45", "DOP853", "LSODA"):
+        for rtol in (1e-3, 1e-6, 1e-9):
+            bare_t, ours_t = [], []
+            for _ in range(max(repeats, 5)):
+                start = time.perf_counter()
+                spikes_bare, *_ = bare_restart_loop(PARAMS, t_max, method, rtol, rtol)
+                bare_t.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                ours = simulate_events(PARAMS, t_max, method=method, rtol=rtol, atol=rtol)
+                ours_t.append(time.perf_counter() - start)
+            b, o = statistics.median(bare_t), statistics.median(ours_t)
+            same = np.array_equal(spikes_bare, ours.spike_times)
+            worst = max(worst, o / b)
+            print(f"{method:<8} {rtol:<8.0e} {b * 1e3:>9.2f} {o * 1e3:>12.2f} {o / b:>7.2f} {str(same):>12}",
+                  flush=True)
+    print(f"\nlargest cost ratio simulate_events / bare loop: {worst:.2f} (target <= 1.3)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
