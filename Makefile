@@ -32,3 +32,6 @@ clean:
 
 notebooks: $(STAMP)  ## re-execute every notebook in place, fresh kernel, top to bottom
 	$(PY) scripts/execute_notebooks.py
+
+html: $(STAMP)  ## static HTML handouts of every notebook in build/html/, with an index
+	$(PY) scripts/build_html.py
