@@ -33,9 +33,12 @@ SETTINGS_SRC = REPO_ROOT / "scripts" / "jupyterlab_settings"
 # Test-only user settings, layered on top of scripts/jupyterlab_settings.
 # windowingMode "none": keep every cell attached to the DOM, so the test can
 # see every prompt/output and the screenshot shows the whole notebook.
+# autoStartDefaultKernel: a notebook without kernel metadata starts the
+# default kernel instead of opening a "Select Kernel" dialog.
 TEST_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
         "windowingMode": "none",
+        "autoStartDefaultKernel": True,
     },
 }
 
@@ -174,6 +177,10 @@ class JupyterLabServer:
             f"--LabApp.user_settings_dir={self.work_dir / 'settings'}",
             "--ServerApp.open_browser=False",
             "--LabApp.news_url=None",
+            # Safety net should the test runner die without stopping us
+            # (SIGKILL): with no kernels and no requests for 15 minutes the
+            # server exits by itself.
+            "--ServerApp.shutdown_no_activity_timeout=900",
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")

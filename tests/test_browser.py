@@ -1,0 +1,636 @@
+"""Browser test: run every notebook in a real JupyterLab, in headless Chromium.
+
+For each ``notebooks/*.ipynb`` (a temporary *copy* is served, so the
+committed notebooks are never modified) the test
+
+* opens the notebook in JupyterLab and waits for the kernel
+  ("Python 3 (ipykernel) | Idle" in the status bar),
+* clears the committed outputs and runs Run -> Run All Cells,
+* waits until every code cell has run and asserts that no output is an error,
+* saves a screenshot of the whole notebook to
+  ``build/screenshots/<stem>.png``,
+* for every dashboard (``.lif-dashboard``) moves the first slider one step and
+  checks that the dashboard redraws (``.lif-status`` reports a new
+  ``redraw N`` and the new value, and the figure changes); screenshot in
+  ``build/screenshots/<stem>__dashboard<k>.png``.
+
+Needs Chromium at /usr/bin/chromium and the Playwright Python package.
+Without them the test is skipped (it fails instead when CI=true).
+
+Environment:
+    LIF_BROWSER_NOTEBOOKS  directory with the notebooks to test
+                           (default: the repository's notebooks/)
+
+Run:  .venv/bin/python -m pytest -p no:cacheprovider tests/test_browser.py -v
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = Path(
+    os.environ.get("LIF_BROWSER_NOTEBOOKS") or REPO_ROOT / "notebooks"
+).resolve()
+SCREENSHOT_DIR = REPO_ROOT / "build" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NOTEBOOK_TIMEOUT = 120.0  # seconds, whole notebook (run + dashboards)
+REDRAW_TIMEOUT = 30.0  # seconds, one dashboard redraw
+VIEWPORT = {"width": 1280, "height": 900}
+MAX_SCREENSHOT_HEIGHT = 16000  # Chromium cannot capture much taller images
+
+
+def _load_server_module():
+    """Import tests/_jupyterlab_server.py whatever pytest's import mode is."""
+    name = "_jupyterlab_server"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, Path(__file__).with_name(f"{name}.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_server = _load_server_module()
+
+# Collected at import time so every notebook is its own test.
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+NOTEBOOK_PARAMS = [pytest.param(nb, id=nb.stem) for nb in NOTEBOOKS] or [
+    pytest.param(None, id="no-notebooks")
+]
+
+
+# ---------------------------------------------------------------------------
+# JavaScript run inside the page
+# ---------------------------------------------------------------------------
+
+# Error outputs below `root`.  JupyterLab renders error outputs (tracebacks)
+# with the stderr mime type, exactly like text printed to stderr: tell them
+# apart by their content (a traceback, or a last line like "ValueError: ...").
+JS_FIND_ERRORS = r"""
+(root) => {
+  const isErrorText = t => {
+    if (/Traceback \(most recent call last\)/.test(t)) return true;
+    const lines = t.split('\n').map(s => s.trim()).filter(Boolean);
+    const last = lines.length ? lines[lines.length - 1] : '';
+    return /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)(:|$)/.test(last);
+  };
+  const found = [];
+  const q = sel => [...root.querySelectorAll(sel)];
+  for (const el of q('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'))
+    found.push(el);
+  for (const el of q('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
+    if (isErrorText(el.innerText)) found.push(el);
+  for (const el of q('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'))
+    if (/Error displaying widget|Failed to (load|render|create) (model|view)/.test(el.innerText))
+      found.push(el);
+  return found;
+}
+"""
+
+# Everything the test needs to know about the notebook that is shown.
+JS_STATE = (
+    r"""
+() => {
+  const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
+      .find(p => !p.classList.contains('lm-mod-hidden'));
+  const bar = document.querySelector('.jp-StatusBar-Widget');
+  const statusText = bar ? bar.innerText : '';
+  const m = statusText.match(/^(.+?) \| (\w+)\s*$/m);
+  const kernel = m ? {name: m[1].trim(), state: m[2]} : null;
+  const dialogs = [...document.querySelectorAll('.jp-Dialog')]
+      .map(d => d.innerText.trim());
+  if (!panel) return {panel: false, statusText, kernel, dialogs};
+  const codeCells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell.jp-CodeCell')];
+  const prompts = codeCells.map(
+      c => (c.querySelector('.jp-InputPrompt')?.textContent || '').trim());
+  const promptOf = el => {
+    const cell = el.closest('.jp-CodeCell');
+    if (!cell) return '?';
+    const i = codeCells.indexOf(cell);
+    return `code cell ${i + 1} ${prompts[i] || ''}`.trim();
+  };
+  const errors = (%s)(panel).map(el => ({where: promptOf(el), text: el.innerText}));
+  const widgetViews = [...panel.querySelectorAll(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]')];
+  const widgetsPending = widgetViews.filter(
+      el => !el.querySelector('.jupyter-widgets')).length;
+  const dashboards = [...panel.querySelectorAll('.lif-dashboard')]
+      .filter(d => !d.parentElement.closest('.lif-dashboard'));
+  const dashboardsReady = dashboards.every(d => {
+    const s = d.querySelector('.lif-status');
+    return s && /redraw\s+\d+/.test(s.innerText);
+  });
+  return {panel: true, statusText, kernel, dialogs, prompts, errors,
+          widgetsPending, nDashboards: dashboards.length, dashboardsReady};
+}
+"""
+    % JS_FIND_ERRORS
+)
+
+# arg: [nonEmpty]: per code cell, does it have code (empty cells never run)
+JS_RUN_FINISHED = (
+    r"""
+([nonEmpty]) => {
+  const s = (%s)();
+  if (!s.panel || !s.kernel || s.kernel.state !== 'Idle') return false;
+  if (s.kernel.name === 'No Kernel') return false;
+  if (s.prompts.length !== nonEmpty.length) return false;
+  if (s.prompts.some(p => p === '[*]:')) return false;
+  const allRan = s.prompts.every((p, i) => !nonEmpty[i] || /^\[\d+\]:$/.test(p));
+  return allRan || s.errors.length > 0;
+}
+"""
+    % JS_STATE
+)
+
+JS_CLEARED = (
+    r"""
+([nCode]) => {
+  const s = (%s)();
+  return s.panel && s.prompts.length === nCode
+      && s.prompts.every(p => p === '[ ]:' || p === '')
+      && !document.querySelector(
+          '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-OutputArea-output');
+}
+"""
+    % JS_STATE
+)
+
+JS_WIDGETS_READY = (
+    r"""
+() => {
+  const s = (%s)();
+  return s.panel && (s.errors.length > 0 || (s.widgetsPending === 0 && s.dashboardsReady));
+}
+"""
+    % JS_STATE
+)
+
+# arg: [dashboard element, old readout, old redraw count]
+# (true early if a traceback shows up in the dashboard: the caller reports it)
+JS_REDRAWN = (
+    r"""
+([dash, oldReadout, oldN]) => {
+  if ((%s)(dash).length) return true;
+  const slider = dash.querySelector('.widget-slider');
+  const readout = slider && slider.querySelector('.widget-readout');
+  const status = dash.querySelector('.lif-status');
+  if (!readout || !status) return false;
+  const value = readout.textContent.trim();
+  if (value === oldReadout) return false;
+  const text = status.innerText;
+  const m = [...text.matchAll(/redraw\s+(\d+)/g)];
+  if (!m.length || Number(m[m.length - 1][1]) <= oldN) return false;
+  return text.includes('=' + value);
+}
+"""
+    % JS_FIND_ERRORS
+)
+
+# arg: [dashboard element, old img src]
+JS_FIGURE_CHANGED = (
+    r"""
+([dash, oldSrc]) => {
+  if ((%s)(dash).length) return true;
+  const img = dash.querySelector('.widget-output img');
+  if (img) return img.getAttribute('src') !== oldSrc;
+  return !!dash.querySelector('.lif-error');
+}
+"""
+    % JS_FIND_ERRORS
+)
+
+JS_NOTEBOOK_HEIGHT = r"""
+() => {
+  // Scroll the notebook to the top; return how much taller than its
+  // scroll area the notebook's cells are (0 if they fit).
+  const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
+      .find(p => !p.classList.contains('lm-mod-hidden'));
+  const scroller = panel && (panel.querySelector('.jp-WindowedPanel-outer')
+                             || panel.querySelector('.jp-Notebook'));
+  if (!scroller) return 0;
+  scroller.scrollTop = 0;
+  const cells = panel.querySelectorAll('.jp-Notebook .jp-Cell');
+  if (!cells.length) return 0;
+  const bottom = cells[cells.length - 1].getBoundingClientRect().bottom;
+  const content = bottom - scroller.getBoundingClientRect().top + 24;
+  return Math.max(0, Math.ceil(content - scroller.clientHeight));
+}
+"""
+
+
+# ---------------------------------------------------------------------------
+# Fixtures
+# ---------------------------------------------------------------------------
+
+
+def _unavailable(reason: str) -> None:
+    how = (
+        "To run the browser test install Chromium "
+        "(`sudo apt-get install chromium`), or run `.ci/run` as root, which "
+        "installs it when it is missing."
+    )
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true, so this is an error). {how}", pytrace=False)
+    pytest.skip(f"{reason}. {how}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"Chromium not found at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _unavailable(
+            f"the Playwright Python package is not importable ({exc}); it is a "
+            "dev dependency of the project (install the venv with the dev extras)"
+        )
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def lab_server():
+    """JupyterLab serving a temporary copy of the notebooks directory."""
+    tmp = tempfile.TemporaryDirectory(prefix="lif-browser-", ignore_cleanup_errors=True)
+    with tmp:
+        tmpdir = Path(tmp.name)
+        root = tmpdir / "root"
+        root.mkdir()
+        shutil.copytree(
+            NOTEBOOK_DIR,
+            root / "notebooks",
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
+        server = _server.JupyterLabServer(root, tmpdir / "server")
+        try:
+            server.start()
+            yield server
+        finally:
+            server.stop()
+            left = server.leftovers()
+            assert not left, (
+                f"processes of the JupyterLab server still run after stop: {left}"
+            )
+            assert server.proc is None or server.proc.poll() is not None
+
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+
+class Deadline:
+    def __init__(self, seconds: float):
+        self.end = time.monotonic() + seconds
+
+    def ms(self, cap: float | None = None) -> float:
+        left = max(self.end - time.monotonic(), 0.5)
+        if cap is not None:
+            left = min(left, cap)
+        return left * 1000
+
+
+def _state(page) -> dict:
+    try:
+        return page.evaluate(JS_STATE)
+    except Exception as exc:  # page crashed/closed: still report something
+        return {"error": repr(exc)}
+
+
+def _describe(page, server=None, console=None) -> str:
+    s = _state(page)
+    parts = [
+        f"status bar: {s.get('statusText', '').strip()!r}".replace("\\n", " | "),
+        f"kernel: {s.get('kernel')}",
+        f"input prompts: {s.get('prompts')}",
+    ]
+    if s.get("dialogs"):
+        parts.append(f"open dialogs: {s['dialogs']}")
+    if s.get("errors"):
+        parts.append("error outputs:\n" + _format_errors(s["errors"]))
+    log = _log_console(page)
+    if log:
+        parts.append("JupyterLab log console (errors raised in widget callbacks):\n" + log)
+    if console:
+        parts.append("browser console (last 20):\n  " + "\n  ".join(console[-20:]))
+    if server is not None:
+        parts.append("server log (tail):\n" + _tail(server.log(), 3000))
+    return "\n".join(parts)
+
+
+def _log_console(page) -> str:
+    """Text of JupyterLab's log console, if it has messages (best effort).
+
+    Exceptions raised by widget callbacks outside an Output widget end up
+    there, not in the notebook.
+    """
+    try:
+        item = page.locator(".jp-LogConsoleStatusItem")
+        if not item.count() or not item.first.is_visible():
+            return ""
+        item.first.click(timeout=3000)
+        panel = page.locator(".jp-LogConsolePanel")
+        panel.first.wait_for(state="visible", timeout=3000)
+        page.wait_for_timeout(300)
+        text = panel.first.inner_text(timeout=3000).strip()
+        return text[-4000:]
+    except Exception:  # diagnostics only: never hide the real failure
+        return ""
+
+
+def _tail(text: str, n: int) -> str:
+    return text if len(text) <= n else "...\n" + text[-n:].split("\n", 1)[-1]
+
+
+def _format_errors(errors: list[dict]) -> str:
+    return "\n".join(f"--- {e['where']} ---\n{e['text'].strip()}" for e in errors)
+
+
+def _wait(page, what, js: str, arg, timeout_ms: float, server, console) -> None:
+    """Wait until ``js(arg)`` is true in the page; fail with a report if not.
+
+    ``what`` is a string or a callable returning one (called on failure).
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(js, arg=arg, timeout=timeout_ms, polling=100)
+    except PlaywrightTimeout:
+        if callable(what):
+            what = what()
+        pytest.fail(
+            f"timed out after {timeout_ms / 1000:.0f} s waiting for {what}.\n"
+            + _describe(page, server, console),
+            pytrace=False,
+        )
+
+
+def _menu(page, menu: str, command: str) -> None:
+    """Click a main-menu entry, e.g. Run -> Run All Cells."""
+    page.locator(".lm-MenuBar-item", has_text=re.compile(rf"^{menu}$")).click()
+    item = page.locator(f'.lm-Menu-item[data-command="{command}"]')
+    item.wait_for(state="visible", timeout=10_000)
+    item.click()
+
+
+def _screenshot_notebook(page, path: Path) -> None:
+    """Screenshot the whole notebook: grow the viewport to its height."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    extra = page.evaluate(JS_NOTEBOOK_HEIGHT) or 0
+    height = int(min(VIEWPORT["height"] + extra, MAX_SCREENSHOT_HEIGHT))
+    try:
+        if height > VIEWPORT["height"]:
+            page.set_viewport_size({"width": VIEWPORT["width"], "height": height})
+            page.wait_for_timeout(300)  # let Lumino lay out the bigger window
+            page.evaluate(JS_NOTEBOOK_HEIGHT)  # and scroll to the top again
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(VIEWPORT)
+
+
+def _code_cells(notebook: Path) -> list[bool]:
+    """For each code cell: does it have code (empty cells are not run)?"""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    out = []
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code":
+            src = cell.get("source", "")
+            src = "".join(src) if isinstance(src, list) else src
+            out.append(bool(src.strip()))
+    return out
+
+
+def _redraw_count(text: str) -> int:
+    found = re.findall(r"redraw\s+(\d+)", text)
+    return int(found[-1]) if found else -1
+
+
+# ---------------------------------------------------------------------------
+# The test
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("notebook", NOTEBOOK_PARAMS)
+def test_notebook_in_jupyterlab(notebook, request):
+    if notebook is None:
+        pytest.fail(
+            f"no notebooks found: {NOTEBOOK_DIR}/*.ipynb matched nothing "
+            "(set LIF_BROWSER_NOTEBOOKS to test another directory)",
+            pytrace=False,
+        )
+    browser = request.getfixturevalue("browser")
+    server = request.getfixturevalue("lab_server")
+    assert server.proc.poll() is None, (
+        f"JupyterLab server died (exit code {server.proc.returncode}).\n"
+        + _tail(server.log(), 3000)
+    )
+
+    deadline = Deadline(NOTEBOOK_TIMEOUT)
+    t0 = time.monotonic()
+    timings: list[str] = []
+
+    def lap(what: str) -> None:
+        timings.append(f"{what} {time.monotonic() - t0:.1f}s")
+
+    served = server.root_dir / "notebooks" / notebook.name
+    non_empty = _code_cells(served)
+    console: list[str] = []
+
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        page.on("console", lambda m: console.append(f"[{m.type}] {m.text[:300]}"))
+        page.on("pageerror", lambda e: console.append(f"[pageerror] {e}"))
+
+        # A fresh workspace per notebook: nothing else gets restored/opened.
+        workspace = f"lif-{notebook.stem}-{os.getpid()}-{time.monotonic_ns()}"
+        page.goto(
+            server.url(f"lab/workspaces/{workspace}/tree/notebooks/{notebook.name}"),
+            timeout=deadline.ms(60),
+        )
+
+        # 1. Wait for the kernel: the status bar, not the execution indicator
+        #    (the latter can read idle while the kernel is still starting).
+        _wait(
+            page,
+            "the notebook and its kernel ('Python 3 (ipykernel) | Idle' in the status bar)",
+            r"""([n]) => {
+                const s = (%s)();
+                return s.panel && s.kernel && s.kernel.name !== 'No Kernel'
+                    && s.kernel.state === 'Idle' && s.prompts.length === n;
+            }"""
+            % JS_STATE,
+            [len(non_empty)],
+            deadline.ms(),
+            server,
+            console,
+        )
+
+        # 2. Clear the committed outputs, so what we check below comes from
+        #    this run (prompts go back to [ ]:), then Run -> Run All Cells.
+        lap("kernel idle")
+        _menu(page, "Edit", "editmenu:clear-all")
+        _wait(page, "the outputs to be cleared", JS_CLEARED, [len(non_empty)],
+              deadline.ms(30), server, console)
+        lap("cleared")
+        _menu(page, "Run", "runmenu:run-all")
+        _wait(
+            page,
+            "all cells to finish (no [*] prompts left, kernel idle)",
+            JS_RUN_FINISHED,
+            [non_empty],
+            deadline.ms(),
+            server,
+            console,
+        )
+        lap("ran")
+        _wait(
+            page,
+            "the widgets to render (each .lif-dashboard with a .lif-status "
+            "reading '... redraw N')",
+            JS_WIDGETS_READY,
+            None,
+            deadline.ms(60),
+            server,
+            console,
+        )
+
+        state = _state(page)
+        errors = state["errors"]
+        not_run = [
+            f"code cell {i + 1} ({p or 'no prompt'})"
+            for i, (p, code) in enumerate(zip(state["prompts"], non_empty))
+            if code and not re.fullmatch(r"\[\d+\]:", p)
+        ]
+        lap("widgets")
+        _screenshot_notebook(page, SCREENSHOT_DIR / f"{notebook.stem}.png")
+        lap("screenshot")
+        assert not errors, (
+            f"{notebook.name}: {len(errors)} error output(s) after Run All Cells:\n"
+            + _format_errors(errors)
+        )
+        assert not not_run, (
+            f"{notebook.name}: cells did not run: {', '.join(not_run)}\n"
+            + _describe(page, server, console)
+        )
+
+        # 3. Dashboards: move the first slider one step, expect a redraw.
+        dashboards = page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .lif-dashboard"
+            ":not(.lif-dashboard .lif-dashboard)"
+        )
+        for k in range(dashboards.count()):
+            _check_dashboard(
+                page, dashboards.nth(k), k + 1, notebook, deadline, server, console
+            )
+            lap(f"dashboard {k + 1}")
+    finally:
+        try:
+            context.close()
+        finally:
+            print(f"{notebook.name}: " + ", ".join(timings))
+            server.shutdown_kernels()
+
+
+def _check_dashboard(page, dash, k, notebook, deadline, server, console) -> None:
+    label = f"{notebook.name}, dashboard {k}"
+    dash.scroll_into_view_if_needed()
+    slider = dash.locator(".widget-slider").first
+    assert slider.count(), f"{label}: no slider (.widget-slider) in the dashboard"
+    handle = slider.locator(".noUi-handle").first
+    readout = slider.locator(".widget-readout").first
+    status = dash.locator(".lif-status").first
+    assert status.count(), f"{label}: no status line (.lif-status) in the dashboard"
+    error = dash.locator(".lif-error")
+    assert not error.count(), (
+        f"{label}: shows an error instead of a figure before any change: "
+        f"{error.first.inner_text()!r}"
+    )
+    img = dash.locator(".widget-output img").first
+    assert img.count(), f"{label}: no figure (<img> in an Output widget) in the dashboard"
+
+    old_src = img.get_attribute("src")
+    old_readout = readout.text_content().strip()
+    old_status = status.inner_text().strip()
+    old_n = _redraw_count(old_status)
+    assert old_n >= 0, f"{label}: status {old_status!r} has no 'redraw N'"
+
+    now = float(handle.get_attribute("aria-valuenow"))
+    vmax = float(handle.get_attribute("aria-valuemax"))
+    vertical = handle.get_attribute("aria-orientation") == "vertical"
+    up, down = ("ArrowUp", "ArrowDown") if vertical else ("ArrowRight", "ArrowLeft")
+    key = down if now >= vmax else up
+    handle.focus()
+    handle.press(key)
+
+    dash_handle = dash.element_handle()
+    _wait(
+        page,
+        lambda: (
+            f"{label} to redraw after pressing {key} on the first slider: expected "
+            f"the readout to change and the status to show the new value and a "
+            f"'redraw N' with N > {old_n}. Before: readout {old_readout!r}, status "
+            f"{old_status!r}; now: readout {readout.text_content().strip()!r}, "
+            f"status {status.inner_text().strip()!r}"
+        ),
+        JS_REDRAWN,
+        [dash_handle, old_readout, old_n],
+        deadline.ms(REDRAW_TIMEOUT),
+        server,
+        console,
+    )
+    _wait(page, f"{label}: the figure to change", JS_FIGURE_CHANGED,
+          [dash_handle, old_src], deadline.ms(10), server, console)
+
+    path = SCREENSHOT_DIR / f"{notebook.stem}__dashboard{k}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dash.screenshot(path=str(path))
+
+    new_readout = readout.text_content().strip()
+    new_status = status.inner_text().strip()
+    change = f"moving the first slider {old_readout} -> {new_readout}"
+    errors = _state(page)["errors"]
+    assert not errors, f"{label}: error output after {change}:\n" + _format_errors(errors)
+    assert not error.count(), (
+        f"{label}: {change} shows an error instead of a figure: "
+        f"{error.first.inner_text()!r}"
+    )
+    assert _redraw_count(new_status) > old_n and f"={new_readout}" in new_status, (
+        f"{label}: after {change} the status reads {new_status!r} "
+        f"(before: {old_status!r})"
+    )
+    assert img.count(), f"{label}: no figure after {change}"
+    new_src = img.get_attribute("src")
+    assert new_src and new_src != old_src, f"{label}: the figure did not change after {change}"
