@@ -11,7 +11,7 @@ from .euler import simulate_euler
 from .events import simulate_events
 from .params import LIFParams, LIFResult
 
-__all__ = ["spike_time_error", "METHODS", "run_method", "compare_methods",
+__all__ = ["spike_time_error", "lowest_v_after", "METHODS", "run_method", "compare_methods",
            "convergence_order", "euler_convergence", "work_precision", "simulated_rates"]
 
 #: The methods, in the order they are shown everywhere, with their labels.
@@ -42,6 +42,24 @@ def spike_time_error(spike_times, reference) -> float:
     if a.shape != b.shape:
         return float("inf")
     return float(np.max(np.abs(a - b))) if a.size else 0.0
+
+
+def lowest_v_after(result: LIFResult, t_from) -> float:
+    """Lowest membrane potential (mV) in a trace at or after ``t_from`` (ms).
+
+    For the dv/dt hack, with ``t_from`` the exact first spike time (until
+    then the hack is the plain leaky integrator): how far below threshold v
+    ever gets once the "reset" is supposed to act. NaN if the trace ends
+    before t_from.
+
+    Examples
+    --------
+    >>> from lifutils import simulate_dvdt_hack
+    >>> round(lowest_v_after(simulate_dvdt_hack(LIFParams(i_e=20.0), 100.0), 13.8629), 2)
+    -60.13
+    """
+    after = np.asarray(result.v)[np.asarray(result.t) >= t_from]
+    return float(after.min()) if after.size else float("nan")
 
 
 def run_method(name, params: LIFParams, t_max, *, dt=0.1, method="RK45", rtol=None,

@@ -3,7 +3,8 @@
 Every function draws on the Axes it is given (``ax=...``) or, when none is
 given, on a new :class:`matplotlib.figure.Figure` that pyplot does not know
 about (so nothing is left open and nothing is shown twice); it returns the
-Axes, and ``ax.figure`` shows the figure in a notebook. Nothing here changes
+Axes. In a notebook, end the cell with ``ax.figure`` to show the figure (it
+shows as a PNG whether or not pyplot was imported). Nothing here changes
 global matplotlib state.
 
 Units: time in ms, voltage in mV, current in nA, rates in Hz.
@@ -111,11 +112,24 @@ def method_key(result) -> str:
 
 # --------------------------------------------------------------------------- helpers
 
+class _Figure(Figure):
+    """A Figure that shows itself as a PNG in Jupyter even when pyplot was never imported.
+
+    IPython's inline backend only registers its figure formatter once pyplot
+    is loaded; until then a bare Figure would show as ``<Figure size ...>``.
+    When the formatter is registered, it is used instead (it is looked up
+    before ``_repr_png_``).
+    """
+
+    def _repr_png_(self):
+        return figure_to_png(self)
+
+
 def _new_axes(ax, figsize=(7.0, 3.6)):
     """The given Axes, or one on a new pyplot-free Figure."""
     if ax is not None:
         return ax
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = _Figure(figsize=figsize, layout="constrained")
     return fig.add_subplot()
 
 
@@ -306,7 +320,7 @@ def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
     """
     results = list(results)
     if axes is None:
-        fig = Figure(figsize=(7.5, 1.5 * len(results) + 0.9), layout="constrained")
+        fig = _Figure(figsize=(7.5, 1.5 * len(results) + 0.9), layout="constrained")
         axes = fig.subplots(len(results), 1, sharex=True, squeeze=False)[:, 0]
     axes = np.asarray(axes, dtype=object).ravel()
     if len(axes) != len(results):

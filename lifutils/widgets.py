@@ -39,6 +39,7 @@ from matplotlib.figure import Figure
 
 from . import plotting
 from .analytic import rheobase, simulate_exact
+from . import compare
 from .compare import METHODS, compare_methods, simulated_rates, spike_time_error
 from .dvdt_hack import simulate_dvdt_hack
 from .euler import simulate_euler
@@ -69,15 +70,15 @@ _EXPECTED = (ValueError, RuntimeError)
 def _slider(description, value, lo, hi, step, fmt):
     return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
                                readout=True, readout_format=fmt, continuous_update=False,
-                               style={"description_width": "6.5em"},
-                               layout=widgets.Layout(width="24em"))
+                               style={"description_width": "8em"},
+                               layout=widgets.Layout(width="26em"))
 
 
 def _choices(description, options, value, *, dropdown=False):
     cls = widgets.Dropdown if dropdown else widgets.SelectionSlider
     extra = {} if dropdown else dict(continuous_update=False, readout=True)
     return cls(options=options, value=value, description=description,
-               style={"description_width": "6.5em"}, layout=widgets.Layout(width="24em"), **extra)
+               style={"description_width": "8em"}, layout=widgets.Layout(width="26em"), **extra)
 
 
 def _i_e_slider(value=I_E):
@@ -174,12 +175,25 @@ class Dashboard(widgets.VBox):
     Attributes
     ----------
     controls, figure, status, output, error : as described in the module docstring.
+    figure_area : ipywidgets.Box
+        Holds ``output`` or, for refused settings, ``error`` (never both).
     renderer : lifutils.plotting.FastPNG
         Turns the figure into PNG bytes.
     n_redraws : int
         Completed redraws, the first one (on construction) included.
     png : bytes
         The PNG shown last.
+
+    Notes
+    -----
+    The PNG goes into the Output widget by setting its ``outputs`` (what
+    ``Output.append_display_data`` does), rather than ``clear_output`` plus
+    ``display(fig)`` inside ``with output:``. The browser shows the same
+    ``<img>``, but the swap is one message (no blank flash), it works the same
+    with or without a kernel (tests, doctests), and the PNG comes from
+    :class:`~lifutils.plotting.FastPNG`, which redraws only the data: about a
+    tenth of the time ``display(fig)`` takes to render this figure again
+    (``bbox_inches="tight"`` draws it twice).
     """
 
     def __init__(self, title, controls, figure, draw, *, side=None, renderer=None):
@@ -188,9 +202,12 @@ class Dashboard(widgets.VBox):
         error = widgets.HTML()
         error.add_class("lif-error")
         output = widgets.Output()
-        figure_area = widgets.Box([output])
-        body = figure_area if side is None else widgets.HBox(
-            [figure_area, side], layout=widgets.Layout(align_items="flex-start"))
+        # Never shrink the figure (the browser would scale the PNG down);
+        # a side panel wraps below it when the window is narrow.
+        figure_area = widgets.Box([output], layout=widgets.Layout(flex="0 0 auto"))
+        body = figure_area if side is None else widgets.Box(
+            [figure_area, side],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         panel = widgets.Box(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
         super().__init__([widgets.HTML(f"<b>{html.escape(title)}</b>"), panel, status, body])
         self.add_class("lif-dashboard")
@@ -203,7 +220,7 @@ class Dashboard(widgets.VBox):
         self.png = b""
         self._error_text = None
         self._title = title
-        self._figure_area = figure_area
+        self.figure_area = figure_area
         self._draw = draw
         self.renderer = renderer if renderer is not None else plotting.FastPNG(figure)
         for widget in self.controls.values():
@@ -213,7 +230,7 @@ class Dashboard(widgets.VBox):
     @property
     def error_message(self):
         """The message shown instead of the figure, or None when the figure shows."""
-        return None if self._figure_area.children[0] is self.output else self._error_text
+        return None if self.figure_area.children[0] is self.output else self._error_text
 
     def _on_change(self, change):
         self.redraw()
@@ -243,15 +260,15 @@ class Dashboard(widgets.VBox):
                      "text/plain": f"<figure: {self._title}>"},
             "metadata": {},
         },)
-        if self._figure_area.children[0] is not self.output:
-            self._figure_area.children = (self.output,)
+        if self.figure_area.children[0] is not self.output:
+            self.figure_area.children = (self.output,)
 
     def _show_error(self, message):
         self._error_text = message
         self.error.value = (
             '<div style="color: #b00020; padding: 1em; max-width: 40em">'
             f"<b>Cannot simulate these settings:</b> {html.escape(message)}</div>")
-        self._figure_area.children = (self.error,)
+        self.figure_area.children = (self.error,)
 
 
 def _figure(figsize, **subplots):
@@ -365,7 +382,7 @@ def hack_explorer(*, t_max=T_MAX):
             # Up to the first threshold crossing the hack is the plain leaky
             # integrator, so the exact first spike time is when it gets there.
             t_first = exact.spike_times[0]
-            lowest = float(np.min(hack.v[hack.t >= t_first]))
+            lowest = compare.lowest_v_after(hack, t_first)
             where = (f"lowest v after first reaching v_thresh (t = {t_first:.2f} ms): "
                      f"{lowest:.2f} mV, v_reset is {hack.params.v_reset:g} mV")
         else:
@@ -432,13 +449,13 @@ _SIDE_KEYS = ("euler", "euler_interp", "hack", "events")
 
 def _table(rows) -> str:
     """HTML table: spikes, first spike, largest spike-time error and nfev per method."""
-    head = ("<tr><th>method</th><th>spikes</th><th>first spike (ms)</th>"
-            "<th>largest error (ms)</th><th>nfev</th></tr>")
+    head = ("<tr><th>method</th><th>spikes</th><th>first spike<br>(ms)</th>"
+            "<th>largest spike-<br>time error (ms)</th><th>nfev</th></tr>")
     cells = []
     for row in rows:
         key = row["key"]
         if key == "exact":
-            error, nfev = "\N{EM DASH}", "0 (closed form)"
+            error, nfev = "\N{EM DASH}", "closed form"
         else:
             error = ("wrong count" if math.isinf(row["max_error"])
                      else f"{row['max_error']:.2g}")
@@ -447,7 +464,10 @@ def _table(rows) -> str:
         swatch = f'<span style="color: {plotting.METHOD_COLORS[key]}">\N{BLACK SQUARE}</span>'
         cells.append(f"<tr><td>{swatch} {html.escape(row['method'])}</td><td>{row['n_spikes']}"
                      f"</td><td>{first}</td><td>{error}</td><td>{nfev}</td></tr>")
-    style = ("<style>.lif-table td, .lif-table th {padding: 2px 8px; text-align: right}"
+    style = ("<style>.lif-table {border-collapse: collapse; line-height: 1.3; font-size: 0.9em}"
+             ".lif-table td, .lif-table th {padding: 3px 8px; text-align: right;"
+             " white-space: nowrap; vertical-align: bottom}"
+             ".lif-table th {border-bottom: 1px solid #999}"
              ".lif-table td:first-child, .lif-table th:first-child {text-align: left}</style>")
     return f'{style}<table class="lif-table">{head}{"".join(cells)}</table>'
 
@@ -513,7 +533,7 @@ def side_by_side(*, t_max=T_MAX):
     plotting.plot_raster(results, axes[4], exact=first[4]["result"],
                          labels=labels + [METHODS["exact"]])
     axes[4].set_xlim(0.0, t_max)
-    table = widgets.HTML(layout=widgets.Layout(margin="2em 0 0 1em"))
+    table = widgets.HTML(layout=widgets.Layout(margin="1.5em 0 0 1em"))
 
     def draw(values):
         found = rows(**values)

@@ -1,0 +1,313 @@
+"""Tests for lifutils.plotting: units on every axis, one color per method, no pyplot leaks."""
+import doctest
+import io
+import subprocess
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")  # this test process only; pyplot is needed for get_fignums
+
+import matplotlib.colors as mcolors  # noqa: E402
+import matplotlib.image as mimage  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+import lifutils  # noqa: E402
+from lifutils import LIFParams, inputs, plotting  # noqa: E402
+from lifutils.compare import METHODS, compare_methods  # noqa: E402
+
+P20 = LIFParams(i_e=20.0)  # R*I = 20 mV: fires, first spike 10 ln 4 ms
+T_MAX = 100.0
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """One result per method at the teaching values, keyed like METHODS."""
+    return {row["key"]: row["result"] for row in compare_methods(P20, T_MAX)}
+
+
+@pytest.fixture(autouse=True)
+def no_pyplot_figures_left():
+    """Every test: plotting must not leave pyplot figures open."""
+    before = plt.get_fignums()
+    yield
+    assert plt.get_fignums() == before, "a plotting function opened a pyplot figure"
+
+
+def _png_shape(png):
+    return mimage.imread(io.BytesIO(png), format="png").shape
+
+
+def _line(ax, gid):
+    found = [a for a in ax.lines if a.get_gid() == gid]
+    assert len(found) == 1, f"expected one {gid!r} line, found {len(found)}"
+    return found[0]
+
+
+# --------------------------------------------------------------------------- colors and keys
+
+def test_method_colors_cover_every_method_and_differ():
+    assert set(plotting.METHOD_COLORS) == set(METHODS)
+    colors = [mcolors.to_hex(c) for c in plotting.METHOD_COLORS.values()]
+    assert len(set(colors)) == len(colors), "two methods share a color"
+    assert mcolors.same_color(plotting.METHOD_COLORS["exact"], "black")
+    assert plotting.METHOD_STYLES["exact"]["linestyle"] == "--"
+    assert plotting.METHOD_STYLES["exact"]["zorder"] > max(
+        s["zorder"] for k, s in plotting.METHOD_STYLES.items() if k != "exact"), \
+        "the exact line must be drawn on top"
+
+
+def test_method_key_of_every_result(runs):
+    for key, res in runs.items():
+        assert plotting.method_key(res) == key, res.method
+    names = {"Euler": "euler", "Euler, interpolated": "euler_interp",
+             "dv/dt hack (RK45)": "hack", "dv/dt hack (LSODA)": "hack",
+             "events (RK45)": "events", "events (Radau)": "events", "exact": "exact",
+             "Euler loop": "euler", "solve_ivp + events": "events", "euler_interp": "euler_interp"}
+    for name, key in names.items():
+        assert plotting.method_key(name) == key, name
+
+
+@pytest.mark.parametrize("bad", ["Runge-Kutta", "", 3])
+def test_method_key_refuses_unknown(bad):
+    with pytest.raises(ValueError, match="method"):
+        plotting.method_key(bad)
+
+
+# --------------------------------------------------------------------------- traces
+
+def test_plot_trace_units_colors_guides_spikes(runs):
+    res, exact = runs["euler"], runs["exact"]
+    ax = plotting.plot_trace(res, exact=exact)
+    assert isinstance(ax, Axes) and isinstance(ax.figure, Figure)
+    assert ax.get_xlabel() == "time (ms)"
+    assert ax.get_ylabel() == "membrane potential v (mV)"
+    trace, ex = _line(ax, "lif-trace"), _line(ax, "lif-exact")
+    assert mcolors.same_color(trace.get_color(), plotting.METHOD_COLORS["euler"])
+    assert mcolors.same_color(ex.get_color(), "black") and ex.get_linestyle() == "--"
+    assert ex.get_zorder() > trace.get_zorder()
+    assert np.array_equal(trace.get_xdata(), res.t) and np.array_equal(trace.get_ydata(), res.v)
+    spikes = _line(ax, "lif-spikes")
+    assert np.array_equal(spikes.get_xdata(), res.spike_times)
+    assert _line(ax, "lif-thresh").get_ydata()[0] == P20.v_thresh
+    assert _line(ax, "lif-reset").get_ydata()[0] == P20.v_reset
+    labels = {t.get_text() for t in ax.texts}
+    assert {"v_thresh", "v_reset"} <= labels
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Euler", "exact"]
+    # The legend sits above the axes, where it cannot cover the data.
+    ax.figure.draw_without_rendering()
+    assert ax.get_legend().get_window_extent().y0 >= ax.bbox.y1 - 1
+
+
+def test_plot_trace_draws_on_the_given_axes(runs):
+    fig = Figure()
+    ax = fig.add_subplot()
+    out = plotting.plot_trace(runs["hack"], ax, show_threshold=False, label="hack", legend=False)
+    assert out is ax and fig.axes == [ax]
+    assert mcolors.same_color(_line(ax, "lif-trace").get_color(), plotting.METHOD_COLORS["hack"])
+    assert not [a for a in ax.lines if a.get_gid() == "lif-thresh"]
+    assert len(_line(ax, "lif-spikes").get_xdata()) == 0  # the hack never spikes
+
+
+def test_update_trace_moves_data_and_guides(runs):
+    ax = plotting.plot_trace(runs["euler"], exact=runs["exact"])
+    p = LIFParams(i_e=30.0, v_reset=-70.0)
+    new, new_exact = lifutils.simulate_euler(p, T_MAX), lifutils.simulate_exact(p, T_MAX)
+    assert plotting.update_trace(ax, new, new_exact) is ax
+    assert np.array_equal(_line(ax, "lif-trace").get_ydata(), new.v)
+    assert np.array_equal(_line(ax, "lif-exact").get_xdata(), new_exact.t)
+    assert np.array_equal(_line(ax, "lif-spikes").get_xdata(), new.spike_times)
+    assert _line(ax, "lif-reset").get_ydata()[0] == -70.0
+    label = [t for t in ax.texts if t.get_gid() == "lif-reset-label"][0]
+    assert label.get_position()[1] == -70.0
+
+
+def test_update_trace_needs_what_it_updates(runs):
+    ax = plotting.plot_trace(runs["euler"])
+    with pytest.raises(ValueError, match="exact"):
+        plotting.update_trace(ax, runs["euler"], runs["exact"])
+    with pytest.raises(ValueError, match="plot_trace"):
+        plotting.update_trace(Figure().add_subplot(), runs["euler"])
+
+
+def test_long_traces_are_thinned_keeping_extremes():
+    t = np.linspace(0.0, 100.0, 200_001)
+    v = np.sin(t * 7.0)
+    v[123_457] = 5.0  # one sample spike that must survive
+    tt, vv = plotting._thin(t, v)
+    assert len(tt) <= plotting.MAX_DRAWN_POINTS + 4
+    assert vv.max() == 5.0 and vv.min() == v.min()
+    assert tt[0] == 0.0 and tt[-1] == 100.0 and np.all(np.diff(tt) >= 0)
+    short_t, short_v = plotting._thin(t[:100], v[:100])
+    assert np.array_equal(short_v, v[:100])
+
+
+def test_side_by_side_panels_share_time_and_show_exact(runs):
+    keys = ("euler", "euler_interp", "hack", "events")
+    axes = plotting.plot_side_by_side([runs[k] for k in keys], exact=runs["exact"])
+    assert len(axes) == 4 and all(isinstance(ax, Axes) for ax in axes)
+    assert len({id(ax.figure) for ax in axes}) == 1
+    for ax, key in zip(axes, keys):
+        assert mcolors.same_color(_line(ax, "lif-trace").get_color(), plotting.METHOD_COLORS[key])
+        assert np.array_equal(_line(ax, "lif-exact").get_ydata(), runs["exact"].v)
+        assert "(mV)" in ax.get_ylabel()
+        title = [a for a in ax.get_children()
+                 if isinstance(a, Text) and a.get_text() == ax.get_title(loc="left")]
+        assert mcolors.same_color(title[0].get_color(), plotting.METHOD_COLORS[key])
+        assert ax.get_shared_x_axes().joined(ax, axes[0])
+    assert axes[-1].get_xlabel() == "time (ms)"
+    p = LIFParams(i_e=25.0)
+    new = [lifutils.compare.run_method(k, p, T_MAX) for k in keys]
+    plotting.update_side_by_side(axes, new, lifutils.simulate_exact(p, T_MAX))
+    assert np.array_equal(_line(axes[3], "lif-trace").get_ydata(), new[3].v)
+    with pytest.raises(ValueError, match="one Axes per result"):
+        plotting.plot_side_by_side([runs["euler"]], axes=[Figure().add_subplot()] * 2)
+
+
+def test_raster_rows_labels_colors_and_empty_note(runs):
+    keys = ("euler", "hack", "events")
+    ax = plotting.plot_raster([runs[k] for k in keys], exact=runs["exact"])
+    assert ax.get_xlabel() == "time (ms)"
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert ticks == ["Euler", "dv/dt hack (RK45)", "events (RK45)", "exact"]
+    rows = [a for a in ax.lines if a.get_gid() == "lif-raster"]
+    for line, key in zip(rows, keys + ("exact",)):
+        assert mcolors.same_color(line.get_color(), plotting.METHOD_COLORS[key])
+    assert np.array_equal(rows[2].get_xdata(), runs["events"].spike_times)
+    notes = [t.get_visible() for t in ax.texts if t.get_gid() == "lif-raster-empty"]
+    assert notes == [False, True, False, False]  # only the hack row says "no spikes"
+    silent = LIFParams(i_e=3.0)  # the question's values: never fires
+    plotting.update_raster(ax, [lifutils.compare.run_method(k, silent, T_MAX) for k in keys],
+                           lifutils.simulate_exact(silent, T_MAX))
+    assert all(t.get_visible() for t in ax.texts if t.get_gid() == "lif-raster-empty")
+    with pytest.raises(ValueError, match="rows"):
+        plotting.update_raster(ax, [runs["euler"]])
+
+
+# --------------------------------------------------------------------------- summaries
+
+def test_convergence_log_log_with_slope_one():
+    dts = [0.4, 0.2, 0.1, 0.05]
+    ax = plotting.plot_convergence(dts, {"euler": [3.4, 1.2, 0.24, 0.19],
+                                         "Euler, interpolated": [3.9, 1.9, 0.97, np.inf]})
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert "(ms)" in ax.get_xlabel() and "(ms)" in ax.get_ylabel()
+    euler, interp, ref = ax.lines
+    assert mcolors.same_color(euler.get_color(), plotting.METHOD_COLORS["euler"])
+    assert mcolors.same_color(interp.get_color(), plotting.METHOD_COLORS["euler_interp"])
+    assert len(interp.get_xdata()) == 3  # the infinite error is left out
+    x, y = ref.get_xdata(), ref.get_ydata()
+    assert np.log(y[1] / y[0]) / np.log(x[1] / x[0]) == pytest.approx(1.0)
+    assert "slope 1" in ref.get_label()
+    with pytest.raises(ValueError, match="one value per dt"):
+        plotting.plot_convergence(dts, {"euler": [1.0]})
+
+
+def test_fi_curve_analytic_rheobase_and_simulated():
+    currents = np.arange(0.0, 41.0, 8.0)
+    rates = lifutils.firing_rate(LIFParams(), i_e=currents)
+    ax = plotting.plot_fi_curve(LIFParams(), currents, {"events": rates, "euler": rates * 0.99})
+    assert ax.get_xlabel() == "input current i_e (nA)" and ax.get_ylabel() == "firing rate (Hz)"
+    curve = _line(ax, "lif-fi-curve")
+    assert np.allclose(curve.get_ydata(), lifutils.firing_rate(LIFParams(), i_e=curve.get_xdata()))
+    assert _line(ax, "lif-fi-rheobase").get_xdata()[0] == lifutils.rheobase(LIFParams()) == 15.0
+    sims = [a for a in ax.lines if a.get_gid() == "lif-fi-simulated"]
+    assert [mcolors.to_hex(s.get_color()) for s in sims] == [
+        mcolors.to_hex(plotting.METHOD_COLORS[k]) for k in ("events", "euler")]
+    assert sims[0].get_marker() != sims[1].get_marker()  # coinciding points stay visible
+    plotting.update_fi_curve(ax, LIFParams(tau_m=20.0), currents,
+                             {"events": rates / 2, "euler": rates / 2})
+    assert np.array_equal(sims[0].get_ydata(), rates / 2)
+    assert ax.get_ylim()[1] > 0.5 * rates.max()
+
+
+def test_work_precision_one_line_per_family():
+    rows = lifutils.compare.work_precision(P20, T_MAX, dts=(1.0, 0.1), methods=("RK45", "LSODA"),
+                                           rtols=(1e-3, 1e-6))
+    ax = plotting.plot_work_precision(rows)
+    families = list(dict.fromkeys(r["family"] for r in rows))
+    assert [line.get_label() for line in ax.lines] == families
+    for line in ax.lines:
+        key = plotting.method_key(line.get_label())
+        assert mcolors.same_color(line.get_color(), plotting.METHOD_COLORS[key])
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert "nfev" in ax.get_xlabel() and "(ms)" in ax.get_ylabel()
+    wrong = [r for r in rows if not np.isfinite(r["max_error"])]
+    notes = " ".join(t.get_text() for t in ax.texts)
+    for r in wrong:  # points that cannot go on a log axis are listed, not hidden
+        assert f"{r['family']} {r['setting']}" in notes
+
+
+def test_plot_input_draws_jumps_vertical():
+    ax = plotting.plot_input(LIFParams(i_e=inputs.pulse(10.0, 5.0, 20.0)), 50.0)
+    assert ax.get_xlabel() == "time (ms)" and ax.get_ylabel() == "input current i_e (nA)"
+    line = ax.lines[0]
+    t, i = line.get_xdata(), line.get_ydata()
+    jump = np.flatnonzero(np.diff(i))
+    assert len(jump) == 2 and np.all(np.diff(t)[jump] < 1e-9)  # on: vertical; off: vertical
+    assert plotting.plot_input(LIFParams(i_e=2.0), 20.0).get_title(loc="left") == "constant 2 nA"
+
+
+# --------------------------------------------------------------------------- rendering
+
+def test_new_figures_show_as_png_without_pyplot(runs):
+    """A notebook cell ending in ``ax.figure`` shows a picture even before pyplot is loaded."""
+    fig = plotting.plot_trace(runs["exact"]).figure
+    png = fig._repr_png_()
+    assert png[:4] == b"\x89PNG" and _png_shape(png)[:2] == (360, 700)
+
+
+def test_figure_to_png(runs):
+    ax = plotting.plot_trace(runs["events"])
+    png = plotting.figure_to_png(ax.figure, dpi=50)
+    w, h = ax.figure.get_size_inches() * 50
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    assert _png_shape(png)[:2] == (round(h), round(w))
+
+
+def test_fastpng_matches_a_fresh_render_after_updates(runs):
+    ax = plotting.plot_trace(runs["euler"], exact=runs["exact"])
+    ax.figure.set_dpi(60)
+    renderer = plotting.FastPNG(ax.figure)
+    first = renderer.render()
+    for i_e, v_reset in ((30.0, -80.0), (25.0, -70.0), (10.0, -70.0)):
+        p = LIFParams(i_e=i_e, v_reset=v_reset)
+        plotting.update_trace(ax, lifutils.simulate_euler(p, T_MAX), lifutils.simulate_exact(p, T_MAX))
+        png = renderer.render()
+        assert png != first
+        # Same pixels as a renderer that draws the whole figure from scratch:
+        # the kept background is right, also after the reset guide moved.
+        fresh = plotting.FastPNG(ax.figure, freeze_layout=False).render()
+        assert np.array_equal(mimage.imread(io.BytesIO(png)), mimage.imread(io.BytesIO(fresh)))
+    # The moving artists are still drawn by a normal savefig.
+    assert all(a.get_animated() for a in renderer.artists)
+    full = mimage.imread(io.BytesIO(plotting.figure_to_png(ax.figure)))
+    assert full.shape == mimage.imread(io.BytesIO(png)).shape
+
+
+def test_doctests():
+    result = doctest.testmod(plotting, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 10 and result.failed == 0
+
+
+def test_import_has_no_side_effects():
+    code = (
+        "import matplotlib, sys\n"
+        "before = matplotlib.rcParams.copy()\n"  # (reading 'backend' would load pyplot)
+        "import lifutils.plotting\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'plotting imports pyplot'\n"
+        "assert 'ipywidgets' not in sys.modules, 'plotting imports ipywidgets'\n"
+        "assert matplotlib.rcParams.copy() == before, 'plotting changes rcParams'\n"
+        "import lifutils.widgets\n"
+        "assert 'matplotlib.pyplot' not in sys.modules, 'widgets imports pyplot'\n"
+        "assert matplotlib.rcParams.copy() == before, 'widgets changes rcParams'\n"
+    )
+    done = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

@@ -1,0 +1,300 @@
+"""Tests for lifutils.widgets: drive every control of every dashboard.
+
+The dashboards are used without a kernel here: widgets get a dummy comm, and
+the figure goes into ``dashboard.output.outputs`` as a PNG, which is what the
+browser shows.
+"""
+import base64
+import doctest
+import math
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")  # this test process only; pyplot is needed for get_fignums
+
+import ipywidgets  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+import lifutils  # noqa: E402
+from lifutils import widgets as W  # noqa: E402
+from lifutils.compare import METHODS, compare_methods  # noqa: E402
+
+MINUS = "\N{MINUS SIGN}"  # d3-format, which draws the slider readouts, writes negatives so
+
+
+def small_fi():
+    return W.fi_explorer(currents=(10.0, 20.0, 30.0), t_max=200.0)
+
+
+FACTORIES = {"euler_explorer": W.euler_explorer, "hack_explorer": W.hack_explorer,
+             "events_explorer": W.events_explorer, "side_by_side": W.side_by_side,
+             "fi_explorer": small_fi}
+
+# dashboard -> control -> (new value, its readout as the browser shows it)
+MOVES = {
+    "euler_explorer": {"i_e": (25.5, "25.50"), "dt": (0.5, "0.5"), "tau_m": (15.0, "15.0"),
+                       "v_reset": (-70.0, f"{MINUS}70.0")},
+    "hack_explorer": {"method": ("RK23", "RK23"), "max_step": (1.0, "1"),
+                      "i_e": (25.0, "25.00")},
+    "events_explorer": {"i_e": (25.0, "25.00"), "t_ref": (2.0, "2.0"), "rtol": (1e-3, "1e-3"),
+                        "max_step": (1.0, "1")},
+    "side_by_side": {"i_e": (25.5, "25.50"), "tau_m": (15.0, "15.0"), "t_ref": (2.0, "2.0"),
+                     "v_reset": (-70.0, f"{MINUS}70.0"), "dt": (0.05, "0.05"),
+                     "rtol": (1e-3, "1e-3")},
+    "fi_explorer": {"tau_m": (15.0, "15.0"), "t_ref": (2.0, "2.0"),
+                    "v_reset": (-70.0, f"{MINUS}70.0"), "dt": (0.5, "0.5")},
+}
+
+
+@pytest.fixture(scope="module")
+def dashboards():
+    """One of each, shared: the tests below only move controls forward."""
+    before = plt.get_fignums()
+    made = {name: make() for name, make in FACTORIES.items()}
+    assert plt.get_fignums() == before, "a dashboard opened a pyplot figure"
+    return made
+
+
+def _shown_png(dash):
+    (output,) = dash.output.outputs
+    return base64.b64decode(output["data"]["image/png"])
+
+
+def _redraws(dash):
+    return int(re.search(r"redraw (\d+)$", _status_text(dash)).group(1))
+
+
+def _status_text(dash):
+    return re.sub(r"<[^>]+>", "", dash.status.value).strip()
+
+
+def _assert_figure_shown(dash):
+    assert dash.error_message is None
+    assert dash.output in dash.figure_area.children
+    assert dash.error not in dash.figure_area.children, "a lif-error element is showing"
+    assert _shown_png(dash) == dash.png and dash.png[:4] == b"\x89PNG"
+
+
+# --------------------------------------------------------------------------- structure
+
+@pytest.mark.parametrize("name", FACTORIES)
+def test_dashboard_structure(dashboards, name):
+    dash = dashboards[name]
+    assert isinstance(dash, ipywidgets.VBox) and isinstance(dash, W.Dashboard)
+    assert "lif-dashboard" in dash._dom_classes
+    assert "lif-status" in dash.status._dom_classes
+    assert isinstance(dash.status, ipywidgets.HTML)
+    assert "lif-error" in dash.error._dom_classes
+    assert isinstance(dash.output, ipywidgets.Output)
+    assert isinstance(dash.figure, Figure)
+    assert set(dash.controls) == set(MOVES[name])
+    for control_name, widget in dash.controls.items():
+        if isinstance(widget, ipywidgets.FloatSlider):
+            assert re.search(r"\((nA|ms|mV)\)$", widget.description), widget.description
+            assert widget.readout and widget.readout_format
+        if hasattr(widget, "continuous_update"):
+            assert widget.continuous_update is False, control_name
+        assert widget.description.split(" ")[0] == control_name
+    _assert_figure_shown(dash)
+    # The figure is small: quick to render and to send.
+    assert 60 <= dash.figure.dpi <= 100 and max(dash.figure.get_size_inches()) <= 8
+
+
+@pytest.mark.parametrize("name,control", [(d, c) for d in MOVES for c in MOVES[d]])
+def test_every_control_redraws(dashboards, name, control):
+    dash = dashboards[name]
+    value, readout = MOVES[name][control]
+    n, png = _redraws(dash), dash.png
+    dash.controls[control].value = value
+    text = _status_text(dash)
+    assert _redraws(dash) == n + 1 and dash.n_redraws == n + 1
+    assert text.endswith(f"redraw {n + 1}")
+    assert f"{control}={readout}" in text, text
+    for other, widget in dash.controls.items():  # every control is listed
+        assert f"{other}={W._readout(widget)}" in text
+    _assert_figure_shown(dash)
+    assert dash.png != png, f"moving {control} did not change the figure"
+
+
+def test_redraw_method_counts(dashboards):
+    dash = dashboards["euler_explorer"]
+    n = dash.n_redraws
+    dash.redraw()
+    assert dash.n_redraws == n + 1 and _status_text(dash).endswith(f"redraw {n + 1}")
+
+
+# --------------------------------------------------------------------------- invalid settings
+
+@pytest.mark.parametrize("make", [W.euler_explorer, W.side_by_side])
+@pytest.mark.parametrize("v_reset", [-55.0, -50.0])
+def test_reset_at_or_above_threshold_shows_a_message(make, v_reset):
+    dash = make()
+    png, n = dash.png, dash.n_redraws
+    dash.controls["v_reset"].value = v_reset  # no exception may escape
+    assert "v_reset must be below v_thresh" in dash.error_message
+    assert dash.error in dash.figure_area.children
+    assert dash.output not in dash.figure_area.children
+    assert "v_reset must be below v_thresh" in dash.error.value
+    assert "Traceback" not in dash.error.value
+    text = _status_text(dash)
+    assert text.endswith(f"redraw {n + 1}") and f"v_reset={MINUS}{abs(v_reset):.1f}" in text
+    dash.controls["i_e"].value = 30.0  # still refused, still counted
+    assert dash.error_message is not None and dash.n_redraws == n + 2
+    dash.controls["i_e"].value = 20.0
+    dash.controls["v_reset"].value = -80.0
+    _assert_figure_shown(dash)
+    assert dash.png == png  # back where it started: the same picture
+
+
+def test_hack_that_stalls_shows_a_message():
+    """DOP853 with max_step = 0.01 ms needs more evaluations than the hack's budget."""
+    dash = W.hack_explorer()
+    dash.controls["max_step"].value = 0.01
+    dash.controls["method"].value = "DOP853"
+    assert "stalled" in dash.error_message
+    assert _status_text(dash).endswith("redraw 3")
+    dash.controls["method"].value = "RK45"
+    _assert_figure_shown(dash)
+
+
+# --------------------------------------------------------------------------- numbers shown
+
+def test_moving_back_uses_the_cache(monkeypatch):
+    calls = []
+    real = W.simulate_euler
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(W, "simulate_euler", counting)
+    dash = W.euler_explorer()
+    first = dash.png
+    dash.controls["i_e"].value = 30.0
+    dash.controls["i_e"].value = 20.0
+    assert len(calls) == 2 and dash.png == first
+    dash.controls["v_reset"].value = -50.0  # refused
+    dash.controls["v_reset"].value = -80.0
+    assert len(calls) == 2
+
+
+def test_euler_status_reports_spikes_and_first_spike_error():
+    dash = W.euler_explorer()
+    euler = lifutils.simulate_euler(lifutils.LIFParams(i_e=20.0), 100.0, 0.1)
+    exact = lifutils.exact_spike_times(lifutils.LIFParams(i_e=20.0), 100.0)
+    text = _status_text(dash)
+    assert f"{euler.n_spikes} spikes (exact {len(exact)})" in text
+    assert f"error {euler.spike_times[0] - exact[0]:+.3g} ms" in text
+
+
+@pytest.mark.parametrize("method", ["RK45", "RK23", "LSODA"])
+def test_no_solver_rescues_the_hack(method):
+    dash = W.hack_explorer()
+    dash.controls["method"].value = method
+    text = _status_text(dash)
+    lowest = float(re.search(r"lowest v after first reaching v_thresh .*?: (-?[\d.]+) mV",
+                             text).group(1))
+    assert -62.0 < lowest < -54.0, text  # never anywhere near v_reset = -80 mV
+    assert int(re.search(r"nfev=(\d+)", text).group(1)) > 1000
+
+
+def test_hack_below_rheobase_says_so():
+    dash = W.hack_explorer()
+    dash.controls["i_e"].value = 10.0
+    assert "never reaches v_thresh" in _status_text(dash)
+
+
+def test_events_status_reports_error_and_nfev(dashboards):
+    dash = W.events_explorer()
+    text = _status_text(dash)
+    res = lifutils.simulate_events(lifutils.LIFParams(i_e=20.0), 100.0)
+    assert f"nfev={res.nfev}" in text and "5 spikes (exact 5)" in text
+    error = float(re.search(r"largest spike-time error ([\d.e+-]+) ms", text).group(1))
+    assert error < 1e-4
+
+
+def test_side_by_side_table_matches_compare_methods(dashboards):
+    dash = W.side_by_side()
+    rows = compare_methods(lifutils.LIFParams(i_e=20.0), 100.0, dt=0.1)
+    table = dash.table.value
+    assert 'class="lif-table"' in table
+    for row in rows:
+        assert METHODS[row["key"]] in table
+        if row["key"] not in ("exact", "hack"):
+            assert f"<td>{row['nfev']:,}</td>" in table
+            assert f"{row['max_error']:.2g}" in table
+    assert "wrong count" in table  # the hack: no spikes at all
+    figure_panels = [ax for ax in dash.figure.axes if ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in figure_panels] == [
+        METHODS[k] for k in ("euler", "euler_interp", "hack", "events")]
+
+
+def test_side_by_side_reruns_only_what_a_control_touches(monkeypatch):
+    calls = {"euler": 0, "hack": 0, "events": 0}
+    real = W.compare_methods
+
+    def counting(params, t_max, *, names, **settings):
+        key = names[0].replace("_interp", "")
+        if key in calls:
+            calls[key] += 1
+        return real(params, t_max, names=names, **settings)
+
+    monkeypatch.setattr(W, "compare_methods", counting)
+    dash = W.side_by_side()
+    assert calls == {"euler": 2, "hack": 1, "events": 1}
+    dash.controls["dt"].value = 0.05
+    assert calls == {"euler": 4, "hack": 1, "events": 1}
+    dash.controls["rtol"].value = 1e-6
+    dash.controls["t_ref"].value = 1.0  # the hack ignores t_ref, as in the question
+    assert calls["hack"] == 1 and calls["events"] == 3
+
+
+# --------------------------------------------------------------------------- helpers
+
+def test_readout_matches_the_browser():
+    slider = ipywidgets.FloatSlider(value=-80.0, min=-90.0, max=-50.0, readout_format=".1f")
+    assert W._readout(slider) == f"{MINUS}80.0"
+    assert W._readout(ipywidgets.FloatSlider(value=2.5, readout_format=".2f")) == "2.50"
+    # ipywidgets leaves .label empty when the initial value is the first option.
+    choice = ipywidgets.SelectionSlider(options=W.DT_OPTIONS, value=0.01)
+    assert W._readout(choice) == "0.01"
+    drop = ipywidgets.Dropdown(options=W.MAX_STEP_OPTIONS, value=math.inf)
+    assert W._readout(drop) == "inf"
+    assert W._readout(ipywidgets.Dropdown(options=W.SOLVERS, value="LSODA")) == "LSODA"
+
+
+def test_default_rtol_is_offered():
+    choice = W._rtol_choice()
+    assert choice.value == lifutils.events.DEFAULT_RTOL
+    values = [v for _, v in choice.options]
+    assert values == sorted(values, reverse=True)
+
+
+def test_cached_keeps_expected_errors():
+    calls = []
+
+    def fails(x):
+        calls.append(x)
+        raise ValueError(f"bad {x}")
+
+    cached = W._cached(fails)
+    for _ in range(3):
+        with pytest.raises(ValueError, match="bad 1"):
+            cached(1)
+    assert calls == [1]
+
+
+def test_doctests():
+    result = doctest.testmod(W, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 10 and result.failed == 0
+
+
+def test_no_pyplot_figures(dashboards):
+    before = plt.get_fignums()
+    W.euler_explorer().controls["i_e"].value = 21.0
+    assert plt.get_fignums() == before
+    assert not np.isnan(dashboards["side_by_side"].figure.dpi)
