@@ -98,11 +98,6 @@ def _check_count(name, value):
     return int(value)
 
 
-def _triggered(g, direction):
-    """True where an event value g is at or past the point where its event fires."""
-    return np.where(direction > 0, g >= 0, np.where(direction < 0, g <= 0, g == 0))
-
-
 def _crossed(g_before, g_after, direction):
     """True where an event went from before its trigger to at/past it."""
     up = (g_before < 0) & (g_after >= 0)
@@ -316,7 +311,8 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         opts = dict(options)
         if first_step is not None:
             opts["first_step"] = min(first_step, t_stop - t)
-        g_start = event_values(t, y)
+        # Event values at the start, to spot others that cross at a reset instant.
+        g_start = event_values(t, y) if n_events > 1 else None
         sol = solve_ivp(make_rhs(held if held.any() else None), (t, t_stop), y, method=method,
                         t_eval=solver_eval, dense_output=dense_output,
                         events=wrapped_events, **opts)
@@ -371,15 +367,19 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
             t_events[i].append(t)
             y_events[i].append(y.copy())
             y_new = check_state("reset", reset(t, y.copy(), i, *extra), f"at t = {t!r}")
-            g_after = event_values(t, y_new)
-            if _triggered(g_after[i:i + 1], direction[i:i + 1])[0]:
+            g_i = float(np.asarray(events[i](t, y_new, *extra)).reshape(()))
+            d = direction[i]
+            if (g_i >= 0) if d > 0 else (g_i <= 0) if d < 0 else (g_i == 0):
                 raise ValueError(
                     f"reset for event {i} at t = {t!r} returned a state where that event is "
-                    f"still triggered (event value {g_after[i]!r}): it would fire again at once "
+                    f"still triggered (event value {g_i!r}): it would fire again at once "
                     "(Zeno). Reset below the threshold (for a neuron: v_reset < v_thresh)")
-            crossed = _crossed(g_start, g_after, direction)
-            crossed[i] = False
-            pending.extend(int(j) for j in np.nonzero(crossed)[0] if j not in pending)
+            if n_events > 1:
+                g_after = event_values(t, y_new)
+                crossed = _crossed(g_start, g_after, direction)
+                crossed[i] = False
+                pending.extend(int(j) for j in np.nonzero(crossed)[0] if j not in pending)
+                g_start = np.where(crossed, g_start, g_after)
             if hold is not None:
                 duration, components = hold(t, y_new.copy(), i)
                 duration = float(duration)
@@ -388,7 +388,6 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
                 idx = np.arange(n)[components]
                 release[idx] = np.maximum(release[idx], t + duration)
             y = y_new
-            g_start = np.where(crossed, g_start, g_after)
         if t_eval is None or (t == tf and tf in t_eval):
             store([t], y[:, None])  # the point just after the reset
 
