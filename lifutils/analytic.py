@@ -159,10 +159,12 @@ def runaway_message(n_spikes, max_spikes, t_max) -> str:
     )
 
 
-def exact_voltage(params: LIFParams, t, *, t_max=None) -> np.ndarray:
+def exact_voltage(params: LIFParams, t, *, t_max=None, max_spikes: int = MAX_SPIKES) -> np.ndarray:
     """Exact membrane potential (mV) at times ``t`` (ms) for constant input.
 
     Right-continuous: at a spike time it returns the value after the reset.
+    ``t_max`` (ms) is the horizon for the spike times (default: the largest t);
+    ``max_spikes`` is passed on to :func:`exact_spike_times`.
 
     Examples
     --------
@@ -173,7 +175,8 @@ def exact_voltage(params: LIFParams, t, *, t_max=None) -> np.ndarray:
     i_e = _constant_current(params, "exact_voltage")
     v_inf = params.v_rest + params.r_m * i_e
     horizon = float(np.max(t)) if t_max is None else float(t_max)
-    spikes = exact_spike_times(params, horizon) if horizon > 0 else np.empty(0)
+    spikes = (exact_spike_times(params, horizon, max_spikes=max_spikes) if horizon > 0
+              else np.empty(0))
     if horizon == 0 and params.v_start >= params.v_thresh:
         spikes = np.array([0.0])
     k = np.searchsorted(spikes, t, side="right") - 1  # index of the last spike <= t

@@ -247,6 +247,19 @@ def _draw_guides(ax, params):
                    gid=gid, label=f"_{name}")
         ax.text(1.01, value, name, transform=ytrans, ha="left", va="center",
                 fontsize="small", color=GUIDE_COLOR, gid=f"{gid}-label", clip_on=False)
+    _hide_guide_labels_outside(ax)
+    # A caller who zooms the y-axis (ax.set_ylim) hides the labels that fall outside.
+    ax.callbacks.connect("ylim_changed", _hide_guide_labels_outside)
+
+
+def _hide_guide_labels_outside(ax):
+    """Show a guide's label only while its value is inside the y-limits."""
+    lo, hi = sorted(ax.get_ylim())
+    for text in ax.texts:
+        if str(text.get_gid()).endswith("-label") and str(text.get_gid()).startswith("lif-"):
+            inside = lo <= text.get_position()[1] <= hi
+            text.set_visible(inside)
+            text.set_in_layout(inside)
 
 
 def update_trace(ax, result, exact=None):

@@ -264,7 +264,7 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
             dy = np.array(fun(t, state, *extra), dtype=float)
             if check_finite and not np.all(np.isfinite(dy)):
                 raise ValueError(
-                    f"fun returned a non-finite derivative {dy!r} at t = {t!r}; "
+                    f"fun returned a non-finite derivative {dy!r} at t = {t:.6g}; "
                     "a NaN or inf would make the solver loop or fail")
             if held is not None:
                 dy[held] = 0.0
@@ -322,7 +322,7 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         sol_y = np.asarray(sol.y, dtype=float).reshape(n, -1)
         if sol.status == -1:
             status = -1
-            message = f"solver failed after t = {t!r}: {sol.message}"
+            message = f"solver failed after t = {t:.6g}: {sol.message}"
             store(sol_t, sol_y)  # what it did compute, as solve_ivp returns it
             break
         fired = None
@@ -362,17 +362,17 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
             last_reset_t = t
             if resets_here > 2 * n_events + 1:
                 raise ValueError(
-                    f"{resets_here} resets at the same time t = {t!r}: the resets keep "
+                    f"{resets_here} resets at the same time t = {t:.6g}: the resets keep "
                     "re-triggering events without time moving on (Zeno); change reset")
             t_events[i].append(t)
             y_events[i].append(y.copy())
-            y_new = check_state("reset", reset(t, y.copy(), i, *extra), f"at t = {t!r}")
+            y_new = check_state("reset", reset(t, y.copy(), i, *extra), f"at t = {t:.6g}")
             g_i = float(np.asarray(events[i](t, y_new, *extra)).reshape(()))
             d = direction[i]
             if (g_i >= 0) if d > 0 else (g_i <= 0) if d < 0 else (g_i == 0):
                 raise ValueError(
-                    f"reset for event {i} at t = {t!r} returned a state where that event is "
-                    f"still triggered (event value {g_i!r}): it would fire again at once "
+                    f"reset for event {i} at t = {t:.6g} returned a state where that event is "
+                    f"still triggered (event value {g_i:g}): it would fire again at once "
                     "(Zeno). Reset below the threshold (for a neuron: v_reset < v_thresh)")
             if n_events > 1:
                 g_after = event_values(t, y_new)

@@ -264,5 +264,5 @@ def test_solver_failure_is_reported_like_scipy():
     sol = solve_ivp_with_resets(lambda t, y: y ** 2, (0, 2.0), [1.0],
                                 events=lambda t, y: y[0] + 10.0, reset=lambda t, y, i: y)
     assert sol.status == -1 and not sol.success
-    assert sol.message.startswith("solver failed after t = 0.0: Required step size")
+    assert sol.message.startswith("solver failed after t = 0: Required step size")
     assert sol.t[-1] == pytest.approx(1.0, abs=1e-3)

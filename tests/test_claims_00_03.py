@@ -1,0 +1,287 @@
+"""Every number that notebooks 00 to 03 state, computed again with lifutils and checked.
+
+A failure here means the text of a notebook is no longer true: fix the notebook's prose (and
+re-execute it with `make notebooks`), or find out what changed in lifutils. Values are
+checked to the digits the notebooks print.
+"""
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+
+from lifutils import (LIFParams, exact_spike_times, exact_voltage, first_spike_time, inputs,
+                      interspike_interval, rheobase, simulate_dvdt_hack, simulate_euler,
+                      simulate_events, simulate_exact, solve_ivp_with_resets)
+from lifutils.compare import (compare_methods, convergence_order, euler_convergence,
+                              spike_time_error)
+from lifutils.dvdt_hack import HackStalledError
+from lifutils.events import default_max_step
+
+QUESTION = LIFParams()          # the question's own values: i_e = 3 nA, R = 1 MOhm
+P20 = LIFParams(i_e=20.0)       # the input the notebooks use from 00 on
+EXACT_100 = exact_spike_times(P20, 100.0)
+LOOSE = dict(rtol=1e-3, atol=1e-6)  # solve_ivp's defaults, which the hack uses
+DTS = np.array([0.4, 0.2, 0.1, 0.05, 0.025, 0.0125, 0.00625])
+
+
+def close(value, printed, digits):
+    """``value`` printed with ``digits`` decimals reads ``printed``."""
+    return f"{value:.{digits}f}" == printed
+
+
+# --------------------------------------------------------------------------- shared facts
+
+def test_defaults_are_the_questions_values():
+    assert (QUESTION.tau_m, QUESTION.v_rest, QUESTION.v_thresh, QUESTION.v_reset,
+            QUESTION.i_e, QUESTION.r_m, QUESTION.t_ref) == (10.0, -70.0, -55.0, -80.0, 3.0,
+                                                           1.0, 0.0), \
+        "did the defaults of LIFParams change? notebooks 01 and 02 rely on them"
+
+
+def test_exact_spike_train_at_20_nA():
+    # 00 and 03: R*I = 20 mV, v_inf = -50 mV; first spike 13.8629 ms, then every 17.9176 ms.
+    assert P20.r_m * P20.i_e == 20.0 and P20.v_inf == -50.0
+    assert close(first_spike_time(P20), "13.8629", 4)
+    assert close(interspike_interval(P20), "17.9176", 4)
+    assert [f"{t:.4f}" for t in EXACT_100] == ["13.8629", "31.7805", "49.6981", "67.6157",
+                                               "85.5333"]
+
+
+# --------------------------------------------------------------------------- 00_start_here
+
+def test_00_three_methods_side_by_side():
+    rows = {r["key"]: r for r in compare_methods(P20, 100.0,
+                                                   names=("euler", "hack", "events", "exact"))}
+    euler, hack, events = rows["euler"], rows["hack"], rows["events"]
+    assert euler["n_spikes"] == 5 and close(euler["first_spike"], "13.8000", 4)
+    assert f"{euler['max_error']:.2g}" == "0.13" and euler["nfev"] == 1000
+    assert hack["n_spikes"] == 0 and hack["nfev"] == 2000
+    assert events["n_spikes"] == 5 and close(events["first_spike"], "13.8629", 4)
+    assert f"{events['max_error']:.2g}" == "6.8e-07" and events["nfev"] == 582
+
+
+# --------------------------------------------------------------------------- 01_euler_loop
+
+def test_01_question_loop_never_fires_and_settles_at_minus_67():
+    # The loop exactly as the question wrote it.
+    tau_m, v_rest, v_thresh, v_reset, i_e, dt, t_max = 10, -70, -55, -80, 3, 0.1, 100
+    v, n_spikes = v_rest, 0
+    for _ in np.arange(0, t_max, dt):
+        v += (-(v - v_rest) + i_e) / tau_m * dt
+        if v >= v_thresh:
+            v, n_spikes = v_reset, n_spikes + 1
+    assert n_spikes == 0 and close(v, "-67.00", 2)
+    res = simulate_euler(QUESTION, 100.0, dt=0.1)
+    assert res.n_spikes == 0 and close(res.v[-1], "-67.00", 2)
+    assert float(exact_voltage(QUESTION, 1e6)) == pytest.approx(-67.0)
+
+
+def test_01_v_inf_and_rheobase():
+    assert close(QUESTION.v_inf, "-67.0", 1)
+    assert close(rheobase(QUESTION), "15.0", 1)
+    firsts = [first_spike_time(QUESTION.replace(i_e=i)) for i in (3.0, 15.0, 15.5, 20.0)]
+    assert np.isinf(firsts[0]) and np.isinf(firsts[1])
+    assert close(firsts[2], "34.3399", 4) and close(firsts[3], "13.8629", 4)
+
+
+def test_01_euler_spikes_on_the_grid_early_and_drifting():
+    res = simulate_euler(P20, 100.0, dt=0.1)
+    assert [f"{t:.4f}" for t in res.spike_times] == ["13.8000", "31.7000", "49.6000",
+                                                     "67.5000", "85.4000"]
+    errors = res.spike_times - EXACT_100
+    assert [f"{e:.4f}" for e in errors] == ["-0.0629", "-0.0805", "-0.0981", "-0.1157",
+                                            "-0.1333"]
+    assert np.all(np.diff(errors) < 0), "each spike earlier than the one before"
+
+
+def test_01_time_step_moves_spikes_not_monotonically():
+    found = {}
+    for dt in (1.0, 0.5, 0.1, 0.01):
+        res = simulate_euler(P20, 100.0, dt=dt)
+        found[dt] = (f"{res.spike_times[0]:.3f}",
+                     f"{spike_time_error(res.spike_times, EXACT_100):.3f}")
+    assert found == {1.0: ("14.000", "0.467"), 0.5: ("14.000", "1.533"),
+                     0.1: ("13.800", "0.133"), 0.01: ("13.860", "0.033")}
+
+
+def test_01_first_order_convergence_in_stairs():
+    errors = euler_convergence(P20, 200.0, DTS)
+    assert [f"{e:.3f}" for e in errors] == ["3.439", "1.239", "0.239", "0.189", "0.189",
+                                            "0.051", "0.051"]
+    assert close(convergence_order(DTS, errors), "0.99", 2)
+    assert [f"{r:.2f}" for r in errors[:-1] / errors[1:]] == ["2.78", "5.19", "1.26", "1.00",
+                                                              "3.68", "1.00"]
+
+
+def test_01_interpolation_is_smooth_but_not_more_accurate():
+    res = simulate_euler(P20, 100.0, dt=0.1, interpolate=True)
+    assert [f"{t:.4f}" for t in res.spike_times] == ["13.7935", "31.6215", "49.4496",
+                                                     "67.2777", "85.1056"]
+    assert [f"{e:.4f}" for e in res.spike_times - EXACT_100][-1] == "-0.4277"
+    errors = euler_convergence(P20, 200.0, DTS, interpolate=True)
+    plain = euler_convergence(P20, 200.0, DTS)
+    assert [f"{e:.3f}" for e in errors] == ["3.859", "1.930", "0.965", "0.483", "0.241",
+                                            "0.121", "0.060"]
+    assert all(f"{r:.2f}" == "2.00" for r in errors[:-1] / errors[1:])
+    assert close(convergence_order(DTS, errors), "1.00", 2)
+    assert errors[2] > plain[2], "at dt = 0.1 ms the interpolated loop is the less accurate"
+
+
+# --------------------------------------------------------------------------- 02_dvdt_reset_hack
+
+def test_02_hack_pinned_under_threshold_without_spikes():
+    hack = simulate_dvdt_hack(P20, 100.0)
+    assert hack.n_spikes == 0 and hack.nfev == 2000 and len(hack.t) - 1 == 134
+    after = hack.v[hack.t >= first_spike_time(P20)]
+    assert close(after.min(), "-60.13", 2) and close(after.max(), "-55.00", 2)
+    assert after.min() > P20.v_reset + 15.0, "never near v_reset"
+
+
+def test_02_hack_costs_more_than_events_at_the_same_settings():
+    hack = simulate_dvdt_hack(P20, 100.0)
+    events = simulate_events(P20, 100.0, **LOOSE)
+    assert events.n_spikes == 5 and events.nfev == 150
+    assert f"{hack.nfev / events.nfev:.1f}" == "13.3"
+
+
+def test_02_dense_output_pokes_above_threshold():
+    fine = simulate_dvdt_hack(P20, 100.0, t_eval=np.arange(0.0, 100.0, 0.01))
+    assert fine.nfev == 2000
+    assert close(fine.v.max(), "-54.86", 2) and fine.v.max() > P20.v_thresh
+
+
+def test_02_smaller_steps_approach_the_threshold_not_the_reset():
+    found = []
+    for max_step in (np.inf, 1.0, 0.1, 0.01):
+        run = simulate_dvdt_hack(P20, 100.0, max_step=max_step)
+        assert run.n_spikes == 0
+        found.append((run.nfev, f"{run.v[run.t >= first_spike_time(P20)].min():.2f}"))
+    assert found == [(2000, "-60.13"), (1832, "-57.58"), (6728, "-56.10"), (60002, "-55.12")]
+
+
+def test_02_the_two_branches_point_at_each_other():
+    above = P20.v_reset - P20.v_thresh
+    below = (-(P20.v_thresh - P20.v_rest) + P20.r_m * P20.i_e) / P20.tau_m
+    assert (f"{above:+.1f}", f"{below:+.1f}") == ("-25.0", "+0.5")
+
+
+def test_02_hack_stalls_at_tight_tolerance():
+    with pytest.raises(HackStalledError, match=r"100000 right-hand-side evaluations and it has "
+                                               r"only reached t = 17\.41 ms of 100 ms"):
+        simulate_dvdt_hack(P20, 100.0, rtol=1e-6)
+
+
+# --------------------------------------------------------------------------- 03_event_driven
+
+TAU_M, V_REST, V_THRESH, V_RESET, I_E, R_M = 10.0, -70.0, -55.0, -80.0, 20.0, 1.0
+TIGHT = dict(rtol=1e-8, atol=1e-8)
+
+
+def lif(t, y):
+    return (-(y - V_REST) + R_M * I_E) / TAU_M
+
+
+def threshold(t, y):
+    return y[0] - V_THRESH
+
+
+threshold.terminal = True
+threshold.direction = 1
+
+
+def restart_loop():
+    """The restart loop of notebook 03, section 2."""
+    t, v, spike_times = 0.0, V_REST, []
+    while t < 100.0:
+        sol = solve_ivp(lif, (t, 100.0), [v], events=threshold, **TIGHT)
+        if sol.status != 1:
+            break
+        t = sol.t_events[0][0]
+        spike_times.append(t)
+        v = V_RESET
+    return spike_times
+
+
+def test_03_terminal_event_stops_at_the_first_spike():
+    sol = solve_ivp(lif, (0.0, 100.0), [V_REST], events=threshold, **TIGHT)
+    assert sol.status == 1 and sol.message == "A termination event occurred."
+    assert close(sol.t_events[0][0], "13.8629", 4) and close(sol.t[-1], "13.8629", 4)
+    assert close(sol.y_events[0][0][0], "-55.0000", 4)
+
+
+def test_03_restart_loop_and_simulate_events_match_the_exact_times():
+    loop = restart_loop()
+    res = simulate_events(P20, 100.0)
+    assert f"{spike_time_error(loop, EXACT_100):.1e}" == "6.8e-07"
+    assert f"{spike_time_error(res.spike_times, EXACT_100):.1e}" == "6.8e-07"
+    assert res.nfev == 582
+
+
+def test_03_trace_is_stitched_with_vertical_jumps():
+    res = simulate_events(P20, 100.0)
+    k = np.flatnonzero(np.diff(res.t) == 0)[0]
+    assert close(res.t[k], "13.8629", 4) and res.v[k] == V_THRESH and res.v[k + 1] == V_RESET
+
+
+def test_03_refractory_period():
+    p_ref = LIFParams(i_e=20.0, t_ref=5.0)
+    res = simulate_events(p_ref, 100.0)
+    assert close(interspike_interval(p_ref), "22.9176", 4)
+    assert res.n_spikes == 4
+    assert f"{spike_time_error(res.spike_times, exact_spike_times(p_ref, 100.0)):.1e}" == "5.0e-07"
+
+
+def test_03_brief_crossing_missed_with_large_max_step():
+    pulse = inputs.pulse(50.0, 0.15, 400.0, baseline=12.0)
+    p_pulse = LIFParams(i_e=lambda t: pulse(t))
+    assert default_max_step(p_pulse) == 0.1
+    caught = simulate_events(p_pulse, 100.0)
+    assert caught.n_spikes == 1 and close(caught.spike_times[0], "50.0797", 4)
+    assert simulate_events(p_pulse, 100.0, max_step=5.0).n_spikes == 0
+
+
+def test_03_t_eval_drops_the_event_time():
+    sol = solve_ivp(lif, (0.0, 100.0), [V_REST], events=threshold, **TIGHT,
+                    t_eval=np.arange(0.0, 100.5, 0.5))
+    t_event = sol.t_events[0][0]
+    assert close(sol.t[-1], "13.5000", 4) and close(t_event, "13.8629", 4)
+    assert not np.isin(t_event, sol.t)
+    assert close(t_event - sol.t[-1], "0.3629", 4)
+
+
+def test_03_restart_at_threshold_fires_at_once_and_above_it_never():
+    t0 = restart_loop()[0]
+    t = t0
+    for _ in range(3):
+        sol = solve_ivp(lif, (t, 100.0), [V_THRESH], events=threshold, **TIGHT)
+        t = sol.t_events[0][0]
+        assert t == t0, "scipy reports the event again at the restart time"
+    sol = solve_ivp(lif, (t0, 100.0), [V_THRESH + 1e-9], events=threshold, **TIGHT)
+    assert len(sol.t_events[0]) == 0 and close(sol.y[0, -1], "-50.00", 2)
+
+
+def test_03_reset_to_threshold_is_refused():
+    with pytest.raises(ValueError, match=r"reset for event 0 at t = 13\.8629 returned a "
+                                         r"state where that event is still triggered"):
+        solve_ivp_with_resets(lif, (0.0, 100.0), [V_REST], events=threshold,
+                              reset=lambda t, y, i: np.array([V_THRESH]), **TIGHT)
+    with pytest.raises(ValueError, match=r"^v_reset must be below v_thresh \(-55\.0 mV\), "
+                                         r"got -55\.0 mV$"):
+        LIFParams(i_e=20.0, v_reset=-55.0)
+
+
+def test_03_breakpoints_beat_a_strided_step():
+    expected = 30.0 + exact_spike_times(P20, 70.0)
+    plain_step = lambda t: np.where(t >= 30.0, 20.0, 0.0)  # noqa: E731
+    found = []
+    for current, max_step in ((inputs.step(30.0, 20.0), None), (plain_step, np.inf),
+                              (plain_step, None)):
+        run = simulate_events(LIFParams(i_e=current), 100.0, max_step=max_step)
+        found.append((f"{spike_time_error(run.spike_times, expected):.1e}", run.nfev))
+    assert found == [("4.2e-07", 834), ("2.2e-05", 688), ("4.8e-06", 6208)]
+
+
+def test_03_solve_ivp_with_resets_in_one_call():
+    sol = solve_ivp_with_resets(lif, (0.0, 100.0), [V_REST], events=threshold,
+                                reset=lambda t, y, i: np.array([V_RESET]), **TIGHT)
+    assert sol.n_resets == 5
+    assert [f"{t:.4f}" for t in sol.t_events[0]] == [f"{t:.4f}" for t in EXACT_100]
