@@ -2,7 +2,9 @@
 
 Numerics (numpy and scipy only): :mod:`~lifutils.params`, :mod:`~lifutils.inputs`,
 :mod:`~lifutils.analytic`, :mod:`~lifutils.euler`, :mod:`~lifutils.dvdt_hack`,
-:mod:`~lifutils.resets`, :mod:`~lifutils.events`, :mod:`~lifutils.compare`.
+:mod:`~lifutils.resets`, :mod:`~lifutils.events`, :mod:`~lifutils.compare`,
+:mod:`~lifutils.models` (exact references for notebook 05). Checks for the
+exercises of notebook 06 live in :mod:`lifutils.exercises`.
 Pictures and dashboards (:mod:`lifutils.plotting`, :mod:`lifutils.widgets`) are
 imported on demand, so ``import lifutils`` needs no screen.
 """

@@ -405,8 +405,10 @@ def plot_raster(results, ax=None, exact=None, *, labels=None):
         ax.plot(spikes, np.full(len(spikes), float(y)), linestyle="none", marker="|",
                 markersize=11, markeredgewidth=1.6, color=color, gid="lif-raster",
                 label=labels[k])
-        ax.text(0.5 * t_end, y, "no spikes", ha="center", va="center", fontsize="small",
-                color=color, style="italic", gid="lif-raster-empty", visible=not len(spikes))
+        # x in axes fraction, so the note stays inside when the caller zooms in time
+        ax.text(0.5, y, "no spikes", ha="center", va="center", fontsize="small",
+                transform=ax.get_yaxis_transform(), color=color, style="italic",
+                gid="lif-raster-empty", visible=not len(spikes))
     ax.set_yticks(range(n - 1, -1, -1), labels)
     for tick, res in zip(ax.get_yticklabels(), rows):
         tick.set_color(METHOD_COLORS[method_key(res)])

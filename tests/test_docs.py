@@ -8,7 +8,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NUMERIC_MODULES = ["params", "inputs", "analytic", "euler", "dvdt_hack", "resets", "events",
-                   "compare"]
+                   "compare", "models"]
 OPTIONAL = ["plotting", "widgets", "exercises"]
 
 
