@@ -238,6 +238,10 @@ class Dashboard(widgets.VBox):
     def redraw(self):
         """Recompute (from the cache if possible), redraw the figure, update the status."""
         values = {name: w.value for name, w in self.controls.items()}
+        # Shown at once in the page, so a slow setting (the dv/dt hack with Radau
+        # takes seconds to use up its budget) is visibly at work, not frozen.
+        self.status.value = ('<span style="font-family: var(--jp-code-font-family, monospace); '
+                             'font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}</span>')
         try:
             summary = self._draw(values)
         except _EXPECTED as exc:

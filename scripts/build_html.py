@@ -103,11 +103,17 @@ def render(nb, notebook: Path, out_dir: Path, title: str) -> Path:
     return target
 
 
+def _inline_code(text: str) -> str:
+    """Escape a heading for HTML, with its `code` spans as <code>."""
+    parts = html.escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if k % 2 else p for k, p in enumerate(parts))
+
+
 def write_index(out_dir: Path, entries: list[tuple[str, str]]) -> Path:
     """entries: (handout file name, link text), in order."""
     items = "\n".join(
         f'    <li><a href="{html.escape(urllib.parse.quote(name))}">'
-        f"{html.escape(text)}</a></li>"
+        f"{_inline_code(text)}</a></li>"
         for name, text in entries
     )
     page = f"""<!DOCTYPE html>
