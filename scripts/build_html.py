@@ -23,6 +23,7 @@ import re
 import sys
 import urllib.parse
 from pathlib import Path
+import nbformat
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -87,12 +88,60 @@ def widget_info(nb) -> tuple[int, int]:
     return views, len(state.get("state", {}))
 
 
+def _widget_pngs(state: dict, model_id: str, seen=None) -> list[str]:
+    """Base64 PNGs shown by Output widgets inside widget ``model_id`` (depth first)."""
+    seen = set() if seen is None else seen
+    if model_id in seen or model_id not in state:
+        return []
+    seen.add(model_id)
+    model = state[model_id].get("state", {})
+    pngs = [out["data"]["image/png"] for out in model.get("outputs", [])
+            if "image/png" in out.get("data", {})]
+    children = model.get("children", [])
+    for ref in children if isinstance(children, list) else []:
+        if isinstance(ref, str) and ref.startswith("IPY_MODEL_"):
+            pngs += _widget_pngs(state, ref[len("IPY_MODEL_"):], seen)
+    return pngs
+
+
+def add_snapshots(nb) -> int:
+    """After each dashboard, add its last figure as a static image.
+
+    The embedded widget state needs the widget JavaScript (from a CDN) to show;
+    without a network the dashboard's place would be empty. The snapshot, in a
+    folded <details> block, lets a handout be read anywhere. Returns how many
+    snapshots were added.
+    """
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    added = 0
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        new_outputs = []
+        for out in cell.get("outputs", []):
+            new_outputs.append(out)
+            view = out.get("data", {}).get(WIDGET_VIEW)
+            pngs = _widget_pngs(state, view["model_id"]) if view else []
+            if pngs:
+                images = "".join(f'<img alt="dashboard figure" src="data:image/png;base64,{png}">'
+                                 for png in pngs)
+                new_outputs.append(nbformat.v4.new_output(
+                    "display_data", data={"text/html": (
+                        "<details><summary>Static snapshot of this dashboard, as committed "
+                        "(for reading without a network; the sliders need a running "
+                        f"kernel)</summary>{images}</details>")}))
+                added += 1
+        cell["outputs"] = new_outputs
+    return added
+
+
 def render(nb, notebook: Path, out_dir: Path, title: str) -> Path:
     """Write ``out_dir/<stem>.html`` for the notebook node ``nb`` (read from
     ``notebook``), from its saved outputs."""
     from nbconvert import HTMLExporter
 
     nb.metadata["title"] = title  # the page <title>; the file is not written
+    add_snapshots(nb)
     exporter = HTMLExporter(template_name="lab", embed_images=True)
     body, _ = exporter.from_notebook_node(
         nb,
@@ -144,8 +193,6 @@ def write_index(out_dir: Path, entries: list[tuple[str, str]]) -> Path:
 
 def build(notebook_dir: Path, out_dir: Path, log=print) -> Path:
     """Render all notebooks and the index; returns the index path."""
-    import nbformat
-
     notebooks = sorted(notebook_dir.glob("*.ipynb"))
     if not notebooks:
         raise FileNotFoundError(f"no notebooks found: {notebook_dir}/*.ipynb matched nothing")

@@ -95,3 +95,20 @@ def test_first_heading_variants():
     assert build_html.first_heading(nb("```\n# not a heading\n```\n# Real")) == "Real"
     assert build_html.first_heading(nb('<h1 align="center">HTML <b>title</b></h1>')) == "HTML title"
     assert build_html.first_heading(nb("plain text")) is None
+
+
+def test_dashboards_get_a_static_snapshot(tmp_path):
+    """A widget view whose Output child shows a PNG gets that PNG as a folded snapshot."""
+    png = "iVBORw0KGgo="
+    nb = new_notebook(cells=[new_markdown_cell("# Dash"), new_code_cell("dashboard")])
+    nb.cells[1].outputs = [new_output("display_data", data={
+        build_html.WIDGET_VIEW: {"model_id": "box", "version_major": 2, "version_minor": 0},
+        "text/plain": "VBox()"})]
+    nb.metadata["widgets"] = {build_html.WIDGET_STATE: {"state": {
+        "box": {"state": {"children": ["IPY_MODEL_out"]}},
+        "out": {"state": {"outputs": [{"output_type": "display_data",
+                                       "data": {"image/png": png}}]}},
+    }, "version_major": 2, "version_minor": 0}}
+    assert build_html.add_snapshots(nb) == 1
+    added = nb.cells[1].outputs[1]["data"]["text/html"]
+    assert "<details>" in added and f"data:image/png;base64,{png}" in added
