@@ -46,8 +46,9 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
     * At tight tolerances (rtol = 1e-6, or Radau and BDF at any setting) the
       steps become so small that the solver crawls: after ``max_nfev``
       evaluations it has covered only a few ms. Rather than seem to hang, the
-      function then stops with :class:`HackStalledError`, which says how far
-      it got.
+      function then stops at its next accepted step with
+      :class:`HackStalledError`, which says how far it got; its ``result``
+      attribute holds the trace up to there.
 
     There are no spikes: ``spike_times`` is empty, because nothing in this model
     ever resets.
@@ -59,7 +60,8 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
     t_max : float
         Simulation length (ms), > 0.
     max_nfev : int
-        Budget of right-hand-side evaluations; default 100000.
+        Budget of right-hand-side evaluations; default 100000 (about 1 s with
+        RK45, 3 to 5 s with Radau or BDF).
     **solve_ivp_kwargs
         Passed to :func:`scipy.integrate.solve_ivp` (``method``, ``max_step``,
         ``rtol`` ...), so you can check that no setting rescues it.
@@ -69,6 +71,11 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
     LIFResult
         ``t``, ``v`` at the solver's steps, ``nfev`` from solve_ivp,
         ``spike_times`` empty.
+
+    Raises
+    ------
+    HackStalledError
+        When the budget runs out before t_max (``.result``: the partial trace).
 
     Examples
     --------
@@ -88,23 +95,52 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
         dv_dt = (v_reset - y) if y[0] >= v_thresh else (-(y - v_rest) + r_m * i_e) / tau_m
         return dv_dt
 
+    if "events" in solve_ivp_kwargs:
+        raise ValueError("simulate_dvdt_hack takes no events: the hack is the question's "
+                         "attempt without them (simulate_events is the version with)")
+    if isinstance(max_nfev, bool) or not isinstance(max_nfev, int) or max_nfev < 1:
+        raise ValueError(f"max_nfev must be an integer >= 1, got {max_nfev!r}")
+
+    def stalled(t_reached):
+        return (f"the dv/dt hack stalled: after {nfev} right-hand-side evaluations (its budget, "
+                f"max_nfev, is {max_nfev}) it has only reached t = {t_reached:.4g} ms of "
+                f"{t_max:g} ms. The right-hand side "
+                "jumps at v_thresh, so the adaptive solver keeps shrinking its steps there "
+                "(part of why the hack fails); loosen rtol/atol or raise max_nfev to see more")
+
     nfev = 0
 
     def counted(t, y):
         nonlocal nfev
         nfev += 1
-        if nfev > max_nfev:
-            raise HackStalledError(
-                f"the dv/dt hack stalled: {max_nfev} right-hand-side evaluations and it has "
-                f"only reached t = {t:.4g} ms of {t_max:g} ms. The right-hand side jumps at "
-                "v_thresh, so the adaptive solver keeps shrinking its steps there (part of why "
-                "the hack fails); loosen rtol/atol or raise max_nfev to see more")
+        if nfev > 2 * max_nfev:  # not even one more step accepted: give up here
+            raise HackStalledError(stalled(t))
         return lif(t, y)
 
-    sol = solve_ivp(counted, (0.0, t_max), [params.v_start], **solve_ivp_kwargs)
+    # The budget is checked at each accepted step by a terminal event, so that a
+    # stalled run stops cleanly and keeps the trace it has: positive while
+    # evaluations remain, then a root between the last two accepted steps.
+    last_t, stop_at = 0.0, None
+
+    def budget(t, y):
+        nonlocal last_t, stop_at
+        if stop_at is None:
+            if nfev <= max_nfev or t <= last_t:
+                last_t = max(last_t, t)
+                return 1.0
+            stop_at = 0.5 * (last_t + t)
+        return stop_at - t
+    budget.terminal, budget.direction = True, -1
+
+    sol = solve_ivp(counted, (0.0, t_max), [params.v_start], events=budget, **solve_ivp_kwargs)
     if sol.status < 0:
         raise RuntimeError(f"solve_ivp failed on the dv/dt hack: {sol.message}")
     method = solve_ivp_kwargs.get("method", "RK45")
-    return LIFResult(t=sol.t, v=sol.y[0], spike_times=np.empty(0), nfev=int(sol.nfev),
-                     method=f"dv/dt hack ({method if isinstance(method, str) else method.__name__})",
-                     params=params)
+    result = LIFResult(t=sol.t, v=sol.y[0], spike_times=np.empty(0), nfev=int(sol.nfev),
+                       method=f"dv/dt hack ({method if isinstance(method, str) else method.__name__})",
+                       params=params)
+    if sol.status == 1:
+        error = HackStalledError(stalled(float(sol.t[-1])))
+        error.result = result  # the trace up to where it stopped
+        raise error
+    return result

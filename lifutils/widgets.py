@@ -41,7 +41,7 @@ from . import plotting
 from .analytic import rheobase, simulate_exact
 from . import compare
 from .compare import METHODS, compare_methods, simulated_rates, spike_time_error
-from .dvdt_hack import simulate_dvdt_hack
+from .dvdt_hack import HackStalledError, simulate_dvdt_hack
 from .euler import simulate_euler
 from .events import DEFAULT_RTOL, simulate_events
 from .params import LIFParams
@@ -346,7 +346,8 @@ def hack_explorer(*, t_max=T_MAX):
     (nfev) and the lowest v (mV) after v first reached threshold: it stays
     near -55 mV, never near v_reset = -80 mV. Implicit methods (Radau, BDF)
     crawl at the threshold until the hack's evaluation budget runs out; the
-    dashboard then says so instead of a figure.
+    dashboard then draws the trace as far as it got and says STALLED in the
+    status line.
 
     Parameters
     ----------
@@ -371,16 +372,20 @@ def hack_explorer(*, t_max=T_MAX):
     @_cached
     def run(method, max_step, i_e):
         params = LIFParams(i_e=i_e)
-        hack = simulate_dvdt_hack(params, t_max, method=method, **_solver_settings(max_step))
-        return hack, simulate_exact(params, t_max)
+        try:
+            hack, stalled = simulate_dvdt_hack(params, t_max, method=method,
+                                               **_solver_settings(max_step)), None
+        except HackStalledError as exc:  # draw how far it got, and say why it stopped
+            hack, stalled = exc.result, exc.result.t[-1]
+        return hack, stalled, simulate_exact(params, t_max)
 
     fig, ax = _figure((7.5, 3.6))
-    hack, exact = run(**_values(controls))
+    hack, _, exact = run(**_values(controls))
     plotting.plot_trace(hack, ax, exact=exact, label=METHODS["hack"])
     ax.set_ylim(-85.0, V_LIMITS[1])
 
     def draw(values):
-        hack, exact = run(**values)
+        hack, stalled, exact = run(**values)
         plotting.update_trace(ax, hack, exact)
         if exact.n_spikes:
             # Up to the first threshold crossing the hack is the plain leaky
@@ -392,6 +397,9 @@ def hack_explorer(*, t_max=T_MAX):
         else:
             where = (f"v never reaches v_thresh (i_e is at or below the rheobase, "
                      f"{rheobase(hack.params):g} nA)")
+        if stalled is not None:
+            return (f"STALLED: its evaluation budget ran out at t = {stalled:.2f} ms "
+                    f"(nfev={hack.nfev}); {where}")
         return f"nfev={hack.nfev}, {where}"
 
     return Dashboard("The dv/dt hack against the exact answer", controls, fig, draw)

@@ -21,10 +21,12 @@ def execute(path: pathlib.Path) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     client = NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=False,
-                            store_widget_state=True,
+                            store_widget_state=True, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
     nb.metadata.pop("papermill", None)
+    for cell in nb.cells:  # no per-cell timestamps: they only make diffs noisy
+        cell.metadata.pop("execution", None)
     nbformat.write(nb, path)
     return time.perf_counter() - start
 

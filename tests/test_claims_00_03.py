@@ -165,8 +165,9 @@ def test_02_the_two_branches_point_at_each_other():
 
 
 def test_02_hack_stalls_at_tight_tolerance():
-    with pytest.raises(HackStalledError, match=r"100000 right-hand-side evaluations and it has "
-                                               r"only reached t = 17\.41 ms of 100 ms"):
+    with pytest.raises(HackStalledError, match=r"after 100004 right-hand-side evaluations \(its "
+                                               r"budget, max_nfev, is 100000\) it has only "
+                                               r"reached t = 17\.41 ms of 100 ms"):
         simulate_dvdt_hack(P20, 100.0, rtol=1e-6)
 
 

@@ -66,7 +66,19 @@ def test_hack_rejects_nan_input_instead_of_looping():
 @pytest.mark.parametrize("kwargs", [{"rtol": 1e-8, "atol": 1e-8}, {"method": "Radau"}])
 def test_hack_at_tight_settings_stops_with_a_message_instead_of_crawling(kwargs):
     start = time.perf_counter()
-    with pytest.raises(HackStalledError, match=r"stalled: 20000 right-hand-side evaluations "
-                                               r"and it has only reached t = [\d.]+ ms of 100 ms"):
+    with pytest.raises(HackStalledError, match=r"stalled: after 200\d\d right-hand-side evaluations "
+                                               r"\(its budget, max_nfev, is 20000\) it has only "
+                                               r"reached t = [\d.]+ ms of 100 ms") as info:
         simulate_dvdt_hack(P20, 100.0, max_nfev=20_000, **kwargs)
     assert time.perf_counter() - start < 5.0
+    # It stops cleanly at an accepted step and keeps the trace up to there.
+    partial = info.value.result
+    assert 10.0 < partial.t[-1] < 100.0 and partial.spike_times.size == 0
+    assert partial.v[partial.t > 13.0].min() > -61.0 and np.all(np.diff(partial.t) > 0)
+
+
+def test_hack_budget_must_be_a_positive_integer():
+    with pytest.raises(ValueError, match="max_nfev must be an integer >= 1"):
+        simulate_dvdt_hack(P20, 100.0, max_nfev=0)
+    with pytest.raises(ValueError, match="takes no events"):
+        simulate_dvdt_hack(P20, 100.0, events=[lambda t, y: y[0]])
