@@ -47,6 +47,12 @@ class Input:
         True if the current is constant between breakpoints.
     constant_value : float or None
         The value (nA) if the current is constant for all t.
+
+    Examples
+    --------
+    >>> ramp = Input(lambda t: 0.1 * t, description="ramp 0.1 nA/ms")
+    >>> ramp([0.0, 50.0])
+    array([0., 5.])
     """
 
     def __init__(self, func, breakpoints=(), description="input",

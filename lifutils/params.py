@@ -42,7 +42,17 @@ def _real(name: str, value) -> float:
 
 
 def check_t_max(t_max) -> float:
-    """Validate a simulation length: finite and > 0 (ms)."""
+    """Validate a simulation length: finite and > 0 (ms); return it as a float.
+
+    Examples
+    --------
+    >>> check_t_max(100)
+    100.0
+    >>> check_t_max(float("nan"))
+    Traceback (most recent call last):
+    ...
+    ValueError: t_max must be finite, got nan
+    """
     t_max = _real("t_max", t_max)
     if not t_max > 0:
         raise ValueError(f"t_max must be > 0 ms, got {t_max!r}")
@@ -50,7 +60,17 @@ def check_t_max(t_max) -> float:
 
 
 def check_dt(dt, t_max: float) -> float:
-    """Validate a time step: finite, > 0 and no larger than t_max (ms)."""
+    """Validate a time step: finite, > 0 and no larger than t_max (ms); return it.
+
+    Examples
+    --------
+    >>> check_dt(0.1, 100.0)
+    0.1
+    >>> check_dt(200.0, 100.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: dt must be no larger than t_max (100.0 ms), got 200.0
+    """
     dt = _real("dt", dt)
     if not dt > 0:
         raise ValueError(f"dt must be > 0 ms, got {dt!r}")
