@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -e ".[test]"
 	touch $(STAMP)
 
-lab: $(STAMP)  ## open JupyterLab on the notebooks
-	$(VENV)/bin/jupyter lab notebooks/
+lab: $(STAMP)  ## open JupyterLab on the notebooks (as root, e.g. in a container, with --allow-root)
+	$(VENV)/bin/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
 test: $(STAMP)  ## the whole suite: unit, notebooks under nbval, browser
 	$(PY) -m pytest tests
