@@ -133,8 +133,11 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=DEFAULT_RTO
     # followed by the reset (and the refractory hold) as for any other spike.
     start_spike = params.v_start >= v_thresh
     t_start = min(params.t_ref, t_max) if start_spike else 0.0
-    head_t = [0.0, 0.0, t_start] if start_spike else []
-    head_v = [params.v_start, v_reset, v_reset] if start_spike else []
+    # The jump at t = 0 and the hold; the solver's own first point is (t_start, v_reset).
+    head_t = [0.0, 0.0] if start_spike and t_start > 0 else [0.0] if start_spike else []
+    head_v = [params.v_start, v_reset][:len(head_t)]
+    if start_spike and t_start >= t_max:  # held to the end: no solver run
+        head_t, head_v = [0.0, 0.0, t_max], [params.v_start, v_reset, v_reset]
     if t_eval is not None:
         t_eval = np.asarray(t_eval, dtype=float)
         head_t = list(t_eval[t_eval < t_start]) if start_spike else []

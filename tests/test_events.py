@@ -82,6 +82,8 @@ def test_start_at_or_above_threshold_is_a_spike_at_zero(t_ref):
     assert res.spike_times[0] == 0.0 and exact[0] == 0.0
     assert spike_time_error(res.spike_times, exact) < 1e-7
     assert res.v[0] == -55.0 and res.v[1] == -80.0
+    assert res.t[0] == res.t[1] == 0.0 and res.t[2] > 0.0  # one jump, no repeated point
+    assert np.count_nonzero(np.diff(res.t) == 0) == res.n_spikes  # one pair per spike
 
 
 # ---- time-varying input: each against a reference at much tighter settings ----
