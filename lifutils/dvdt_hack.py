@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .params import LIFParams, LIFResult, check_t_max
+from .params import LIFParams, LIFResult, _integer, check_t_max
 
 __all__ = ["simulate_dvdt_hack", "HackStalledError", "MAX_NFEV"]
 
@@ -98,8 +98,7 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
     if "events" in solve_ivp_kwargs:
         raise ValueError("simulate_dvdt_hack takes no events: the hack is the question's "
                          "attempt without them (simulate_events is the version with)")
-    if isinstance(max_nfev, bool) or not isinstance(max_nfev, int) or max_nfev < 1:
-        raise ValueError(f"max_nfev must be an integer >= 1, got {max_nfev!r}")
+    max_nfev = _integer("max_nfev", max_nfev, 1)
 
     def stalled(t_reached):
         return (f"the dv/dt hack stalled: after {nfev} right-hand-side evaluations (its budget, "

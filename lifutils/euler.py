@@ -150,7 +150,7 @@ def _euler_interpolated(p: LIFParams, dt, n_steps, drive):
             t_cross = t_now + h * (v_thresh - v) / (v_new - v)
             spikes.append(t_cross)
             if len(spikes) > MAX_SPIKES:
-                raise RunawayError(runaway_message(len(spikes), MAX_SPIKES, p_t_max(dt, n_steps)))
+                raise RunawayError(runaway_message(len(spikes), MAX_SPIKES, n_steps * dt))
             v = v_reset
             free_at = t_cross + t_ref
             if t_cross <= t_now and t_ref == 0:
@@ -161,8 +161,3 @@ def _euler_interpolated(p: LIFParams, dt, n_steps, drive):
             t_now = min(max(free_at, t_cross), t_end)
         vs.append(v)
     return vs, spikes
-
-
-def p_t_max(dt, n_steps):
-    """End time (ms) of an n_steps run, for messages."""
-    return n_steps * dt

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .analytic import MAX_SPIKES, exact_spike_times
-from .params import LIFParams, LIFResult, _real, check_t_max
+from .params import LIFParams, LIFResult, _integer, _real, check_t_max
 from .resets import solve_ivp_with_resets
 
 __all__ = ["simulate_events", "DEFAULT_RTOL", "DEFAULT_ATOL", "MAX_STEP_FOR_CALLABLE"]
@@ -89,6 +89,7 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=DEFAULT_RTO
     t_max = check_t_max(t_max)
     if not isinstance(method, str):
         raise ValueError(f"method must be the name of a solve_ivp method, got {method!r}")
+    max_spikes = _integer("max_spikes", max_spikes, 1)
     rtol = _real("rtol", rtol)
     atol = _real("atol", atol)
     if not rtol > 0 or not atol > 0:

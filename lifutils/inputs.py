@@ -23,11 +23,10 @@ array([0., 2., 0.])
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from .params import _real
+from .params import _integer, _real
 
 __all__ = ["Input", "constant", "step", "pulse", "pulse_train", "sine"]
 
@@ -155,13 +154,11 @@ def pulse_train(t_on, duration, amplitude, period, n_pulses, baseline=0.0) -> In
     period = _real("period", period)
     a = _real("amplitude", amplitude)
     b = _real("baseline", baseline)
-    if isinstance(n_pulses, bool) or not isinstance(n_pulses, numbers.Integral) or n_pulses < 1:
-        raise ValueError(f"n_pulses must be an integer >= 1, got {n_pulses!r}")
+    n = _integer("n_pulses", n_pulses, 1)
     if not duration > 0:
         raise ValueError(f"duration must be > 0 ms, got {duration!r}")
     if not period > duration:
         raise ValueError(f"period must be longer than duration ({duration!r} ms), got {period!r}")
-    n = int(n_pulses)
     onsets = t_on + period * np.arange(n)
 
     def func(t):

@@ -41,6 +41,14 @@ def _real(name: str, value) -> float:
     return value
 
 
+def _integer(name: str, value, minimum: int) -> int:
+    """Return ``value`` as an int >= minimum or raise a ValueError naming it."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
+            or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
 def check_t_max(t_max) -> float:
     """Validate a simulation length: finite and > 0 (ms); return it as a float.
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 
 import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import OptimizeResult
 
-from .params import RunawayError
+from .params import RunawayError, _integer
 
 __all__ = ["solve_ivp_with_resets", "ResetResult", "StitchedSolution", "MAX_RESETS"]
 
@@ -90,12 +89,6 @@ def _check_span(t_span):
     if not tf > t0:
         raise ValueError(f"t_span must run forward (tf > t0), got {t_span!r}")
     return t0, tf
-
-
-def _check_count(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
-    return int(value)
 
 
 def _crossed(g_before, g_after, direction):
@@ -214,7 +207,7 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         raise ValueError("reset must be a callable reset(t, y, index) -> new state")
     if hold is not None and not callable(hold):
         raise ValueError("hold must be None or a callable hold(t, y, index) -> (duration, components)")
-    max_resets = _check_count("max_resets", max_resets)
+    max_resets = _integer("max_resets", max_resets, 0)
     extra = () if args is None else tuple(args)
     direction = np.array([float(getattr(e, "direction", 0.0)) for e in events])
     n_events = len(events)

@@ -190,6 +190,7 @@ def test_runaway_time_varying_drive_stops_at_the_cap_quickly():
     ({"rtol": 0.0}, "rtol and atol must be > 0"),
     ({"atol": math.nan}, "atol must be finite"),
     ({"max_step": -1.0}, "max_step must be > 0"),
+    ({"max_spikes": 0}, "max_spikes must be an integer >= 1"),
 ])
 def test_bad_solver_settings(kwargs, message):
     with pytest.raises(ValueError, match=message):
