@@ -19,8 +19,8 @@ import time
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from lifutils import LIFParams, exact_spike_times, simulate_euler, simulate_events, simulate_exact
-from lifutils.compare import spike_time_error
+from lifutils import LIFParams, exact_spike_times, simulate_events, simulate_exact
+from lifutils.compare import spike_time_error, work_precision
 
 PARAMS = LIFParams(i_e=20.0)  # R*I = 20 mV
 RTOLS = [10.0 ** -k for k in range(3, 11)]
@@ -60,11 +60,10 @@ def bare_restart_loop(params, t_max, method, rtol, atol):
     return np.array(spikes), np.concatenate(ts), np.concatenate(vs), nfev
 
 
-def row(label, setting, spikes, exact, nfev, seconds):
-    """One table row; a wrong spike count shows as inf error (a missed spike is worse)."""
-    error = spike_time_error(spikes, exact)
-    return (f"{label:<22} {setting:<14} {len(spikes):>6d} {error:>12.3e} {nfev:>10d} "
-            f"{seconds * 1e3:>11.2f}")
+def row(r):
+    """One table row from a work_precision row; a wrong spike count shows as inf error."""
+    return (f"{r['family']:<22} {r['setting']:<14} {r['n_spikes']:>6d} {r['max_error']:>12.3e} "
+            f"{r['nfev']:>10d} {r['seconds'] * 1e3:>11.2f}")
 
 
 def main(argv=None):
@@ -80,19 +79,16 @@ def main(argv=None):
               f"{'rhs evals':>10} {'wall ms':>11}")
     print(header)
     print("-" * len(header))
-    for interpolate, label in ((False, "Euler"), (True, "Euler, interpolated")):
-        for dt in (1.0, 0.1, 0.01, 0.001):
-            res, sec = median_time(lambda: simulate_euler(PARAMS, t_max, dt, interpolate=interpolate),
-                                   max(1, repeats // (3 if dt < 0.01 else 1)))
-            print(row(label, f"dt={dt:g}", res.spike_times, exact, res.nfev, sec), flush=True)
-    for method in ("RK45", "DOP853", "LSODA"):
-        for rtol in RTOLS:
-            res, sec = median_time(lambda: simulate_events(PARAMS, t_max, method=method,
-                                                           rtol=rtol, atol=rtol), repeats)
-            print(row(f"events ({method})", f"rtol={rtol:.0e}", res.spike_times, exact,
-                      res.nfev, sec), flush=True)
+    # The same sweep as notebook 04 (lifutils.compare.work_precision), one family
+    # at a time so that rows appear as they are measured.
+    families = [dict(dts=(1.0, 0.1, 0.01, 0.001), methods=())]
+    families += [dict(dts=(), methods=(method,), rtols=RTOLS) for method in ("RK45", "DOP853", "LSODA")]
+    for family in families:
+        for r in work_precision(PARAMS, t_max, repeats=repeats, atol_ratio=1.0, **family):
+            print(row(r), flush=True)
     res, sec = median_time(lambda: simulate_exact(PARAMS, t_max), repeats)
-    print(row("exact", "closed form", res.spike_times, exact, 0, sec))
+    print(row(dict(family="exact", setting="closed form", n_spikes=res.n_spikes,
+                   max_error=spike_time_error(res.spike_times, exact), nfev=0, seconds=sec)))
 
     print("\nsimulate_events against a bare hand-written restart loop (same settings, alternated)\n")
     header = f"{'method':<8} {'rtol':<8} {'bare ms':>9} {'lifutils ms':>12} {'ratio':>7} {'same spikes':>12}"
