@@ -91,6 +91,11 @@ def _check_span(t_span):
     return t0, tf
 
 
+def _event_value(event, t, y, extra):
+    """One event function's value at (t, y) as a float."""
+    return float(np.asarray(event(t, y, *extra)).reshape(()))
+
+
 def _crossed(g_before, g_after, direction):
     """True where an event went from before its trigger to at/past it."""
     up = (g_before < 0) & (g_after >= 0)
@@ -227,7 +232,7 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         return value
 
     def event_values(t, state):
-        return np.array([float(np.asarray(e(t, state, *extra)).reshape(())) for e in events])
+        return np.array([_event_value(e, t, state, extra) for e in events])
 
     def with_args(func):
         """func(t, y, *args) as a new callable g(t, y) that can carry attributes.
@@ -360,7 +365,9 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
             t_events[i].append(t)
             y_events[i].append(y.copy())
             y_new = check_state("reset", reset(t, y.copy(), i, *extra), f"at t = {t:.6g}")
-            g_i = float(np.asarray(events[i](t, y_new, *extra)).reshape(()))
+            # Every event's value after the reset (the others only matter with several).
+            g_after = event_values(t, y_new) if n_events > 1 else None
+            g_i = g_after[i] if n_events > 1 else _event_value(events[i], t, y_new, extra)
             d = direction[i]
             if (g_i >= 0) if d > 0 else (g_i <= 0) if d < 0 else (g_i == 0):
                 raise ValueError(
@@ -368,7 +375,6 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
                     f"still triggered (event value {g_i:g}): it would fire again at once "
                     "(Zeno). Reset below the threshold (for a neuron: v_reset < v_thresh)")
             if n_events > 1:
-                g_after = event_values(t, y_new)
                 crossed = _crossed(g_start, g_after, direction)
                 crossed[i] = False
                 pending.extend(int(j) for j in np.nonzero(crossed)[0] if j not in pending)
