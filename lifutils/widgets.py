@@ -289,6 +289,25 @@ def _spike_summary(result, exact) -> str:
     return text
 
 
+def _trace_dashboard(title, key, controls, run, summarize, ylim):
+    """One method's trace against the exact answer, redrawn in place.
+
+    ``run(**values)`` returns ``(result, exact, *extra)`` (cached);
+    ``summarize(result, exact, *extra)`` gives the status text.
+    """
+    fig, ax = _figure((7.5, 3.6))
+    result, exact, *_ = run(**_values(controls))
+    plotting.plot_trace(result, ax, exact=exact, label=METHODS[key])
+    ax.set_ylim(*ylim)
+
+    def draw(values):
+        result, exact, *extra = run(**values)
+        plotting.update_trace(ax, result, exact)
+        return summarize(result, exact, *extra)
+
+    return Dashboard(title, controls, fig, draw)
+
+
 # --------------------------------------------------------------------------- dashboards
 
 def euler_explorer(*, t_max=T_MAX):
@@ -325,17 +344,11 @@ def euler_explorer(*, t_max=T_MAX):
         params = LIFParams(i_e=i_e, tau_m=tau_m, v_reset=v_reset)
         return simulate_euler(params, t_max, dt), simulate_exact(params, t_max)
 
-    fig, ax = _figure((7.5, 3.6))
-    euler, exact = run(**_values(controls))
-    plotting.plot_trace(euler, ax, exact=exact, label=METHODS["euler"])
-    ax.set_ylim(*V_LIMITS)
-
-    def draw(values):
-        euler, exact = run(**values)
-        plotting.update_trace(ax, euler, exact)
+    def summarize(euler, exact):
         return f"Euler: {_spike_summary(euler, exact)}"
 
-    return Dashboard("Euler's for-loop against the exact answer", controls, fig, draw)
+    return _trace_dashboard("Euler's for-loop against the exact answer", "euler", controls,
+                            run, summarize, V_LIMITS)
 
 
 def hack_explorer(*, t_max=T_MAX):
@@ -377,16 +390,9 @@ def hack_explorer(*, t_max=T_MAX):
                                                **_solver_settings(max_step)), None
         except HackStalledError as exc:  # draw how far it got, and say why it stopped
             hack, stalled = exc.result, exc.result.t[-1]
-        return hack, stalled, simulate_exact(params, t_max)
+        return hack, simulate_exact(params, t_max), stalled
 
-    fig, ax = _figure((7.5, 3.6))
-    hack, _, exact = run(**_values(controls))
-    plotting.plot_trace(hack, ax, exact=exact, label=METHODS["hack"])
-    ax.set_ylim(-85.0, V_LIMITS[1])
-
-    def draw(values):
-        hack, stalled, exact = run(**values)
-        plotting.update_trace(ax, hack, exact)
+    def summarize(hack, exact, stalled):
         if exact.n_spikes:
             # Up to the first threshold crossing the hack is the plain leaky
             # integrator, so the exact first spike time is when it gets there.
@@ -402,7 +408,8 @@ def hack_explorer(*, t_max=T_MAX):
                     f"(nfev={hack.nfev}); {where}")
         return f"nfev={hack.nfev}, {where}"
 
-    return Dashboard("The dv/dt hack against the exact answer", controls, fig, draw)
+    return _trace_dashboard("The dv/dt hack against the exact answer", "hack", controls,
+                            run, summarize, (-85.0, V_LIMITS[1]))
 
 
 def events_explorer(*, t_max=T_MAX):
@@ -440,20 +447,14 @@ def events_explorer(*, t_max=T_MAX):
         events = simulate_events(params, t_max, rtol=rtol, **_solver_settings(max_step))
         return events, simulate_exact(params, t_max)
 
-    fig, ax = _figure((7.5, 3.6))
-    events, exact = run(**_values(controls))
-    plotting.plot_trace(events, ax, exact=exact, label=METHODS["events"])
-    ax.set_ylim(-85.0, V_LIMITS[1])
-
-    def draw(values):
-        events, exact = run(**values)
-        plotting.update_trace(ax, events, exact)
+    def summarize(events, exact):
         error = spike_time_error(events.spike_times, exact.spike_times)
         error_text = "wrong spike count" if math.isinf(error) else f"{error:.2g} ms"
         return (f"{events.n_spikes} spikes (exact {exact.n_spikes}), largest spike-time error "
                 f"{error_text}, nfev={events.nfev}")
 
-    return Dashboard("solve_ivp with a threshold event, reset and restart", controls, fig, draw)
+    return _trace_dashboard("solve_ivp with a threshold event, reset and restart", "events",
+                            controls, run, summarize, (-85.0, V_LIMITS[1]))
 
 
 _SIDE_KEYS = ("euler", "euler_interp", "hack", "events")
