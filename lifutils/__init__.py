@@ -3,7 +3,7 @@
 Numerics (numpy and scipy only): :mod:`~lifutils.params`, :mod:`~lifutils.inputs`,
 :mod:`~lifutils.analytic`, :mod:`~lifutils.euler`, :mod:`~lifutils.dvdt_hack`,
 :mod:`~lifutils.resets`, :mod:`~lifutils.events`, :mod:`~lifutils.compare`,
-:mod:`~lifutils.models` (exact references for notebook 05). Checks for the
+:mod:`~lifutils.references` (exact references for notebook 05). Checks for the
 exercises of notebook 06 live in :mod:`lifutils.exercises`.
 Pictures and dashboards (:mod:`lifutils.plotting`, :mod:`lifutils.widgets`) are
 imported on demand, so ``import lifutils`` needs no screen.
@@ -12,6 +12,8 @@ from . import inputs
 from .analytic import (exact_spike_times, exact_voltage, firing_rate, first_spike_time,
                        interspike_interval, rheobase, simulate_exact)
 from .dvdt_hack import simulate_dvdt_hack
+from .errors import (BudgetError, HackStalledError, IllConditionedWarning, LifutilsError,
+                     LifutilsWarning, RunawayError, SolverError, StalledError)
 from .euler import simulate_euler
 from .events import simulate_events
 from .params import LIFParams, LIFResult
@@ -20,6 +22,8 @@ from .resets import solve_ivp_with_resets
 __all__ = ["LIFParams", "LIFResult", "simulate_euler", "simulate_dvdt_hack",
            "simulate_events", "simulate_exact", "exact_spike_times", "exact_voltage",
            "first_spike_time", "interspike_interval", "firing_rate", "rheobase",
-           "solve_ivp_with_resets", "inputs"]
+           "solve_ivp_with_resets", "inputs",
+           "LifutilsError", "RunawayError", "HackStalledError", "StalledError", "BudgetError",
+           "SolverError", "LifutilsWarning", "IllConditionedWarning"]
 
 __version__ = "0.1.0"

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .params import LIFParams, LIFResult, RunawayError, check_dt, check_t_max
+from .errors import RunawayError
+from .params import LIFParams, LIFResult, check_dt, check_t_max
 
 __all__ = ["rheobase", "firing_rate", "interspike_interval", "first_spike_time",
            "exact_spike_times", "exact_voltage", "simulate_exact", "MAX_SPIKES"]

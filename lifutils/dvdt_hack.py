@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
+from .errors import HackStalledError, SolverError
 from .params import LIFParams, LIFResult, _integer, check_t_max
 
 __all__ = ["simulate_dvdt_hack", "HackStalledError", "MAX_NFEV"]
@@ -14,10 +15,6 @@ __all__ = ["simulate_dvdt_hack", "HackStalledError", "MAX_NFEV"]
 
 #: Stop the hack after this many right-hand-side evaluations (about 1 s with RK45).
 MAX_NFEV = 100_000
-
-
-class HackStalledError(RuntimeError):
-    """The dv/dt hack used up its evaluation budget before reaching t_max."""
 
 
 def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
@@ -133,7 +130,7 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
 
     sol = solve_ivp(counted, (0.0, t_max), [params.v_start], events=budget, **solve_ivp_kwargs)
     if sol.status < 0:
-        raise RuntimeError(f"solve_ivp failed on the dv/dt hack: {sol.message}")
+        raise SolverError(f"solve_ivp failed on the dv/dt hack: {sol.message}")
     method = solve_ivp_kwargs.get("method", "RK45")
     result = LIFResult(t=sol.t, v=sol.y[0], spike_times=np.empty(0), nfev=int(sol.nfev),
                        method=f"dv/dt hack ({method if isinstance(method, str) else method.__name__})",

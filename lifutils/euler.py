@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from .analytic import MAX_SPIKES, runaway_message
-from .params import LIFParams, LIFResult, RunawayError, check_dt, check_t_max
+from .errors import RunawayError, StalledError
+from .params import LIFParams, LIFResult, check_dt, check_t_max
 
 __all__ = ["simulate_euler", "MAX_EULER_STEPS"]
 
@@ -154,7 +155,7 @@ def _euler_interpolated(p: LIFParams, dt, n_steps, drive):
             v = v_reset
             free_at = t_cross + t_ref
             if t_cross <= t_now and t_ref == 0:
-                raise ValueError(
+                raise StalledError(
                     f"Euler with interpolation stalled at t = {t_now:g} ms: the drive "
                     "is too strong for dt; use a smaller dt or add t_ref > 0"
                 )

@@ -154,7 +154,7 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=DEFAULT_RTO
             max_resets=max_spikes - len(spikes), rtol=rtol, atol=atol, max_step=max_step,
             check_finite=False)  # rhs is finite: params validated, scalar_current checks i_e(t)
         if not sol.success:
-            raise RuntimeError(f"solve_ivp failed: {sol.message}")
+            raise SolverError(f"solve_ivp failed: {sol.message}")
         spikes.extend(sol.t_events[0])
         t = np.concatenate([t, sol.t])
         v = np.concatenate([v, sol.y[0]])

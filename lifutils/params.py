@@ -13,6 +13,8 @@ from typing import Callable, Union
 
 import numpy as np
 
+from .errors import RunawayError  # noqa: F401  (re-exported for old imports)
+
 __all__ = ["LIFParams", "LIFResult", "RunawayError", "check_t_max", "check_dt"]
 
 # Named defaults: the values of the question this package answers.
@@ -25,10 +27,6 @@ R_M = 1.0         # membrane resistance (MOhm)
 T_REF = 0.0       # absolute refractory period (ms)
 
 Current = Union[float, Callable[[np.ndarray], np.ndarray]]
-
-
-class RunawayError(ValueError):
-    """A simulation would produce more spikes or resets than its cap allows."""
 
 
 def _real(name: str, value) -> float:

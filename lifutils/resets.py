@@ -17,7 +17,8 @@ import numpy as np
 from scipy.integrate import solve_ivp
 from scipy.optimize import OptimizeResult
 
-from .params import RunawayError, _integer
+from .errors import RunawayError
+from .params import _integer
 
 __all__ = ["solve_ivp_with_resets", "ResetResult", "StitchedSolution", "MAX_RESETS"]
 

@@ -41,7 +41,8 @@ from . import plotting
 from .analytic import rheobase, simulate_exact
 from . import compare
 from .compare import METHODS, compare_methods, simulated_rates, spike_time_error
-from .dvdt_hack import HackStalledError, simulate_dvdt_hack
+from .dvdt_hack import simulate_dvdt_hack
+from .errors import HackStalledError
 from .euler import simulate_euler
 from .events import DEFAULT_RTOL, simulate_events
 from .params import LIFParams

@@ -6,7 +6,7 @@ from hypothesis import given, strategies as st
 
 from lifutils import (LIFParams, exact_spike_times, exact_voltage, firing_rate,
                       first_spike_time, interspike_interval, rheobase, simulate_exact)
-from lifutils.params import RunawayError
+from lifutils import RunawayError
 
 # Values held by hand in the question's notes: R*I = 20 mV.
 FIRST_SPIKE_20MV = 10 * math.log(4)   # 13.8629 ms

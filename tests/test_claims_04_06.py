@@ -12,7 +12,7 @@ import pytest
 from lifutils import (LIFParams, exact_spike_times, exercises, firing_rate, first_spike_time,
                       interspike_interval, rheobase, solve_ivp_with_resets)
 from lifutils.compare import compare_methods, simulated_rates, work_precision
-from lifutils.models import adapted_isi, exact_lif_with_current
+from lifutils.references import adapted_isi, exact_lif_with_current
 
 P20 = LIFParams(i_e=20.0)
 TOL = dict(rtol=1e-10, atol=1e-10)  # notebook 05's tolerances

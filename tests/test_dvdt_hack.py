@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lifutils import LIFParams, exact_spike_times, simulate_dvdt_hack, simulate_events
-from lifutils.dvdt_hack import HackStalledError
+from lifutils import HackStalledError
 
 P20 = LIFParams(i_e=20.0)
 

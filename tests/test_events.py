@@ -8,7 +8,7 @@ from scipy.optimize import brentq
 
 from lifutils import LIFParams, exact_spike_times, exact_voltage, inputs, simulate_events
 from lifutils.compare import spike_time_error
-from lifutils.params import RunawayError
+from lifutils import RunawayError
 
 P20 = LIFParams(i_e=20.0)
 TIGHT = dict(rtol=1e-10, atol=1e-10)

@@ -5,7 +5,7 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from lifutils import LIFParams, exact_spike_times, exact_voltage, solve_ivp_with_resets
-from lifutils.params import RunawayError
+from lifutils import RunawayError
 
 TIGHT = dict(rtol=1e-10, atol=1e-10)
 

@@ -1,4 +1,4 @@
-"""lifutils.models: the closed-form references of notebook 05, checked independently."""
+"""lifutils.references: the closed-form references of notebook 05, checked independently."""
 import doctest
 import math
 import pathlib
@@ -9,8 +9,8 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from lifutils import LIFParams, exact_spike_times, exact_voltage, solve_ivp_with_resets
-from lifutils import models
-from lifutils.models import adapted_isi, exact_lif_with_current
+from lifutils import references as models
+from lifutils.references import adapted_isi, exact_lif_with_current
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TIGHT = dict(rtol=1e-11, atol=1e-11)
@@ -22,9 +22,9 @@ def test_docstring_examples_run():
 
 
 def test_imports_only_numpy_and_scipy():
-    # models.py is a numerical module: fast to import, no screen needed.
+    # references.py is a numerical module: fast to import, no screen needed.
     allowed = {"numpy", "scipy", "__future__", "dataclasses", "math", "numbers", "typing"}
-    source = (ROOT / "lifutils" / "models.py").read_text()
+    source = (ROOT / "lifutils" / "references.py").read_text()
     for match in re.finditer(r"^(?:from ([\w.]+) import|import ([\w.]+))", source, re.M):
         module = match.group(1) or match.group(2)
         assert module.split(".")[0] in allowed or module.startswith("."), module

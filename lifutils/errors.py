@@ -1,0 +1,51 @@
+"""The one family of lifutils errors and warnings, at the bottom of the house.
+
+Every error that lifutils raises on purpose is a :class:`LifutilsError`, which is
+a ``ValueError``: ``except ValueError`` keeps working, and ``except LifutilsError``
+catches exactly what the package means to say (a dashboard catches only that, so
+a genuine bug still fails loudly). Warnings are :class:`LifutilsWarning`.
+
+Examples
+--------
+>>> issubclass(RunawayError, LifutilsError) and issubclass(LifutilsError, ValueError)
+True
+"""
+from __future__ import annotations
+
+__all__ = ["LifutilsError", "RunawayError", "HackStalledError", "StalledError",
+           "BudgetError", "SolverError", "LifutilsWarning", "IllConditionedWarning"]
+
+
+class LifutilsError(ValueError):
+    """Root of every error lifutils raises on purpose (a ``ValueError``)."""
+
+
+class RunawayError(LifutilsError):
+    """A simulation would produce more spikes or resets than its cap allows."""
+
+
+class HackStalledError(LifutilsError):
+    """The dv/dt hack used up its evaluation budget before reaching t_max.
+
+    ``result`` holds the partial trace, as far as the hack got.
+    """
+
+
+class StalledError(LifutilsError):
+    """A time-stepping loop cannot advance (for example Euler with a drive too strong for dt)."""
+
+
+class BudgetError(LifutilsError):
+    """The work or memory a call implies is over its budget; the message names the argument."""
+
+
+class SolverError(LifutilsError):
+    """scipy's solve_ivp reported a failure (its message is kept)."""
+
+
+class LifutilsWarning(UserWarning):
+    """Root of every warning lifutils gives."""
+
+
+class IllConditionedWarning(LifutilsWarning):
+    """A result may be wrong because the problem is ill-conditioned at the tolerance asked for."""
