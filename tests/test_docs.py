@@ -9,11 +9,12 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NUMERIC_MODULES = ["params", "inputs", "analytic", "euler", "dvdt_hack", "resets", "events",
                    "compare", "references", "errors"]
-OPTIONAL = ["plotting", "widgets", "exercises"]
+OPTIONAL = ["plotting", "widgets"]
+EXERCISES = ["exercises"] + [f"exercises.{p.stem}" for p in sorted((ROOT / "lifutils" / "exercises").glob("*.py"))
+                             if p.stem != "__init__"]
 
 
-@pytest.mark.parametrize("name", NUMERIC_MODULES + [m for m in OPTIONAL
-                                                     if (ROOT / "lifutils" / f"{m}.py").exists()])
+@pytest.mark.parametrize("name", NUMERIC_MODULES + OPTIONAL + EXERCISES)
 def test_docstring_examples_run(name):
     module = importlib.import_module(f"lifutils.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)

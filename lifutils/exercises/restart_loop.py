@@ -1,197 +1,22 @@
-"""Automatic checks and reference solutions for the exercises of notebook 06.
+"""Restart-loop exercises: the threshold event function and the loop that resets.
 
-Each ``check_*`` function takes a student's answer, prints a one-line verdict
-(``Right: ...`` or ``Not yet: ...`` with a hint) and returns True or False. A
-wrong answer, a wrong type or an exception in the student's code never raises:
-it is reported in that one line.
-
-The neurons of the exercises (units: ms, mV, nA, MOhm):
-
-* :data:`RHEOBASE_NEURON`: the question's neuron with ``r_m = 2`` MOhm;
-* :data:`FIRST_SPIKE_NEURON`: the question's neuron with ``i_e = 25`` nA;
-* :data:`REFRACTORY_NEURON`: ``i_e = 20`` nA and ``t_ref = 2`` ms, simulated
-  for :data:`LOOP_T_MAX` = 100 ms in the restart-loop exercise.
-
-Examples
---------
->>> check_rheobase(7.5)
-Right: the rheobase is 7.500 nA (within 0.001 nA): (v_thresh - v_rest) / r_m = 15 mV / 2 MOhm.
-True
->>> check_rheobase("7.5")
-Not yet: got text ('7.5'); give a number in nA, e.g. 12.5 (no quotes, no unit).
-False
+Each ``check_*`` prints one line, ``Right: ...`` or ``Not yet: ...`` with a hint,
+and returns True or False; it never raises.
 """
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .analytic import exact_spike_times, first_spike_time, interspike_interval, rheobase
-from .params import LIFParams
+from ..analytic import exact_spike_times
+from ..params import LIFParams
+from ._verdict import TOL_MS, _as_number, _verdict
+from .closed_form import LOOP_T_MAX, REFRACTORY_NEURON
 
-__all__ = ["RHEOBASE_NEURON", "FIRST_SPIKE_NEURON", "REFRACTORY_NEURON", "LOOP_T_MAX",
-           "TOL_NA", "TOL_MS", "check_rheobase", "check_first_spike_time", "check_isi",
-           "check_event_function", "check_reset_loop", "solution_rheobase",
-           "solution_first_spike_time", "solution_isi", "solution_event_function",
+__all__ = ["check_event_function", "check_reset_loop", "solution_event_function",
            "solution_reset_loop"]
-
-#: Exercise 1: the question's neuron with a membrane resistance of 2 MOhm.
-RHEOBASE_NEURON = LIFParams(r_m=2.0)
-#: Exercise 2: the question's neuron driven by 25 nA.
-FIRST_SPIKE_NEURON = LIFParams(i_e=25.0)
-#: Exercises 4 and 5: 20 nA and a 2 ms refractory period.
-REFRACTORY_NEURON = LIFParams(i_e=20.0, t_ref=2.0)
-#: Exercise 5: simulated time (ms).
-LOOP_T_MAX = 100.0
-
-TOL_NA = 1e-3  # tolerance for currents (nA)
-TOL_MS = 1e-3  # tolerance for times (ms)
-
-
-# --------------------------------------------------------------------------- helpers
-
-def _verdict(ok: bool, text: str) -> bool:
-    print(("Right: " if ok else "Not yet: ") + text)
-    return ok
-
-
-def _as_number(value, unit, example):
-    """(number, None), or (None, message) for an answer that is not one finite number."""
-    if value is None:
-        return None, ("got None: did your function forget to `return` its result? "
-                      f"Give a number in {unit}.")
-    if isinstance(value, (str, bytes)):
-        return None, (f"got text ({value!r}); give a number in {unit}, "
-                      f"e.g. {example} (no quotes, no unit).")
-    if isinstance(value, (bool, np.bool_)):
-        return None, f"got {value!r}, a True/False; give a number in {unit}."
-    if not isinstance(value, numbers.Real):
-        try:
-            arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            return None, (f"got a value of type {type(value).__name__}; give a number in {unit}, "
-                          f"e.g. {example}.")
-        if arr.size != 1:
-            return None, (f"got {arr.size} values (shape {arr.shape}); give one number "
-                          f"in {unit}.")
-        value = arr.reshape(())
-    number = float(value)
-    if not math.isfinite(number):
-        return None, f"got {number!r}; give a finite number in {unit}."
-    return number, None
-
-
-def _near(a, b, tol):
-    return abs(a - b) <= tol
-
-
-# --------------------------------------------------------------------------- exercise 1
-
-def solution_rheobase(params: LIFParams = RHEOBASE_NEURON) -> float:
-    """Reference solution of exercise 1: the rheobase (nA) of ``params``.
-
-    At the rheobase the steady state ``v_rest + r_m * i_e`` just reaches
-    ``v_thresh``.
-
-    Examples
-    --------
-    >>> solution_rheobase(RHEOBASE_NEURON)
-    7.5
-    """
-    return (params.v_thresh - params.v_rest) / params.r_m
-
-
-def check_rheobase(value) -> bool:
-    """Check exercise 1: the rheobase (nA) of :data:`RHEOBASE_NEURON` (r_m = 2 MOhm).
-
-    Right within :data:`TOL_NA` = 0.001 nA.
-
-    Examples
-    --------
-    >>> check_rheobase(15.0)
-    Not yet: 15 nA is the rheobase for r_m = 1 MOhm. Hint: this neuron has r_m = 2 MOhm; the 15 mV gap from v_rest to v_thresh must come from r_m * i_e.
-    False
-    """
-    number, problem = _as_number(value, "nA", "12.5")
-    if problem:
-        return _verdict(False, problem)
-    p = RHEOBASE_NEURON
-    right = rheobase(p)
-    gap = p.v_thresh - p.v_rest
-    if _near(number, right, TOL_NA):
-        return _verdict(True, f"the rheobase is {right:.3f} nA (within {TOL_NA:g} nA): "
-                              f"(v_thresh - v_rest) / r_m = {gap:g} mV / {p.r_m:g} MOhm.")
-    if _near(number, gap, TOL_NA):
-        return _verdict(False, f"{number:g} nA is the rheobase for r_m = 1 MOhm. Hint: this "
-                               f"neuron has r_m = {p.r_m:g} MOhm; the {gap:g} mV gap from "
-                               "v_rest to v_thresh must come from r_m * i_e.")
-    if _near(number, gap * p.r_m, TOL_NA):
-        return _verdict(False, f"{number:g} nA: you multiplied by r_m. Hint: r_m * i_e must "
-                               f"equal {gap:g} mV, so divide by r_m.")
-    if number < 0 or _near(number, p.v_thresh, TOL_NA) or _near(number, p.v_rest, TOL_NA):
-        return _verdict(False, f"{number:g} looks like a voltage (mV). Hint: the rheobase "
-                               "is a current (nA), the i_e at which v_rest + r_m * i_e "
-                               "reaches v_thresh.")
-    return _verdict(False, f"{number:g} nA is not it. Hint: the neuron fires only if "
-                           "v_rest + r_m * i_e > v_thresh; solve for i_e.")
-
-
-# --------------------------------------------------------------------------- exercise 2
-
-def solution_first_spike_time(params: LIFParams = FIRST_SPIKE_NEURON) -> float:
-    """Reference solution of exercise 2: the first spike time (ms) from v_rest.
-
-    Solve ``v_inf + (v_rest - v_inf) exp(-t / tau_m) = v_thresh`` for t.
-
-    Examples
-    --------
-    >>> round(solution_first_spike_time(FIRST_SPIKE_NEURON), 4)  # 10 ln 2.5
-    9.1629
-    """
-    v_inf = params.v_rest + params.r_m * params.i_e
-    return params.tau_m * math.log((params.v_rest - v_inf) / (params.v_thresh - v_inf))
-
-
-def check_first_spike_time(value) -> bool:
-    """Check exercise 2: first spike time (ms) of :data:`FIRST_SPIKE_NEURON` (i_e = 25 nA).
-
-    The neuron starts at v_rest. Right within :data:`TOL_MS` = 0.001 ms.
-
-    Examples
-    --------
-    >>> check_first_spike_time(9.1629)
-    Right: the first spike comes at 9.1629 ms (within 0.001 ms): tau_m ln((v_rest - v_inf) / (v_thresh - v_inf)) = 10 ln 2.5.
-    True
-    """
-    number, problem = _as_number(value, "ms", "12.5")
-    if problem:
-        return _verdict(False, problem)
-    p = FIRST_SPIKE_NEURON
-    right = first_spike_time(p)
-    v_inf = p.v_inf
-    if _near(number, right, TOL_MS):
-        ratio = (p.v_rest - v_inf) / (p.v_thresh - v_inf)
-        return _verdict(True, f"the first spike comes at {right:.4f} ms (within {TOL_MS:g} ms): "
-                              "tau_m ln((v_rest - v_inf) / (v_thresh - v_inf)) = "
-                              f"{p.tau_m:g} ln {ratio:g}.")
-    if _near(number, interspike_interval(p), TOL_MS):
-        return _verdict(False, f"{number:.4f} ms is the interval between later spikes, which "
-                               "start from v_reset. Hint: the first climb starts at v_rest.")
-    if _near(number, first_spike_time(p.replace(i_e=20.0)), TOL_MS):
-        return _verdict(False, f"{number:.4f} ms is the first spike at 20 nA. Hint: this "
-                               f"neuron gets i_e = {p.i_e:g} nA, so v_inf = {v_inf:g} mV.")
-    if _near(number, -right, TOL_MS):
-        return _verdict(False, "right size, wrong sign. Hint: the ratio inside the logarithm "
-                               "is upside down; it must be larger than 1.")
-    if _near(number, 1000.0 * right, 1000.0 * TOL_MS) or _near(number, right / 1000.0, 1e-6):
-        return _verdict(False, f"{number:g}: check the unit. Hint: give the time in ms.")
-    return _verdict(False, f"{number:g} ms is not it. Hint: v(t) = v_inf + (v_rest - v_inf) "
-                           "exp(-t / tau_m) with v_inf = v_rest + r_m * i_e; solve "
-                           "v(t) = v_thresh for t.")
-
 
 # --------------------------------------------------------------------------- exercise 3
 
@@ -302,63 +127,6 @@ def check_event_function(func) -> bool:
     return _verdict(True, f"negative below {v_thresh:g} mV, zero at it, positive above; "
                           "terminal = True stops solve_ivp at the spike and direction = 1 "
                           "counts only upward crossings.")
-
-
-# --------------------------------------------------------------------------- exercise 4
-
-def solution_isi(params: LIFParams = REFRACTORY_NEURON) -> float:
-    """Reference solution of exercise 4: the interspike interval (ms) with refractory period.
-
-    The neuron is held at v_reset for ``t_ref``, then climbs from v_reset to
-    v_thresh: ``t_ref + tau_m ln((v_reset - v_inf) / (v_thresh - v_inf))``.
-
-    Examples
-    --------
-    >>> round(solution_isi(REFRACTORY_NEURON), 4)  # 2 + 10 ln 6
-    19.9176
-    """
-    v_inf = params.v_rest + params.r_m * params.i_e
-    return params.t_ref + params.tau_m * math.log((params.v_reset - v_inf)
-                                                  / (params.v_thresh - v_inf))
-
-
-def check_isi(value) -> bool:
-    """Check exercise 4: the interspike interval (ms) of :data:`REFRACTORY_NEURON`.
-
-    i_e = 20 nA, t_ref = 2 ms. Right within :data:`TOL_MS` = 0.001 ms.
-
-    Examples
-    --------
-    >>> check_isi(17.9176)
-    Not yet: 17.9176 ms is the interval without the refractory period. Hint: v is held at v_reset for t_ref = 2 ms before it climbs again.
-    False
-    """
-    number, problem = _as_number(value, "ms", "12.5")
-    if problem:
-        return _verdict(False, problem)
-    p = REFRACTORY_NEURON
-    right = interspike_interval(p)
-    climb = right - p.t_ref
-    if _near(number, right, TOL_MS):
-        return _verdict(True, f"the interval is {right:.4f} ms (within {TOL_MS:g} ms): "
-                              f"t_ref + tau_m ln((v_reset - v_inf) / (v_thresh - v_inf)) = "
-                              f"{p.t_ref:g} + {climb:.4f} ms.")
-    if _near(number, climb, TOL_MS):
-        return _verdict(False, f"{number:.4f} ms is the interval without the refractory "
-                               f"period. Hint: v is held at v_reset for t_ref = {p.t_ref:g} ms "
-                               "before it climbs again.")
-    if _near(number, climb - p.t_ref, TOL_MS):
-        return _verdict(False, "you subtracted t_ref. Hint: the hold at v_reset makes the "
-                               "interval longer, not shorter.")
-    if _near(number, first_spike_time(p), TOL_MS) or _near(number, first_spike_time(p) + p.t_ref,
-                                                               TOL_MS):
-        return _verdict(False, f"{number:.4f} ms uses the climb from v_rest. Hint: after a "
-                               "spike v starts from v_reset, which is lower.")
-    if _near(number, 1000.0 / right, 0.01):
-        return _verdict(False, f"{number:g} looks like the firing rate in Hz. Hint: give the "
-                               "interval in ms.")
-    return _verdict(False, f"{number:g} ms is not it. Hint: t_ref plus the climb from v_reset "
-                           "to v_thresh, tau_m ln((v_reset - v_inf) / (v_thresh - v_inf)).")
 
 
 # --------------------------------------------------------------------------- exercise 5
