@@ -131,12 +131,12 @@ def _check_direction(k, event):
 
 def _check_options(options):
     """The common solver options, checked the same way here, in simulate_events and in the hack."""
-    if "rtol" in options:
-        options["rtol"] = check.in_range("rtol", options["rtol"], 0.0, 1.0)
-    if "atol" in options and np.ndim(options["atol"]) == 0:
-        options["atol"] = check.positive("atol", options["atol"])
-    if "max_step" in options:
-        options["max_step"] = check.positive("max_step", options["max_step"], allow_inf=True)
+    if "rtol" in options or "atol" in options or "max_step" in options:  # as check.solver_options
+        options["rtol"], atol, options["max_step"] = check.solver_options(
+            options.get("rtol", 1e-3), options.get("atol", 1e-6) if np.ndim(options.get("atol", 0)) == 0
+            else 1.0, options.get("max_step", math.inf))
+        if np.ndim(options.get("atol", 0)) == 0:
+            options["atol"] = atol
     if "first_step" in options and options["first_step"] is not None:
         options["first_step"] = check.positive("first_step", options["first_step"])
     if options.get("vectorized"):

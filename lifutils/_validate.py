@@ -41,7 +41,8 @@ def show(value) -> str:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(int(value)) >= 10**15:
         return f"{float(value):.3g}" if abs(int(value)) < 10**308 else "an integer of more than 300 digits"
     if isinstance(value, float) or isinstance(value, np.floating):
-        return repr(float(value))
+        text, short = repr(float(value)), f"{float(value):.6g}"
+        return text if len(text) <= 8 or float(short) != float(value) else short
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -172,6 +173,18 @@ def times(name, value, *, low=None, high=None):
         raise LifutilsError(f"{name} must be within [{low:g}, {high:g}], got times from "
                             f"{array[0]:g} to {array[-1]:g}")
     return array
+
+
+def solver_options(rtol, atol, max_step):
+    """The solver options every simulate_* function shares, checked alike.
+
+    ``rtol`` in (0, 1), ``atol`` > 0, ``max_step`` > 0 (inf: no cap).
+
+    >>> solver_options(1e-6, np.float64(1e-8), np.int64(1))
+    (1e-06, 1e-08, 1.0)
+    """
+    return (in_range("rtol", rtol, 0.0, 1.0), positive("atol", atol),
+            positive("max_step", max_step, allow_inf=True))
 
 
 def budget(name, value, needed, limit, *, what, advice) -> None:
