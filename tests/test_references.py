@@ -146,11 +146,11 @@ def test_a_brief_excursion_above_threshold_is_not_missed():
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(tau_x=10.0), r"tau_x must differ from tau_m"),
-    (dict(tau_x=-1.0), r"tau_x must be > 0 ms"),
+    (dict(tau_x=-1.0), r"tau_x must be a finite number > 0 ms, got -1.0"),
     (dict(tau_x=5.0, input_times=[3.0, 2.0]), r"input_times must be strictly increasing"),
     (dict(tau_x=5.0, input_times=[0.0]), r"input_times must lie in \(0, t_max"),
-    (dict(tau_x=5.0, input_times=[np.nan]), r"input_times must be finite"),
-    (dict(tau_x=5.0, x0="1"), r"x0 must be a finite real number"),
+    (dict(tau_x=5.0, input_times=[np.nan]), r"input_times must be finite times"),
+    (dict(tau_x=5.0, x0="1"), r"x0 must be a finite number, got '1'"),
 ])
 def test_bad_arguments_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -165,5 +165,5 @@ def test_what_it_does_not_cover_is_refused():
         exact_lif_with_current(LIFParams(i_e=20.0, t_ref=2.0), 50.0, tau_x=5.0)
     with pytest.raises(ValueError, match="above the rheobase"):
         adapted_isi(LIFParams(i_e=10.0))
-    with pytest.raises(ValueError, match="b must be >= 0"):
+    with pytest.raises(ValueError, match="b must be a finite number >= 0 nA, got -1.0"):
         adapted_isi(LIFParams(i_e=20.0), b=-1.0)
