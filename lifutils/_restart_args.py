@@ -48,7 +48,7 @@ class _Settings:
         self.stops = stops[(stops > self.t0) & (stops < self.tf)]
         self.dense_output = bool(dense_output)
         self.check_finite = bool(check_finite)
-        self.options = _check_options(dict(options))
+        self.options = _check_options(dict(options), n)
         self.first_step = self.options.pop("first_step", None)
         # Bytes each accepted step adds to the stored trace (scipy's lists and ours).
         self.bytes_per_step = ((8 * (n + 1) + 200) if self.t_eval is None else 0) \
@@ -129,15 +129,24 @@ def _check_direction(k, event):
     return float(np.sign(number))
 
 
-def _check_options(options):
-    """The common solver options, checked the same way here, in simulate_events and in the hack."""
-    if "rtol" in options or "atol" in options or "max_step" in options:  # as check.solver_options
-        options["rtol"], atol, options["max_step"] = check.solver_options(
-            options.get("rtol", 1e-3), options.get("atol", 1e-6) if np.ndim(options.get("atol", 0)) == 0
-            else 1.0, options.get("max_step", math.inf))
-        if np.ndim(options.get("atol", 0)) == 0:
-            options["atol"] = atol
-    if "first_step" in options and options["first_step"] is not None:
+def _check_options(options, n):
+    """The common solver options, checked as simulate_events and the hack check them."""
+    if "rtol" in options:
+        options["rtol"] = check.rtol(options["rtol"])
+    if "atol" in options and np.ndim(options["atol"]) == 0:
+        options["atol"] = check.atol(options["atol"])
+    elif "atol" in options:  # one per component
+        try:
+            atol = np.asarray(options["atol"], dtype=float)
+        except (TypeError, ValueError):
+            atol = np.array([np.nan])
+        if atol.shape != (n,) or not np.all(np.isfinite(atol) & (atol >= 0)):
+            raise LifutilsError(f"atol must be a finite number > 0, or {n} finite numbers >= 0 "
+                                f"(one per component), got {check.show(options['atol'])}")
+        options["atol"] = atol
+    if "max_step" in options:
+        options["max_step"] = check.max_step(options["max_step"])
+    if options.get("first_step") is not None:
         options["first_step"] = check.positive("first_step", options["first_step"])
     if options.get("vectorized"):
         raise LifutilsError("vectorized must be False: solve_ivp_with_resets calls fun one "

@@ -224,7 +224,11 @@ class _Run:
         """One evaluation at the start: fun must return n finite real numbers."""
         s = self.s
         self.nfev_budget_used += 1
-        dy = np.asarray(s.fun(self.t, self.y.copy(), *s.extra))
+        try:
+            dy = np.asarray(s.fun(self.t, self.y.copy(), *s.extra))
+        except TypeError as exc:  # most often args that do not fit fun's signature
+            raise LifutilsError(f"calling fun(t, y, *args) with args = {check.show(s.extra)} raised "
+                                f"TypeError: {exc}") from exc
         if dy.dtype.kind not in "biuf" or dy.size != s.n or dy.ndim > 1:
             raise LifutilsError(f"fun must return dy/dt as {s.n} real numbers (shape ({s.n},)), "
                                 f"got {check.show(dy)} at t = {self.t:.6g}")

@@ -113,7 +113,7 @@ def in_range(name, value, low, high, *, unit="", closed=(False, False)) -> float
     ...
     lifutils.errors.LifutilsError: rtol must be a number in (0, 1), got 1.0
     """
-    interval = f"{'[' if closed[0] else '('}{low:g}, {high:g}{']' if closed[1] else ')'}"
+    interval = f"{'[' if closed[0] else '('}{low:.3g}, {high:.3g}{']' if closed[1] else ')'}"
     rule = _with_unit(f"a number in {interval}", unit)
     number = _as_number(name, value, rule)
     above = number >= low if closed[0] else number > low
@@ -175,16 +175,32 @@ def times(name, value, *, low=None, high=None):
     return array
 
 
-def solver_options(rtol, atol, max_step):
-    """The solver options every simulate_* function shares, checked alike.
+#: The smallest rtol scipy honours (it raises smaller ones to this, with a warning).
+RTOL_MIN = 100 * np.finfo(float).eps
 
-    ``rtol`` in (0, 1), ``atol`` > 0, ``max_step`` > 0 (inf: no cap).
+
+def rtol(value) -> float:
+    """A relative tolerance in [100 eps, 1): smaller is what scipy cannot honour, 1 or more means nothing."""
+    return in_range("rtol", value, RTOL_MIN, 1.0, closed=(True, False))
+
+
+def atol(value) -> float:
+    """An absolute tolerance: a finite number > 0 (in the units of the state)."""
+    return positive("atol", value)
+
+
+def max_step(value) -> float:
+    """A step cap: a number > 0, inf for none."""
+    return positive("max_step", value, allow_inf=True)
+
+
+def solver_options(rtol_value, atol_value, max_step_value):
+    """The solver options every simulate_* function shares, checked alike.
 
     >>> solver_options(1e-6, np.float64(1e-8), np.int64(1))
     (1e-06, 1e-08, 1.0)
     """
-    return (in_range("rtol", rtol, 0.0, 1.0), positive("atol", atol),
-            positive("max_step", max_step, allow_inf=True))
+    return rtol(rtol_value), atol(atol_value), max_step(max_step_value)
 
 
 def budget(name, value, needed, limit, *, what, advice) -> None:

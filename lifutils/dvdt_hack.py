@@ -67,7 +67,7 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTO
         Any solve_ivp method ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA").
     rtol, atol, max_step : float or None
         The same options as :func:`~lifutils.simulate_events`, checked alike
-        (rtol in (0, 1), atol > 0 mV, max_step > 0 ms or inf), so you can
+        (rtol in [2.2e-14, 1), atol > 0 mV, max_step > 0 ms or inf), so you can
         check that no setting rescues it. Defaults (also for None): solve_ivp's
         own (1e-3, 1e-6, no cap), as in the question.
     t_eval : array_like, optional
@@ -100,13 +100,15 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTO
         raise LifutilsError(f"simulate_dvdt_hack takes method, rtol, atol, max_step, t_eval and "
                             f"max_nfev; got {sorted(unknown)} (the hack has no events: "
                             "simulate_events is the version with them)")
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise LifutilsError(f"method must be one of {', '.join(METHODS)}, got {check.show(method)}")
     rtol, atol, max_step = check.solver_options(  # None: the default, as in simulate_events
         HACK_RTOL if rtol is None else rtol, HACK_ATOL if atol is None else atol,
         np.inf if max_step is None else max_step)
     if t_eval is not None:
         t_eval = check.times("t_eval", t_eval, low=0.0, high=t_max)
+        if not t_eval.size:
+            raise LifutilsError("t_eval must hold at least one time, got an empty sequence")
     max_nfev = check.integer("max_nfev", max_nfev, minimum=1)
     tau_m, v_rest, v_thresh, v_reset, r_m = (params.tau_m, params.v_rest, params.v_thresh,
                                              params.v_reset, params.r_m)

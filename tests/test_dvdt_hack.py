@@ -84,9 +84,9 @@ def test_hack_budget_must_be_a_positive_integer():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"rtol": "1e-3"}, r"rtol must be a number in \(0, 1\), got '1e-3'"),
-    ({"rtol": [1e-3]}, r"rtol must be a number in \(0, 1\), got \[0.001\]"),
-    ({"rtol": math.nan}, r"rtol must be a number in \(0, 1\), got nan"),
+    ({"rtol": "1e-3"}, r"rtol must be a number in \[2.22e-14, 1\), got '1e-3'"),
+    ({"rtol": [1e-3]}, r"rtol must be a number in \[2.22e-14, 1\), got \[0.001\]"),
+    ({"rtol": math.nan}, r"rtol must be a number in \[2.22e-14, 1\), got nan"),
     ({"atol": 0.0}, r"atol must be a finite number > 0, got 0.0"),
     ({"max_step": math.nan}, r"max_step must be a number > 0 \(inf for no limit\), got nan"),
     ({"args": (1.0,)}, r"got \['args'\]"),

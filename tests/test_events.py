@@ -185,9 +185,9 @@ def test_runaway_time_varying_drive_stops_at_the_cap_quickly():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"method": "Euler"}, r"method must be one of RK45, RK23, DOP853, Radau, BDF, LSODA, got 'Euler'"),
-    ({"rtol": 0.0}, r"rtol must be a number in \(0, 1\), got 0.0"),
-    ({"rtol": 1.0}, r"rtol must be a number in \(0, 1\), got 1.0"),
-    ({"rtol": "1e-6"}, r"rtol must be a number in \(0, 1\), got '1e-6'"),
+    ({"rtol": 0.0}, r"rtol must be a number in \[2.22e-14, 1\), got 0.0"),
+    ({"rtol": 1.0}, r"rtol must be a number in \[2.22e-14, 1\), got 1.0"),
+    ({"rtol": "1e-6"}, r"rtol must be a number in \[2.22e-14, 1\), got '1e-6'"),
     ({"atol": math.nan}, r"atol must be a finite number > 0, got nan"),
     ({"max_step": -1.0}, r"max_step must be a number > 0 \(inf for no limit\), got -1.0"),
     ({"max_spikes": 0}, r"max_spikes must be an integer >= 1, got 0"),
