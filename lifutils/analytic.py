@@ -103,8 +103,12 @@ def firing_rate(params: LIFParams, i_e=None):
             current = np.array(np.nan)
         if not np.all(np.isfinite(current)):
             raise LifutilsError(f"i_e must be finite currents (nA), got {check.show(i_e)}")
-    isi = _isi_from_v_inf(params, params.v_rest + params.r_m * current)
-    rate = 1000.0 / isi
+    with np.errstate(over="ignore", divide="ignore"):
+        isi = _isi_from_v_inf(params, params.v_rest + params.r_m * current)
+        rate = 1000.0 / isi
+    if not np.all(np.isfinite(rate)):
+        raise LifutilsError(f"the firing rate overflows double precision for i_e = "
+                            f"{check.show(i_e if i_e is not None else current)} nA: use a smaller current")
     return float(rate) if np.ndim(rate) == 0 else rate
 
 

@@ -144,6 +144,9 @@ def pulse(t_on, duration, amplitude, baseline=0.0) -> Input:
     a = check.real("amplitude", amplitude, unit="nA")
     b = check.real("baseline", baseline, unit="nA")
     t_off = t_on + duration
+    if not math.isfinite(t_off):
+        raise LifutilsError(f"the pulse ends at t_on + duration = {t_off!r} ms: t_on or duration "
+                            "is too large")
     return Input(lambda t: np.where((t >= t_on) & (t < t_off), a, b), (t_on, t_off),
                  f"{a:g} nA pulse at {t_on:g} ms for {duration:g} ms",
                  piecewise_constant=True)
@@ -182,6 +185,10 @@ def pulse_train(t_on, duration, amplitude, period, n_pulses, baseline=0.0) -> In
                  advice="use fewer pulses, or a smooth input (sine) with a step cap")
     if not period > duration:
         raise LifutilsError(f"period must be longer than duration ({duration!r} ms), got {period!r}")
+    last = t_on + period * (n - 1) + duration  # Python floats: an overflow is inf, not a warning
+    if not math.isfinite(last):
+        raise LifutilsError(f"the last pulse ends at t_on + period * (n_pulses - 1) + duration = "
+                            f"{last!r} ms: t_on, period or n_pulses is too large")
     onsets = t_on + period * np.arange(n)
 
     def func(t):

@@ -291,7 +291,8 @@ def test_a_runaway_setting_of_the_f_i_dashboard_says_so_at_once():
 BAD = st.one_of(
     st.none(), st.booleans(), st.text(max_size=3), st.complex_numbers(allow_nan=False, max_magnitude=10),
     st.sampled_from([math.nan, math.inf, -math.inf, 0.0, -1.0, -1e300, 1e300, 10**300, -10**300,
-                     1e-320, [], [1.0, 2.0], [[1.0]], np.array([]), np.nan, np.float32("nan"),
+                     1e-320, 1.7e308, 8.9e307, -1.7e308, 5e-324, 10**20, [], [1.0, 2.0], [[1.0]],
+                     np.array([]), np.nan, np.float32("nan"),
                      np.int64(-5), np.array(-3.0), object()]),
     st.floats(allow_nan=True, allow_infinity=True),
     st.integers(min_value=-10**6, max_value=10**6),
