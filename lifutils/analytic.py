@@ -234,7 +234,7 @@ def simulate_exact(params: LIFParams, t_max, *, dt=None) -> LIFResult:
     (5, 13.8629)
     """
     t_max = check_t_max(t_max)
-    dt = check_dt(min(DT_EXACT, t_max / 10) if dt is None else dt, t_max)
+    dt = check_dt((min(DT_EXACT, t_max / 10) or t_max) if dt is None else dt, t_max)
     check.budget("dt", dt, t_max / dt, MAX_SAMPLES, what=f"samples over t_max = {t_max:g} ms",
                  advice="use a larger dt or a shorter t_max")
     _constant_current(params, "simulate_exact")

@@ -84,7 +84,7 @@ def simulate_euler(params: LIFParams, t_max, *, dt=None, interpolate=False,
     (5, 13.8)
     """
     t_max = check_t_max(t_max)
-    dt = check_dt(min(DT, t_max / 10) if dt is None else dt, t_max)
+    dt = check_dt((min(DT, t_max / 10) or t_max) if dt is None else dt, t_max)
     check.budget("dt", dt, t_max / dt, MAX_EULER_STEPS, what=f"Euler steps over t_max = {t_max:g} ms",
                  advice="use a larger dt or a shorter t_max")
     max_spikes = check.integer("max_spikes", max_spikes, minimum=1)
