@@ -39,7 +39,7 @@ class _Run:
         self.status = 0
         self.message = "The solver successfully reached the end of the integration interval."
         self.last_reset_t, self.resets_here = None, 0
-        self._wrappers, self.step_owner = {}, None
+        self._wrappers = {}
         self._free_rhs = self._rhs(None)
         self._probe_fun()
         self.triggers.arm_at_start(self.event_values(self.t, self.y))
@@ -69,7 +69,6 @@ class _Run:
         """Integrate from t to the first event or t_stop; return the trigger that fired, or None."""
         s = self.s
         passed, kinds = self.triggers.for_solver(self._scipy_event)
-        self.step_owner = passed[0].key if passed else None  # it counts the steps
         solver_eval = None if seg_eval is None else np.union1d(seg_eval, [t_stop])
         opts = dict(s.options)
         if s.first_step is not None:
@@ -149,7 +148,7 @@ class _Run:
         seg_t = np.asarray(seg_t, dtype=float)
         seg_y = np.asarray(seg_y, dtype=float).reshape(self.s.n, -1)
         if seg_t.size and self.last_point is not None and self.last_point[0] == seg_t[0] \
-                and np.array_equal(self.last_point[1], seg_y[:, 0]):
+                and (self.last_point[1] == seg_y[:, 0]).all():
             seg_t, seg_y = seg_t[1:], seg_y[:, 1:]
         if seg_t.size:
             self.pieces_t.append(seg_t)
@@ -173,12 +172,17 @@ class _Run:
     def event_values(self, t, state):
         """Every event's value at (t, state), checked: one finite number each."""
         s = self.s
-        return np.array([_event_number(k, e(t, state, *s.extra), t)
-                         for k, e in enumerate(s.events)])
+        values = []
+        for k, e in enumerate(s.events):
+            value = e(t, state, *s.extra)
+            if not isinstance(value, float) or value - value != 0.0:  # not a finite float
+                value = _event_number(k, value, t)
+            values.append(value)
+        return np.array(values)
 
-    def _scipy_event(self, k, direction):
-        """Event k as solve_ivp gets it: terminal, checked; the first one passed counts steps."""
-        key = (k, direction)
+    def _scipy_event(self, k, direction, count_steps):
+        """Event k as solve_ivp gets it: terminal, checked; one of them counts the steps."""
+        key = (k, direction, count_steps)
         if key in self._wrappers:
             return self._wrappers[key]
         event, extra, run = self.s.events[k], self.s.extra, self
@@ -187,16 +191,21 @@ class _Run:
             value = event(t, y, *extra)
             if not isinstance(value, float) or value - value != 0.0:  # not a finite float
                 value = _event_number(k, value, t)
-            if run.step_owner is key:  # solve_ivp calls each event once per accepted step
-                run.steps += 1
-                if run.steps > run.step_limit:
-                    run._over_memory()
             return value
-        wrapped.terminal = True
-        wrapped.direction = direction
-        wrapped.key = key
-        self._wrappers[key] = wrapped
-        return wrapped
+
+        def counting(t, y):  # solve_ivp calls each event once per accepted step
+            run.steps += 1
+            if run.steps > run.step_limit:
+                run._over_memory()
+            value = event(t, y, *extra)
+            if not isinstance(value, float) or value - value != 0.0:
+                value = _event_number(k, value, t)
+            return value
+        chosen = counting if count_steps else wrapped
+        chosen.terminal = True
+        chosen.direction = direction
+        self._wrappers[key] = chosen
+        return chosen
 
     def _rhs(self, held):
         """fun(t, y, *args), counted against max_nfev; checked, with held components frozen."""
@@ -330,6 +339,7 @@ class _Triggers:
         self.event = np.array(event)
         self.sign = np.array(sign)
         self.armed = np.ones(len(event), dtype=bool)
+        self._cached = (None, None)  # (arming, what for_solver returned for it)
 
     def arm_at_start(self, g0):
         """A direction-0 event off zero can first cross only towards the other side."""
@@ -339,6 +349,9 @@ class _Triggers:
 
     def for_solver(self, make):
         """The events solve_ivp gets (armed triggers and re-arm watchers) and what each is."""
+        state = self.armed.tobytes()
+        if state == self._cached[0]:  # the usual case: nothing was armed or disarmed
+            return self._cached[1]
         passed, kinds = [], []
         for k in range(len(self.event)):
             if self.armed[k]:
@@ -349,7 +362,8 @@ class _Triggers:
                 direction = -self.sign[k]
             else:
                 continue
-            passed.append(make(int(self.event[k]), float(direction)))
+            passed.append(make(int(self.event[k]), float(direction), count_steps=not passed))
+        self._cached = (state, (passed, kinds))
         return passed, kinds
 
     def after_reset(self, trigger, on_time_alone, g_before, g_after, t):
