@@ -110,6 +110,10 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTO
         if not t_eval.size:
             raise LifutilsError("t_eval must hold at least one time, got an empty sequence")
     max_nfev = check.integer("max_nfev", max_nfev, minimum=1)
+    # Every solver step costs at least one evaluation: more steps than max_nfev
+    # cannot finish, so say so before starting (a tiny max_step would never end).
+    check.budget("max_step", max_step, t_max / max_step, max_nfev, what="solver steps",
+                 advice="raise max_step or max_nfev, or shorten t_max")
     tau_m, v_rest, v_thresh, v_reset, r_m = (params.tau_m, params.v_rest, params.v_thresh,
                                              params.v_reset, params.r_m)
     current = params.scalar_current()  # raises on NaN/inf input instead of looping
