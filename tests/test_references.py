@@ -10,6 +10,7 @@ from scipy.integrate import solve_ivp
 from lifutils import LIFParams, exact_spike_times, exact_voltage, solve_ivp_with_resets
 from lifutils import references as models
 from lifutils.references import adapted_isi, exact_lif_with_current
+from restart_oracle import restart_loop
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TIGHT = dict(rtol=1e-11, atol=1e-11)
@@ -52,21 +53,13 @@ def test_trace_is_sampled_and_shows_each_reset_as_a_jump():
 
 
 def adaptation_by_solve_ivp(p, t_max, tau_w, b):
-    """An independent restart loop with plain solve_ivp."""
+    """The independent restart loop with plain solve_ivp."""
     def rhs(t, y):
         return [(-(y[0] - p.v_rest) + p.r_m * (p.i_e - y[1])) / p.tau_m, -y[1] / tau_w]
 
-    def event(t, y):
-        return y[0] - p.v_thresh
-    event.terminal, event.direction = True, 1
-    t, y, spikes = 0.0, [p.v_rest, 0.0], []
-    while True:
-        sol = solve_ivp(rhs, (t, t_max), y, events=event, **TIGHT)
-        if sol.status != 1:
-            return np.array(spikes)
-        t = sol.t_events[0][0]
-        spikes.append(t)
-        y = [p.v_reset, sol.y_events[0][0][1] + b]
+    spikes, _ = restart_loop(rhs, [p.v_rest, 0.0], t_max, threshold=lambda t, y: y[0] - p.v_thresh,
+                             reset=lambda y: [p.v_reset, y[1] + b], **TIGHT)
+    return spikes
 
 
 @pytest.mark.parametrize("i_e, tau_w, b", [(20.0, 100.0, 2.0), (30.0, 50.0, 5.0), (25.0, 4.0, 1.0)])
