@@ -73,17 +73,19 @@ def test_adaptation_matches_an_independent_restart_loop(i_e, tau_w, b):
 def test_steady_adapted_interval_is_the_limit_of_the_intervals():
     p = LIFParams(i_e=20.0)
     res = exact_lif_with_current(p, 2000.0, tau_x=100.0, spike_jump=-2.0)
-    T = adapted_isi(p, tau_w=100.0, b=2.0)
+    T = adapted_isi(p, tau_x=100.0, spike_jump=-2.0)  # the same signs as exact_lif_with_current
+    assert adapted_isi(p, tau_w=100.0, b=2.0) == T  # written for w = -x
     assert np.diff(res.spike_times)[-1] == pytest.approx(T, abs=1e-8)
-    # The defining property: from v_reset against w = b / (1 - exp(-T / tau_w)), the climb takes T.
-    w_after = 2.0 / -math.expm1(-T / 100.0)
-    climb = exact_lif_with_current(p.replace(v0=p.v_reset), 2 * T, tau_x=100.0, x0=-w_after)
+    # The defining property: from v_reset with x = jump / (1 - exp(-T / tau_x)), the climb takes T.
+    x_after = -2.0 / -math.expm1(-T / 100.0)
+    climb = exact_lif_with_current(p.replace(v0=p.v_reset), 2 * T, tau_x=100.0, x0=x_after)
     assert climb.spike_times[0] == pytest.approx(T, abs=1e-9)
 
 
 def test_without_jump_the_adapted_interval_is_the_plain_one():
     p = LIFParams(i_e=20.0)
-    assert adapted_isi(p, b=0.0) == pytest.approx(10.0 * math.log(6.0), abs=1e-12)
+    assert adapted_isi(p, spike_jump=0.0) == pytest.approx(10.0 * math.log(6.0), abs=1e-12)
+    assert adapted_isi(p, b=0.0) == adapted_isi(p, spike_jump=0.0)
 
 
 def test_synaptic_input_before_the_first_spike_is_a_sum_of_psps():
@@ -154,3 +156,5 @@ def test_what_it_does_not_cover_is_refused():
         adapted_isi(LIFParams(i_e=10.0))
     with pytest.raises(ValueError, match="b must be >= 0"):
         adapted_isi(LIFParams(i_e=20.0), b=-1.0)
+    with pytest.raises(ValueError, match="spike_jump must be <= 0"):
+        adapted_isi(LIFParams(i_e=20.0), spike_jump=1.0)
