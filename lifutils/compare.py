@@ -164,8 +164,7 @@ def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
         for dt in dts:
             res, sec = timed(lambda: simulate_euler(params, t_max, dt, interpolate=interpolate))
             rows.append(dict(key=res.key, family=res.method, setting=f"dt={dt:g} ms",
-                             step_or_rtol=dt,
-                             n_spikes=res.n_spikes,
+                             step_or_rtol=dt, n_spikes=res.n_spikes,
                              max_error=spike_time_error(res.spike_times, exact),
                              nfev=res.nfev, seconds=sec))
     for method in methods:

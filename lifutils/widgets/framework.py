@@ -197,6 +197,11 @@ class Dashboard(widgets.VBox):
     :class:`~lifutils.widgets.redraw.FastPNG`, which redraws only the data: about a
     tenth of the time ``display(fig)`` takes to render this figure again
     (``bbox_inches="tight"`` draws it twice).
+
+    An ``ipywidgets.Image`` would send the PNG without base64, but that saves
+    about 0.3 ms of a 120-150 ms redraw (a 90 kB PNG; ``benchmarks/widget_latency.py``)
+    and would change the widget tree that the notebooks and the browser test
+    see, so the Output widget stays.
     """
 
     def __init__(self, title, controls, figure, draw, *, side=None, renderer=None):

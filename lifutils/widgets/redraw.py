@@ -7,16 +7,6 @@ and legends alone; :class:`FastPNG` renders the figure again drawing only the
 artists that move. Each ``update_*`` takes the same data as its ``plot_*``,
 then the ``ax`` to change, then keyword-only options.
 
-Examples
---------
->>> from lifutils import LIFParams, simulate_euler
->>> from lifutils.plotting import plot_trace
->>> ax = plot_trace(simulate_euler(LIFParams(i_e=20.0), 100.0))
->>> renderer = FastPNG(ax.figure)
->>> png = renderer.render()
->>> ax = update_trace(simulate_euler(LIFParams(i_e=30.0), 100.0), ax)
->>> renderer.render() != png
-True
 """
 from __future__ import annotations
 
