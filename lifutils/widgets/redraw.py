@@ -6,7 +6,6 @@ move the data of a figure drawn by the matching :mod:`lifutils.plotting`
 and legends alone; :class:`FastPNG` renders the figure again drawing only the
 artists that move. Each ``update_*`` takes the same data as its ``plot_*``,
 then the ``ax`` to change, then keyword-only options.
-
 """
 from __future__ import annotations
 
