@@ -19,7 +19,6 @@ from matplotlib.text import Text  # noqa: E402
 import lifutils  # noqa: E402
 from lifutils import LIFParams, inputs, plotting  # noqa: E402
 from lifutils.compare import METHODS, compare_methods  # noqa: E402
-from lifutils.drawing import MAX_DRAWN_POINTS, thin  # noqa: E402
 from lifutils.widgets import redraw  # noqa: E402
 
 P20 = LIFParams(i_e=20.0)  # R*I = 20 mV: fires, first spike 10 ln 4 ms
@@ -97,18 +96,6 @@ def test_plot_trace_draws_on_the_given_axes(runs):
     assert mcolors.same_color(_line(ax, "lif-trace").get_color(), plotting.METHOD_COLORS["hack"])
     assert not [a for a in ax.lines if a.get_gid() == "lif-thresh"]
     assert len(_line(ax, "lif-spikes").get_xdata()) == 0  # the hack never spikes
-
-
-def test_long_traces_are_thinned_keeping_extremes():
-    t = np.linspace(0.0, 100.0, 200_001)
-    v = np.sin(t * 7.0)
-    v[123_457] = 5.0  # one sample spike that must survive
-    tt, vv = thin(t, v)
-    assert len(tt) <= MAX_DRAWN_POINTS + 4
-    assert vv.max() == 5.0 and vv.min() == v.min()
-    assert tt[0] == 0.0 and tt[-1] == 100.0 and np.all(np.diff(tt) >= 0)
-    short_t, short_v = thin(t[:100], v[:100])
-    assert np.array_equal(short_v, v[:100])
 
 
 def test_side_by_side_panels_share_time_and_show_exact(runs):
