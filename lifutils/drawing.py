@@ -128,7 +128,7 @@ def _hide_guide_labels_outside(ax):
 
 
 def fi_grid(params, currents):
-    """Currents (nA) for the analytic f-I curve over the range of ``currents``, rheobase included."""
+    """Currents (nA) for the analytic f-I curve: the range of ``currents``, rheobase included."""
     lo, hi = float(np.min(currents)), float(np.max(currents))
     grid = np.linspace(lo, hi, 600)
     rb = rheobase(params)

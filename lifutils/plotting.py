@@ -364,7 +364,8 @@ def plot_work_precision(rows, ax=None):
     Examples
     --------
     >>> rows = [dict(key="euler", family="Euler", setting="dt=0.1 ms", nfev=1000, max_error=0.13),
-    ...         dict(key="euler", family="Euler", setting="dt=0.01 ms", nfev=10000, max_error=0.012),
+    ...         dict(key="euler", family="Euler", setting="dt=0.01 ms", nfev=10000,
+    ...              max_error=0.012),
     ...         dict(key="events", family="events (RK45)", setting="rtol=1e-06", nfev=300,
     ...              max_error=1e-5)]
     >>> ax = plot_work_precision(rows)

@@ -1,4 +1,4 @@
-"""The documentation matches the code: every public function has an example, the README's commands exist.
+"""The documentation matches the code: public functions have examples, the README's commands exist.
 
 The examples themselves run under ``pytest --doctest-modules`` (configured in pyproject.toml).
 """

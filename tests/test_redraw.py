@@ -56,7 +56,8 @@ def test_fastpng_matches_a_fresh_render_after_updates(runs):
     first = renderer.render()
     for i_e, v_reset in ((30.0, -80.0), (25.0, -70.0), (10.0, -70.0)):
         p = LIFParams(i_e=i_e, v_reset=v_reset)
-        redraw.update_trace(lifutils.simulate_euler(p, T_MAX), ax, exact=lifutils.simulate_exact(p, T_MAX))
+        redraw.update_trace(lifutils.simulate_euler(p, T_MAX), ax,
+                            exact=lifutils.simulate_exact(p, T_MAX))
         png = renderer.render()
         assert png != first
         # Same pixels as a renderer that draws the whole figure from scratch:

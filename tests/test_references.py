@@ -5,7 +5,6 @@ import re
 
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
 
 from lifutils import LIFParams, exact_spike_times, exact_voltage, solve_ivp_with_resets
 from lifutils import references as models
@@ -57,7 +56,8 @@ def adaptation_by_solve_ivp(p, t_max, tau_w, b):
     def rhs(t, y):
         return [(-(y[0] - p.v_rest) + p.r_m * (p.i_e - y[1])) / p.tau_m, -y[1] / tau_w]
 
-    spikes, _ = restart_loop(rhs, [p.v_rest, 0.0], t_max, threshold=lambda t, y: y[0] - p.v_thresh,
+    spikes, _ = restart_loop(rhs, [p.v_rest, 0.0], t_max,
+                             threshold=lambda t, y: y[0] - p.v_thresh,
                              reset=lambda y: [p.v_reset, y[1] + b], **TIGHT)
     return spikes
 

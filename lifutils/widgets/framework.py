@@ -27,8 +27,8 @@ from .redraw import FastPNG, update_trace
 __all__ = ["Dashboard", "T_MAX", "I_E", "DPI", "V_RESET_RANGE", "V_LIMITS", "SOLVERS",
            "DT_OPTIONS", "MAX_STEP_OPTIONS", "RTOL_OPTIONS", "slider", "choices", "i_e_slider",
            "tau_m_slider", "t_ref_slider", "v_reset_slider", "dt_choice", "max_step_choice",
-           "rtol_choice", "readout", "cached", "control_values", "solver_settings", "new_figure", "spike_summary",
-           "trace_dashboard"]
+           "rtol_choice", "readout", "cached", "control_values", "solver_settings", "new_figure",
+           "spike_summary", "trace_dashboard"]
 
 T_MAX = 100.0          # simulated time (ms)
 I_E = 20.0             # default input (nA): R*I = 20 mV, above the 15 mV rheobase

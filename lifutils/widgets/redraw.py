@@ -111,7 +111,7 @@ def update_raster(results, ax, *, exact=None):
 
 
 def update_fi_curve(params, currents, simulated, ax):
-    """Move the data of an f-I plot drawn by :func:`~lifutils.plotting.plot_fi_curve` to new parameters.
+    """Move the data of an f-I plot drawn by :func:`~lifutils.plotting.plot_fi_curve` to new params.
 
     ``simulated`` must name the same methods as when it was drawn. The rate
     axis is rescaled to the new data.
@@ -150,11 +150,12 @@ class FastPNG:
     later renders paste the background and draw only the moving artists on
     top (blitting, as matplotlib's animations do), then encode the pixels as
     PNG. The background is drawn again when an axis' limits change, when a
-    guide drawn by :mod:`lifutils.plotting` moves (threshold, reset, rheobase), or after :meth:`invalidate` (call it after changing
-    anything else that is static: labels, titles, legends).
+    guide drawn by :mod:`lifutils.plotting` moves (threshold, reset, rheobase), or
+    after :meth:`invalidate` (call it after changing anything else that is static:
+    labels, titles, legends).
 
     The moving artists are marked ``animated``; ``savefig`` and
-    :func:`figure_to_png` still draw them, so the figure stays a normal figure.
+    :func:`~lifutils.drawing.figure_to_png` still draw them, so the figure stays a normal figure.
 
     Parameters
     ----------
