@@ -18,7 +18,7 @@ from ..dvdt_hack import simulate_dvdt_hack
 from ..errors import HackStalledError
 from ..euler import simulate_euler
 from ..events import simulate_events
-from ..methods import LABELS, REGISTRY
+from ..methods import REGISTRY
 from ..params import LIFParams
 from .framework import (SOLVERS, T_MAX, V_LIMITS, Dashboard, cached, choices, control_values,
                         dt_choice, i_e_slider, max_step_choice, new_figure, rtol_choice,
@@ -178,9 +178,6 @@ def events_explorer(*, t_max=T_MAX):
                             controls, run, summarize, (-85.0, V_LIMITS[1]))
 
 
-_SIDE_KEYS = tuple(k for k in REGISTRY if k != "exact")  # one panel each
-
-
 def _table(rows) -> str:
     """HTML table: spikes, first spike, largest spike-time error and nfev per method."""
     head = ("<tr><th>method</th><th>spikes</th><th>first spike<br>(ms)</th>"
@@ -256,16 +253,15 @@ def side_by_side(*, t_max=T_MAX):
                 events(rtol, *p), exact(*p)]
 
     fig, axes = new_figure((7.6, 7.4), nrows=5, ncols=1, sharex=True,
-                        height_ratios=[1, 1, 1, 1, 1.15])
+                           height_ratios=[1, 1, 1, 1, 1.15])
     first = rows(**control_values(controls))
-    results = [r["result"] for r in first[:4]]
-    labels = [LABELS[k] for k in _SIDE_KEYS]
-    plotting.plot_side_by_side(results, axes[:4], exact=first[4]["result"], labels=labels)
+    results, ex = [r["result"] for r in first[:4]], first[4]["result"]
+    labels = [res.label for res in results]  # the registry's labels, not the results' names
+    plotting.plot_side_by_side(results, axes[:4], exact=ex, labels=labels)
     for ax in axes[:4]:
         ax.set_ylim(*V_LIMITS)
     axes[3].set_xlabel("")  # the raster below carries the time axis
-    plotting.plot_raster(results, axes[4], exact=first[4]["result"],
-                         labels=labels + [LABELS["exact"]])
+    plotting.plot_raster(results, axes[4], exact=ex, labels=labels + [ex.label])
     axes[4].set_xlim(0.0, t_max)
     table = widgets.HTML(layout=widgets.Layout(margin="1.5em 0 0 1em"))
 
