@@ -69,7 +69,7 @@ def euler_explorer(*, t_max=T_MAX):
         return f"Euler: {spike_summary(euler, exact)}"
 
     return trace_dashboard("Euler's for-loop against the exact answer", "euler", controls,
-                            run, summarize, V_LIMITS)
+                           run, summarize, V_LIMITS)
 
 
 def hack_explorer(*, t_max=T_MAX):
@@ -130,7 +130,7 @@ def hack_explorer(*, t_max=T_MAX):
         return f"nfev={hack.nfev}, {where}"
 
     return trace_dashboard("The dv/dt hack against the exact answer", "hack", controls,
-                            run, summarize, (-85.0, V_LIMITS[1]))
+                           run, summarize, (-85.0, V_LIMITS[1]))
 
 
 def events_explorer(*, t_max=T_MAX):
@@ -175,7 +175,7 @@ def events_explorer(*, t_max=T_MAX):
                 f"{error_text}, nfev={events.nfev}")
 
     return trace_dashboard("solve_ivp with a threshold event, reset and restart", "events",
-                            controls, run, summarize, (-85.0, V_LIMITS[1]))
+                           controls, run, summarize, (-85.0, V_LIMITS[1]))
 
 
 def _table(rows) -> str:
