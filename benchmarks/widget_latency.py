@@ -18,7 +18,7 @@ Both run under matplotlib's inline backend, in an IPython ``InteractiveShell``
 created here (no kernel and no browser). The plain pattern's ``plt.show``
 goes through IPython's display machinery, which renders the figure to PNG with
 the inline backend's formatter (``bbox_inches="tight"``, as in Jupyter). The
-dashboard renders its figure with ``lifutils.plotting.FastPNG`` and puts the PNG
+dashboard renders its figure with ``lifutils.widgets.redraw.FastPNG`` and puts the PNG
 into its ``Output`` widget. The script checks that each redraw really produced
 a new PNG in both cases (it records the published bundles). Not measured: sending
 the PNG to the browser and drawing it, the same in both cases apart from the

@@ -1,12 +1,16 @@
 """lifutils: the leaky integrate-and-fire neuron with threshold and reset in solve_ivp.
 
-Numerics (numpy and scipy only): :mod:`~lifutils.params`, :mod:`~lifutils.inputs`,
+Numerics (numpy and scipy only): :mod:`~lifutils.params` (``LIFParams``),
+:mod:`~lifutils.result` (``LIFResult``), :mod:`~lifutils.methods` (the registry
+of methods: label, runner and style of each), :mod:`~lifutils.inputs`,
 :mod:`~lifutils.analytic`, :mod:`~lifutils.euler`, :mod:`~lifutils.dvdt_hack`,
 :mod:`~lifutils.resets`, :mod:`~lifutils.events`, :mod:`~lifutils.compare`,
-:mod:`~lifutils.references` (exact references for notebook 05). Checks for the
-exercises of notebook 06 live in :mod:`lifutils.exercises`.
-Pictures and dashboards (:mod:`lifutils.plotting`, :mod:`lifutils.widgets`) are
-imported on demand, so ``import lifutils`` needs no screen.
+:mod:`~lifutils.tables`, :mod:`~lifutils.references` (exact references for
+notebook 05) and :mod:`~lifutils.errors` (one family, exported here). Checks for
+the notebooks' exercises live in :mod:`lifutils.exercises`.
+Pictures and dashboards (:mod:`lifutils.drawing`, :mod:`lifutils.plotting`,
+:mod:`lifutils.widgets`) are imported on demand, so ``import lifutils`` needs no
+screen.
 """
 from . import inputs
 from .analytic import (exact_spike_times, exact_voltage, firing_rate, first_spike_time,

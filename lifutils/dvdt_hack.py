@@ -160,7 +160,7 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTO
     if sol.status < 0:
         raise SolverError(f"solve_ivp failed on the dv/dt hack: {sol.message}")
     result = LIFResult(t=sol.t, v=sol.y[0], spike_times=np.empty(0), nfev=int(sol.nfev),
-                       method=f"dv/dt hack ({method})", params=params)
+                       key="hack", solver=method, params=params)
     if sol.status == 1:
         error = HackStalledError(stalled(float(sol.t[-1])))
         error.result = result  # the trace up to where it stopped

@@ -100,7 +100,7 @@ def simulate_euler(params: LIFParams, t_max, *, dt=None, interpolate=False,
     v = np.empty(n_steps + 1)
     spikes = loop(params, dt, drive, v, _SpikeList(max_spikes, t_max))
     return LIFResult(t=t, v=v, spike_times=np.asarray(spikes, dtype=float),
-                     nfev=n_steps, method="Euler, interpolated" if interpolate else "Euler",
+                     nfev=n_steps, key="euler_interp" if interpolate else "euler",
                      params=params)
 
 

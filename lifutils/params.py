@@ -13,7 +13,8 @@ from typing import Callable, Union
 import numpy as np
 
 from . import _validate as check
-from .errors import LifutilsError, RunawayError  # noqa: F401  (RunawayError: re-exported for old imports)
+from .errors import LifutilsError, RunawayError  # noqa: F401  (RunawayError re-exported)
+from .result import LIFResult  # noqa: F401  (re-exported: it lived here)
 
 __all__ = ["LIFParams", "LIFResult", "RunawayError", "check_t_max", "check_dt"]
 
@@ -258,37 +259,3 @@ class LIFParams:
                 raise LifutilsError(f"i_e must return real currents (nA), got {check.show(out)}")
             return np.broadcast_to(out.astype(float), t.shape)
         return np.full(t.shape, value)
-
-
-@dataclass(frozen=True)
-class LIFResult:
-    """One simulated trace.
-
-    Attributes
-    ----------
-    t : ndarray
-        Times (ms), non-decreasing; a reset appears as two points at the same time.
-    v : ndarray
-        Membrane potential (mV) at ``t``.
-    spike_times : ndarray
-        Spike times (ms).
-    nfev : int
-        Right-hand-side evaluations (Euler steps for the Euler loop; 0 for the
-        closed form).
-    method : str
-        Which method made the trace, e.g. ``"events (RK45)"``.
-    params : LIFParams
-        The parameters simulated.
-    """
-
-    t: np.ndarray
-    v: np.ndarray
-    spike_times: np.ndarray
-    nfev: int
-    method: str
-    params: LIFParams
-
-    @property
-    def n_spikes(self) -> int:
-        """Number of spikes."""
-        return int(len(self.spike_times))

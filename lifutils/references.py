@@ -206,48 +206,64 @@ def exact_lif_with_current(params: LIFParams, t_max, *, tau_x, x0=0.0, spike_jum
                          spike_times=np.asarray(spikes, dtype=float))
 
 
-def adapted_isi(params: LIFParams, *, tau_w=TAU_W, b=B_JUMP) -> float:
+def adapted_isi(params: LIFParams, *, tau_x=TAU_W, spike_jump=-B_JUMP, tau_w=None,
+                b=None) -> float:
     """Steady-state interspike interval (ms) of the LIF neuron with spike-triggered adaptation.
 
-    The adaptation current w (nA) is subtracted from the input, decays with
-    ``tau_w`` and jumps by ``b`` at each spike. In the steady state the jump
-    makes up for the decay over one interval T, so just after each spike
-    ``w = b / (1 - exp(-T / tau_w))``; T is the interval for which the climb
-    from ``v_reset`` to ``v_thresh`` against that w takes exactly T.
+    The model and its signs are those of :func:`exact_lif_with_current`: the
+    extra current x (nA) is added to the input, decays with ``tau_x`` and
+    jumps by ``spike_jump`` (<= 0: adaptation takes current away) at each
+    spike. In the steady state the jump makes up for the decay over one
+    interval T, so just after each spike ``x = spike_jump / (1 - exp(-T / tau_x))``;
+    T is the interval for which the climb from ``v_reset`` to ``v_thresh``
+    with that x takes exactly T.
 
     Parameters
     ----------
     params : LIFParams
         Neuron parameters; ``i_e`` constant, above the rheobase; ``t_ref`` 0.
-    tau_w : float
+    tau_x : float
         Adaptation time constant (ms), > 0 and different from ``tau_m``.
-    b : float
-        Jump of w at each spike (nA), >= 0.
+    spike_jump : float
+        Jump of x at each spike (nA), <= 0.
+    tau_w, b : float, optional
+        The same written for the adaptation current w = -x that is subtracted
+        from the input (notebook 05): ``tau_w`` is ``tau_x``, ``b = -spike_jump``
+        (nA, >= 0). Given, they take the place of ``tau_x`` and ``spike_jump``.
 
     Returns
     -------
     float
-        The steady interval (ms); ``b = 0`` gives the plain LIF interval.
+        The steady interval (ms); ``spike_jump = 0`` gives the plain LIF interval.
 
     Examples
     --------
-    >>> round(adapted_isi(LIFParams(i_e=20.0), tau_w=100.0, b=2.0), 4)
+    >>> round(adapted_isi(LIFParams(i_e=20.0), tau_x=100.0, spike_jump=-2.0), 4)
     39.6887
-    >>> round(adapted_isi(LIFParams(i_e=20.0), b=0.0), 4)  # 10 ln 6
+    >>> round(adapted_isi(LIFParams(i_e=20.0), tau_w=100.0, b=2.0), 4)  # the same, as w = -x
+    39.6887
+    >>> round(adapted_isi(LIFParams(i_e=20.0), spike_jump=0.0), 4)  # 10 ln 6
     17.9176
     """
-    tau_w = check.positive("tau_w", tau_w, unit="ms")
-    b = check.non_negative("b", b, unit="nA")
-    if tau_w == params.tau_m:
-        raise LifutilsError(f"tau_w must differ from tau_m ({params.tau_m!r} ms), got {tau_w!r}")
+    if tau_w is not None:
+        tau_x = tau_w
+    if b is not None:
+        spike_jump = -check.non_negative("b", b, unit="nA")
+    tau_x = check.positive("tau_x", tau_x, unit="ms")
+    spike_jump = check.real("spike_jump", spike_jump, unit="nA")
+    if tau_x == params.tau_m:
+        raise LifutilsError(f"tau_x must differ from tau_m ({params.tau_m!r} ms), got {tau_x!r}")
+    if not spike_jump <= 0:
+        raise LifutilsError(f"spike_jump must be <= 0 nA (adaptation takes current away), "
+                            f"got {spike_jump!r}")
     if params.constant_current is None or params.t_ref != 0:
         raise LifutilsError("adapted_isi needs a constant i_e and t_ref = 0")
     v_inf = params.v_inf
     if not v_inf > params.v_thresh:
         raise LifutilsError("adapted_isi needs i_e above the rheobase: the neuron is silent")
 
-    def climb(w_after):  # time (ms) from v_reset to v_thresh against w_after
-        seg = _Segment(params, v_inf, tau_w, params.v_reset, -w_after)
+    def climb(x_after):  # time (ms) from v_reset to v_thresh with x_after just after the spike
+        seg = _Segment(params, v_inf, tau_x, params.v_reset, x_after)
         horizon = 1.0
         while True:
             s = seg.first_crossing(horizon)
@@ -256,11 +272,11 @@ def adapted_isi(params: LIFParams, *, tau_w=TAU_W, b=B_JUMP) -> float:
             horizon *= 2.0
 
     plain = climb(0.0)
-    if b == 0:
+    if spike_jump == 0:
         return plain
 
     def mismatch(T):
-        return climb(b / -math.expm1(-T / tau_w)) - T
+        return climb(spike_jump / -math.expm1(-T / tau_x)) - T
 
     hi = 2.0 * plain
     while mismatch(hi) > 0:  # a longer interval leaves less adaptation behind

@@ -4,32 +4,20 @@ import re
 
 try:
     import tomllib
-except ImportError:  # Python 3.10: the TOML reader that pip itself ships
-    from pip._vendor import tomli as tomllib
+except ImportError:  # Python 3.10: tomli, the package tomllib was made from
+    import tomli as tomllib
+import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def conda_requirements():
-    """Parse the dependency list of environment.yml without a YAML library."""
+    """The dependencies of environment.yml: {name: bound}, and its pip section."""
     reqs, pip_section = {}, []
-    in_deps = in_pip = False
-    for line in (ROOT / "environment.yml").read_text().splitlines():
-        if line.startswith("dependencies:"):
-            in_deps = True
+    for item in yaml.safe_load((ROOT / "environment.yml").read_text())["dependencies"]:
+        if isinstance(item, dict):
+            pip_section += item["pip"]
             continue
-        if in_deps and re.match(r"^\S", line):
-            in_deps = False
-        if not in_deps or not line.strip() or line.strip().startswith("#"):
-            continue
-        item = line.strip()[2:].strip()
-        if item == "pip:":
-            in_pip = True
-            continue
-        if in_pip and line.startswith("      - "):
-            pip_section.append(item)
-            continue
-        in_pip = False
         name, bound = re.match(r"([A-Za-z0-9_.\-]+)\s*(.*)", item).groups()
         reqs[name.lower()] = bound.replace(" ", "")
     return reqs, pip_section

@@ -11,6 +11,7 @@ from scipy.integrate import solve_ivp
 from lifutils import LIFParams, exact_spike_times, exercises
 from lifutils.exercises import (check_event_function, check_first_spike_time, check_isi,
                                 check_reset_loop, check_rheobase)
+from restart_oracle import restart_loop
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -218,19 +219,10 @@ def test_reset_loop_right_as_a_list_too(capsys):
 def loose_loop():
     """The reference loop at solve_ivp's default tolerances."""
     p = exercises.REFRACTORY_NEURON
-
-    def threshold(t, y):
-        return y[0] - p.v_thresh
-    threshold.terminal, threshold.direction = True, 1
-    t, v, spikes = 0.0, p.v_rest, []
-    while t < 100.0:
-        sol = solve_ivp(lambda t, y: (-(y - p.v_rest) + p.r_m * p.i_e) / p.tau_m, (t, 100.0), [v],
-                        events=threshold)
-        if sol.status != 1:
-            break
-        spikes.append(sol.t_events[0][0])
-        t, v = spikes[-1] + p.t_ref, p.v_reset
-    return spikes
+    spikes, _ = restart_loop(lambda t, y: (-(y - p.v_rest) + p.r_m * p.i_e) / p.tau_m, [p.v_rest],
+                             100.0, threshold=lambda t, y: y[0] - p.v_thresh,
+                             reset=lambda y: [p.v_reset], t_ref=p.t_ref)
+    return list(spikes)
 
 
 @pytest.mark.parametrize("answer, hint", [

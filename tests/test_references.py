@@ -1,24 +1,18 @@
 """lifutils.references: the closed-form references of notebook 05, checked independently."""
-import doctest
 import math
 import pathlib
 import re
 
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
 
 from lifutils import LIFParams, exact_spike_times, exact_voltage, solve_ivp_with_resets
 from lifutils import references as models
 from lifutils.references import adapted_isi, exact_lif_with_current
+from restart_oracle import restart_loop
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TIGHT = dict(rtol=1e-11, atol=1e-11)
-
-
-def test_docstring_examples_run():
-    result = doctest.testmod(models, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_imports_only_numpy_and_scipy():
@@ -58,21 +52,14 @@ def test_trace_is_sampled_and_shows_each_reset_as_a_jump():
 
 
 def adaptation_by_solve_ivp(p, t_max, tau_w, b):
-    """An independent restart loop with plain solve_ivp."""
+    """The independent restart loop with plain solve_ivp."""
     def rhs(t, y):
         return [(-(y[0] - p.v_rest) + p.r_m * (p.i_e - y[1])) / p.tau_m, -y[1] / tau_w]
 
-    def event(t, y):
-        return y[0] - p.v_thresh
-    event.terminal, event.direction = True, 1
-    t, y, spikes = 0.0, [p.v_rest, 0.0], []
-    while True:
-        sol = solve_ivp(rhs, (t, t_max), y, events=event, **TIGHT)
-        if sol.status != 1:
-            return np.array(spikes)
-        t = sol.t_events[0][0]
-        spikes.append(t)
-        y = [p.v_reset, sol.y_events[0][0][1] + b]
+    spikes, _ = restart_loop(rhs, [p.v_rest, 0.0], t_max,
+                             threshold=lambda t, y: y[0] - p.v_thresh,
+                             reset=lambda y: [p.v_reset, y[1] + b], **TIGHT)
+    return spikes
 
 
 @pytest.mark.parametrize("i_e, tau_w, b", [(20.0, 100.0, 2.0), (30.0, 50.0, 5.0), (25.0, 4.0, 1.0)])
@@ -86,17 +73,19 @@ def test_adaptation_matches_an_independent_restart_loop(i_e, tau_w, b):
 def test_steady_adapted_interval_is_the_limit_of_the_intervals():
     p = LIFParams(i_e=20.0)
     res = exact_lif_with_current(p, 2000.0, tau_x=100.0, spike_jump=-2.0)
-    T = adapted_isi(p, tau_w=100.0, b=2.0)
+    T = adapted_isi(p, tau_x=100.0, spike_jump=-2.0)  # the same signs as exact_lif_with_current
+    assert adapted_isi(p, tau_w=100.0, b=2.0) == T  # written for w = -x
     assert np.diff(res.spike_times)[-1] == pytest.approx(T, abs=1e-8)
-    # The defining property: from v_reset against w = b / (1 - exp(-T / tau_w)), the climb takes T.
-    w_after = 2.0 / -math.expm1(-T / 100.0)
-    climb = exact_lif_with_current(p.replace(v0=p.v_reset), 2 * T, tau_x=100.0, x0=-w_after)
+    # The defining property: from v_reset with x = jump / (1 - exp(-T / tau_x)), the climb takes T.
+    x_after = -2.0 / -math.expm1(-T / 100.0)
+    climb = exact_lif_with_current(p.replace(v0=p.v_reset), 2 * T, tau_x=100.0, x0=x_after)
     assert climb.spike_times[0] == pytest.approx(T, abs=1e-9)
 
 
 def test_without_jump_the_adapted_interval_is_the_plain_one():
     p = LIFParams(i_e=20.0)
-    assert adapted_isi(p, b=0.0) == pytest.approx(10.0 * math.log(6.0), abs=1e-12)
+    assert adapted_isi(p, spike_jump=0.0) == pytest.approx(10.0 * math.log(6.0), abs=1e-12)
+    assert adapted_isi(p, b=0.0) == adapted_isi(p, spike_jump=0.0)
 
 
 def test_synaptic_input_before_the_first_spike_is_a_sum_of_psps():
@@ -167,3 +156,5 @@ def test_what_it_does_not_cover_is_refused():
         adapted_isi(LIFParams(i_e=10.0))
     with pytest.raises(ValueError, match="b must be a finite number >= 0 nA, got -1.0"):
         adapted_isi(LIFParams(i_e=20.0), b=-1.0)
+    with pytest.raises(ValueError, match="spike_jump must be <= 0"):
+        adapted_isi(LIFParams(i_e=20.0), spike_jump=1.0)

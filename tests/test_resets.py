@@ -2,10 +2,10 @@ import math
 
 import numpy as np
 import pytest
-from scipy.integrate import solve_ivp
 
 from lifutils import LIFParams, exact_spike_times, exact_voltage, solve_ivp_with_resets
 from lifutils import BudgetError, LifutilsError, RunawayError
+from restart_oracle import restart_loop
 
 TIGHT = dict(rtol=1e-10, atol=1e-10)
 
@@ -47,18 +47,8 @@ def adaptation_reset(t, y, i):
 
 def hand_written_loop(t_max):
     """The restart loop a careful student would write with plain solve_ivp."""
-    def event(t, y):
-        return y[0] + 55.0
-    event.terminal, event.direction = True, 1
-    t, y, spikes = 0.0, np.array([-70.0, 0.0]), []
-    while t < t_max:
-        sol = solve_ivp(adaptation_rhs, (t, t_max), y, events=event, **TIGHT)
-        if sol.status != 1:
-            break
-        t = sol.t_events[0][0]
-        spikes.append(t)
-        y = np.array([-80.0, sol.y_events[0][0][1] + A_JUMP])
-    return np.array(spikes), sol.y[:, -1]
+    return restart_loop(adaptation_rhs, [-70.0, 0.0], t_max, threshold=lambda t, y: y[0] + 55.0,
+                        reset=lambda y: [-80.0, y[1] + A_JUMP], **TIGHT)
 
 
 def test_adaptation_current_matches_an_independent_restart_loop():
