@@ -682,7 +682,7 @@ def plot_work_precision(rows, ax=None):
     return ax
 
 
-def plot_input(params, t_max, ax=None):
+def plot_input(params, t_max, ax=None, *, zoom=None):
     """The input current i_e (nA) against time (ms), jumps drawn vertical.
 
     Parameters
@@ -693,6 +693,10 @@ def plot_input(params, t_max, ax=None):
         Length of the time axis (ms), > 0.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new Figure when None.
+    zoom : (float, float), optional
+        A time window (ms) to repeat, magnified, in an inset (for a brief pulse
+        that is a hairline at the full scale); the window is outlined on the
+        main axes.
 
     Returns
     -------
@@ -720,10 +724,23 @@ def plot_input(params, t_max, ax=None):
         description = f"constant {params.i_e:g} nA"
     if description:
         ax.set_title(description, loc="left", fontsize="small")
+    if zoom is not None:
+        _zoom_inset(ax, params, zoom)
     return ax
 
 
-# --------------------------------------------------------------------------- rendering
+def _zoom_inset(ax, params, zoom):
+    """Draw i_e on the window ``zoom`` = (t0, t1) ms, magnified, in an inset of ``ax``."""
+    t0, t1 = (float(z) for z in zoom)
+    if not t1 > t0:
+        raise ValueError(f"zoom must be a window (t0, t1) with t1 > t0 (ms), got {zoom!r}")
+    inset = ax.inset_axes([0.62, 0.35, 0.35, 0.55])
+    t = np.linspace(t0, t1, 2001)
+    inset.plot(t, params.current(t), color="0.2", linewidth=1.4)
+    inset.set_xlim(t0, t1)
+    inset.set_xlabel("time (ms)", fontsize="x-small")
+    inset.tick_params(labelsize="x-small")
+    ax.indicate_inset_zoom(inset, edgecolor="0.4")
 
 def figure_to_png(fig, *, dpi=None) -> bytes:
     """Render a figure to PNG bytes (the whole figure, as ``savefig`` does).
