@@ -12,7 +12,7 @@ from scipy.integrate import solve_ivp
 
 from ..analytic import exact_spike_times
 from ..params import LIFParams
-from ._verdict import TOL_MS, _as_number, _not_done, _verdict
+from ._verdict import TOL_MS, _as_number, _call_student, _not_done, _verdict
 from .closed_form import LOOP_T_MAX, REFRACTORY_NEURON
 
 __all__ = ["N_NEURONS", "check_event_function", "check_reset_loop", "check_threshold_events",
@@ -181,29 +181,33 @@ def _watched_neuron(func, n):
     return moved.index(True) if moved.count(True) == 1 else None
 
 
-def check_threshold_events(events) -> bool:
-    """Check exercise 3.2: a list of N_NEURONS = 3 threshold events, event i watching y[i].
+def check_threshold_events(func) -> bool:
+    """Check exercise 3.2: ``func(n)`` returns n threshold events, event i watching y[i].
 
-    Each event must pass the checks of exercise 3.1 for its own neuron (the
-    others held at v_rest = -70 mV), with ``terminal = True`` and
-    ``direction = 1``. Lambdas made in a loop that all watch the last neuron
-    (the late-binding trap) get their own hint.
+    Called with n = :data:`N_NEURONS` = 3. Each event must pass the checks of
+    exercise 3.1 for its own neuron (the others held at v_rest = -70 mV), with
+    ``terminal = True`` and ``direction = 1``. Lambdas made in a loop that all
+    watch the last neuron (the late-binding trap) get their own hint.
 
     Examples
     --------
-    >>> check_threshold_events(solution_threshold_events())
+    >>> check_threshold_events(solution_threshold_events)
     Right: event i watches y[i] for each of the 3 neurons, terminal, rising through -55 mV.
     True
-    >>> check_threshold_events([lambda t, y: y[i] + 55.0 for i in range(3)])
+    >>> check_threshold_events(lambda n: [lambda t, y: y[i] + 55.0 for i in range(n)])
     Not yet: all 3 events watch neuron 2: the late-binding trap. A lambda in a loop looks up i when it is called, after the loop, so every one sees the last i. Hint: make each event in a function, def make_threshold(i): ..., and call it in the loop.
     False
     """
     n = N_NEURONS
+    events, problem = _call_student(func, (n,), "3.2", "my_events(n)")
+    if problem:
+        return _verdict(False, problem)
     if callable(events) or isinstance(events, (str, bytes)) or not hasattr(events, "__len__"):
-        return _verdict(False, f"got a value of type {type(events).__name__}; give a list of "
+        return _verdict(False, f"it returned a {type(events).__name__}; return a list of "
                                f"{n} event functions, one per neuron.")
     if len(events) != n:
-        return _verdict(False, f"got {len(events)} events; give {n}, one per neuron.")
+        return _verdict(False, f"my_events({n}) returned {len(events)} events; return {n}, "
+                               "one per neuron.")
     watched = [_watched_neuron(f, n) if callable(f) else None for f in events]
     if watched.count(watched[-1]) == n and watched[-1] is not None and n > 1:
         return _verdict(False, f"all {n} events watch neuron {watched[-1]}: the late-binding "
