@@ -4,6 +4,10 @@ A failure here means the text of a notebook is no longer true: fix the notebook'
 re-execute it with `make notebooks`), or find out what changed in lifutils. Values are
 checked to the digits the notebooks print.
 """
+import json
+import pathlib
+import re
+
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
@@ -317,3 +321,19 @@ def test_03_solve_ivp_with_resets_in_one_call():
                                 reset=lambda t, y, i: np.array([V_RESET]), **TIGHT)
     assert sol.n_resets == 5
     assert f"{spike_time_error(sol.t_events[0], EXACT_100):.1e}" == "6.8e-07"
+
+
+# --------------------------------------------------------------------------- README
+
+def test_readme_shows_notebook_00s_answer_and_it_runs():
+    root = pathlib.Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    answer = re.search(r"## The answer\n.*?```python\n(.*?)```", readme, re.S).group(1)
+    cells = json.loads((root / "notebooks" / "00_start_here.ipynb").read_text())["cells"]
+    assert "".join(cells[1]["source"]).strip() == answer.strip(), \
+        "the README's answer and notebook 00's answer cell differ"
+    assert readme.index("## The answer") < readme.index("## Start"), "the answer comes first"
+    scope = {}
+    exec(compile(answer, "<README answer>", "exec"), scope)
+    t, v = scope["t"], scope["v"]
+    assert np.max(np.abs(t[1:][np.diff(t) == 0] - EXACT_100)) < 1e-5
