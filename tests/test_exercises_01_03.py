@@ -58,7 +58,8 @@ def test_euler_right(capsys):
 
 @pytest.mark.parametrize("func, hint", [
     (euler_loop(record="start"), "one step early"),
-    (euler_loop(reset=None), "without the reset v stays above"),
+    (euler_loop(reset=None), "without the reset (or with one"),
+    (euler_loop(reset=-55.0), "does not go below the threshold"),
     (euler_loop(reset=-70.0), "reset to v_reset = -80 mV"),
     (euler_loop(r=1e-9), "no 1e-9"),
     (euler_loop(divide=False), "Hint: one step is"),

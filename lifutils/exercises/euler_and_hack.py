@@ -86,8 +86,9 @@ def _euler_mismatch(times, i_e, dt):
                 "t + dt; that is when v crossed, so append t + dt.")
     if times.size > 2 * right.size and np.median(np.diff(times)) <= dt * (1 + 1e-6):
         return (f"{times.size} spikes {where}, but there are only {right.size}. Hint: after "
-                "a spike, set v = v_reset; without the reset v stays above v_thresh and "
-                "counts a spike at every step.")
+                "a spike, set v = v_reset, below v_thresh; without the reset (or with one that "
+                "does not go below the threshold) v stays above v_thresh and counts a spike "
+                "at every step.")
     to_rest = simulate_euler(params.replace(v_reset=params.v_rest), EULER_T_MAX, dt).spike_times
     if times.size == to_rest.size and np.allclose(times, to_rest, rtol=0, atol=1e-3):
         return "these are spikes with a reset to v_rest. Hint: reset to v_reset = -80 mV."
