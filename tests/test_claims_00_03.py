@@ -3,7 +3,7 @@
 A failure here means the text of a notebook is no longer true: fix the notebook's prose (and
 re-execute it with `make notebooks`), or find out what changed in lifutils. Values are
 checked to the digits the notebooks print. The prose states evaluation counts only as ratios
-and bounds ("more than ten times"); the exact nfev asserted here are those printed with scipy
+and bounds ("over ten times"); the exact nfev asserted here are those printed with scipy
 1.17 and may move with another scipy's step control (nbval would flag the outputs too).
 """
 import json
@@ -184,7 +184,7 @@ def test_02_hack_costs_more_than_events_at_the_same_settings():
     hack = simulate_dvdt_hack(P20, 100.0)
     events = simulate_events(P20, 100.0, **LOOSE)
     assert events.n_spikes == 5 and events.nfev == 150
-    assert f"{hack.nfev / events.nfev:.1f}" == "13.3"   # "more than ten times"
+    assert f"{hack.nfev / events.nfev:.1f}" == "13.3"   # "over ten times"
 
 
 def test_02_dense_output_pokes_above_threshold():
