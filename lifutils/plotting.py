@@ -731,8 +731,11 @@ def plot_input(params, t_max, ax=None, *, zoom=None):
 
 def _zoom_inset(ax, params, zoom):
     """Draw i_e on the window ``zoom`` = (t0, t1) ms, magnified, in an inset of ``ax``."""
-    t0, t1 = (float(z) for z in zoom)
-    if not t1 > t0:
+    try:
+        t0, t1 = (float(z) for z in zoom)
+    except (TypeError, ValueError):
+        t0 = t1 = math.nan
+    if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
         raise ValueError(f"zoom must be a window (t0, t1) with t1 > t0 (ms), got {zoom!r}")
     inset = ax.inset_axes([0.62, 0.35, 0.35, 0.55])
     t = np.linspace(t0, t1, 2001)

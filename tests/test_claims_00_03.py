@@ -339,3 +339,18 @@ def test_readme_shows_notebook_00s_answer_and_it_runs():
     exec(compile(answer, "<README answer>", "exec"), scope)
     t, v = scope["t"], scope["v"]
     assert np.max(np.abs(t[1:][np.diff(t) == 0] - EXACT_100)) < 1e-5
+
+
+def test_03_pulse_figure_zooms_on_the_pulse_in_an_inset():
+    from lifutils.plotting import plot_input
+    pulse = inputs.pulse(50.0, 0.15, 400.0, baseline=12.0)
+    ax = plot_input(LIFParams(i_e=pulse), 100.0, zoom=(49.8, 50.4))
+    (inset,) = [child for child in ax.child_axes]
+    assert inset.get_xlim() == (49.8, 50.4) and inset.get_xlabel() == "time (ms)"
+    t, current = inset.lines[0].get_data()
+    assert current.max() == 400.0 and current.min() == 12.0
+    width = np.ptp(t[current == 400.0])   # the pulse spans many inset points
+    assert 0.14 < width <= 0.15
+    for bad in ((50.4, 49.8), 5.0, ("a", "b"), (np.nan, 1.0)):
+        with pytest.raises(ValueError, match="zoom must be a window"):
+            plot_input(LIFParams(i_e=pulse), 100.0, zoom=bad)
