@@ -6,6 +6,7 @@ import time
 import numpy as np
 
 from .analytic import exact_spike_times
+from .errors import LifutilsError
 from .euler import simulate_euler
 from .events import simulate_events
 from .methods import LABELS, REGISTRY
@@ -72,7 +73,7 @@ def run_method(name, params: LIFParams, t_max, *, dt=0.1, method="RK45", rtol=No
     3
     """
     if name not in REGISTRY:
-        raise ValueError(f"name must be one of {list(REGISTRY)}, got {name!r}")
+        raise LifutilsError(f"name must be one of {list(REGISTRY)}, got {name!r}")
     return REGISTRY[name].run(params, t_max, dt=dt, method=method, rtol=rtol, atol=atol,
                               max_step=max_step)
 
@@ -113,7 +114,7 @@ def convergence_order(steps, errors) -> float:
     steps = np.asarray(steps, dtype=float)
     errors = np.asarray(errors, dtype=float)
     if np.any(errors <= 0) or not np.all(np.isfinite(errors)):
-        raise ValueError("errors must be finite and > 0 to fit an order")
+        raise LifutilsError("errors must be finite and > 0 to fit an order")
     return float(np.polyfit(np.log(steps), np.log(errors), 1)[0])
 
 

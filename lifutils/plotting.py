@@ -26,11 +26,14 @@ Examples
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .analytic import firing_rate, rheobase
 # The building blocks live in drawing.py, shared with the dashboards' redraws.
 from .drawing import GUIDE_COLOR, figure_to_png
+from .errors import LifutilsError
 from .drawing import PngFigure as _Figure
 from .drawing import draw_guides as _draw_guides
 from .drawing import fi_grid as _fi_grid
@@ -149,7 +152,7 @@ def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
         axes = fig.subplots(len(results), 1, sharex=True, squeeze=False)[:, 0]
     axes = np.asarray(axes, dtype=object).ravel()
     if len(axes) != len(results):
-        raise ValueError(f"axes must hold one Axes per result ({len(results)}), got {len(axes)}")
+        raise LifutilsError(f"axes must hold one Axes per result ({len(results)}), got {len(axes)}")
     labels = [r.method for r in results] if labels is None else list(labels)
     for i, (ax, res, label) in enumerate(zip(axes, results, labels)):
         plot_trace(res, ax, exact=exact, label=label, legend=False)
@@ -192,7 +195,7 @@ def plot_raster(results, ax=None, *, exact=None, labels=None):
     rows = list(results) + ([exact] if exact is not None else [])
     labels = [r.method for r in rows] if labels is None else list(labels)
     if len(labels) != len(rows):
-        raise ValueError(f"labels must have one entry per row ({len(rows)}), got {len(labels)}")
+        raise LifutilsError(f"labels must have one entry per row ({len(rows)}), got {len(labels)}")
     n = len(rows)
     t_end = max((float(r.t[-1]) for r in rows if len(r.t)), default=1.0)
     for k, res in enumerate(rows):
@@ -252,7 +255,7 @@ def plot_convergence(dts, errors_by_label, ax=None):
     for label, errors in errors_by_label.items():
         errors = np.asarray(errors, dtype=float)
         if errors.shape != dts.shape:
-            raise ValueError(f"errors for {label!r} must have one value per dt ({len(dts)})")
+            raise LifutilsError(f"errors for {label!r} must have one value per dt ({len(dts)})")
         ok = np.isfinite(errors) & (errors > 0)
         color = METHOD_COLORS.get(label)  # a method key gets its colour and label
         text = LABELS.get(label, label)
@@ -328,7 +331,7 @@ def plot_fi_curve(params, currents, simulated=None, ax=None):
     for key, rates in (simulated or {}).items():
         rates = np.asarray(rates, dtype=float)
         if rates.shape != currents.shape:
-            raise ValueError(f"simulated[{key!r}] must have one rate per current ({len(currents)})")
+            raise LifutilsError(f"simulated[{key!r}] must have one rate per current ({len(currents)})")
         key = method_key(key)
         ax.plot(currents, rates, linestyle="none", color=METHOD_COLORS[key], label=LABELS[key],
                 gid="lif-fi-simulated", zorder=3, **_FI_MARKERS[key])
@@ -410,7 +413,7 @@ def plot_work_precision(rows, ax=None):
     return ax
 
 
-def plot_input(params, t_max, ax=None):
+def plot_input(params, t_max, ax=None, *, zoom=None):
     """The input current i_e (nA) against time (ms), jumps drawn vertical.
 
     Parameters
@@ -421,6 +424,10 @@ def plot_input(params, t_max, ax=None):
         Length of the time axis (ms), > 0.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new Figure when None.
+    zoom : (float, float), optional
+        A time window (ms) to repeat, magnified, in an inset (for a brief pulse
+        that is a hairline at the full scale); the window is outlined on the
+        main axes.
 
     Returns
     -------
@@ -448,4 +455,23 @@ def plot_input(params, t_max, ax=None):
         description = f"constant {params.i_e:g} nA"
     if description:
         ax.set_title(description, loc="left", fontsize="small")
+    if zoom is not None:
+        _zoom_inset(ax, params, zoom)
     return ax
+
+
+def _zoom_inset(ax, params, zoom):
+    """Draw i_e on the window ``zoom`` = (t0, t1) ms, magnified, in an inset of ``ax``."""
+    try:
+        t0, t1 = (float(z) for z in zoom)
+    except (TypeError, ValueError):
+        t0 = t1 = math.nan
+    if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
+        raise LifutilsError(f"zoom must be a window (t0, t1) with t1 > t0 (ms), got {zoom!r}")
+    inset = ax.inset_axes([0.62, 0.35, 0.35, 0.55])
+    t = np.linspace(t0, t1, 2001)
+    inset.plot(t, params.current(t), color="0.2", linewidth=1.4)
+    inset.set_xlim(t0, t1)
+    inset.set_xlabel("time (ms)", fontsize="x-small")
+    inset.tick_params(labelsize="x-small")
+    ax.indicate_inset_zoom(inset, edgecolor="0.4")

@@ -18,6 +18,8 @@ import math
 import numbers
 from typing import Sequence
 
+from .errors import LifutilsError
+
 __all__ = ["format_table", "print_table"]
 
 MISSING = "-"
@@ -63,11 +65,11 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence], *,
     n = len(headers)
     formats = list(formats) if formats is not None else [None] * n
     if len(formats) != n:
-        raise ValueError(f"formats must have one entry per column ({n}), got {len(formats)}")
+        raise LifutilsError(f"formats must have one entry per column ({n}), got {len(formats)}")
     rows = [list(row) for row in rows]
     for k, row in enumerate(rows):
         if len(row) != n:
-            raise ValueError(f"rows[{k}] must have one entry per column ({n}), got {len(row)}")
+            raise LifutilsError(f"rows[{k}] must have one entry per column ({n}), got {len(row)}")
     cells = [[_cell(v, spec) for v, spec in zip(row, formats)] for row in rows]
     text_column = [all(isinstance(row[j], str) or row[j] is None for row in rows) if rows else True
                    for j in range(n)]

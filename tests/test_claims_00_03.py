@@ -2,8 +2,14 @@
 
 A failure here means the text of a notebook is no longer true: fix the notebook's prose (and
 re-execute it with `make notebooks`), or find out what changed in lifutils. Values are
-checked to the digits the notebooks print.
+checked to the digits the notebooks print. The prose states evaluation counts only as ratios
+and bounds ("over ten times"); the exact nfev asserted here are those printed with scipy
+1.17 and may move with another scipy's step control (nbval would flag the outputs too).
 """
+import json
+import pathlib
+import re
+
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
@@ -12,7 +18,7 @@ from lifutils import (LIFParams, exact_spike_times, exact_voltage, first_spike_t
                       interspike_interval, rheobase, simulate_dvdt_hack, simulate_euler,
                       simulate_events, simulate_exact, solve_ivp_with_resets)
 from lifutils.compare import (compare_methods, convergence_order, euler_convergence,
-                              spike_time_error)
+                              lowest_v_after, spike_time_error)
 from lifutils.dvdt_hack import HackStalledError
 from lifutils.events import default_max_step
 
@@ -48,15 +54,49 @@ def test_exact_spike_train_at_20_nA():
 
 # --------------------------------------------------------------------------- 00_start_here
 
-def test_00_three_methods_side_by_side():
+def answer_cell_trace():
+    """The answer cell of notebook 00: terminal event, reset, restart, trace kept."""
+    t0, v0, t_pieces, v_pieces = 0.0, -70.0, [], []
+    while t0 < 100.0:
+        sol = solve_ivp(lif, (t0, 100.0), [v0], events=threshold, rtol=1e-8, atol=1e-8)
+        t_pieces.append(sol.t)
+        v_pieces.append(sol.y[0])
+        t0, v0 = sol.t[-1], V_RESET
+    return np.concatenate(t_pieces), np.concatenate(v_pieces), len(t_pieces) - 1
+
+
+def test_00_answer_cell_keeps_the_trace_with_vertical_resets():
+    t, v, n_spikes = answer_cell_trace()
+    jumps = np.flatnonzero(np.diff(t) == 0)
+    assert n_spikes == 5 and len(jumps) == 5
+    assert [f"{x:.2f}" for x in t[1:][np.diff(t) == 0]] == ["13.86", "31.78", "49.70", "67.62",
+                                                           "85.53"]
+    assert np.max(np.abs(t[jumps] - EXACT_100)) < 1e-5
+    assert np.allclose(v[jumps], V_THRESH) and np.all(v[jumps + 1] == V_RESET)
+    assert t[-1] == 100.0 and np.all(v <= V_THRESH + 1e-6)
+
+
+def test_00_three_methods_side_by_side_with_their_tolerances():
     rows = {r["key"]: r for r in compare_methods(P20, 100.0,
                                                    names=("euler", "hack", "events", "exact"))}
     euler, hack, events = rows["euler"], rows["hack"], rows["events"]
     assert euler["n_spikes"] == 5 and close(euler["first_spike"], "13.8000", 4)
     assert f"{euler['max_error']:.2g}" == "0.13" and euler["nfev"] == 1000
     assert hack["n_spikes"] == 0 and hack["nfev"] == 2000
-    assert events["n_spikes"] == 5 and close(events["first_spike"], "13.8629", 4)
-    assert f"{events['max_error']:.2g}" == "6.8e-07" and events["nfev"] == 582
+    assert events["n_spikes"] == 5 and f"{events['max_error']:.2g}" == "6.8e-07"
+    assert events["nfev"] == 582 and events["max_error"] < 1e-6   # "below 1e-6 ms at 1e-8"
+    loose = simulate_events(P20, 100.0, **LOOSE)   # the events row at the hack's tolerance
+    error = spike_time_error(loose.spike_times, EXACT_100)
+    assert loose.n_spikes == 5 and loose.nfev == 150 and f"{error:.2g}" == "0.091"
+    # prose: "about 0.09 ms", "about 0.13 ms"; "13.86 ms, then one every 17.92 ms"
+    assert close(first_spike_time(P20), "13.86", 2) and close(interspike_interval(P20), "17.92", 2)
+
+
+def test_00_the_hacks_drops_shrink_with_the_step():
+    # "its drops are the solver's error, not resets: they shrink when the steps do"
+    lows = [lowest_v_after(simulate_dvdt_hack(P20, 100.0, max_step=m), first_spike_time(P20))
+            for m in (np.inf, 1.0, 0.1)]
+    assert lows[0] < lows[1] < lows[2] < P20.v_thresh
 
 
 # --------------------------------------------------------------------------- 01_euler_loop
@@ -80,7 +120,7 @@ def test_01_v_inf_and_rheobase():
     assert close(rheobase(QUESTION), "15.0", 1)
     firsts = [first_spike_time(QUESTION.replace(i_e=i)) for i in (3.0, 15.0, 15.5, 20.0)]
     assert np.isinf(firsts[0]) and np.isinf(firsts[1])
-    assert close(firsts[2], "34.3399", 4) and close(firsts[3], "13.8629", 4)
+    assert close(firsts[2], "34.34", 2) and close(firsts[3], "13.86", 2)
 
 
 def test_01_euler_spikes_on_the_grid_early_and_drifting():
@@ -90,6 +130,8 @@ def test_01_euler_spikes_on_the_grid_early_and_drifting():
     errors = res.spike_times - EXACT_100
     assert [f"{e:.4f}" for e in errors] == ["-0.0629", "-0.0805", "-0.0981", "-0.1157",
                                             "-0.1333"]
+    # prose: "about 0.06 ms at the first, 0.13 ms at the fifth"
+    assert f"{-errors[0]:.2f}" == "0.06" and f"{-errors[-1]:.2f}" == "0.13"
     assert np.all(np.diff(errors) < 0), "each spike earlier than the one before"
 
 
@@ -124,6 +166,8 @@ def test_01_interpolation_is_smooth_but_not_more_accurate():
     assert all(f"{r:.2f}" == "2.00" for r in errors[:-1] / errors[1:])
     assert close(convergence_order(DTS, errors), "1.00", 2)
     assert errors[2] > plain[2], "at dt = 0.1 ms the interpolated loop is the less accurate"
+    # prose: "about 0.97 ms against 0.24 ms"
+    assert f"{errors[2]:.2f}" == "0.97" and f"{plain[2]:.2f}" == "0.24"
 
 
 # --------------------------------------------------------------------------- 02_dvdt_reset_hack
@@ -140,7 +184,7 @@ def test_02_hack_costs_more_than_events_at_the_same_settings():
     hack = simulate_dvdt_hack(P20, 100.0)
     events = simulate_events(P20, 100.0, **LOOSE)
     assert events.n_spikes == 5 and events.nfev == 150
-    assert f"{hack.nfev / events.nfev:.1f}" == "13.3"
+    assert f"{hack.nfev / events.nfev:.1f}" == "13.3"   # "over ten times"
 
 
 def test_02_dense_output_pokes_above_threshold():
@@ -156,6 +200,7 @@ def test_02_smaller_steps_approach_the_threshold_not_the_reset():
         assert run.n_spikes == 0
         found.append((run.nfev, f"{run.v[run.t >= first_spike_time(P20)].min():.2f}"))
     assert found == [(2000, "-60.13"), (1832, "-57.58"), (6728, "-56.10"), (60002, "-55.12")]
+    assert round(found[-1][0] / found[0][0]) == 30   # "the bill grows about thirtyfold"
 
 
 def test_02_the_two_branches_point_at_each_other():
@@ -209,44 +254,48 @@ def test_03_terminal_event_stops_at_the_first_spike():
     assert close(sol.y_events[0][0][0], "-55.0000", 4)
 
 
+def test_03_the_reference_event_is_the_one_the_notebook_uses():
+    from lifutils.exercises import solution_event_function
+    assert solution_event_function.terminal is True and solution_event_function.direction == 1
+    assert solution_event_function(0.0, np.array([-60.0])) == threshold(0.0, np.array([-60.0]))
+
+
 def test_03_restart_loop_and_simulate_events_match_the_exact_times():
     loop = restart_loop()
     res = simulate_events(P20, 100.0)
-    assert f"{spike_time_error(loop, EXACT_100):.1e}" == "6.8e-07"
+    assert f"{spike_time_error(loop, EXACT_100):.1e}" == "6.8e-07"   # "within about 1e-6 ms"
     assert f"{spike_time_error(res.spike_times, EXACT_100):.1e}" == "6.8e-07"
     assert res.nfev == 582
-
-
-def test_03_trace_is_stitched_with_vertical_jumps():
-    res = simulate_events(P20, 100.0)
-    k = np.flatnonzero(np.diff(res.t) == 0)[0]
-    assert close(res.t[k], "13.8629", 4) and res.v[k] == V_THRESH and res.v[k + 1] == V_RESET
 
 
 def test_03_refractory_period():
     p_ref = LIFParams(i_e=20.0, t_ref=5.0)
     res = simulate_events(p_ref, 100.0)
-    assert close(interspike_interval(p_ref), "22.9176", 4)
-    assert res.n_spikes == 4
+    assert close(interspike_interval(P20), "17.92", 2)
+    assert close(interspike_interval(p_ref), "22.92", 2)
+    assert res.n_spikes == 4 and res.nfev == 472
     assert f"{spike_time_error(res.spike_times, exact_spike_times(p_ref, 100.0)):.1e}" == "5.0e-07"
 
 
-def test_03_brief_crossing_missed_with_large_max_step():
+def test_03_brief_pulse_stepped_over_unless_breakpoints_or_a_cap():
     pulse = inputs.pulse(50.0, 0.15, 400.0, baseline=12.0)
-    p_pulse = LIFParams(i_e=lambda t: pulse(t))
-    assert default_max_step(p_pulse) == 0.1
-    caught = simulate_events(p_pulse, 100.0)
-    assert caught.n_spikes == 1 and close(caught.spike_times[0], "50.0797", 4)
-    assert simulate_events(p_pulse, 100.0, max_step=5.0).n_spikes == 0
+    plain = lambda t: pulse(t)  # noqa: E731
+    assert rheobase(LIFParams()) > 12.0, "the baseline alone is below the rheobase"
+    found = []
+    for current, max_step in ((plain, np.inf), (plain, 0.1), (pulse, np.inf)):
+        run = simulate_events(LIFParams(i_e=current), 100.0, max_step=max_step)
+        found.append((run.n_spikes, [f"{t:.2f}" for t in run.spike_times], run.nfev))
+    assert found == [(0, [], 236), (1, ["50.08"], 6442), (1, ["50.08"], 1040)]
+    assert default_max_step(LIFParams(i_e=plain)) == 0.1   # "caps plain functions at 0.1 ms"
 
 
 def test_03_t_eval_drops_the_event_time():
     sol = solve_ivp(lif, (0.0, 100.0), [V_REST], events=threshold, **TIGHT,
                     t_eval=np.arange(0.0, 100.5, 0.5))
     t_event = sol.t_events[0][0]
-    assert close(sol.t[-1], "13.5000", 4) and close(t_event, "13.8629", 4)
+    assert close(sol.t[-1], "13.50", 2) and close(t_event, "13.86", 2)
     assert not np.isin(t_event, sol.t)
-    assert close(t_event - sol.t[-1], "0.3629", 4)
+    assert close(t_event - sol.t[-1], "0.36", 2)   # "about 0.36 ms early"
 
 
 def test_03_restart_at_threshold_fires_at_once_and_above_it_never():
@@ -255,9 +304,9 @@ def test_03_restart_at_threshold_fires_at_once_and_above_it_never():
     for _ in range(3):
         sol = solve_ivp(lif, (t, 100.0), [V_THRESH], events=threshold, **TIGHT)
         t = sol.t_events[0][0]
-        assert t == t0, "scipy reports the event again at the restart time"
+        assert f"{t - t0:.1e}" == "0.0e+00", "scipy reports the event again at the restart time"
     sol = solve_ivp(lif, (t0, 100.0), [V_THRESH + 1e-9], events=threshold, **TIGHT)
-    assert len(sol.t_events[0]) == 0 and close(sol.y[0, -1], "-50.00", 2)
+    assert len(sol.t_events[0]) == 0 and sol.y[0, -1] > V_THRESH
 
 
 def test_03_reset_to_threshold_is_refused():
@@ -265,24 +314,43 @@ def test_03_reset_to_threshold_is_refused():
                                          r"state where that event is still triggered"):
         solve_ivp_with_resets(lif, (0.0, 100.0), [V_REST], events=threshold,
                               reset=lambda t, y, i: np.array([V_THRESH]), **TIGHT)
-    with pytest.raises(ValueError, match=r"^v_reset must be below v_thresh \(-55\.0 mV\), "
-                                         r"got -55\.0 mV$"):
+    with pytest.raises(ValueError, match=r"^v_reset must be below v_thresh"):
         LIFParams(i_e=20.0, v_reset=-55.0)
-
-
-def test_03_breakpoints_beat_a_strided_step():
-    expected = 30.0 + exact_spike_times(P20, 70.0)
-    plain_step = lambda t: np.where(t >= 30.0, 20.0, 0.0)  # noqa: E731
-    found = []
-    for current, max_step in ((inputs.step(30.0, 20.0), None), (plain_step, np.inf),
-                              (plain_step, None)):
-        run = simulate_events(LIFParams(i_e=current), 100.0, max_step=max_step)
-        found.append((f"{spike_time_error(run.spike_times, expected):.1e}", run.nfev))
-    assert found == [("4.2e-07", 834), ("2.2e-05", 688), ("4.8e-06", 6208)]
 
 
 def test_03_solve_ivp_with_resets_in_one_call():
     sol = solve_ivp_with_resets(lif, (0.0, 100.0), [V_REST], events=threshold,
                                 reset=lambda t, y, i: np.array([V_RESET]), **TIGHT)
     assert sol.n_resets == 5
-    assert [f"{t:.4f}" for t in sol.t_events[0]] == [f"{t:.4f}" for t in EXACT_100]
+    assert f"{spike_time_error(sol.t_events[0], EXACT_100):.1e}" == "6.8e-07"
+
+
+# --------------------------------------------------------------------------- README
+
+def test_readme_shows_notebook_00s_answer_and_it_runs():
+    root = pathlib.Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    answer = re.search(r"## The answer\n.*?```python\n(.*?)```", readme, re.S).group(1)
+    cells = json.loads((root / "notebooks" / "00_start_here.ipynb").read_text())["cells"]
+    assert "".join(cells[1]["source"]).strip() == answer.strip(), \
+        "the README's answer and notebook 00's answer cell differ"
+    assert readme.index("## The answer") < readme.index("## Start"), "the answer comes first"
+    scope = {}
+    exec(compile(answer, "<README answer>", "exec"), scope)
+    t, v = scope["t"], scope["v"]
+    assert np.max(np.abs(t[1:][np.diff(t) == 0] - EXACT_100)) < 1e-5
+
+
+def test_03_pulse_figure_zooms_on_the_pulse_in_an_inset():
+    from lifutils.plotting import plot_input
+    pulse = inputs.pulse(50.0, 0.15, 400.0, baseline=12.0)
+    ax = plot_input(LIFParams(i_e=pulse), 100.0, zoom=(49.8, 50.4))
+    (inset,) = [child for child in ax.child_axes]
+    assert inset.get_xlim() == (49.8, 50.4) and inset.get_xlabel() == "time (ms)"
+    t, current = inset.lines[0].get_data()
+    assert current.max() == 400.0 and current.min() == 12.0
+    width = np.ptp(t[current == 400.0])   # the pulse spans many inset points
+    assert 0.14 < width <= 0.15
+    for bad in ((50.4, 49.8), 5.0, ("a", "b"), (np.nan, 1.0)):
+        with pytest.raises(ValueError, match="zoom must be a window"):
+            plot_input(LIFParams(i_e=pulse), 100.0, zoom=bad)

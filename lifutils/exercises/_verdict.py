@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 
 import numpy as np
 
@@ -43,3 +44,26 @@ def _as_number(value, unit, example):
 def _near(a, b, tol):
     return abs(a - b) <= tol
 
+
+
+def _not_done(exc, exercise):
+    """The one message for a stub that still raises NotImplementedError."""
+    found = re.search(r"[Ee]xercise\s+(\d+(?:\.\d+)?)", str(exc))
+    label = found.group(1) if found else exercise
+    return f"exercise {label} is not done yet (the stub raises NotImplementedError)"
+
+
+def _call_student(func, args, exercise, signature):
+    """Call a student's ``func(*args)``: (result, None), or (None, message) if it failed."""
+    if not callable(func):
+        return None, (f"got a value of type {type(func).__name__}, not a function. Hint: pass "
+                      f"the function itself, {signature.split('(')[0]}, without calling it.")
+    try:
+        return func(*args), None
+    except NotImplementedError as exc:
+        return None, _not_done(exc, exercise)
+    except TypeError as exc:
+        return None, (f"calling it as {signature} raised TypeError: {exc}. Hint: it must "
+                      f"take exactly the arguments of {signature}.")
+    except Exception as exc:  # any error in the student's code becomes a hint
+        return None, f"calling it raised {type(exc).__name__}: {exc}."

@@ -17,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from ..analytic import firing_rate, rheobase
 from ..drawing import fi_grid, spike_marker_y, thin
+from ..errors import LifutilsError
 
 __all__ = ["update_trace", "update_side_by_side", "update_raster", "update_fi_curve", "FastPNG"]
 
@@ -101,7 +102,7 @@ def update_raster(results, ax, *, exact=None):
     lines = [a for a in ax.lines if a.get_gid() == "lif-raster"]
     notes = [a for a in ax.texts if a.get_gid() == "lif-raster-empty"]
     if len(lines) != len(rows):
-        raise ValueError(f"the raster has {len(lines)} rows, got {len(rows)} results")
+        raise LifutilsError(f"the raster has {len(lines)} rows, got {len(rows)} results")
     for line, note, res in zip(lines, notes, rows):
         spikes = np.asarray(res.spike_times, dtype=float)
         line.set_data(spikes, np.full(len(spikes), line.get_ydata()[0] if len(line.get_ydata())
@@ -249,5 +250,5 @@ def _find(ax, gid, kind="lines"):
 def _require(ax, gid, kind, drawn_by):
     artist = _find(ax, gid, kind)
     if artist is None:
-        raise ValueError(f"this Axes has no {gid!r} artist; draw it first with {drawn_by}")
+        raise LifutilsError(f"this Axes has no {gid!r} artist; draw it first with {drawn_by}")
     return artist
