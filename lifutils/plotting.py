@@ -567,8 +567,8 @@ def plot_fi_curve(params, currents, simulated=None, ax=None):
     ax.axvline(rb, color=GUIDE_COLOR, linestyle=":", linewidth=0.9, gid="lif-fi-rheobase",
                label="_rheobase")
     ax.text(rb, 0.97, f" rheobase\n {rb:.3g} nA", transform=ax.get_xaxis_transform(),
-            ha="left", va="top", fontsize="x-small", color=GUIDE_COLOR,
-            gid="lif-fi-rheobase-label")
+            ha="left", va="top", fontsize="small", color="0.2", gid="lif-fi-rheobase-label",
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.0))
     for key, rates in (simulated or {}).items():
         rates = np.asarray(rates, dtype=float)
         if rates.shape != currents.shape:
@@ -626,7 +626,9 @@ def plot_work_precision(rows, ax=None):
         ``family`` ("Euler", "Euler, interpolated", "events (RK45)" ...),
         through its points (``nfev``, ``max_error``). The points of the first
         Euler family and of the first events family are labelled with their
-        ``setting`` (the others share the same dt or rtol values). A zero or
+        ``setting`` (the others share the same dt or rtol values). Each
+        family has its own hue; grey dotted guides show the slopes -1 (first
+        order: ten times the work for ten times less error) and -5. A zero or
         infinite error (a wrong spike count) cannot go on a log axis: such
         points are listed under the axes instead.
     ax : matplotlib.axes.Axes, optional
@@ -647,7 +649,10 @@ def plot_work_precision(rows, ax=None):
     """
     ax = _new_axes(ax, figsize=(7.0, 4.2))
     families = list(dict.fromkeys(r["family"] for r in rows))
-    event_styles = iter([("o", "-"), ("s", "--"), ("^", "-."), ("D", ":"), ("v", "-")])
+    # One hue per family: the method colors for the Euler loops and the first
+    # events solver, then other colour-blind-safe tab10 hues for the others.
+    event_styles = iter([("o", "-", None), ("s", "--", "#9467bd"), ("^", "-.", "#8c564b"),
+                         ("D", ":", "#e377c2"), ("v", "-", "#7f7f7f")])
     labelled, left_out = set(), []
     for family in families:
         key = method_key(family)
@@ -657,16 +662,18 @@ def plot_work_precision(rows, ax=None):
                 ok = np.isfinite(r["max_error"]) and r["max_error"] > 0
                 (pts if ok else bad).append(r)
         left_out += [f"{family} {r['setting']}" for r in bad]
-        marker, ls = ("o", "-") if key != "events" else next(event_styles, ("o", "-"))
+        marker, ls, color = ("o", "-", None) if key != "events" else next(event_styles,
+                                                                            ("o", "-", None))
+        color = color or METHOD_COLORS[key]
         ax.plot([r["nfev"] for r in pts], [r["max_error"] for r in pts], marker=marker,
-                linestyle=ls, color=METHOD_COLORS[key], label=family)
+                linestyle=ls, color=color, label=family)
         kind = "events" if key == "events" else "euler"
         if kind not in labelled:
             labelled.add(kind)
-            for r in pts:
+            for r in pts[::2] if len(pts) > 5 else pts:  # every other one when crowded
                 ax.annotate(r["setting"], (r["nfev"], r["max_error"]), xytext=(5, 4),
-                            textcoords="offset points", fontsize="x-small",
-                            color=METHOD_COLORS[key])
+                            textcoords="offset points", fontsize="x-small", color=color)
+    _draw_slope_guides(ax, rows)
     ax.set_xscale("log")
     ax.set_yscale("log")
     nfevs = [r["nfev"] for r in rows if r["nfev"] > 0]
@@ -680,6 +687,31 @@ def plot_work_precision(rows, ax=None):
         ax.text(1.02, 0.0, "not shown (wrong\nspike count):\n" + "\n".join(left_out),
                 transform=ax.transAxes, ha="left", va="bottom", fontsize="x-small", color="0.35")
     return ax
+
+
+def _draw_slope_guides(ax, rows, slopes=(-1, -5)):
+    """Grey reference lines of the given log-log slopes, in the middle right of the points.
+
+    Error proportional to nfev**slope: -1 is a first-order method (ten times
+    the work, ten times less error), -5 a fifth-order one.
+    """
+    pts = [(r["nfev"], r["max_error"]) for r in rows
+           if r["nfev"] > 0 and np.isfinite(r["max_error"]) and r["max_error"] > 0]
+    if len(pts) < 2:
+        return
+    lx = np.log10([p[0] for p in pts])
+    ly = np.log10([p[1] for p in pts])
+    x_end, y_mid = lx.max(), 0.5 * (ly.min() + ly.max())
+    for k, slope in enumerate(slopes):
+        run = min(1.0, 2.0 / abs(slope))  # decades of nfev: each guide spans at most 2 of error
+        x0 = x_end - 1.0 + 0.25 * k
+        y0 = y_mid + 1.0 - 0.5 * k
+        xs = 10.0 ** np.array([x0, x0 + run])
+        ys = 10.0 ** np.array([y0, y0 + slope * run])
+        ax.plot(xs, ys, color="0.5", linestyle=(0, (1, 2)), linewidth=1.2, label="_guide",
+                gid="lif-wp-guide")
+        ax.annotate(f"slope {slope:g}", (xs[1], ys[1]), xytext=(4, 0), textcoords="offset points",
+                    fontsize="small", color="0.35", va="center")
 
 
 def plot_input(params, t_max, ax=None):
