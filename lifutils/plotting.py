@@ -38,7 +38,7 @@ from .params import check_t_max
 __all__ = ["METHOD_COLORS", "METHOD_STYLES", "method_key", "plot_trace", "update_trace",
            "plot_side_by_side", "update_side_by_side", "plot_raster", "update_raster",
            "plot_convergence", "plot_fi_curve", "update_fi_curve", "plot_work_precision",
-           "plot_input", "figure_to_png", "FastPNG"]
+           "plot_input", "new_figure", "figure_to_png", "FastPNG"]
 
 #: Line style of each method (keys of :data:`lifutils.compare.METHODS`). The
 #: exact answer is a thin black dashed line drawn on top of the others.
@@ -131,6 +131,23 @@ def _new_axes(ax, figsize=(7.0, 3.6)):
         return ax
     fig = _Figure(figsize=figsize, layout="constrained")
     return fig.add_subplot()
+
+
+def new_figure(nrows=1, ncols=1, *, figsize=(7.0, 3.6), **subplots_kw):
+    """A pyplot-free Figure and its Axes, for a multi-panel figure in a notebook.
+
+    Like ``plt.subplots`` (``sharex=True`` etc. go to ``Figure.subplots``), but
+    nothing is registered with pyplot, so the figure shows once, as a PNG,
+    when the cell ends with ``fig``.
+
+    Examples
+    --------
+    >>> fig, (ax_top, ax_bottom) = new_figure(2, 1, sharex=True)
+    >>> len(fig.axes)
+    2
+    """
+    fig = _Figure(figsize=figsize, layout="constrained")
+    return fig, fig.subplots(nrows, ncols, **subplots_kw)
 
 
 def _thin(t, v, max_points=MAX_DRAWN_POINTS):
