@@ -272,7 +272,8 @@ NOTEBOOK_SOLUTIONS = {  # notebook -> (name, check) of each folded solution, in 
     "05_larger_models": [("my_reset", exercises.check_adaptation_reset)],
     "06_exercises": [("my_isi", check_isi),
                      ("my_adaptive_spike_times", exercises.check_adaptive_spike_times),
-                     ("my_max_step", exercises.check_max_step)],
+                     ("my_max_step", exercises.check_max_step),
+                     ("my_thresholds", exercises.check_thresholds)],
 }
 
 

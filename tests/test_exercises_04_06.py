@@ -6,7 +6,7 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from lifutils import LIFParams, exact_spike_times, firing_rate, solve_ivp_with_resets
-from lifutils.exercises import (ADAPTIVE_B, ADAPTIVE_NEURON, ADAPTIVE_T_MAX, ADAPTIVE_TAU_W,
+from lifutils.exercises import (ADAPTIVE_B, check_thresholds, solution_thresholds, ADAPTIVE_NEURON, ADAPTIVE_T_MAX, ADAPTIVE_TAU_W,
                                 check_adaptation_reset, check_adaptive_spike_times,
                                 check_firing_rate, check_max_step, solution_adaptive_spike_times,
                                 solution_firing_rate)
@@ -233,3 +233,38 @@ def test_call_student_reports_instead_of_raising():
         "exercise 3.2 is not done yet (the stub raises NotImplementedError)"
     assert "exercise 9.9 is not done" in call_student(stub("x"), (), exercise="9.9", name="f")[1]
     assert "KeyError" in call_student(lambda: {}["a"], (), exercise="9.9", name="f")[1]
+
+
+# ---------------------------------------------------------------- 6.4: one event per neuron
+
+def with_direction(events, direction=1):
+    for e in events:
+        e.direction = direction
+    return events
+
+
+def test_thresholds_right(capsys):
+    ok, line = verdict(capsys, check_thresholds, solution_thresholds)
+    assert ok and "70 spikes" in line
+    # a default argument fixes i too
+    fixed = lambda n, vt: with_direction([lambda t, y, i=i: y[i] - vt for i in range(n)])
+    assert verdict(capsys, check_thresholds, fixed)[0]
+
+
+@pytest.mark.parametrize("func, hint", [
+    (lambda n, vt: with_direction([lambda t, y: y[i] - vt for i in range(n)]), "late-binding trap"),
+    (lambda n, vt: [lambda t, y, i=i: y[i] - vt for i in range(n)], "the directions are"),
+    (lambda n, vt: with_direction([lambda t, y, i=i: y[i] - vt for i in range(n)], -1),
+     "the directions are"),
+    (lambda n, vt: with_direction([lambda t, y, i=i: vt - y[i] for i in range(n)]), "returns y[i] - v_thresh"),
+    (lambda n, vt: with_direction([lambda t, y: y[0] - vt for i in range(n)]), "with only neuron 0"),
+    (lambda n, vt: with_direction([lambda t, y, i=i: y[i] - vt for i in range(n - 1)]),
+     "3 events for 4 neurons"),
+    (lambda n, vt: lambda t, y: y - vt, "a list of event functions"),
+    (lambda n, vt: [1.0] * n, "a list of event functions"),
+    (lambda n, vt: with_direction([lambda t, y, i=i: y[i + 1] - vt for i in range(n)]), "IndexError"),
+    (stub("6.4"), "exercise 6.4 is not done yet"),
+])
+def test_thresholds_wrong_gets_a_hint(capsys, func, hint):
+    ok, line = verdict(capsys, check_thresholds, func)
+    assert not ok and hint in line, line

@@ -2,7 +2,8 @@
 
 * 5.1: the reset of the adaptive (v, w) neuron, ``reset(t, y, index)``;
 * 6.2: the adaptive neuron with plain ``solve_ivp`` and a restart loop;
-* 6.3: a ``max_step`` that keeps solve_ivp from stepping over a 0.2 ms pulse.
+* 6.3: a ``max_step`` that keeps solve_ivp from stepping over a 0.2 ms pulse;
+* 6.4: one threshold event per neuron, built in a loop (the lambda trap).
 
 The adaptive neuron (units ms, mV, nA, MOhm)::
 
@@ -26,7 +27,8 @@ from ._verdict import TOL_MS, _as_number, _verdict
 __all__ = ["ADAPTIVE_NEURON", "ADAPTIVE_TAU_W", "ADAPTIVE_B", "ADAPTIVE_T_MAX",
            "PULSE_WIDTH", "solution_adaptation_reset", "check_adaptation_reset",
            "solution_adaptive_spike_times", "check_adaptive_spike_times",
-           "solution_max_step", "check_max_step"]
+           "solution_max_step", "check_max_step", "NETWORK_DRIVES", "solution_thresholds",
+           "check_thresholds"]
 
 #: Exercises 5.1 and 6.2: the question's neuron at 20 nA ...
 ADAPTIVE_NEURON = LIFParams(i_e=20.0)
@@ -314,3 +316,116 @@ def check_max_step(func) -> bool:
     return _verdict(True, f"with max_step = {step:g} ms no step is longer than the "
                           f"{PULSE_WIDTH:g} ms pulse; the spike at {found:.2f} ms is found "
                           f"(exact {exact:.2f} ms).")
+
+
+# --------------------------------------------------------------------------- exercise 6.4
+
+#: Exercise 6.4: four uncoupled neurons (nA), the drives of notebook 05's network.
+NETWORK_DRIVES = (18.0, 20.0, 22.0, 24.0)
+
+
+def solution_thresholds(n, v_thresh):
+    """Reference solution of exercise 6.4: ``n`` events, event i zero when ``y[i] = v_thresh``.
+
+    Each event is made by a function call, which fixes its own ``i``; a
+    ``lambda t, y: y[i] - v_thresh`` written in the loop would look ``i`` up
+    only when called, after the loop, and all would watch the last neuron.
+
+    Examples
+    --------
+    >>> events = solution_thresholds(3, -55.0)
+    >>> [float(e(0.0, np.array([-60.0, -55.0, -50.0]))) for e in events]
+    [-5.0, 0.0, 5.0]
+    """
+    def make(i):
+        def event(t, y):
+            return y[i] - v_thresh
+        event.direction = 1
+        return event
+    return [make(i) for i in range(n)]
+
+
+def _event_values(events, v):
+    """Each event at state ``v``: (values, problem)."""
+    values = []
+    for k, event in enumerate(events):
+        value, problem = call_student(event, (0.0, v.copy()), exercise="6.4", name=f"event {k}")
+        if problem:
+            return None, problem
+        number, problem = _as_number(value, "mV", "y[i] - v_thresh")
+        if problem:
+            return None, f"event {k}: {problem}"
+        values.append(number)
+    return values, None
+
+
+def _thresholds_hint(events, n, v_thresh):
+    """Why ``events`` are not n thresholds, one per neuron; None if they are."""
+    if not isinstance(events, (list, tuple)) or not all(callable(e) for e in events):
+        return "return a list of event functions, one per neuron."
+    if len(events) != n:
+        return f"got {len(events)} events for {n} neurons. Hint: one event per neuron."
+    for i in range(n):  # neuron i alone above the threshold, by i + 1 mV
+        v = np.full(n, v_thresh - 10.0)
+        v[i] = v_thresh + i + 1.0
+        values, problem = _event_values(events, v)
+        if problem:
+            return problem
+        want = v - v_thresh
+        if not np.allclose(values, want):
+            last = v[n - 1] - v_thresh
+            if np.allclose(values, last) and i != n - 1:
+                return ("every event watches the last neuron: the lambda late-binding trap "
+                        "(a lambda in a loop looks i up when called, after the loop). Hint: "
+                        "make each event in a function call, or write lambda t, y, i=i: ...")
+            return (f"with only neuron {i} above the threshold the events gave "
+                    f"{np.round(values, 3).tolist()}, not {want.tolist()}. Hint: event i "
+                    "returns y[i] - v_thresh.")
+    directions = [getattr(e, "direction", 0) for e in events]
+    if any(d != 1 or isinstance(d, bool) for d in directions):
+        return (f"the directions are {directions}. Hint: set event.direction = 1 on each "
+                "event, so that only v rising through the threshold counts.")
+    return None
+
+
+def check_thresholds(func) -> bool:
+    """Check exercise 6.4: ``func(n, v_thresh)`` returns n threshold events, one per neuron.
+
+    Called with n = 4 and v_thresh = -55 mV; event i must return
+    ``y[i] - v_thresh`` and have ``direction = 1``. Then the events run the four
+    uncoupled neurons of :data:`NETWORK_DRIVES` in
+    :func:`lifutils.solve_ivp_with_resets` for 300 ms, compared with the closed form.
+
+    Examples
+    --------
+    >>> check_thresholds(solution_thresholds)
+    Right: event i watches neuron i; the four neurons' 70 spikes match the closed form to 1.1e-08 ms.
+    True
+    >>> check_thresholds(lambda n, v_thresh: [lambda t, y: y[i] - v_thresh for i in range(n)])
+    Not yet: every event watches the last neuron: the lambda late-binding trap (a lambda in a loop looks i up when called, after the loop). Hint: make each event in a function call, or write lambda t, y, i=i: ...
+    False
+    """
+    from ..analytic import exact_spike_times
+    from ..resets import solve_ivp_with_resets
+
+    p, n = ADAPTIVE_NEURON, len(NETWORK_DRIVES)
+    events, problem = call_student(func, (n, p.v_thresh), exercise="6.4", name="my_thresholds")
+    if problem:
+        return _verdict(False, problem)
+    hint = _thresholds_hint(events, n, p.v_thresh)
+    if hint:
+        return _verdict(False, hint)
+    drives = np.array(NETWORK_DRIVES)
+
+    def reset(t, v, index):
+        v = v.copy()
+        v[index] = p.v_reset
+        return v
+    run = solve_ivp_with_resets(lambda t, v: (-(v - p.v_rest) + p.r_m * drives) / p.tau_m,
+                                (0.0, 300.0), np.full(n, p.v_rest), events=list(events),
+                                reset=reset, rtol=1e-10, atol=1e-10)
+    exact = [exact_spike_times(p.replace(i_e=d), 300.0) for d in drives]
+    gap = max(float(np.max(np.abs(got - want))) for got, want in zip(run.t_events, exact))
+    total = sum(len(t) for t in exact)
+    return _verdict(True, f"event i watches neuron i; the four neurons' {total} spikes match "
+                          f"the closed form to {gap:.1e} ms.")
