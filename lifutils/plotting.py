@@ -641,9 +641,10 @@ def plot_work_precision(rows, ax=None):
     rows : list of dict
         From :func:`lifutils.compare.work_precision`: one line per
         ``family`` ("Euler", "Euler, interpolated", "events (RK45)" ...),
-        through its points (``nfev``, ``max_error``). The points of the first
-        Euler family and of the first events family are labelled with their
-        ``setting`` (the others share the same dt or rtol values). Each
+        through its points (``nfev``, ``max_error``). The points of the
+        interpolated Euler family (else the first Euler family) and of the first
+        events family are labelled with their ``setting`` (the others share the
+        same dt or rtol values). Each
         family has its own hue; grey dotted guides show the slopes -1 (first
         order: ten times the work for ten times less error) and -5. A zero or
         infinite error (a wrong spike count) cannot go on a log axis: such
@@ -685,7 +686,9 @@ def plot_work_precision(rows, ax=None):
         ax.plot([r["nfev"] for r in pts], [r["max_error"] for r in pts], marker=marker,
                 linestyle=ls, color=color, label=family)
         kind = "events" if key == "events" else "euler"
-        if kind not in labelled:
+        # dt labels go on the interpolated loop when there is one: its line is the top one
+        top_euler = key == "euler_interp" or "euler_interp" not in map(method_key, families)
+        if kind not in labelled and (kind == "events" or top_euler):
             labelled.add(kind)
             for r in pts[::2] if len(pts) > 5 else pts:  # every other one when crowded
                 ax.annotate(r["setting"], (r["nfev"], r["max_error"]), xytext=(5, 4),
