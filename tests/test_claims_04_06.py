@@ -110,6 +110,7 @@ def wp():
 
 def test_04_work_precision_setup(wp):
     assert len(exact_spike_times(P20, 200.0)) == 11  # "200 ms at 20 nA (11 spikes)"
+    assert all(r["n_spikes"] == 11 for r in wp.values())  # the table's spikes column
     assert all(math.isfinite(r["max_error"]) and r["max_error"] > 0 for r in wp.values())
 
 
