@@ -147,7 +147,15 @@ def test_04_work_precision_plain_euler_jumps(wp):
     err = {dt: wp[("Euler", f"dt={dt:g} ms")]["max_error"] for dt in (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)}
     assert err[0.5] > err[1.0]
     assert 0.15 < err[0.02] < err[0.05] < err[0.1] < 0.25  # hardly moves
-    # three points (1, 0.1, 0.01 ms) would suggest a clean slope; all seven do not lie on one
+    # "three of the points (1, 0.1 and 0.01 ms) lie near a line of slope about -0.5"
+    three = [wp[("Euler", f"dt={dt:g} ms")] for dt in (1.0, 0.1, 0.01)]
+    slope = np.polyfit(np.log10([r["nfev"] for r in three]), np.log10([r["max_error"] for r in three]), 1)[0]
+    assert -0.6 < slope < -0.45
+    line = np.polyfit(np.log10([r["nfev"] for r in three]), np.log10([r["max_error"] for r in three]), 1)
+    for dt in (0.5, 0.2):  # "... but dt = 0.5 and 0.2 ms lie far above it" (more than twice)
+        r = wp[("Euler", f"dt={dt:g} ms")]
+        assert r["max_error"] > 2.0 * 10 ** np.polyval(line, np.log10(r["nfev"]))
+    # and no straight line fits all seven
     n = np.log10([wp[("Euler", f"dt={dt:g} ms")]["nfev"] for dt in err])
     residual = np.log10(list(err.values())) - np.polyval(np.polyfit(n, np.log10(list(err.values())), 1), n)
     assert np.max(np.abs(residual)) > 0.3  # more than a factor of 2 off any straight line
