@@ -24,8 +24,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .analytic import rheobase
+from .errors import LifutilsError
 
-__all__ = ["GUIDE_COLOR", "MAX_DRAWN_POINTS", "PngFigure", "new_axes", "thin", "spike_marker_y",
+__all__ = ["GUIDE_COLOR", "MAX_DRAWN_POINTS", "PngFigure", "new_axes", "new_figure",
+           "draw_slope_guides", "zoom_inset", "thin", "spike_marker_y",
            "draw_guides", "fi_grid", "figure_to_png"]
 
 GUIDE_COLOR = "0.45"   # threshold and reset guides
@@ -71,6 +73,23 @@ def new_axes(ax, figsize=(7.0, 3.6)):
         return ax
     fig = PngFigure(figsize=figsize, layout="constrained")
     return fig.add_subplot()
+
+
+def new_figure(nrows=1, ncols=1, *, figsize=(7.0, 3.6), **subplots_kw):
+    """A pyplot-free Figure and its Axes, for a multi-panel figure in a notebook.
+
+    Like ``plt.subplots`` (``sharex=True`` etc. go to ``Figure.subplots``), but
+    nothing is registered with pyplot, so the figure shows once, as a PNG,
+    when the cell ends with ``fig``.
+
+    Examples
+    --------
+    >>> fig, (ax_top, ax_bottom) = new_figure(2, 1, sharex=True)
+    >>> len(fig.axes)
+    2
+    """
+    fig = PngFigure(figsize=figsize, layout="constrained")
+    return fig, fig.subplots(nrows, ncols, **subplots_kw)
 
 
 def thin(t, v, max_points=MAX_DRAWN_POINTS):
@@ -135,3 +154,45 @@ def fi_grid(params, currents):
     if lo <= rb <= hi:  # the curve jumps off zero exactly there: include it
         grid = np.unique(np.concatenate([grid, [rb, np.nextafter(rb, np.inf)]]))
     return grid
+
+
+def draw_slope_guides(ax, rows, slopes=(-1, -5)):
+    """Grey reference lines of the given log-log slopes, in the middle right of the points.
+
+    Error proportional to nfev**slope: -1 is a first-order method (ten times
+    the work, ten times less error), -5 a fifth-order one.
+    """
+    pts = [(r["nfev"], r["max_error"]) for r in rows
+           if r["nfev"] > 0 and np.isfinite(r["max_error"]) and r["max_error"] > 0]
+    if len(pts) < 2:
+        return
+    lx = np.log10([p[0] for p in pts])
+    ly = np.log10([p[1] for p in pts])
+    x_end, y_mid = lx.max(), 0.5 * (ly.min() + ly.max())
+    for k, slope in enumerate(slopes):
+        run = min(1.0, 2.0 / abs(slope))  # decades of nfev: each guide spans at most 2 of error
+        x0 = x_end - 1.0 + 0.25 * k
+        y0 = y_mid + 1.0 - 0.5 * k
+        xs = 10.0 ** np.array([x0, x0 + run])
+        ys = 10.0 ** np.array([y0, y0 + slope * run])
+        ax.plot(xs, ys, color="0.5", linestyle=(0, (1, 2)), linewidth=1.2, label="_guide",
+                gid="lif-wp-guide")
+        ax.annotate(f"slope {slope:g}", (xs[1], ys[1]), xytext=(4, 0), textcoords="offset points",
+                    fontsize="small", color="0.35", va="center")
+
+
+def zoom_inset(ax, params, zoom):
+    """Draw i_e on the window ``zoom`` = (t0, t1) ms, magnified, in an inset of ``ax``."""
+    try:
+        t0, t1 = (float(z) for z in zoom)
+    except (TypeError, ValueError):
+        t0 = t1 = math.nan
+    if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
+        raise LifutilsError(f"zoom must be a window (t0, t1) with t1 > t0 (ms), got {zoom!r}")
+    inset = ax.inset_axes([0.62, 0.35, 0.35, 0.55])
+    t = np.linspace(t0, t1, 2001)
+    inset.plot(t, params.current(t), color="0.2", linewidth=1.4)
+    inset.set_xlim(t0, t1)
+    inset.set_xlabel("time (ms)", fontsize="x-small")
+    inset.tick_params(labelsize="x-small")
+    ax.indicate_inset_zoom(inset, edgecolor="0.4")

@@ -26,8 +26,6 @@ Examples
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .analytic import firing_rate, rheobase
@@ -36,16 +34,19 @@ from .drawing import GUIDE_COLOR, figure_to_png
 from .errors import LifutilsError
 from .drawing import PngFigure as _Figure
 from .drawing import draw_guides as _draw_guides
+from .drawing import draw_slope_guides as _draw_slope_guides
 from .drawing import fi_grid as _fi_grid
 from .drawing import new_axes as _new_axes
 from .drawing import spike_marker_y as _spike_marker_y
+from .drawing import new_figure
 from .drawing import thin as _thin
+from .drawing import zoom_inset as _zoom_inset
 from .methods import LABELS, REGISTRY, method_key
 from .params import check_t_max
 
 __all__ = ["METHOD_COLORS", "METHOD_STYLES", "method_key", "plot_trace", "plot_side_by_side",
            "plot_raster", "plot_convergence", "plot_fi_curve", "plot_work_precision",
-           "plot_input", "figure_to_png"]
+           "plot_input", "new_figure", "figure_to_png"]
 
 #: Line style of each method (keys of :data:`lifutils.methods.REGISTRY`, which
 #: holds the colours). The exact answer is a thin black dashed line drawn on top.
@@ -326,8 +327,8 @@ def plot_fi_curve(params, currents, simulated=None, ax=None):
     ax.axvline(rb, color=GUIDE_COLOR, linestyle=":", linewidth=0.9, gid="lif-fi-rheobase",
                label="_rheobase")
     ax.text(rb, 0.97, f" rheobase\n {rb:.3g} nA", transform=ax.get_xaxis_transform(),
-            ha="left", va="top", fontsize="x-small", color=GUIDE_COLOR,
-            gid="lif-fi-rheobase-label")
+            ha="left", va="top", fontsize="small", color="0.2", gid="lif-fi-rheobase-label",
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.0))
     for key, rates in (simulated or {}).items():
         rates = np.asarray(rates, dtype=float)
         if rates.shape != currents.shape:
@@ -352,9 +353,12 @@ def plot_work_precision(rows, ax=None):
         From :func:`lifutils.compare.work_precision`: one line per
         ``family`` ("Euler", "Euler, interpolated", "events (RK45)" ...), in
         the colour of its method ``key``,
-        through its points (``nfev``, ``max_error``). The points of the first
-        Euler family and of the first events family are labelled with their
-        ``setting`` (the others share the same dt or rtol values). A zero or
+        through its points (``nfev``, ``max_error``). The points of the
+        interpolated Euler family (else the first Euler family) and of the first
+        events family are labelled with their ``setting`` (the others share the
+        same dt or rtol values). Each
+        family has its own hue; grey dotted guides show the slopes -1 (first
+        order: ten times the work for ten times less error) and -5. A zero or
         infinite error (a wrong spike count) cannot go on a log axis: such
         points are listed under the axes instead.
     ax : matplotlib.axes.Axes, optional
@@ -378,7 +382,10 @@ def plot_work_precision(rows, ax=None):
     ax = _new_axes(ax, figsize=(7.0, 4.2))
     families = list(dict.fromkeys(r["family"] for r in rows))
     keys = {r["family"]: method_key(r["key"]) for r in rows}
-    event_styles = iter([("o", "-"), ("s", "--"), ("^", "-."), ("D", ":"), ("v", "-")])
+    # One hue per family: the method colors for the Euler loops and the first
+    # events solver, then other hues for the other solvers.
+    event_styles = iter([("o", "-", None), ("s", "--", "#9467bd"), ("^", "-.", "#8c564b"),
+                         ("D", ":", "#e377c2"), ("v", "-", "#7f7f7f")])
     labelled, left_out = set(), []
     for family in families:
         key = keys[family]
@@ -388,16 +395,20 @@ def plot_work_precision(rows, ax=None):
                 ok = np.isfinite(r["max_error"]) and r["max_error"] > 0
                 (pts if ok else bad).append(r)
         left_out += [f"{family} {r['setting']}" for r in bad]
-        marker, ls = ("o", "-") if key != "events" else next(event_styles, ("o", "-"))
+        marker, ls, color = ("o", "-", None) if key != "events" else next(event_styles,
+                                                                            ("o", "-", None))
+        color = color or METHOD_COLORS[key]
         ax.plot([r["nfev"] for r in pts], [r["max_error"] for r in pts], marker=marker,
-                linestyle=ls, color=METHOD_COLORS[key], label=family)
+                linestyle=ls, color=color, label=family)
         kind = "events" if key == "events" else "euler"
-        if kind not in labelled:
+        # dt labels go on the interpolated loop when there is one: its line is the top one
+        top_euler = key == "euler_interp" or "euler_interp" not in keys.values()
+        if kind not in labelled and (kind == "events" or top_euler):
             labelled.add(kind)
-            for r in pts:
+            for r in pts[::2] if len(pts) > 5 else pts:  # every other one when crowded
                 ax.annotate(r["setting"], (r["nfev"], r["max_error"]), xytext=(5, 4),
-                            textcoords="offset points", fontsize="x-small",
-                            color=METHOD_COLORS[key])
+                            textcoords="offset points", fontsize="x-small", color=color)
+    _draw_slope_guides(ax, rows)
     ax.set_xscale("log")
     ax.set_yscale("log")
     nfevs = [r["nfev"] for r in rows if r["nfev"] > 0]
@@ -458,20 +469,3 @@ def plot_input(params, t_max, ax=None, *, zoom=None):
     if zoom is not None:
         _zoom_inset(ax, params, zoom)
     return ax
-
-
-def _zoom_inset(ax, params, zoom):
-    """Draw i_e on the window ``zoom`` = (t0, t1) ms, magnified, in an inset of ``ax``."""
-    try:
-        t0, t1 = (float(z) for z in zoom)
-    except (TypeError, ValueError):
-        t0 = t1 = math.nan
-    if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
-        raise LifutilsError(f"zoom must be a window (t0, t1) with t1 > t0 (ms), got {zoom!r}")
-    inset = ax.inset_axes([0.62, 0.35, 0.35, 0.55])
-    t = np.linspace(t0, t1, 2001)
-    inset.plot(t, params.current(t), color="0.2", linewidth=1.4)
-    inset.set_xlim(t0, t1)
-    inset.set_xlabel("time (ms)", fontsize="x-small")
-    inset.tick_params(labelsize="x-small")
-    ax.indicate_inset_zoom(inset, edgecolor="0.4")

@@ -12,7 +12,7 @@ import pytest
 from lifutils import (LIFParams, exact_spike_times, exercises, firing_rate, first_spike_time,
                       interspike_interval, rheobase, solve_ivp_with_resets)
 from lifutils.compare import compare_methods, simulated_rates, work_precision
-from lifutils.references import adapted_isi, exact_lif_with_current
+from lifutils.references import adapted_isi, adaptive_reference, exact_lif_with_current
 
 P20 = LIFParams(i_e=20.0)
 TOL = dict(rtol=1e-10, atol=1e-10)  # notebook 05's tolerances
@@ -96,19 +96,21 @@ def test_04_fi_curve(fi):
 
 def test_04_fi_staircase_at_36_nA(fi):
     currents, analytic, simulated = fi
-    assert f"{interspike_interval(P20.replace(i_e=36.0)):.4f}" == "7.8412"
+    assert f"{interspike_interval(P20.replace(i_e=36.0)):.4f}" == "7.8412"  # "about 7.84 ms"
     assert f"{1000.0 / simulated['euler'][9]:.4f}" == "7.9000"  # 79 steps of 0.1 ms
     assert round(1000.0 / simulated["euler"][9] / 0.1) == 79
 
 
 @pytest.fixture(scope="module")
 def wp():
-    rows = work_precision(P20, 200.0, rtols=(1e-3, 1e-5, 1e-7, 1e-9, 1e-11))
+    rows = work_precision(P20, 200.0, dts=(1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01),
+                          rtols=(1e-3, 1e-5, 1e-7, 1e-9, 1e-11))
     return {(r["family"], r["setting"]): r for r in rows}
 
 
 def test_04_work_precision_setup(wp):
     assert len(exact_spike_times(P20, 200.0)) == 11  # "200 ms at 20 nA (11 spikes)"
+    assert all(r["n_spikes"] == 11 for r in wp.values())  # the table's spikes column
     assert all(math.isfinite(r["max_error"]) and r["max_error"] > 0 for r in wp.values())
 
 
@@ -138,6 +140,53 @@ def test_04_work_precision_which_solver(wp):
     for m in ("DOP853", "LSODA"):  # "about a third of that"
         assert 0.25 < tight[m] / tight["RK45"] < 0.4
     assert min(loose, key=loose.get) == "LSODA" and loose["LSODA"] == 244
+
+
+def test_04_work_precision_plain_euler_jumps(wp):
+    """Bonus: "at dt = 0.5 ms it is worse than at 1 ms, and from 0.1 to 0.02 ms it hardly moves"."""
+    err = {dt: wp[("Euler", f"dt={dt:g} ms")]["max_error"] for dt in (1.0, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01)}
+    assert err[0.5] > err[1.0]
+    assert 0.15 < err[0.02] < err[0.05] < err[0.1] < 0.25  # hardly moves
+    # "three of the points (1, 0.1 and 0.01 ms) lie near a line of slope about -0.5"
+    three = [wp[("Euler", f"dt={dt:g} ms")] for dt in (1.0, 0.1, 0.01)]
+    slope = np.polyfit(np.log10([r["nfev"] for r in three]), np.log10([r["max_error"] for r in three]), 1)[0]
+    assert -0.6 < slope < -0.45
+    line = np.polyfit(np.log10([r["nfev"] for r in three]), np.log10([r["max_error"] for r in three]), 1)
+    for dt in (0.5, 0.2):  # "... but dt = 0.5 and 0.2 ms lie far above it" (more than twice)
+        r = wp[("Euler", f"dt={dt:g} ms")]
+        assert r["max_error"] > 2.0 * 10 ** np.polyval(line, np.log10(r["nfev"]))
+    # and no straight line fits all seven
+    n = np.log10([wp[("Euler", f"dt={dt:g} ms")]["nfev"] for dt in err])
+    residual = np.log10(list(err.values())) - np.polyval(np.polyfit(n, np.log10(list(err.values())), 1), n)
+    assert np.max(np.abs(residual)) > 0.3  # more than a factor of 2 off any straight line
+
+
+def test_04_work_precision_slopes(wp):
+    """Bonus: interpolated Euler on slope -1; the events steeper than slope -5 at tight rtol."""
+    interp = [wp[("Euler, interpolated", f"dt={dt:g} ms")] for dt in (1.0, 0.1, 0.01)]
+    slope = np.polyfit(np.log10([r["nfev"] for r in interp]), np.log10([r["max_error"] for r in interp]), 1)[0]
+    assert slope == pytest.approx(-1.0, abs=0.01)
+    for m in ("RK45", "DOP853", "LSODA"):
+        a, b = wp[(f"events ({m})", "rtol=1e-07")], wp[(f"events ({m})", "rtol=1e-11")]
+        assert np.log(b["max_error"] / a["max_error"]) / np.log(b["nfev"] / a["nfev"]) < -5.0
+    tight = wp[("events (RK45)", "rtol=1e-11")]
+    assert tight["max_error"] < 1e-9 and round(tight["nfev"], -2) == 3900  # "below 1e-9 ms at about 3900"
+    assert round(wp[("events (RK45)", "rtol=0.001")]["max_error"], 2) == 0.16
+
+
+def test_04_think_and_summary(second):
+    """Think!: "about 5800 evaluations, an error about 100 000 times smaller (1e-5 ms against 1 ms)"."""
+    assert round(second["events"]["nfev"], -2) == 5800 and second["euler"]["nfev"] == 10000
+    ratio = second["euler"]["max_error"] / second["events"]["max_error"]
+    assert 0.5e5 < ratio < 2e5
+    assert round(second["euler"]["max_error"]) == 1 and round(second["euler_interp"]["max_error"]) == 5
+    assert f"{10.0 * math.log(6.0):.2f}" == "17.92"
+
+
+def test_04_exercise_rate():
+    spikes = exact_spike_times(P20, 1000.0)
+    assert f"{exercises.solution_firing_rate(spikes):.1f}" == "55.8"
+    assert exercises.solution_firing_rate(spikes) == pytest.approx(firing_rate(P20), abs=1e-3)
 
 
 # =============================================================== 05_larger_models
@@ -175,7 +224,9 @@ def test_05_adaptation(adaptation):
     assert f"{adapted_isi(P20, tau_w=TAU_W, b=B):.3f}" == "39.689"
     assert f"{interspike_interval(P20):.3f}" == "17.918"
     gap = np.max(np.abs(spikes - exact.spike_times))
-    assert f"{gap:.1e}" == "7.3e-08" and gap < 1e-7
+    assert f"{gap:.1e}" == "7.3e-08" and gap < 1e-7  # "to about 1e-7 ms"
+    # prose: "from about 21.6 ms towards the steady 39.7 ms"
+    assert f"{isi[0]:.1f}" == "21.6" and f"{adapted_isi(P20, tau_w=TAU_W, b=B):.1f}" == "39.7"
 
 
 @pytest.fixture(scope="module")
@@ -212,7 +263,7 @@ def test_05_synaptic_input(synapse):
     out = sol.t_events[0]
     assert " ".join(f"{t:.3f}" for t in out) == "30.160 45.600 60.760 75.896 91.026"
     gap = np.max(np.abs(out - exact.spike_times))
-    assert f"{gap:.1e}" == "6.4e-11" and gap < 1e-9
+    assert f"{gap:.1e}" == "6.4e-11" and gap < 1e-9  # "about 1e-10 ms"
     # Silent before the train and after it has decayed.
     assert out[0] > 20.0 and out[-1] < 100.0
 
@@ -305,6 +356,7 @@ def test_05_network_locks_into_volleys(runs):
     assert " ".join(f"{d:.2f}" for d in steady) == "12.69" + " 11.35" * 13
     np.testing.assert_allclose(steady[1:], steady[-1], rtol=0, atol=1e-9)  # a steady rhythm
     assert f"{interspike_interval(P20.replace(i_e=24.0)):.2f}" == "13.29"
+    assert round(locked) == 139 and f"{interspike_interval(P20.replace(i_e=24.0)):.1f}" == "13.3"
     # The same from the independent simulation.
     exact = exact_network(2.0)
     exact_volleys = reduce(np.intersect1d, exact)
@@ -313,23 +365,30 @@ def test_05_network_locks_into_volleys(runs):
 
 # =============================================================== 06_exercises
 
-def test_06_answers():
-    assert exercises.solution_rheobase(exercises.RHEOBASE_NEURON) == 7.5
-    assert rheobase(exercises.RHEOBASE_NEURON) == 7.5
-    assert exercises.RHEOBASE_NEURON.v_thresh - exercises.RHEOBASE_NEURON.v_rest == 15.0
-    assert exercises.FIRST_SPIKE_NEURON.v_inf == -45.0
-    t1 = first_spike_time(exercises.FIRST_SPIKE_NEURON)
-    assert f"{t1:.4f}" == f"{10.0 * math.log(2.5):.4f}" == "9.1629"
-    assert (exercises.RHEOBASE_NEURON.v_rest - (-45.0)) / (-55.0 - (-45.0)) == 2.5  # 25 / 10
+def test_06_warm_up_interval():
     isi = interspike_interval(exercises.REFRACTORY_NEURON)
-    assert f"{isi:.4f}" == f"{2.0 + 10.0 * math.log(6.0):.4f}" == "19.9176"
-    assert (-80.0 - (-50.0)) / (-55.0 - (-50.0)) == 6.0  # 30 / 5
+    assert f"{isi:.4f}" == f"{2.0 + 10.0 * math.log(6.0):.4f}" == "19.9176"  # "2 + 10 ln 6"
+    assert exercises.solution_isi(exercises.REFRACTORY_NEURON) == pytest.approx(isi, abs=1e-12)
 
 
-def test_06_restart_loop_spikes():
-    exact = exact_spike_times(exercises.REFRACTORY_NEURON, 100.0)
-    assert " ".join(f"{t:.4f}" for t in exact) == "13.8629 33.7805 53.6981 73.6157 93.5333"
-    reference = exercises.solution_reset_loop(exercises.REFRACTORY_NEURON, 100.0)
-    assert " ".join(f"{t:.4f}" for t in reference) == "13.8629 33.7805 53.6981 73.6157 93.5333"
-    assert f"{np.max(np.abs(reference - exact)):.1e}" == "6.8e-07"
-    np.testing.assert_allclose(np.diff(exact), 2.0 + 10.0 * math.log(6.0))
+def test_06_adaptive_capstone():
+    exact = adaptive_reference(P20, 300.0, tau_w=100.0, b=2.0)
+    assert len(exact) == 9
+    isi = np.diff(exact)
+    assert f"{isi[0]:.1f}" == "21.6" and f"{isi[-1]:.1f}" == "39.6"
+    got = exercises.solution_adaptive_spike_times(P20, 100.0, 2.0, 300.0)
+    assert f"{np.max(np.abs(got - exact)):.1e}" == "2.4e-06"
+
+
+def test_06_missed_pulse():
+    from lifutils.references import PULSE_ONSETS, pulse_reference
+    p = LIFParams(i_e=14.0)
+    assert p.v_thresh - p.v_inf == 1.0  # "resting 1 mV under the threshold"
+    assert len(PULSE_ONSETS) == 12 and PULSE_ONSETS[0] == 10.0
+    found, exact = pulse_reference(10.0)
+    assert found is None and f"{exact:.2f}" == "10.10"  # "0.1 ms into the pulse"
+    assert all(pulse_reference(o)[0] is None for o in PULSE_ONSETS)  # missed at 12 of 12
+    caught = sum(pulse_reference(o, max_step=1.0)[0] is not None for o in PULSE_ONSETS)
+    assert caught == len(PULSE_ONSETS) // 2  # "1 ms catches it at half the onsets"
+    found, exact = pulse_reference(10.0, max_step=0.1)
+    assert f"{found:.2f}" == f"{exact:.2f}" == "10.10"

@@ -257,45 +257,62 @@ def test_reset_loop_bad_types_get_a_message_not_a_traceback(capsys, answer, mess
     assert not ok and message in line, line
 
 
-# ---------------------------------------------------------------- the notebook's solutions
+# ---------------------------------------------------------------- the notebooks' solutions
 
-def folded_solutions():
-    """The Python code in each <details> block of notebook 06, in order."""
-    nb = json.loads((ROOT / "notebooks" / "06_exercises.ipynb").read_text())
+NOTEBOOK_SOLUTIONS = {  # notebook -> (name, check) of each folded solution, in order
+    "04_side_by_side": [("my_rate", exercises.check_firing_rate)],
+    "05_larger_models": [("my_reset", exercises.check_adaptation_reset)],
+    "06_exercises": [("my_isi", check_isi),
+                     ("my_adaptive_spike_times", exercises.check_adaptive_spike_times),
+                     ("my_max_step", exercises.check_max_step),
+                     ("my_thresholds", exercises.check_thresholds)],
+}
+
+
+def cells_of(stem):
+    return json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text())["cells"]
+
+
+def folded_solutions(stem):
+    """The Python code in each <details><summary>Solution</summary> block of a notebook."""
     blocks = []
-    for cell in nb["cells"]:
+    for cell in cells_of(stem):
         source = "".join(cell["source"])
-        if cell["cell_type"] == "markdown" and "<details>" in source:
+        if cell["cell_type"] == "markdown" and "<summary>Solution</summary>" in source:
             blocks.append("\n".join(re.findall(r"```python\n(.*?)```", source, re.S)))
     return blocks
 
 
-def test_the_folded_solutions_pass_their_checks(capsys):
-    blocks = folded_solutions()
-    assert len(blocks) == 5
-    answers = [
-        ("my_rheobase", lambda f: f(exercises.RHEOBASE_NEURON), check_rheobase),
-        ("my_first_spike_time", lambda f: f(exercises.FIRST_SPIKE_NEURON), check_first_spike_time),
-        ("my_threshold", lambda f: f, check_event_function),
-        ("my_isi", lambda f: f(exercises.REFRACTORY_NEURON), check_isi),
-        ("my_spike_times", lambda f: f(exercises.REFRACTORY_NEURON, exercises.LOOP_T_MAX),
-         check_reset_loop),
-    ]
-    for block, (name, answer, check) in zip(blocks, answers):
-        namespace = {"np": np, "solve_ivp": solve_ivp}  # the notebook's setup cell
-        exec(compile(block, f"<solution {name}>", "exec"), namespace)
-        assert verdict(capsys, check, answer(namespace[name]))[0], name
+@pytest.mark.parametrize("stem", sorted(NOTEBOOK_SOLUTIONS))
+def test_the_folded_solutions_pass_their_checks(capsys, stem):
+    blocks = folded_solutions(stem)
+    assert len(blocks) == len(NOTEBOOK_SOLUTIONS[stem])
+    for block, (name, check) in zip(blocks, NOTEBOOK_SOLUTIONS[stem]):
+        # The notebooks' set-up: what the solutions may use from earlier cells.
+        namespace = {"np": np, "solve_ivp": solve_ivp, "p": LIFParams(i_e=20.0), "B": 2.0}
+        exec(compile(block, f"<{stem} solution {name}>", "exec"), namespace)
+        ok, line = verdict(capsys, check, namespace[name])
+        assert ok, (name, line)
 
 
-def test_the_stubs_raise_not_implemented():
-    nb = json.loads((ROOT / "notebooks" / "06_exercises.ipynb").read_text())
-    stubs = ["".join(c["source"]) for c in nb["cells"]
+@pytest.mark.parametrize("stem", sorted(NOTEBOOK_SOLUTIONS))
+def test_the_stubs_say_not_done_yet(capsys, stem):
+    stubs = ["".join(c["source"]) for c in cells_of(stem)
              if c["cell_type"] == "code" and "raise NotImplementedError" in "".join(c["source"])]
-    assert len(stubs) == 5
-    for source in stubs:
+    assert len(stubs) == len(NOTEBOOK_SOLUTIONS[stem])
+    for source, (name, check) in zip(stubs, NOTEBOOK_SOLUTIONS[stem]):
         namespace = {"np": np, "solve_ivp": solve_ivp, "exercises": exercises}
         exec(source, namespace)
-        func = next(v for k, v in namespace.items() if k.startswith("my_"))
-        with pytest.raises(NotImplementedError):
-            func(*([0.0, np.array([-60.0])] if func.__name__ == "my_threshold"
-                   else [exercises.REFRACTORY_NEURON, 100.0][:func.__code__.co_argcount]))
+        ok, line = verdict(capsys, check, namespace[name])
+        assert not ok and "is not done yet (the stub raises NotImplementedError)" in line, line
+        number = re.search(r"Exercise (\d\.\d)", source).group(1)
+        assert f"exercise {number} is not done yet" in line
+
+
+def test_every_solution_cell_is_tagged_and_right():
+    for stem in NOTEBOOK_SOLUTIONS:
+        tagged = [c for c in cells_of(stem) if "solution" in c["metadata"].get("tags", [])]
+        assert len(tagged) == len(NOTEBOOK_SOLUTIONS[stem])
+        for cell in tagged:
+            text = "".join("".join(o.get("text", "")) for o in cell["outputs"])
+            assert text.startswith("Right: "), (stem, text)

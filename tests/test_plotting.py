@@ -185,11 +185,21 @@ def test_work_precision_one_line_per_family():
                                            rtols=(1e-3, 1e-6))
     ax = plotting.plot_work_precision(rows)
     families = list(dict.fromkeys(r["family"] for r in rows))
-    assert [line.get_label() for line in ax.lines] == families
+    data = [line for line in ax.lines if line.get_gid() != "lif-wp-guide"]
+    assert [line.get_label() for line in data] == families
     key_of = {r["family"]: r["key"] for r in rows}
-    for line in ax.lines:
+    # One hue per family: the method colors for the Euler loops and the first events solver.
+    for line in data[:3]:
         key = key_of[line.get_label()]
         assert mcolors.same_color(line.get_color(), plotting.METHOD_COLORS[key])
+    colors = [mcolors.to_hex(line.get_color()) for line in data]
+    assert len(set(colors)) == len(colors)
+    # Slope guides: error proportional to nfev**-1 and nfev**-5.
+    guides = [line for line in ax.lines if line.get_gid() == "lif-wp-guide"]
+    slopes = [np.diff(np.log10(g.get_ydata()))[0] / np.diff(np.log10(g.get_xdata()))[0]
+              for g in guides]
+    np.testing.assert_allclose(slopes, [-1.0, -5.0])
+    assert {"slope -1", "slope -5"} <= {t.get_text() for t in ax.texts}
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
     assert "nfev" in ax.get_xlabel() and "(ms)" in ax.get_ylabel()
     wrong = [r for r in rows if not np.isfinite(r["max_error"])]

@@ -9,6 +9,7 @@ import math
 
 from ..analytic import first_spike_time, interspike_interval, rheobase
 from ..params import LIFParams
+from ._student import call_student
 from ._verdict import TOL_MS, TOL_NA, _as_number, _near, _verdict
 
 __all__ = ["RHEOBASE_NEURON", "FIRST_SPIKE_NEURON", "REFRACTORY_NEURON", "LOOP_T_MAX",
@@ -19,10 +20,19 @@ __all__ = ["RHEOBASE_NEURON", "FIRST_SPIKE_NEURON", "REFRACTORY_NEURON", "LOOP_T
 RHEOBASE_NEURON = LIFParams(r_m=2.0)
 #: Exercise 2: the question's neuron driven by 25 nA.
 FIRST_SPIKE_NEURON = LIFParams(i_e=25.0)
-#: Exercises 4 and 5: 20 nA and a 2 ms refractory period.
+#: Exercise 6.1 (and the restart loop of notebook 03): 20 nA and a 2 ms refractory period.
 REFRACTORY_NEURON = LIFParams(i_e=20.0, t_ref=2.0)
 #: Exercise 5: simulated time (ms).
 LOOP_T_MAX = 100.0
+
+
+def _answer(value, neuron, unit, exercise, name):
+    """(number, problem): a value as it is, or a student's function called on ``neuron``."""
+    if callable(value):
+        value, problem = call_student(value, (neuron,), exercise=exercise, name=name)
+        if problem:
+            return None, problem
+    return _as_number(value, unit, "12.5")
 
 
 
@@ -46,6 +56,9 @@ def solution_rheobase(params: LIFParams = RHEOBASE_NEURON) -> float:
 def check_rheobase(value) -> bool:
     """Check exercise 1: the rheobase (nA) of :data:`RHEOBASE_NEURON` (r_m = 2 MOhm).
 
+    ``value`` is the number, or the student's function ``f(params)``, which
+    the check calls on the neuron.
+
     Right within :data:`TOL_NA` = 0.001 nA.
 
     Examples
@@ -54,7 +67,7 @@ def check_rheobase(value) -> bool:
     Not yet: 15 nA is the rheobase for r_m = 1 MOhm. Hint: this neuron has r_m = 2 MOhm; the 15 mV gap from v_rest to v_thresh must come from r_m * i_e.
     False
     """
-    number, problem = _as_number(value, "nA", "12.5")
+    number, problem = _answer(value, RHEOBASE_NEURON, "nA", "1", "my_rheobase")
     if problem:
         return _verdict(False, problem)
     p = RHEOBASE_NEURON
@@ -97,6 +110,9 @@ def solution_first_spike_time(params: LIFParams = FIRST_SPIKE_NEURON) -> float:
 def check_first_spike_time(value) -> bool:
     """Check exercise 2: first spike time (ms) of :data:`FIRST_SPIKE_NEURON` (i_e = 25 nA).
 
+    ``value`` is the number, or the student's function ``f(params)``, which
+    the check calls on the neuron.
+
     The neuron starts at v_rest. Right within :data:`TOL_MS` = 0.001 ms.
 
     Examples
@@ -105,7 +121,7 @@ def check_first_spike_time(value) -> bool:
     Right: the first spike comes at 9.1629 ms (within 0.001 ms): tau_m ln((v_rest - v_inf) / (v_thresh - v_inf)) = 10 ln 2.5.
     True
     """
-    number, problem = _as_number(value, "ms", "12.5")
+    number, problem = _answer(value, FIRST_SPIKE_NEURON, "ms", "2", "my_first_spike_time")
     if problem:
         return _verdict(False, problem)
     p = FIRST_SPIKE_NEURON
@@ -132,10 +148,10 @@ def check_first_spike_time(value) -> bool:
                            "v(t) = v_thresh for t.")
 
 
-# --------------------------------------------------------------------------- exercise 4
+# --------------------------------------------------------------------------- exercise 6.1
 
 def solution_isi(params: LIFParams = REFRACTORY_NEURON) -> float:
-    """Reference solution of exercise 4: the interspike interval (ms) with refractory period.
+    """Reference solution of exercise 6.1: the interspike interval (ms) with refractory period.
 
     The neuron is held at v_reset for ``t_ref``, then climbs from v_reset to
     v_thresh: ``t_ref + tau_m ln((v_reset - v_inf) / (v_thresh - v_inf))``.
@@ -151,7 +167,10 @@ def solution_isi(params: LIFParams = REFRACTORY_NEURON) -> float:
 
 
 def check_isi(value) -> bool:
-    """Check exercise 4: the interspike interval (ms) of :data:`REFRACTORY_NEURON`.
+    """Check exercise 6.1: the interspike interval (ms) of :data:`REFRACTORY_NEURON`.
+
+    ``value`` is the number, or the student's function ``f(params)``, which
+    the check calls on the neuron.
 
     i_e = 20 nA, t_ref = 2 ms. Right within :data:`TOL_MS` = 0.001 ms.
 
@@ -160,8 +179,11 @@ def check_isi(value) -> bool:
     >>> check_isi(17.9176)
     Not yet: 17.9176 ms is the interval without the refractory period. Hint: v is held at v_reset for t_ref = 2 ms before it climbs again.
     False
+    >>> check_isi(solution_isi)
+    Right: the interval is 19.9176 ms (within 0.001 ms): t_ref + tau_m ln((v_reset - v_inf) / (v_thresh - v_inf)) = 2 + 17.9176 ms.
+    True
     """
-    number, problem = _as_number(value, "ms", "12.5")
+    number, problem = _answer(value, REFRACTORY_NEURON, "ms", "6.1", "my_isi")
     if problem:
         return _verdict(False, problem)
     p = REFRACTORY_NEURON
