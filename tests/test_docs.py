@@ -8,8 +8,8 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NUMERIC_MODULES = ["params", "inputs", "analytic", "euler", "dvdt_hack", "resets", "events",
-                   "compare", "references", "errors", "tables"]
-OPTIONAL = ["plotting", "widgets"]
+                   "compare", "references", "errors", "tables", "population"]
+OPTIONAL = ["plotting", "widgets", "plotting_population", "nest_bridge"]
 EXERCISES = ["exercises"] + [f"exercises.{p.stem}" for p in sorted((ROOT / "lifutils" / "exercises").glob("*.py"))
                              if p.stem != "__init__"]
 
