@@ -4,7 +4,6 @@ NEST is an extra (lifutils[nest]); `make test` and CI install it. Where it is
 missing, the NEST tests skip with the install hint, except in CI (CI=true),
 where a missing NEST is a failure.
 """
-import os
 import subprocess
 import sys
 
@@ -14,23 +13,13 @@ import pytest
 from lifutils import LIFParams, exact_spike_times, exact_voltage, inputs, \
     simulate_events
 from lifutils import nest_bridge
-from lifutils.nest_bridge import INSTALL_HINT, nest_available, simulate_population_nest
+from lifutils.nest_bridge import simulate_population_nest
 from lifutils.population import (POPULATION_NEURON, compare_trains, exact_population,
                                  population_drives, simulate_population)
 
 TOL_MS = 1e-6  # the agreement the issue asks for
 EVENTS = dict(rtol=1e-10, atol=1e-10)
 NEURON = LIFParams(i_e=20.0, t_ref=2.0)
-
-
-@pytest.fixture
-def nest():
-    """Skip without NEST, except in CI, where NEST is always installed."""
-    if not nest_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("NEST is missing in CI: .ci/run's `make test` must install "
-                        "lifutils[nest]. " + INSTALL_HINT)
-        pytest.skip(INSTALL_HINT)
 
 
 @pytest.mark.parametrize("i_e", [15.5, 20.0, 33.3])
