@@ -3,8 +3,10 @@
 Numerics (numpy and scipy only): :mod:`~lifutils.params`, :mod:`~lifutils.inputs`,
 :mod:`~lifutils.analytic`, :mod:`~lifutils.euler`, :mod:`~lifutils.dvdt_hack`,
 :mod:`~lifutils.resets`, :mod:`~lifutils.events`, :mod:`~lifutils.compare`,
-:mod:`~lifutils.references` (exact references for notebook 05). Checks for the
-exercises of notebook 06 live in :mod:`lifutils.exercises`.
+:mod:`~lifutils.references` (exact references for notebooks 05 and 07),
+:mod:`~lifutils.population` (notebook 07). Checks for the exercises live in
+:mod:`lifutils.exercises`. NEST, an optional extra, is reached through
+:mod:`lifutils.nest_bridge`, imported on demand.
 Pictures and dashboards (:mod:`lifutils.plotting`, :mod:`lifutils.widgets`) are
 imported on demand, so ``import lifutils`` needs no screen.
 """
