@@ -177,10 +177,8 @@ def test_runaway_constant_drive_is_refused_at_once():
 
 def test_runaway_time_varying_drive_stops_at_the_cap_quickly():
     p = LIFParams(i_e=lambda t: 1e4 + 0 * t)
-    start = time.perf_counter()
     with pytest.raises(RunawayError, match="more than max_resets = 5000"):
-        simulate_events(p, 1e5)
-    assert time.perf_counter() - start < 5.0  # measured about 1 s; the cap is what matters
+        simulate_events(p, 1e5)  # the cap stops it (test_adversarial checks it ends in time)
     with pytest.raises(RunawayError, match="max_resets = 10"):
         simulate_events(p, 1e5, max_spikes=10)
 

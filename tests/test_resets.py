@@ -5,7 +5,7 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from lifutils import LIFParams, exact_spike_times, exact_voltage, solve_ivp_with_resets
-from lifutils import RunawayError
+from lifutils import BudgetError, LifutilsError, RunawayError
 
 TIGHT = dict(rtol=1e-10, atol=1e-10)
 
@@ -247,9 +247,9 @@ def test_non_finite_derivative_is_an_error_not_a_hang():
     (dict(reset=None), r"reset must be a callable"),
     (dict(max_resets=-1), r"max_resets must be an integer >= 0"),
     (dict(t_eval=[5.0, 1.0]), r"t_eval must be strictly increasing"),
-    (dict(t_eval=[0.0, 200.0]), r"t_eval must lie within t_span"),
+    (dict(t_eval=[0.0, 200.0]), r"t_eval must be within \[0, 100\], got times from 0 to 200"),
     (dict(reset=lambda t, y, i: [-80.0, 1.0]), r"reset must return a state of shape \(1,\)"),
-    (dict(hold=lambda t, y, i: (-1.0, [0])), r"hold must return a finite duration >= 0"),
+    (dict(hold=lambda t, y, i: (-1.0, [0])), r"hold's duration must be a finite number >= 0"),
 ])
 def test_bad_arguments_are_named(kwargs, message):
     args = dict(fun=lif_rhs(20.0), t_span=(0, 100.0), y0=[-70.0], events=threshold(0),
@@ -266,3 +266,163 @@ def test_solver_failure_is_reported_like_scipy():
     assert sol.status == -1 and not sol.success
     assert sol.message.startswith("solver failed after t = 0: Required step size")
     assert sol.t[-1] == pytest.approx(1.0, abs=1e-3)
+
+
+# ---- events on time alone: a kick at a given time, a periodic kick ----
+
+def relax(t, y):
+    return -(y + 70.0) / 10.0  # no drive: v relaxes to -70 mV
+
+
+def kick(mv):
+    return lambda t, y, i: y + mv
+
+
+@pytest.mark.parametrize("direction", [None, 1])
+def test_a_kick_at_a_given_time_fires_once(direction):
+    def at_20(t, y):
+        return t - 20.0
+    if direction is not None:
+        at_20.direction = direction
+    sol = solve_ivp_with_resets(relax, (0, 50.0), [-70.0], events=at_20, reset=kick(10.0),
+                                dense_output=True, **TIGHT)
+    np.testing.assert_allclose(sol.t_events[0], [20.0], atol=1e-12)
+    assert sol.n_resets == 1
+    t = np.array([19.0, 20.0, 35.0, 50.0])
+    expected = np.where(t < 20.0, -70.0, -70.0 + 10.0 * np.exp(-(t - 20.0) / 10.0))
+    np.testing.assert_allclose(sol.sol(t)[0], expected, atol=1e-8)
+
+
+@pytest.mark.parametrize("direction", [-1, 0])
+def test_a_periodic_kick_fires_every_period(direction):
+    # cos(2 pi t / 20) falls through 0 at 5, 25, 45 ... ms (and rises at 15, 35 ...).
+    def clock(t, y):
+        return np.cos(2 * np.pi * t / 20.0)
+    clock.direction = direction
+    sol = solve_ivp_with_resets(relax, (0, 100.0), [-70.0], events=clock, reset=kick(10.0),
+                                **TIGHT)
+    step = 20.0 if direction == -1 else 10.0
+    kicks = np.arange(5.0, 100.0, step)
+    np.testing.assert_allclose(sol.t_events[0], kicks, atol=1e-9)
+    # Exact: each kick adds 10 mV, which then decays with tau = 10 ms.
+    v_end = -70.0 + sum(10.0 * np.exp(-(100.0 - k) / 10.0) for k in kicks)
+    assert sol.y[0, -1] == pytest.approx(v_end, abs=1e-7)
+
+
+def test_a_time_event_and_a_threshold_together():
+    # A 30 mV kick at t = 5 ms drives a silent cell over threshold at once.
+    def at_5(t, y):
+        return t - 5.0
+    at_5.direction = 1
+
+    def reset(t, y, i):
+        return y + 30.0 if i == 0 else np.array([-80.0])
+    sol = solve_ivp_with_resets(relax, (0, 30.0), [-70.0], events=[at_5, threshold(0)],
+                                reset=reset, **TIGHT)
+    np.testing.assert_allclose(sol.t_events[0], [5.0], atol=1e-12)
+    np.testing.assert_allclose(sol.t_events[1], [5.0], atol=1e-12)  # -40 mV is past -55
+    assert sol.y[0, -1] == pytest.approx(-70.0 - 10.0 * np.exp(-25.0 / 10.0), abs=1e-7)
+
+
+def test_resets_that_retrigger_each_other_at_one_instant_are_refused():
+    # Two events on time alone whose resets keep kicking the other one: a genuine loop.
+    def a(t, y):
+        return y[0] - y[1]
+
+    def b(t, y):
+        return y[1] - y[0]
+    a.direction = b.direction = 1
+
+    def swap(t, y, i):
+        return y[::-1].copy() + np.array([1.0, 0.0]) if i == 0 else y[::-1].copy()
+    with pytest.raises(ValueError, match="resets at the same time|Zeno"):
+        solve_ivp_with_resets(lambda t, y: np.array([1.0, 0.0]), (0, 10.0), [-1.0, 0.0],
+                              events=[a, b], reset=swap)
+
+
+# ---- budgets ----
+
+def test_a_tiny_max_step_is_refused_before_any_work():
+    with pytest.raises(BudgetError, match=r"max_step = 1e-09 implies 1e\+11 solver steps over "
+                                          r"t_span.*over the budget of 1e\+07"):
+        solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=threshold(0),
+                              reset=reset_to(-80.0), max_step=1e-9)
+
+
+def test_the_evaluation_budget_stops_a_long_run_and_says_where():
+    with pytest.raises(BudgetError, match=r"max_nfev = 2000 right-hand-side evaluations and had "
+                                          r"reached t = [\d.e+]+ of t_span \(0, 1e\+06\)"):
+        solve_ivp_with_resets(lif_rhs(20.0), (0, 1e6), [-70.0], events=threshold(0),
+                              reset=reset_to(-80.0), max_nfev=2000)
+
+
+def test_a_trace_over_the_memory_budget_is_refused():
+    n = 100_000  # 100000 components: about 800 kB a step
+    with pytest.raises(BudgetError, match=r"bytes of stored trace|memory budget"):
+        solve_ivp_with_resets(lambda t, y: -y, (0, 1e4), np.ones(n),
+                              events=lambda t, y: y[0] - 2.0, reset=lambda t, y, i: y,
+                              max_step=0.01)
+
+
+def test_runaway_message_stays_short_for_a_huge_cap():
+    # The message shows 1e+300, not 301 digits.
+    with pytest.raises(ValueError, match=r"max_resets must be an integer >= 0, got -1e\+300"):
+        solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=threshold(0),
+                              reset=reset_to(-80.0), max_resets=-10**300)
+
+
+def test_numpy_numbers_are_accepted_where_numbers_are():
+    sol = solve_ivp_with_resets(lif_rhs(20.0), np.array([0, 50]), np.array([-70.0]),
+                                events=threshold(0), reset=reset_to(-80.0),
+                                max_step=np.int64(1), max_resets=np.int64(10),
+                                rtol=np.float32(1e-6), atol=np.array(1e-8))
+    np.testing.assert_allclose(sol.t_events[0], exact_spike_times(LIFParams(i_e=20.0), 50.0),
+                               atol=1e-4)
+
+
+# ---- bad callables and arguments give clear errors ----
+
+def nan_event(t, y):
+    return np.nan
+
+
+def two_values(t, y):
+    return np.array([y[0] + 55.0, 1.0])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(events=nan_event), r"events\[0\] returned nan at t = 0: an event value must be finite"),
+    (dict(events=two_values), r"events\[0\] must return one real number"),
+    (dict(y0=[]), r"y0 must be one-dimensional and non-empty"),
+    (dict(y0=[1j]), r"y0 must be an array of real numbers"),
+    (dict(args=20.0), r"args must be a tuple of extra arguments"),
+    (dict(breakpoints=5.0), r"breakpoints must be a one-dimensional sequence of finite times"),
+    (dict(breakpoints=["a"]), r"breakpoints must be a one-dimensional sequence"),
+    (dict(hold=lambda t, y, i: (1.0, [3])), r"hold's components must index the state \(0 to 0\)"),
+    (dict(hold=lambda t, y, i: 1.0), r"hold must return a pair \(duration, components\)"),
+    (dict(max_resets=2.5), r"max_resets must be an integer >= 0, got 2.5"),
+    (dict(method="Euler"), r"method must be one of RK45, RK23, DOP853, Radau, BDF, LSODA"),
+    (dict(rtol="1e-3"), r"rtol must be a number in \(0, 1\), got '1e-3'"),
+    (dict(rtol=None), r"rtol must be a number in \(0, 1\), got None"),
+    (dict(rtol=1.0), r"rtol must be a number in \(0, 1\), got 1.0"),
+    (dict(atol=math.nan), r"atol must be a finite number > 0, got nan"),
+    (dict(max_step=math.nan), r"max_step must be a number > 0 \(inf for no limit\), got nan"),
+    (dict(fun=lambda t, y: np.array([1.0, 2.0])), r"fun must return dy/dt as 1 real numbers"),
+    (dict(fun=lambda t, y: y * 1j), r"fun must return dy/dt as 1 real numbers"),
+    (dict(reset=lambda t, y, i: "low"), r"reset must return a state of 1 real numbers"),
+])
+def test_bad_callables_and_arguments_are_named(kwargs, message):
+    args = dict(fun=lif_rhs(20.0), t_span=(0, 100.0), y0=[-70.0], events=threshold(0),
+                reset=reset_to(-80.0))
+    args.update(kwargs)
+    with pytest.raises(LifutilsError, match=message):
+        solve_ivp_with_resets(args.pop("fun"), args.pop("t_span"), args.pop("y0"), **args)
+
+
+def test_an_event_that_turns_nan_later_is_an_error_not_silence():
+    def event(t, y):
+        return y[0] + 55.0 if t < 5.0 else math.nan
+    event.direction = 1
+    with pytest.raises(LifutilsError, match=r"events\[0\] returned nan at t = [\d.]+: "):
+        solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=event,
+                              reset=reset_to(-80.0))

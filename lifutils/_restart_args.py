@@ -1,0 +1,145 @@
+"""The arguments of solve_ivp_with_resets, checked once: each message names the argument."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.integrate import OdeSolver
+
+from . import _validate as check
+from .errors import LifutilsError
+
+#: solve_ivp's methods by name.
+METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+
+
+class _Settings:
+    """The arguments of solve_ivp_with_resets, checked once (messages name each one)."""
+
+    def __init__(self, fun, t_span, y0, events, reset, hold, method, t_eval, dense_output,
+                 args, breakpoints, max_resets, max_nfev, check_finite, options):
+        self.t0, self.tf = _check_span(t_span)
+        self.y0 = _check_y0(y0)
+        self.n = n = self.y0.size
+        if callable(events):
+            events = [events]
+        if isinstance(events, (str, bytes)) or not hasattr(events, "__iter__"):
+            check.function("events", events, "event(t, y) or a non-empty list of them")
+        self.events = list(events)
+        if not self.events or not all(callable(e) for e in self.events):
+            raise LifutilsError("events must be a callable or a non-empty list of callables "
+                                f"event(t, y), got {check.show(events)}")
+        check.function("fun", fun, "fun(t, y) -> dy/dt")
+        check.function("reset", reset, "reset(t, y, index) -> new state")
+        if hold is not None:
+            check.function("hold", hold, "hold(t, y, index) -> (duration, components), or None")
+        self.fun, self.reset, self.hold = fun, reset, hold
+        self.method = _check_method(method)
+        self.max_resets = check.integer("max_resets", max_resets, minimum=0)
+        self.max_nfev = check.integer("max_nfev", max_nfev, minimum=1)
+        if args is not None and not isinstance(args, (tuple, list)):
+            raise LifutilsError(f"args must be a tuple of extra arguments, such as args=(20.0,), "
+                                f"got {check.show(args)}")
+        self.extra = () if args is None else tuple(args)
+        self.direction = np.array([_check_direction(k, e) for k, e in enumerate(self.events)])
+        self.t_eval = None if t_eval is None else check.times("t_eval", t_eval, low=self.t0,
+                                                                high=self.tf)
+        stops = _check_breakpoints(breakpoints)
+        self.stops = stops[(stops > self.t0) & (stops < self.tf)]
+        self.dense_output = bool(dense_output)
+        self.check_finite = bool(check_finite)
+        self.options = _check_options(dict(options))
+        self.first_step = self.options.pop("first_step", None)
+        # Bytes each accepted step adds to the stored trace (scipy's lists and ours).
+        self.bytes_per_step = ((8 * (n + 1) + 200) if self.t_eval is None else 0) \
+            + ((64 * n + 1000) if self.dense_output else 0)
+        self._check_budgets()
+
+    def _check_budgets(self):
+        """Refuse, before any work, what the arguments imply beyond the budgets."""
+        span = self.tf - self.t0
+        max_step = self.options.get("max_step", math.inf)
+        steps = span / max_step
+        advice = (f"raise max_step, shorten t_span ({self.t0:g}, {self.tf:g}) or raise "
+                  f"max_nfev = {check.show(self.max_nfev)}")
+        check.budget("max_step", max_step, steps, self.max_nfev,
+                     what="solver steps over t_span (at least one evaluation each)", advice=advice)
+        check.budget("max_step", max_step, steps * self.bytes_per_step, check.MEMORY_BUDGET,
+                     what="bytes of stored trace", advice="pass t_eval to store fewer points, "
+                     "raise max_step or shorten t_span")
+        if self.t_eval is not None:
+            check.budget("t_eval", f"<{self.t_eval.size} times>",
+                         16.0 * self.n * self.t_eval.size, check.MEMORY_BUDGET,
+                         what="bytes of stored values", advice="store fewer times")
+
+
+def _check_span(t_span):
+    try:
+        t0, tf = (float(x) for x in t_span)
+    except (TypeError, ValueError):
+        raise LifutilsError(f"t_span must be a pair (t0, tf) of numbers, got {check.show(t_span)}") \
+            from None
+    if not (math.isfinite(t0) and math.isfinite(tf)):
+        raise LifutilsError(f"t_span must be finite, got {check.show(t_span)}")
+    if not tf > t0:
+        raise LifutilsError(f"t_span must run forward (tf > t0), got {check.show(t_span)}")
+    return t0, tf
+
+
+def _check_y0(y0):
+    try:
+        y = np.array(y0)
+        ok = y.dtype.kind in "biuf"
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise LifutilsError(f"y0 must be an array of real numbers, got {check.show(y0)}")
+    y = y.astype(float)
+    if y.ndim != 1 or y.size == 0:
+        raise LifutilsError(f"y0 must be one-dimensional and non-empty, got shape {y.shape}")
+    if not np.all(np.isfinite(y)):
+        raise LifutilsError(f"y0 must be finite, got {y!r}")
+    return y
+
+
+def _check_breakpoints(breakpoints):
+    """Breakpoints as a sorted array of distinct finite times."""
+    try:
+        stops = np.asarray(breakpoints, dtype=float)
+    except (TypeError, ValueError):
+        stops = None
+    if stops is None or stops.ndim != 1 or not np.all(np.isfinite(stops)):
+        raise LifutilsError("breakpoints must be a one-dimensional sequence of finite times, "
+                            f"got {check.show(breakpoints)}")
+    return np.unique(stops)
+
+
+def _check_method(method):
+    if isinstance(method, str) and method in METHODS:
+        return method
+    if isinstance(method, type) and issubclass(method, OdeSolver):
+        return method
+    raise LifutilsError(f"method must be one of {', '.join(METHODS)} or an OdeSolver class, "
+                        f"got {check.show(method)}")
+
+
+def _check_direction(k, event):
+    d = getattr(event, "direction", 0.0)
+    number = check.real(f"events[{k}].direction", d)
+    return float(np.sign(number))
+
+
+def _check_options(options):
+    """The common solver options, checked the same way here, in simulate_events and in the hack."""
+    if "rtol" in options:
+        options["rtol"] = check.in_range("rtol", options["rtol"], 0.0, 1.0)
+    if "atol" in options and np.ndim(options["atol"]) == 0:
+        options["atol"] = check.positive("atol", options["atol"])
+    if "max_step" in options:
+        options["max_step"] = check.positive("max_step", options["max_step"], allow_inf=True)
+    if "first_step" in options and options["first_step"] is not None:
+        options["first_step"] = check.positive("first_step", options["first_step"])
+    if options.get("vectorized"):
+        raise LifutilsError("vectorized must be False: solve_ivp_with_resets calls fun one "
+                            "state at a time")
+    return options

@@ -1,0 +1,397 @@
+"""The steps of solve_ivp_with_resets: advance, apply the resets, hold, record.
+
+:class:`_Run` carries the state of one call through t_span; :class:`_Triggers`
+keeps which events may fire (an event must leave its trigger before it fires
+again). The public function, its result and its dense output are in
+:mod:`lifutils.resets`.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from . import _validate as check
+from ._restart_args import _Settings
+from .errors import BudgetError, LifutilsError, RunawayError
+
+
+class _Run:
+    """The state of one call as it moves through t_span, and its steps."""
+
+    def __init__(self, s: _Settings, dense):
+        self.s = s
+        self.t, self.y = s.t0, s.y0.copy()
+        self.release = np.full(s.n, -np.inf)  # time each component is held until
+        self.triggers = _Triggers(s.events, s.direction)
+        self.g_start = None  # event values at the start of the current segment
+        self.nfev_budget_used = 0
+        self.steps = 0
+        self.step_limit = (check.MEMORY_BUDGET // s.bytes_per_step) if s.bytes_per_step else math.inf
+        self.pieces_t, self.pieces_y = [], []  # stored trace, one array per piece
+        self.last_point = None
+        self.t_events = [[] for _ in s.events]
+        self.y_events = [[] for _ in s.events]
+        self.dense = dense  # a StitchedSolution to fill, or None
+        self.counts = {"nfev": 0, "njev": 0, "nlu": 0}
+        self.n_resets = 0
+        self.status = 0
+        self.message = "The solver successfully reached the end of the integration interval."
+        self.last_reset_t, self.resets_here = None, 0
+        self._wrappers, self.step_owner = {}, None
+        self._free_rhs = self._rhs(None)
+        self._probe_fun()
+        self.triggers.arm_at_start(self.event_values(self.t, self.y))
+
+    # ---- the four steps of the loop ----
+
+    def next_stop(self):
+        """Where the next solver run must stop (end, breakpoint, release) and its t_eval points."""
+        s, t = self.s, self.t
+        held = self.release > t
+        t_stop = min([s.tf] + list(s.stops[s.stops > t][:1]) + list(self.release[held]))
+        seg_eval = None
+        if s.t_eval is not None:
+            upper = s.t_eval <= t_stop if t_stop == s.tf else s.t_eval < t_stop
+            seg_eval = s.t_eval[(s.t_eval >= t) & upper]
+        return t_stop, seg_eval, held
+
+    def hold_still(self, t_stop, seg_eval):
+        """Every component is held: nothing changes until the first release."""
+        seg_t = np.array([self.t, t_stop]) if seg_eval is None else seg_eval
+        self.record(seg_t, np.repeat(self.y[:, None], len(seg_t), axis=1))
+        if self.dense is not None:
+            self.dense._add(self.t, t_stop, self.y.copy())
+        self.t = t_stop
+
+    def advance(self, t_stop, seg_eval, held):
+        """Integrate from t to the first event or t_stop; return the trigger that fired, or None."""
+        s = self.s
+        passed, kinds = self.triggers.for_solver(self._scipy_event)
+        self.step_owner = passed[0].key if passed else None  # it counts the steps
+        solver_eval = None if seg_eval is None else np.union1d(seg_eval, [t_stop])
+        opts = dict(s.options)
+        if s.first_step is not None:
+            opts["first_step"] = min(s.first_step, t_stop - self.t)
+        if len(s.events) > 1:  # to spot others that cross at a reset instant
+            self.g_start = self.event_values(self.t, self.y)
+        rhs = self._rhs(held) if held.any() else self._free_rhs
+        sol = solve_ivp(rhs, (self.t, t_stop), self.y,
+                        method=s.method, t_eval=solver_eval, dense_output=s.dense_output,
+                        events=passed or None, **opts)
+        for key in self.counts:
+            self.counts[key] += int(getattr(sol, key, 0))
+        sol_t = np.asarray(sol.t, dtype=float)  # scipy leaves [] when t_eval caught nothing
+        sol_y = np.asarray(sol.y, dtype=float).reshape(s.n, -1)
+        if sol.status == -1:
+            self.status = -1
+            self.message = f"solver failed after t = {self.t:.6g}: {sol.message}"
+            self.record(sol_t, sol_y)  # what it did compute, as solve_ivp returns it
+            return None
+        which = None
+        if sol.status == 1:
+            which = next(k for k, te in enumerate(sol.t_events) if len(te))
+            t_end = float(sol.t_events[which][-1])
+            y_end = np.array(sol.y_events[which][-1], dtype=float)
+        else:
+            t_end, y_end = t_stop, sol_y[:, -1].copy()
+        if seg_eval is None:
+            self.record(sol_t, sol_y)  # ends with (t_end, y_end), before any reset
+        else:
+            keep = np.isin(sol_t, seg_eval)
+            if which is not None or t_end < s.tf:
+                keep &= sol_t < t_end  # a point at t_end belongs to what comes next
+            self.record(sol_t[keep], sol_y[:, keep])
+        if self.dense is not None:
+            self.dense._add(self.t, t_end, sol.sol)
+        self.t, self.y = t_end, y_end
+        if which is None:
+            return None
+        kind, trigger = kinds[which]
+        if kind == "rearm":  # a time event has left its trigger: it may fire again
+            self.triggers.armed[trigger] = True
+            return None
+        return trigger
+
+    def apply_resets(self, trigger):
+        """Reset for the trigger that fired, then for every other event that reached its
+        trigger at this same instant, in turn; then store the point after the resets."""
+        s, tr = self.s, self.triggers
+        g_before = self.event_values(self.t, self.y)
+        g_start = self.g_start if self.g_start is not None else g_before
+        pending = [trigger]
+        while pending:
+            trigger = pending.pop(0)
+            i = int(tr.event[trigger])
+            self._count_reset()
+            self.t_events[i].append(self.t)
+            self.y_events[i].append(self.y.copy())
+            y_new = self._check_state("reset", s.reset(self.t, self.y.copy(), i, *s.extra))
+            g_after = self.event_values(self.t, y_new)
+            # A reset that changes the event's value shows that the event sees the state.
+            on_time_alone = g_after[i] == g_before[i] and self._on_time_alone(i, y_new, g_after[i])
+            tr.after_reset(trigger, on_time_alone, g_before, g_after, self.t)
+            if len(s.events) > 1:
+                crossed = tr.crossed(g_start, g_after, exclude=[i] + [int(tr.event[p]) for p in pending])
+                pending.extend(crossed)
+                hit = np.zeros(len(s.events), dtype=bool)
+                hit[[int(tr.event[p]) for p in crossed]] = True
+                g_start = np.where(hit, g_start, g_after)
+            if s.hold is not None:
+                self._apply_hold(i, y_new)
+            self.y, g_before = y_new, g_after
+        if s.t_eval is None or (self.t == s.tf and s.tf in s.t_eval):
+            self.record(np.array([self.t]), self.y[:, None])  # the point just after the reset
+
+    def record(self, seg_t, seg_y):
+        """Store points, skipping a first point that repeats the last one stored."""
+        seg_t = np.asarray(seg_t, dtype=float)
+        seg_y = np.asarray(seg_y, dtype=float).reshape(self.s.n, -1)
+        if seg_t.size and self.last_point is not None and self.last_point[0] == seg_t[0] \
+                and np.array_equal(self.last_point[1], seg_y[:, 0]):
+            seg_t, seg_y = seg_t[1:], seg_y[:, 1:]
+        if seg_t.size:
+            self.pieces_t.append(seg_t)
+            self.pieces_y.append(seg_y)
+            self.last_point = (seg_t[-1], seg_y[:, -1])
+
+    def outcome(self):
+        """The fields of the ResetResult."""
+        s = self.s
+        t = np.concatenate(self.pieces_t) if self.pieces_t else np.empty(0)
+        y = np.concatenate(self.pieces_y, axis=1) if self.pieces_y else np.empty((s.n, 0))
+        return dict(
+            t=t, y=y, sol=self.dense,
+            t_events=[np.array(te, dtype=float) for te in self.t_events],
+            y_events=[np.array(ye, dtype=float).reshape(-1, s.n) for ye in self.y_events],
+            n_resets=self.n_resets, status=self.status, message=self.message,
+            success=self.status >= 0, **self.counts)
+
+    # ---- helpers ----
+
+    def event_values(self, t, state):
+        """Every event's value at (t, state), checked: one finite number each."""
+        s = self.s
+        return np.array([_event_number(k, e(t, state, *s.extra), t)
+                         for k, e in enumerate(s.events)])
+
+    def _scipy_event(self, k, direction):
+        """Event k as solve_ivp gets it: terminal, checked; the first one passed counts steps."""
+        key = (k, direction)
+        if key in self._wrappers:
+            return self._wrappers[key]
+        event, extra, run = self.s.events[k], self.s.extra, self
+
+        def wrapped(t, y):
+            value = event(t, y, *extra)
+            if not isinstance(value, float) or value - value != 0.0:  # not a finite float
+                value = _event_number(k, value, t)
+            if run.step_owner is key:  # solve_ivp calls each event once per accepted step
+                run.steps += 1
+                if run.steps > run.step_limit:
+                    run._over_memory()
+            return value
+        wrapped.terminal = True
+        wrapped.direction = direction
+        wrapped.key = key
+        self._wrappers[key] = wrapped
+        return wrapped
+
+    def _rhs(self, held):
+        """fun(t, y, *args), counted against max_nfev; checked, with held components frozen."""
+        s, run = self.s, self
+        fun, extra, check_finite, limit = s.fun, s.extra, s.check_finite, s.max_nfev
+
+        def rhs(t, state):
+            run.nfev_budget_used += 1
+            if run.nfev_budget_used > limit:
+                run._over_nfev(t)
+            dy = fun(t, state, *extra)
+            if not check_finite and held is None:
+                return dy
+            dy = np.array(dy, dtype=float)
+            if check_finite and not np.all(np.isfinite(dy)):
+                raise LifutilsError(
+                    f"fun returned a non-finite derivative {dy!r} at t = {t:.6g}; "
+                    "a NaN or inf would make the solver loop or fail")
+            if held is not None:
+                dy[held] = 0.0
+            return dy
+        return rhs
+
+    def _probe_fun(self):
+        """One evaluation at the start: fun must return n finite real numbers."""
+        s = self.s
+        self.nfev_budget_used += 1
+        dy = np.asarray(s.fun(self.t, self.y.copy(), *s.extra))
+        if dy.dtype.kind not in "biuf" or dy.size != s.n or dy.ndim > 1:
+            raise LifutilsError(f"fun must return dy/dt as {s.n} real numbers (shape ({s.n},)), "
+                                f"got {check.show(dy)} at t = {self.t:.6g}")
+        if s.check_finite and not np.all(np.isfinite(dy.astype(float))):
+            raise LifutilsError(f"fun returned a non-finite derivative {dy!r} at t = {self.t:.6g}; "
+                                "a NaN or inf would make the solver loop or fail")
+
+    def _on_time_alone(self, i, state, value):
+        """True if event i does not see the state (a nudge of every component leaves it as is)."""
+        nudged = state + 1e-6 * (1.0 + np.abs(state))
+        return _event_number(i, self.s.events[i](self.t, nudged, *self.s.extra), self.t) == value
+
+    def _check_state(self, name, value):
+        n = self.s.n
+        if type(value) is np.ndarray and value.dtype == float and value.shape == (n,) \
+                and np.isfinite(value).all():
+            return value
+        try:
+            array = np.asarray(value)
+            ok = array.dtype.kind in "biuf"
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise LifutilsError(f"{name} must return a state of {n} real numbers, "
+                                f"got {check.show(value)} at t = {self.t:.6g}")
+        array = array.astype(float)
+        if array.shape != (n,):
+            raise LifutilsError(f"{name} must return a state of shape ({n},), got shape {array.shape}")
+        if not np.all(np.isfinite(array)):
+            raise LifutilsError(f"{name} returned a non-finite state {array!r} at t = {self.t:.6g}")
+        return array
+
+    def _apply_hold(self, i, y_new):
+        s = self.s
+        try:
+            duration, components = s.hold(self.t, y_new.copy(), i)
+        except (TypeError, ValueError):
+            raise LifutilsError("hold must return a pair (duration, components)") from None
+        duration = check.non_negative("hold's duration", duration)
+        try:
+            idx = np.arange(s.n)[components]
+        except (IndexError, TypeError, ValueError):
+            raise LifutilsError(f"hold's components must index the state (0 to {s.n - 1}), "
+                                f"got {check.show(components)}") from None
+        self.release[idx] = np.maximum(self.release[idx], self.t + duration)
+
+    def _count_reset(self):
+        s = self.s
+        self.n_resets += 1
+        if self.n_resets > s.max_resets:
+            raise RunawayError(
+                f"more than max_resets = {check.show(s.max_resets)} resets before t = {self.t:g} "
+                f"(t_span ends at {s.tf:g}): the model fires too often to finish in "
+                "reasonable time; weaken the drive, shorten t_span, add a hold "
+                "(refractory period), or raise max_resets")
+        self.resets_here = self.resets_here + 1 if self.t == self.last_reset_t else 1
+        self.last_reset_t = self.t
+        if self.resets_here > 2 * len(s.events) + 1:
+            raise LifutilsError(
+                f"{self.resets_here} resets at the same time t = {self.t:.6g}: the resets keep "
+                "re-triggering events without time moving on (Zeno); change reset")
+
+    def _over_nfev(self, t):
+        s = self.s
+        raise BudgetError(
+            f"solve_ivp_with_resets used its budget of max_nfev = {check.show(s.max_nfev)} "
+            f"right-hand-side evaluations and had reached t = {float(t):.6g} of t_span "
+            f"({s.t0:g}, {s.tf:g}): the steps are far smaller than the span (a stiff problem "
+            "for an explicit method, a step size collapsing, or a very long span). Try "
+            "method='LSODA' or 'Radau', loosen rtol/atol, shorten t_span, or raise max_nfev")
+
+    def _over_memory(self):
+        s = self.s
+        raise BudgetError(
+            f"the trace has reached {self.steps} solver steps, over the memory budget of "
+            f"{check.MEMORY_BUDGET:.3g} bytes for {s.n} components (at t = {self.t:.6g}); "
+            "pass t_eval to store fewer points, drop dense_output, or shorten t_span")
+
+
+class _Triggers:
+    """Which events may fire, by direction: an event must leave its trigger to fire again.
+
+    Trigger ``k`` watches event ``event[k]`` for crossings in direction
+    ``sign[k]`` (+1 rising, -1 falling); an event with direction 0 has two
+    triggers, one per direction. A disarmed trigger of a directional event is
+    given to the solver reversed, as a re-arm watcher: when the event goes
+    back through zero the solver stops there and the trigger is armed again.
+    A disarmed half of a direction-0 event is armed again when the other half
+    fires (the event has then crossed back).
+    """
+
+    def __init__(self, events, direction):
+        self.direction = direction
+        event, sign = [], []
+        for k, d in enumerate(direction):
+            for s in ((d,) if d != 0 else (1.0, -1.0)):
+                event.append(k)
+                sign.append(s)
+        self.event = np.array(event)
+        self.sign = np.array(sign)
+        self.armed = np.ones(len(event), dtype=bool)
+
+    def arm_at_start(self, g0):
+        """A direction-0 event off zero can first cross only towards the other side."""
+        g = g0[self.event]
+        half = self.direction[self.event] == 0
+        self.armed = np.where(half & (g != 0), self.sign * g < 0, self.armed)
+
+    def for_solver(self, make):
+        """The events solve_ivp gets (armed triggers and re-arm watchers) and what each is."""
+        passed, kinds = [], []
+        for k in range(len(self.event)):
+            if self.armed[k]:
+                kinds.append(("fire", k))
+                direction = self.sign[k]
+            elif self.direction[self.event[k]] != 0:
+                kinds.append(("rearm", k))
+                direction = -self.sign[k]
+            else:
+                continue
+            passed.append(make(int(self.event[k]), float(direction)))
+        return passed, kinds
+
+    def after_reset(self, trigger, on_time_alone, g_before, g_after, t):
+        """Arm or disarm triggers after the reset of ``trigger``'s event (at time t)."""
+        i = self.event[trigger]
+        for k in range(len(self.event)):
+            e = self.event[k]
+            changed = g_after[e] != g_before[e]
+            if e == i and on_time_alone:  # no reset can move it: it has not left its trigger
+                self.armed[k] = k != trigger  # (the other half of a direction-0 event has)
+            elif e == i:
+                if self.direction[i] != 0 and self.sign[k] * g_after[i] >= 0 or g_after[i] == 0:
+                    raise LifutilsError(
+                        f"reset for event {i} at t = {t:.6g} returned a state where that event is "
+                        f"still triggered (event value {g_after[i]:g}): it would fire again at once "
+                        "(Zeno). Reset below the threshold (for a neuron: v_reset < v_thresh)")
+                self.armed[k] = self.sign[k] * g_after[i] < 0
+            elif changed and self.sign[k] * g_after[e] < 0:
+                self.armed[k] = True  # moved back before its trigger by this reset
+
+    def crossed(self, g_start, g_after, exclude):
+        """Armed triggers whose event went from before to at/past it, other than ``exclude``."""
+        out, seen = [], set(exclude)
+        for k in np.nonzero(self.armed)[0]:
+            e = int(self.event[k])
+            if e in seen:
+                continue
+            before, after = self.sign[k] * g_start[e], self.sign[k] * g_after[e]
+            if before < 0 <= after:
+                out.append(int(k))
+                seen.add(e)
+        return out
+
+
+def _event_number(k, value, t):
+    """An event's value as a float, or a LifutilsError that says what is wrong with it."""
+    try:
+        array = np.asarray(value)
+        ok = array.dtype.kind in "biuf" and array.size == 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise LifutilsError(f"events[{k}] must return one real number, got {check.show(value)} "
+                            f"at t = {float(t):.6g}")
+    number = float(array.reshape(()))
+    if not math.isfinite(number):
+        raise LifutilsError(f"events[{k}] returned {number!r} at t = {float(t):.6g}: an event "
+                            "value must be finite (a NaN event never fires)")
+    return number
