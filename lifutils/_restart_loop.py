@@ -24,15 +24,15 @@ class _Run:
         self.s = s
         self.t, self.y = s.t0, s.y0.copy()
         self.release = np.full(s.n, -np.inf)  # time each component is held until
-        self.triggers = _Triggers(s.events, s.direction)
+        self.triggers = _Triggers(s.direction, s.layout)
         self.g_start = None  # event values at the start of the current segment
         self.nfev_budget_used = 0
         self.steps = 0
         self.step_limit = (check.MEMORY_BUDGET // s.bytes_per_step) if s.bytes_per_step else math.inf
         self.pieces_t, self.pieces_y = [], []  # stored trace, one array per piece
         self.last_point = None
-        self.t_events = [[] for _ in s.events]
-        self.y_events = [[] for _ in s.events]
+        self.t_events = [[] for _ in range(s.layout.n_entries)]  # one list per entry
+        self.y_events = [[] for _ in range(s.layout.n_entries)]
         self.dense = dense  # a StitchedSolution to fill, or None
         self.counts = {"nfev": 0, "njev": 0, "nlu": 0}
         self.n_resets = 0
@@ -66,16 +66,18 @@ class _Run:
         self.t = t_stop
 
     def advance(self, t_stop, seg_eval, held):
-        """Integrate from t to the first event or t_stop; return the trigger that fired, or None."""
+        """Integrate from t to the first event or t_stop; return the triggers that fired
+        (the earliest first, exact ties in order), or None."""
         s = self.s
-        passed, kinds = self.triggers.for_solver(self._scipy_event)
+        if s.layout.n_entries > 1:  # to spot others that cross at a reset instant
+            self.g_start = self.event_values(self.t, self.y)
+        passed, kinds = self.triggers.for_solver(self._scipy_event, self._group_event,
+                                                 self.g_start)
         self.step_owner = passed[0].key if passed else None  # it counts the steps
         solver_eval = None if seg_eval is None else np.union1d(seg_eval, [t_stop])
         opts = dict(s.options)
         if s.first_step is not None:
             opts["first_step"] = min(s.first_step, t_stop - self.t)
-        if len(s.events) > 1:  # to spot others that cross at a reset instant
-            self.g_start = self.event_values(self.t, self.y)
         rhs = self._rhs(held) if held.any() else self._free_rhs
         sol = solve_ivp(rhs, (self.t, t_stop), self.y,
                         method=s.method, t_eval=solver_eval, dense_output=s.dense_output,
@@ -109,18 +111,20 @@ class _Run:
         if which is None:
             return None
         kind, trigger = kinds[which]
+        if kind == "group":
+            return self._group_fired(trigger, passed[which].watch)
         if kind == "rearm":  # a time event has left its trigger: it may fire again
             self.triggers.armed[trigger] = True
             return None
-        return trigger
+        return [trigger]
 
-    def apply_resets(self, trigger):
-        """Reset for the trigger that fired, then for every other event that reached its
+    def apply_resets(self, triggers):
+        """Reset for the triggers that fired, then for every other event that reached its
         trigger at this same instant, in turn; then store the point after the resets."""
         s, tr = self.s, self.triggers
         g_before = self.event_values(self.t, self.y)
         g_start = self.g_start if self.g_start is not None else g_before
-        pending = [trigger]
+        pending = list(triggers)
         while pending:
             trigger = pending.pop(0)
             i = int(tr.event[trigger])
@@ -132,10 +136,10 @@ class _Run:
             # A reset that changes the event's value shows that the event sees the state.
             on_time_alone = g_after[i] == g_before[i] and self._on_time_alone(i, y_new, g_after[i])
             tr.after_reset(trigger, on_time_alone, g_before, g_after, self.t)
-            if len(s.events) > 1:
+            if s.layout.n_entries > 1:
                 crossed = tr.crossed(g_start, g_after, exclude=[i] + [int(tr.event[p]) for p in pending])
                 pending.extend(crossed)
-                hit = np.zeros(len(s.events), dtype=bool)
+                hit = np.zeros(s.layout.n_entries, dtype=bool)
                 hit[[int(tr.event[p]) for p in crossed]] = True
                 g_start = np.where(hit, g_start, g_after)
             if s.hold is not None:
@@ -171,21 +175,33 @@ class _Run:
     # ---- helpers ----
 
     def event_values(self, t, state):
-        """Every event's value at (t, state), checked: one finite number each."""
+        """Every entry's value at (t, state), checked: one finite number each; each event
+        function is called once (a vector event gives all its entries)."""
         s = self.s
-        return np.array([_event_number(k, e(t, state, *s.extra), t)
-                         for k, e in enumerate(s.events)])
+        sizes = s.layout.sizes
+        if len(sizes) == 1 and sizes[0] is not None:  # one vector event: no copy
+            return _event_vector(0, s.events[0](t, state, *s.extra), sizes[0], t)
+        return np.concatenate([
+            [_event_number(k, e(t, state, *s.extra), t)] if m is None
+            else _event_vector(k, e(t, state, *s.extra), m, t)
+            for k, (e, m) in enumerate(zip(s.events, sizes))])
 
-    def _scipy_event(self, k, direction):
-        """Event k as solve_ivp gets it: terminal, checked; the first one passed counts steps."""
-        key = (k, direction)
+    def _scipy_event(self, entry, direction):
+        """Entry ``entry`` as solve_ivp gets it: terminal, checked; the first event passed
+        counts the steps."""
+        key = (entry, direction)
         if key in self._wrappers:
             return self._wrappers[key]
-        event, extra, run = self.s.events[k], self.s.extra, self
+        layout = self.s.layout
+        k = int(layout.function_of[entry])
+        event, extra, run, m = self.s.events[k], self.s.extra, self, layout.sizes[k]
+        position = entry - layout.offsets[k]
 
         def wrapped(t, y):
             value = event(t, y, *extra)
-            if not isinstance(value, float) or value - value != 0.0:  # not a finite float
+            if m is not None:  # one entry of a vector event, watched alone
+                value = float(_event_vector(k, value, m, t)[position])
+            elif not isinstance(value, float) or value - value != 0.0:  # not a finite float
                 value = _event_number(k, value, t)
             if run.step_owner is key:  # solve_ivp calls each event once per accepted step
                 run.steps += 1
@@ -197,6 +213,42 @@ class _Run:
         wrapped.key = key
         self._wrappers[key] = wrapped
         return wrapped
+
+    def _group_event(self, k, triggers, watch):
+        """Triggers of vector event k as one scalar event for solve_ivp, so that the event
+        function is called once per step whatever its size: the largest of ``watch`` times
+        their entries' values, below zero at the start (each trigger is), which rises
+        through zero when the first of them reaches its trigger."""
+        event, extra, run, m = self.s.events[k], self.s.extra, self, self.s.layout.sizes[k]
+        positions = self.triggers.event[triggers] - self.s.layout.offsets[k]
+        key = ("group", k)
+
+        def grouped(t, y):
+            values = _event_vector(k, event(t, y, *extra), m, t)
+            if run.step_owner is key:  # solve_ivp calls each event once per accepted step
+                run.steps += 1
+                if run.steps > run.step_limit:
+                    run._over_memory()
+            return float(np.max(watch * values[positions]))
+        grouped.terminal = True
+        grouped.direction = 1.0
+        grouped.key, grouped.function, grouped.watch = key, k, watch
+        return grouped
+
+    def _group_fired(self, triggers, watch):
+        """After a group stopped the solver: the triggers at or past their trigger now, the
+        one that stopped it first, then by how far past, then in order; None if it only
+        re-armed time events."""
+        tr, layout = self.triggers, self.s.layout
+        k = int(layout.function_of[tr.event[triggers[0]]])
+        values = _event_vector(k, self.s.events[k](self.t, self.y, *self.s.extra),
+                               layout.sizes[k], self.t)
+        past = watch * values[tr.event[triggers] - layout.offsets[k]]
+        hit = (past >= 0) | (past == past.max())
+        chosen = triggers[hit][np.lexsort((triggers[hit], -past[hit]))]
+        fire = [int(c) for c in chosen if tr.armed[c]]
+        tr.armed[chosen] = True  # re-armed watchers (time events that left their trigger)
+        return fire or None
 
     def _rhs(self, held):
         """fun(t, y, *args), counted against max_nfev; checked, with held components frozen."""
@@ -233,9 +285,9 @@ class _Run:
                                 "a NaN or inf would make the solver loop or fail")
 
     def _on_time_alone(self, i, state, value):
-        """True if event i does not see the state (a nudge of every component leaves it as is)."""
+        """True if entry i does not see the state (a nudge of every component leaves it as is)."""
         nudged = state + 1e-6 * (1.0 + np.abs(state))
-        return _event_number(i, self.s.events[i](self.t, nudged, *self.s.extra), self.t) == value
+        return self.event_values(self.t, nudged)[i] == value
 
     def _check_state(self, name, value):
         n = self.s.n
@@ -282,7 +334,7 @@ class _Run:
                 "(refractory period), or raise max_resets")
         self.resets_here = self.resets_here + 1 if self.t == self.last_reset_t else 1
         self.last_reset_t = self.t
-        if self.resets_here > 2 * len(s.events) + 1:
+        if self.resets_here > 2 * s.layout.n_entries + 1:
             raise LifutilsError(
                 f"{self.resets_here} resets at the same time t = {self.t:.6g}: the resets keep "
                 "re-triggering events without time moving on (Zeno); change reset")
@@ -305,27 +357,30 @@ class _Run:
 
 
 class _Triggers:
-    """Which events may fire, by direction: an event must leave its trigger to fire again.
+    """Which entries may fire, by direction: an entry must leave its trigger to fire again.
 
-    Trigger ``k`` watches event ``event[k]`` for crossings in direction
-    ``sign[k]`` (+1 rising, -1 falling); an event with direction 0 has two
-    triggers, one per direction. A disarmed trigger of a directional event is
-    given to the solver reversed, as a re-arm watcher: when the event goes
-    back through zero the solver stops there and the trigger is armed again.
-    A disarmed half of a direction-0 event is armed again when the other half
-    fires (the event has then crossed back).
+    Trigger ``k`` watches entry ``event[k]`` (an event function's value, or one
+    entry of a vector event) for crossings in direction ``sign[k]`` (+1 rising,
+    -1 falling); an entry with direction 0 has two triggers, one per direction.
+    A disarmed trigger of a directional entry is given to the solver reversed,
+    as a re-arm watcher: when the entry goes back through zero the solver stops
+    there and the trigger is armed again. A disarmed half of a direction-0 entry
+    is armed again when the other half fires (the entry has then crossed back).
+    Everything here is done with numpy over all triggers at once, so that a
+    reset costs the same whatever the number of entries.
     """
 
-    def __init__(self, events, direction):
+    def __init__(self, direction, layout):
         self.direction = direction
-        event, sign = [], []
-        for k, d in enumerate(direction):
-            for s in ((d,) if d != 0 else (1.0, -1.0)):
-                event.append(k)
-                sign.append(s)
-        self.event = np.array(event)
-        self.sign = np.array(sign)
-        self.armed = np.ones(len(event), dtype=bool)
+        counts = np.where(direction == 0, 2, 1)
+        self.event = np.repeat(np.arange(direction.size), counts)
+        self.sign = direction[self.event].astype(float)
+        first = np.cumsum(counts) - counts
+        both = direction == 0
+        self.sign[first[both]], self.sign[first[both] + 1] = 1.0, -1.0
+        self.armed = np.ones(self.event.size, dtype=bool)
+        self.function = layout.function_of[self.event]
+        self.in_vector = np.array([m is not None for m in layout.sizes], dtype=bool)[self.function]
 
     def arm_at_start(self, g0):
         """A direction-0 event off zero can first cross only towards the other side."""
@@ -333,51 +388,74 @@ class _Triggers:
         half = self.direction[self.event] == 0
         self.armed = np.where(half & (g != 0), self.sign * g < 0, self.armed)
 
-    def for_solver(self, make):
-        """The events solve_ivp gets (armed triggers and re-arm watchers) and what each is."""
+    def for_solver(self, make, make_group, g):
+        """The events solve_ivp gets and what each is: armed triggers and re-arm watchers,
+        one scipy event each, except that those of a vector event below their trigger at the
+        start (``g``: the entries' values there) share one scipy event per event function."""
+        fire = self.armed
+        rearm = ~fire & (self.direction[self.event] != 0)
+        watch = np.where(fire, self.sign, -self.sign)
+        active = fire | rearm
+        grouped = active & self.in_vector
+        if g is not None:
+            grouped &= watch * g[self.event] < 0
         passed, kinds = [], []
-        for k in range(len(self.event)):
-            if self.armed[k]:
-                kinds.append(("fire", k))
-                direction = self.sign[k]
-            elif self.direction[self.event[k]] != 0:
-                kinds.append(("rearm", k))
-                direction = -self.sign[k]
-            else:
-                continue
-            passed.append(make(int(self.event[k]), float(direction)))
+        for k in np.flatnonzero(active & ~grouped):
+            kinds.append(("fire" if fire[k] else "rearm", int(k)))
+            passed.append(make(int(self.event[k]), float(watch[k])))
+        for f in np.unique(self.function[grouped]):
+            ks = np.flatnonzero(grouped & (self.function == f))
+            kinds.append(("group", ks))
+            passed.append(make_group(int(f), ks, watch[ks]))
         return passed, kinds
 
     def after_reset(self, trigger, on_time_alone, g_before, g_after, t):
-        """Arm or disarm triggers after the reset of ``trigger``'s event (at time t)."""
+        """Arm or disarm triggers after the reset of ``trigger``'s entry (at time t)."""
         i = self.event[trigger]
-        for k in range(len(self.event)):
-            e = self.event[k]
-            changed = g_after[e] != g_before[e]
-            if e == i and on_time_alone:  # no reset can move it: it has not left its trigger
-                self.armed[k] = k != trigger  # (the other half of a direction-0 event has)
-            elif e == i:
-                if self.direction[i] != 0 and self.sign[k] * g_after[i] >= 0 or g_after[i] == 0:
-                    raise LifutilsError(
-                        f"reset for event {i} at t = {t:.6g} returned a state where that event is "
-                        f"still triggered (event value {g_after[i]:g}): it would fire again at once "
-                        "(Zeno). Reset below the threshold (for a neuron: v_reset < v_thresh)")
-                self.armed[k] = self.sign[k] * g_after[i] < 0
-            elif changed and self.sign[k] * g_after[e] < 0:
-                self.armed[k] = True  # moved back before its trigger by this reset
+        mine = self.event == i
+        after = self.sign * g_after[self.event]
+        if on_time_alone:  # no reset can move it: it has not left its trigger
+            self.armed[mine] = np.arange(self.event.size)[mine] != trigger
+        else:  # (the other half of a direction-0 event has)
+            if (after[trigger] >= 0 if self.direction[i] != 0 else g_after[i] == 0):
+                raise LifutilsError(
+                    f"reset for event {i} at t = {t:.6g} returned a state where that event is "
+                    f"still triggered (event value {g_after[i]:g}): it would fire again at once "
+                    "(Zeno). Reset below the threshold (for a neuron: v_reset < v_thresh)")
+            self.armed[mine] = after[mine] < 0
+        changed = g_after[self.event] != g_before[self.event]
+        self.armed |= ~mine & changed & (after < 0)  # moved back before its trigger by this reset
 
     def crossed(self, g_start, g_after, exclude):
-        """Armed triggers whose event went from before to at/past it, other than ``exclude``."""
-        out, seen = [], set(exclude)
-        for k in np.nonzero(self.armed)[0]:
-            e = int(self.event[k])
-            if e in seen:
-                continue
-            before, after = self.sign[k] * g_start[e], self.sign[k] * g_after[e]
-            if before < 0 <= after:
-                out.append(int(k))
-                seen.add(e)
-        return out
+        """Armed triggers whose entry went from before to at/past it, other than ``exclude``
+        (one trigger per entry, in order)."""
+        before, after = self.sign * g_start[self.event], self.sign * g_after[self.event]
+        hit = self.armed & (before < 0) & (after >= 0) & ~np.isin(self.event, exclude)
+        ks = np.flatnonzero(hit)
+        _, first = np.unique(self.event[ks], return_index=True)
+        return [int(k) for k in ks[np.sort(first)]]
+
+
+def _event_vector(k, value, m, t):
+    """A vector event's values as a float array of shape (m,), or a LifutilsError that says
+    what is wrong with them."""
+    if type(value) is not np.ndarray or value.dtype != float:
+        try:
+            value = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise LifutilsError(f"events[{k}] must return an array of {m} real numbers (one "
+                                f"per entry), got {check.show(value)} at t = {float(t):.6g}") \
+                from None
+    if value.shape != (m,):
+        raise LifutilsError(f"events[{k}] must return an array of shape ({m},), one entry per "
+                            f"threshold as at the start, got shape {value.shape} at "
+                            f"t = {float(t):.6g}")
+    if not np.isfinite(value).all():
+        bad = int(np.flatnonzero(~np.isfinite(value))[0])
+        raise LifutilsError(f"events[{k}] returned NaN or inf (entry {bad}: {value[bad]!r}) at "
+                            f"t = {float(t):.6g}: an event value must be finite (a NaN event "
+                            "never fires)")
+    return value
 
 
 def _event_number(k, value, t):
