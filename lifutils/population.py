@@ -103,7 +103,7 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", rtol=
     --------
     >>> spikes, sol = simulate_population(POPULATION_NEURON, [20.0, 30.0], 30.0)
     >>> [s.round(4) for s in spikes], sol.n_resets
-    ([array([13.8629]), array([ 9.1629, 22.1722])], 3)
+    ([array([13.8629]), array([ 6.9315, 18.7398])], 3)
     """
     t_max = check_t_max(t_max)
     drive = _drives(params, i_e)
@@ -244,7 +244,7 @@ def measure(method, n, *, t_max=POPULATION_T_MAX, dt=0.1, params: LIFParams = PO
     --------
     >>> row = measure("vector", 10, t_max=50.0)
     >>> row["spikes"], row["error"] < 1e-6, row["wrong_counts"]
-    (25, True, 0)
+    (30, True, 0)
     """
     drive = population_drives(n, params)
     start = time.perf_counter()
