@@ -215,3 +215,45 @@ def test_a_reset_that_changes_the_shape_of_the_state_is_an_error():
 def test_a_vector_reset_that_stays_above_threshold_is_zeno():
     with pytest.raises(ValueError, match="Zeno"):
         run(vector_threshold(), reset=lambda t, v, i: v)
+
+
+def test_an_entry_past_its_trigger_at_a_restart_is_watched_alone_as_a_scalar_event_is():
+    """Neuron 1 starts above the threshold, heading higher: with direction +1 it never fires
+    (no upward crossing), exactly as with one scalar event per neuron."""
+    i_e, v0 = np.array([20.0, 30.0]), np.array([-70.0, -50.0])
+    common = dict(reset=reset_to(P.v_reset), **TOL)
+    vec = solve_ivp_with_resets(lif(i_e), (0.0, 60.0), v0, events=vector_threshold(), **common)
+    sca = solve_ivp_with_resets(lif(i_e), (0.0, 60.0), v0,
+                                events=[scalar_threshold(0), scalar_threshold(1)], **common)
+    assert len(vec.t_events[1]) == len(sca.t_events[1]) == 0
+    np.testing.assert_allclose(vec.t_events[0], sca.t_events[0], rtol=0, atol=1e-9)
+    assert vec.t_events[0].size == 3
+
+
+def test_a_time_entry_inside_a_vector_event_fires_like_a_scalar_time_event():
+    """Entry 1 is sin(2 pi t / 10), zero at the start: a kick of 6 mV each time it rises
+    through zero (t = 0, 10, 20, ...); entry 0 is the threshold."""
+    def vector(t, v):
+        return np.array([v[0] + 55.0, np.sin(2 * np.pi * t / 10.0)])
+    vector.direction = 1
+
+    def as_scalars():
+        def threshold(t, v):
+            return v[0] + 55.0
+
+        def clock(t, v):
+            return np.sin(2 * np.pi * t / 10.0)
+        threshold.direction = clock.direction = 1
+        return [threshold, clock]
+
+    def reset(t, v, i):
+        return np.array([P.v_reset]) if i == 0 else v + 6.0
+    runs = [solve_ivp_with_resets(lif([12.0]), (0.0, 95.0), np.array([-70.0]), events=ev,
+                                  reset=reset, max_step=1.0, **TOL)
+            for ev in (vector, as_scalars())]
+    for a, b in zip(runs[0].t_events, runs[1].t_events):
+        assert a.size == b.size
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-8)
+    # (scipy counts a start at zero, rising, as a crossing: t = 0 too, in both runs)
+    np.testing.assert_allclose(runs[0].t_events[1], 10.0 * np.arange(0, 10), atol=1e-9)
+    assert runs[0].t_events[0].size >= 2  # the kicks make it fire
