@@ -129,3 +129,28 @@ def test_4_nest_gives_the_same_spikes(nest, population):
     assert wrong == 0 and error < 1e-6
     error, wrong = compare_trains(nest_spikes, exact_population(P, i_e, 200.0))
     assert wrong == 0 and error < 1e-9
+
+
+# =============================================================== without NEST
+
+def test_07_runs_top_to_bottom_without_nest_and_says_how_to_get_it(monkeypatch, capsys):
+    """Every code cell, in order, with NEST hidden (the cost cell on fewer sizes, for time)."""
+    import json
+    import pathlib
+
+    from lifutils import nest_bridge
+    monkeypatch.setattr(nest_bridge, "nest_available", lambda: False)
+    path = pathlib.Path(__file__).resolve().parents[1] / "notebooks" / "07_many_neurons.ipynb"
+    namespace = {}
+    for cell in json.loads(path.read_text())["cells"]:
+        source = "".join(cell["source"])
+        if cell["cell_type"] != "code":
+            continue
+        if "measure(method" in source:
+            assert "(10, 30, 100, 300)" in source
+            source = source.replace("(10, 30, 100, 300)", "(10, 30)")
+        exec(compile(source, path.name, "exec"), namespace)
+    out = capsys.readouterr().out
+    assert namespace["nest_spikes"] is None
+    assert nest_bridge.INSTALL_HINT in out and "conda-forge" in out
+    assert "largest difference from the exact reference" in out
