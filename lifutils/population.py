@@ -27,7 +27,7 @@ import numpy as np
 from .analytic import exact_spike_times
 from .errors import LifutilsError
 from .params import LIFParams, _integer, check_dt, check_t_max
-from .resets import solve_ivp_with_resets
+from .resets import MAX_RESETS, solve_ivp_with_resets
 
 __all__ = ["POPULATION_NEURON", "DRIVE_RANGE", "POPULATION_T_MAX", "METHODS",
            "population_drives", "exact_population", "simulate_population",
@@ -129,7 +129,8 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", rtol=
         thresholds = [_threshold_of(i, p.v_thresh) for i in range(n)]
     else:
         raise LifutilsError(f'events must be "vector" or "per_neuron", got {events!r}')
-    options.setdefault("max_resets", 20 * n * int(t_max / (p.t_ref + 1.0) + 1))
+    # The default cap on resets is made for one neuron; n neurons fire n times as often.
+    options.setdefault("max_resets", max(MAX_RESETS, 1000 * n))
     sol = solve_ivp_with_resets(lif, (0.0, t_max), np.full(n, p.v_start), events=thresholds,
                                 reset=reset, hold=hold if p.t_ref > 0 else None,
                                 t_eval=np.empty(0), rtol=rtol, atol=atol, **options)
