@@ -50,7 +50,8 @@ class _Run:
         """Where the next solver run must stop (end, breakpoint, release) and its t_eval points."""
         s, t = self.s, self.t
         held = self.release > t
-        t_stop = min([s.tf] + list(s.stops[s.stops > t][:1]) + list(self.release[held]))
+        t_stop = min([s.tf] + list(s.stops[s.stops > t][:1])
+                     + ([float(self.release[held].min())] if held.any() else []))
         seg_eval = None
         if s.t_eval is not None:
             upper = s.t_eval <= t_stop if t_stop == s.tf else s.t_eval < t_stop
@@ -379,6 +380,7 @@ class _Triggers:
         both = direction == 0
         self.sign[first[both]], self.sign[first[both] + 1] = 1.0, -1.0
         self.armed = np.ones(self.event.size, dtype=bool)
+        self.paired = bool(both.any())
         self.function = layout.function_of[self.event]
         self.in_vector = np.array([m is not None for m in layout.sizes], dtype=bool)[self.function]
 
@@ -403,7 +405,9 @@ class _Triggers:
         for k in np.flatnonzero(active & ~grouped):
             kinds.append(("fire" if fire[k] else "rearm", int(k)))
             passed.append(make(int(self.event[k]), float(watch[k])))
-        for f in np.unique(self.function[grouped]):
+        functions = self.function[grouped]  # in order: one function unless first != last
+        for f in (np.unique(functions) if functions.size and functions[0] != functions[-1]
+                  else functions[:1]):
             ks = np.flatnonzero(grouped & (self.function == f))
             kinds.append(("group", ks))
             passed.append(make_group(int(f), ks, watch[ks]))
@@ -430,10 +434,12 @@ class _Triggers:
         """Armed triggers whose entry went from before to at/past it, other than ``exclude``
         (one trigger per entry, in order)."""
         before, after = self.sign * g_start[self.event], self.sign * g_after[self.event]
-        hit = self.armed & (before < 0) & (after >= 0) & ~np.isin(self.event, exclude)
-        ks = np.flatnonzero(hit)
-        _, first = np.unique(self.event[ks], return_index=True)
-        return [int(k) for k in ks[np.sort(first)]]
+        excluded = np.zeros(self.direction.size, dtype=bool)
+        excluded[exclude] = True
+        ks = np.flatnonzero(self.armed & (before < 0) & (after >= 0) & ~excluded[self.event])
+        if self.paired and ks.size > 1:  # a direction-0 entry has two triggers: keep the first
+            ks = ks[np.concatenate([[True], self.event[ks[1:]] != self.event[ks[:-1]]])]
+        return [int(k) for k in ks]
 
 
 def _event_vector(k, value, m, t):
