@@ -74,7 +74,7 @@ def plain_interact():
     from lifutils import LIFParams, simulate_euler
 
     def lif_euler(i_e=20.0, dt=0.1):
-        res = simulate_euler(LIFParams(i_e=i_e), 100.0, dt)
+        res = simulate_euler(LIFParams(i_e=i_e), 100.0, dt=dt)
         plt.figure()
         plt.plot(res.t, res.v)
         plt.xlabel("time (ms)")

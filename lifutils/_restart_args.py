@@ -41,20 +41,24 @@ class _Settings:
             raise LifutilsError(f"args must be a tuple of extra arguments, such as args=(20.0,), "
                                 f"got {check.show(args)}")
         self.extra = () if args is None else tuple(args)
-        self.layout = _EventLayout(self.events, self.t0, self.y0, self.extra)
-        self.direction = self.layout.direction
+        self.layout = self.direction = None  # lay_out_events, once fun is known to work
         self.t_eval = None if t_eval is None else check.times("t_eval", t_eval, low=self.t0,
                                                                 high=self.tf)
         stops = _check_breakpoints(breakpoints)
         self.stops = stops[(stops > self.t0) & (stops < self.tf)]
         self.dense_output = bool(dense_output)
         self.check_finite = bool(check_finite)
-        self.options = _check_options(dict(options))
+        self.options = _check_options(dict(options), n)
         self.first_step = self.options.pop("first_step", None)
         # Bytes each accepted step adds to the stored trace (scipy's lists and ours).
         self.bytes_per_step = ((8 * (n + 1) + 200) if self.t_eval is None else 0) \
             + ((64 * n + 1000) if self.dense_output else 0)
         self._check_budgets()
+
+    def lay_out_events(self):
+        """Call each event once at the start to find its size (scalar or vector) and directions."""
+        self.layout = _EventLayout(self.events, self.t0, self.y0, self.extra)
+        self.direction = self.layout.direction
 
     def _check_budgets(self):
         """Refuse, before any work, what the arguments imply beyond the budgets."""
@@ -200,15 +204,24 @@ def _check_direction(k, event, m):
     return np.full(1 if m is None else m, float(np.sign(number)))
 
 
-def _check_options(options):
-    """The common solver options, checked the same way here, in simulate_events and in the hack."""
+def _check_options(options, n):
+    """The common solver options, checked as simulate_events and the hack check them."""
     if "rtol" in options:
-        options["rtol"] = check.in_range("rtol", options["rtol"], 0.0, 1.0)
+        options["rtol"] = check.rtol(options["rtol"])
     if "atol" in options and np.ndim(options["atol"]) == 0:
-        options["atol"] = check.positive("atol", options["atol"])
+        options["atol"] = check.atol(options["atol"])
+    elif "atol" in options:  # one per component
+        try:
+            atol = np.asarray(options["atol"], dtype=float)
+        except (TypeError, ValueError):
+            atol = np.array([np.nan])
+        if atol.shape != (n,) or not np.all(np.isfinite(atol) & (atol >= 0)):
+            raise LifutilsError(f"atol must be a finite number > 0, or {n} finite numbers >= 0 "
+                                f"(one per component), got {check.show(options['atol'])}")
+        options["atol"] = atol
     if "max_step" in options:
-        options["max_step"] = check.positive("max_step", options["max_step"], allow_inf=True)
-    if "first_step" in options and options["first_step"] is not None:
+        options["max_step"] = check.max_step(options["max_step"])
+    if options.get("first_step") is not None:
         options["first_step"] = check.positive("first_step", options["first_step"])
     if options.get("vectorized"):
         raise LifutilsError("vectorized must be False: solve_ivp_with_resets calls fun one "

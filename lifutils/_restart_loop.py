@@ -24,15 +24,12 @@ class _Run:
         self.s = s
         self.t, self.y = s.t0, s.y0.copy()
         self.release = np.full(s.n, -np.inf)  # time each component is held until
-        self.triggers = _Triggers(s.direction, s.layout)
         self.g_start = None  # event values at the start of the current segment
         self.nfev_budget_used = 0
         self.steps = 0
         self.step_limit = (check.MEMORY_BUDGET // s.bytes_per_step) if s.bytes_per_step else math.inf
         self.pieces_t, self.pieces_y = [], []  # stored trace, one array per piece
         self.last_point = None
-        self.t_events = [[] for _ in range(s.layout.n_entries)]  # one list per entry
-        self.y_events = [[] for _ in range(s.layout.n_entries)]
         self.dense = dense  # a StitchedSolution to fill, or None
         self.counts = {"nfev": 0, "njev": 0, "nlu": 0}
         self.n_resets = 0
@@ -42,6 +39,10 @@ class _Run:
         self._wrappers, self.step_owner = {}, None
         self._free_rhs = self._rhs(None)
         self._probe_fun()
+        s.lay_out_events()  # after fun's probe, so that args that fit nothing name fun first
+        self.triggers = _Triggers(s.direction, s.layout)
+        self.t_events = [[] for _ in range(s.layout.n_entries)]  # one list per entry
+        self.y_events = [[] for _ in range(s.layout.n_entries)]
         self.triggers.arm_at_start(self.event_values(self.t, self.y))
 
     # ---- the four steps of the loop ----
@@ -277,7 +278,11 @@ class _Run:
         """One evaluation at the start: fun must return n finite real numbers."""
         s = self.s
         self.nfev_budget_used += 1
-        dy = np.asarray(s.fun(self.t, self.y.copy(), *s.extra))
+        try:
+            dy = np.asarray(s.fun(self.t, self.y.copy(), *s.extra))
+        except TypeError as exc:  # most often args that do not fit fun's signature
+            raise LifutilsError(f"calling fun(t, y, *args) with args = {check.show(s.extra)} raised "
+                                f"TypeError: {exc}") from exc
         if dy.dtype.kind not in "biuf" or dy.size != s.n or dy.ndim > 1:
             raise LifutilsError(f"fun must return dy/dt as {s.n} real numbers (shape ({s.n},)), "
                                 f"got {check.show(dy)} at t = {self.t:.6g}")

@@ -41,7 +41,8 @@ def show(value) -> str:
     if isinstance(value, numbers.Integral) and not isinstance(value, bool) and abs(int(value)) >= 10**15:
         return f"{float(value):.3g}" if abs(int(value)) < 10**308 else "an integer of more than 300 digits"
     if isinstance(value, float) or isinstance(value, np.floating):
-        return repr(float(value))
+        text, short = repr(float(value)), f"{float(value):.6g}"
+        return text if len(text) <= 8 or float(short) != float(value) else short
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -112,7 +113,7 @@ def in_range(name, value, low, high, *, unit="", closed=(False, False)) -> float
     ...
     lifutils.errors.LifutilsError: rtol must be a number in (0, 1), got 1.0
     """
-    interval = f"{'[' if closed[0] else '('}{low:g}, {high:g}{']' if closed[1] else ')'}"
+    interval = f"{'[' if closed[0] else '('}{low:.3g}, {high:.3g}{']' if closed[1] else ')'}"
     rule = _with_unit(f"a number in {interval}", unit)
     number = _as_number(name, value, rule)
     above = number >= low if closed[0] else number > low
@@ -172,6 +173,34 @@ def times(name, value, *, low=None, high=None):
         raise LifutilsError(f"{name} must be within [{low:g}, {high:g}], got times from "
                             f"{array[0]:g} to {array[-1]:g}")
     return array
+
+
+#: The smallest rtol scipy honours (it raises smaller ones to this, with a warning).
+RTOL_MIN = 100 * np.finfo(float).eps
+
+
+def rtol(value) -> float:
+    """A relative tolerance in [100 eps, 1): smaller is what scipy cannot honour, 1 or more means nothing."""
+    return in_range("rtol", value, RTOL_MIN, 1.0, closed=(True, False))
+
+
+def atol(value) -> float:
+    """An absolute tolerance: a finite number > 0 (in the units of the state)."""
+    return positive("atol", value)
+
+
+def max_step(value) -> float:
+    """A step cap: a number > 0, inf for none."""
+    return positive("max_step", value, allow_inf=True)
+
+
+def solver_options(rtol_value, atol_value, max_step_value):
+    """The solver options every simulate_* function shares, checked alike.
+
+    >>> solver_options(1e-6, np.float64(1e-8), np.int64(1))
+    (1e-06, 1e-08, 1.0)
+    """
+    return rtol(rtol_value), atol(atol_value), max_step(max_step_value)
 
 
 def budget(name, value, needed, limit, *, what, advice) -> None:

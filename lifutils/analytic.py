@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import RunawayError
+from . import _validate as check
+from .errors import LifutilsError, RunawayError
 from .params import LIFParams, LIFResult, check_dt, check_t_max
 
 __all__ = ["rheobase", "firing_rate", "interspike_interval", "first_spike_time",
@@ -19,12 +20,16 @@ __all__ = ["rheobase", "firing_rate", "interspike_interval", "first_spike_time",
 
 #: Default cap on the number of spikes one simulation may produce.
 MAX_SPIKES = 5000
+#: Sampling interval (ms) of simulate_exact's trace, or t_max / 10 for a shorter run.
+DT_EXACT = 0.05
+#: Most samples simulate_exact draws: about 80 MB per array, under 1 GB in all.
+MAX_SAMPLES = 10_000_000
 
 
 def _constant_current(params: LIFParams, who: str) -> float:
     i_e = params.constant_current
     if i_e is None:
-        raise ValueError(
+        raise LifutilsError(
             f"{who} needs a constant input current; params.i_e is a function of time "
             "(there is no closed form for general input: use simulate_events)"
         )
@@ -92,11 +97,18 @@ def firing_rate(params: LIFParams, i_e=None):
     if i_e is None:
         current = _constant_current(params, "firing_rate")
     else:
-        current = np.asarray(i_e, dtype=float)
+        try:
+            current = np.asarray(i_e, dtype=float)
+        except (TypeError, ValueError):
+            current = np.array(np.nan)
         if not np.all(np.isfinite(current)):
-            raise ValueError("i_e must be finite")
-    isi = _isi_from_v_inf(params, params.v_rest + params.r_m * current)
-    rate = 1000.0 / isi
+            raise LifutilsError(f"i_e must be finite currents (nA), got {check.show(i_e)}")
+    with np.errstate(over="ignore", divide="ignore"):
+        isi = _isi_from_v_inf(params, params.v_rest + params.r_m * current)
+        rate = 1000.0 / isi
+    if not np.all(np.isfinite(rate)):
+        raise LifutilsError(f"the firing rate overflows double precision for i_e = "
+                            f"{check.show(i_e if i_e is not None else current)} nA: use a smaller current")
     return float(rate) if np.ndim(rate) == 0 else rate
 
 
@@ -130,7 +142,7 @@ def exact_spike_times(params: LIFParams, t_max, *, max_spikes: int = MAX_SPIKES)
     t_max : float
         Simulation length (ms), > 0.
     max_spikes : int
-        Refuse (ValueError) to return more spikes than this.
+        Refuse (RunawayError) to return more spikes than this.
 
     Examples
     --------
@@ -138,24 +150,25 @@ def exact_spike_times(params: LIFParams, t_max, *, max_spikes: int = MAX_SPIKES)
     array([13.8629, 31.7805, 49.6981])
     """
     t_max = check_t_max(t_max)
+    max_spikes = check.integer("max_spikes", max_spikes, minimum=1)
     t1 = first_spike_time(params)
     if t1 > t_max:
         return np.empty(0)
     isi = interspike_interval(params)
     if not np.isfinite(isi):  # v0 above threshold, input below rheobase
         return np.array([t1])
-    n = int(np.floor((t_max - t1) / isi)) + 1
+    n = np.floor((t_max - t1) / isi) + 1.0  # a float: it may be far beyond any int budget
     if n > max_spikes:
         raise RunawayError(runaway_message(n, max_spikes, t_max))
-    times = t1 + isi * np.arange(n)
+    times = t1 + isi * np.arange(int(n))
     return times[times <= t_max]
 
 
 def runaway_message(n_spikes, max_spikes, t_max) -> str:
     """The message for a simulation that would produce too many spikes."""
     return (
-        f"this drive would make about {n_spikes} spikes in t_max = {t_max:g} ms, more "
-        f"than max_spikes = {max_spikes}; lower i_e, shorten t_max, add a refractory "
+        f"this drive would make about {float(n_spikes):.3g} spikes in t_max = {t_max:g} ms, more "
+        f"than max_spikes = {check.show(max_spikes)}; lower i_e, shorten t_max, add a refractory "
         "period (t_ref > 0), or raise max_spikes if you really want them all"
     )
 
@@ -172,10 +185,17 @@ def exact_voltage(params: LIFParams, t, *, t_max=None, max_spikes: int = MAX_SPI
     >>> float(exact_voltage(LIFParams(), 1e6))  # settles at v_rest + R*I
     -67.0
     """
-    t = np.asarray(t, dtype=float)
+    try:
+        t = np.asarray(t, dtype=float)
+    except (TypeError, ValueError):
+        t = np.array(np.nan)
+    if not np.all(np.isfinite(t)):
+        raise LifutilsError(f"t must be finite times (ms), got {check.show(t)}")
     i_e = _constant_current(params, "exact_voltage")
     v_inf = params.v_rest + params.r_m * i_e
-    horizon = float(np.max(t)) if t_max is None else float(t_max)
+    if t.size == 0:
+        return np.empty(t.shape)
+    horizon = float(np.max(t)) if t_max is None else check.real("t_max", t_max, unit="ms")
     spikes = (exact_spike_times(params, horizon, max_spikes=max_spikes) if horizon > 0
               else np.empty(0))
     if horizon == 0 and params.v_start >= params.v_thresh:
@@ -189,7 +209,7 @@ def exact_voltage(params: LIFParams, t, *, t_max=None, max_spikes: int = MAX_SPI
     return np.where((k >= 0) & (t < last), params.v_reset, v)
 
 
-def simulate_exact(params: LIFParams, t_max, *, dt=0.05) -> LIFResult:
+def simulate_exact(params: LIFParams, t_max, *, dt=None) -> LIFResult:
     """The exact trace for constant input, sampled every ``dt`` ms.
 
     Each reset is drawn as a vertical jump: the trace holds the points just
@@ -201,8 +221,11 @@ def simulate_exact(params: LIFParams, t_max, *, dt=0.05) -> LIFResult:
         Neuron parameters; ``i_e`` must be constant.
     t_max : float
         Simulation length (ms), > 0.
-    dt : float
-        Sampling interval of the drawn trace (ms); the spike times do not depend on it.
+    dt : float or None
+        Sampling interval of the drawn trace (ms), > 0 and no larger than
+        t_max; the spike times do not depend on it. None (default): 0.05 ms,
+        or t_max / 10 for a run shorter than 0.5 ms. More than 10 million
+        samples is refused (BudgetError).
 
     Examples
     --------
@@ -211,7 +234,9 @@ def simulate_exact(params: LIFParams, t_max, *, dt=0.05) -> LIFResult:
     (5, 13.8629)
     """
     t_max = check_t_max(t_max)
-    dt = check_dt(dt, t_max)
+    dt = check_dt((min(DT_EXACT, t_max / 10) or t_max) if dt is None else dt, t_max)
+    check.budget("dt", dt, t_max / dt, MAX_SAMPLES, what=f"samples over t_max = {t_max:g} ms",
+                 advice="use a larger dt or a shorter t_max")
     _constant_current(params, "simulate_exact")
     spikes = exact_spike_times(params, t_max)
     grid = np.linspace(0.0, t_max, int(np.ceil(t_max / dt)) + 1)

@@ -77,9 +77,9 @@ def run_method(name, params: LIFParams, t_max, *, dt=0.1, method="RK45", rtol=No
     solver = {k: v for k, v in dict(method=method, rtol=rtol, atol=atol,
                                     max_step=max_step).items() if v is not None}
     if name == "euler":
-        return simulate_euler(params, t_max, dt)
+        return simulate_euler(params, t_max, dt=dt)
     if name == "euler_interp":
-        return simulate_euler(params, t_max, dt, interpolate=True)
+        return simulate_euler(params, t_max, dt=dt, interpolate=True)
     if name == "hack":
         return simulate_dvdt_hack(params, t_max, **solver)
     if name == "events":
@@ -139,7 +139,7 @@ def euler_convergence(params: LIFParams, t_max, dts, *, interpolate=False):
     2.0
     """
     exact = exact_spike_times(params, t_max)
-    return np.array([spike_time_error(simulate_euler(params, t_max, dt, interpolate=interpolate)
+    return np.array([spike_time_error(simulate_euler(params, t_max, dt=dt, interpolate=interpolate)
                                       .spike_times, exact) for dt in dts])
 
 
@@ -173,7 +173,7 @@ def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
 
     for interpolate, family in ((False, "Euler"), (True, "Euler, interpolated")):
         for dt in dts:
-            res, sec = timed(lambda: simulate_euler(params, t_max, dt, interpolate=interpolate))
+            res, sec = timed(lambda: simulate_euler(params, t_max, dt=dt, interpolate=interpolate))
             rows.append(dict(family=family, setting=f"dt={dt:g} ms", step_or_rtol=dt,
                              n_spikes=res.n_spikes,
                              max_error=spike_time_error(res.spike_times, exact),

@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .errors import HackStalledError, SolverError
-from .params import LIFParams, LIFResult, _integer, check_t_max
+from . import _validate as check
+from .errors import HackStalledError, LifutilsError, SolverError
+from .params import LIFParams, LIFResult, check_t_max
 
 __all__ = ["simulate_dvdt_hack", "HackStalledError", "MAX_NFEV"]
 
@@ -17,8 +18,14 @@ __all__ = ["simulate_dvdt_hack", "HackStalledError", "MAX_NFEV"]
 MAX_NFEV = 100_000
 
 
-def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
-                       **solve_ivp_kwargs) -> LIFResult:
+#: solve_ivp's own defaults, as in the question (it gave no options).
+HACK_RTOL, HACK_ATOL = 1e-3, 1e-6
+METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+
+
+def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTOL,
+                       atol=HACK_ATOL, max_step=np.inf, t_eval=None, max_nfev=MAX_NFEV,
+                       **unknown) -> LIFResult:
     """Run the question's right-hand side, "reset" included, through solve_ivp.
 
     The right-hand side is the asker's::
@@ -56,12 +63,18 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
         Neuron parameters (ms, mV, nA, MOhm); ``t_ref`` is ignored, as in the question.
     t_max : float
         Simulation length (ms), > 0.
+    method : str
+        Any solve_ivp method ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA").
+    rtol, atol, max_step : float or None
+        The same options as :func:`~lifutils.simulate_events`, checked alike
+        (rtol in [2.2e-14, 1), atol > 0 mV, max_step > 0 ms or inf), so you can
+        check that no setting rescues it. Defaults (also for None): solve_ivp's
+        own (1e-3, 1e-6, no cap), as in the question.
+    t_eval : array_like, optional
+        Strictly increasing times (ms) within [0, t_max] at which to store v.
     max_nfev : int
         Budget of right-hand-side evaluations; default 100000 (about 1 s with
         RK45, 3 to 5 s with Radau or BDF).
-    **solve_ivp_kwargs
-        Passed to :func:`scipy.integrate.solve_ivp` (``method``, ``max_step``,
-        ``rtol`` ...), so you can check that no setting rescues it.
 
     Returns
     -------
@@ -83,6 +96,20 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
     (0, 2000)
     """
     t_max = check_t_max(t_max)
+    if unknown:
+        raise LifutilsError(f"simulate_dvdt_hack takes method, rtol, atol, max_step, t_eval and "
+                            f"max_nfev; got {sorted(unknown)} (the hack has no events: "
+                            "simulate_events is the version with them)")
+    if not isinstance(method, str) or method not in METHODS:
+        raise LifutilsError(f"method must be one of {', '.join(METHODS)}, got {check.show(method)}")
+    rtol, atol, max_step = check.solver_options(  # None: the default, as in simulate_events
+        HACK_RTOL if rtol is None else rtol, HACK_ATOL if atol is None else atol,
+        np.inf if max_step is None else max_step)
+    if t_eval is not None:
+        t_eval = check.times("t_eval", t_eval, low=0.0, high=t_max)
+        if not t_eval.size:
+            raise LifutilsError("t_eval must hold at least one time, got an empty sequence")
+    max_nfev = check.integer("max_nfev", max_nfev, minimum=1)
     tau_m, v_rest, v_thresh, v_reset, r_m = (params.tau_m, params.v_rest, params.v_thresh,
                                              params.v_reset, params.r_m)
     current = params.scalar_current()  # raises on NaN/inf input instead of looping
@@ -92,10 +119,6 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
         dv_dt = (v_reset - y) if y[0] >= v_thresh else (-(y - v_rest) + r_m * i_e) / tau_m
         return dv_dt
 
-    if "events" in solve_ivp_kwargs:
-        raise ValueError("simulate_dvdt_hack takes no events: the hack is the question's "
-                         "attempt without them (simulate_events is the version with)")
-    max_nfev = _integer("max_nfev", max_nfev, 1)
 
     def stalled(t_reached):
         return (f"the dv/dt hack stalled: after {nfev} right-hand-side evaluations (its budget, "
@@ -128,13 +151,12 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
         return stop_at - t
     budget.terminal, budget.direction = True, -1
 
-    sol = solve_ivp(counted, (0.0, t_max), [params.v_start], events=budget, **solve_ivp_kwargs)
+    sol = solve_ivp(counted, (0.0, t_max), [params.v_start], method=method, t_eval=t_eval,
+                    rtol=rtol, atol=atol, max_step=max_step, events=budget)
     if sol.status < 0:
         raise SolverError(f"solve_ivp failed on the dv/dt hack: {sol.message}")
-    method = solve_ivp_kwargs.get("method", "RK45")
     result = LIFResult(t=sol.t, v=sol.y[0], spike_times=np.empty(0), nfev=int(sol.nfev),
-                       method=f"dv/dt hack ({method if isinstance(method, str) else method.__name__})",
-                       params=params)
+                       method=f"dv/dt hack ({method})", params=params)
     if sol.status == 1:
         error = HackStalledError(stalled(float(sol.t[-1])))
         error.result = result  # the trace up to where it stopped

@@ -1,19 +1,28 @@
 """The forward-Euler loop of the question, and its interpolated variant."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from .analytic import MAX_SPIKES, runaway_message
-from .errors import RunawayError, StalledError
+from . import _validate as check
+from .analytic import MAX_SPIKES, exact_spike_times, runaway_message
+from .errors import LifutilsError, RunawayError, StalledError
 from .params import LIFParams, LIFResult, check_dt, check_t_max
 
-__all__ = ["simulate_euler", "MAX_EULER_STEPS"]
+__all__ = ["simulate_euler", "MAX_EULER_STEPS", "DT"]
 
-#: Refuse Euler runs longer than this many steps (a Python loop: ~0.5 s per million).
+#: Refuse Euler runs longer than this many steps (a Python loop: ~0.5 s per
+#: million; the trace, the drive and the times take 24 bytes a step, 480 MB here).
 MAX_EULER_STEPS = 20_000_000
+#: The time step (ms) of the question; t_max / 10 for a run shorter than 1 ms.
+DT = 0.1
+#: Steps per pass of the loop: the Python floats it works on stay a few MB.
+CHUNK = 65536
 
 
-def simulate_euler(params: LIFParams, t_max, dt=0.1, *, interpolate=False) -> LIFResult:
+def simulate_euler(params: LIFParams, t_max, *, dt=None, interpolate=False,
+                   max_spikes=MAX_SPIKES) -> LIFResult:
     """Forward Euler with threshold and reset, as in the question's for-loop.
 
     Step k goes from ``t_k = k * dt`` to ``t_(k+1)``:
@@ -51,10 +60,16 @@ def simulate_euler(params: LIFParams, t_max, dt=0.1, *, interpolate=False) -> LI
         the start of each step.
     t_max : float
         Simulation length (ms), finite and > 0.
-    dt : float
-        Time step (ms), finite, > 0 and no larger than t_max. Default 0.1.
+    dt : float or None
+        Time step (ms), finite, > 0 and no larger than t_max; keyword only.
+        None (default): 0.1 ms, the question's, or t_max / 10 for a run
+        shorter than 1 ms. More than 20 million steps is refused (BudgetError).
     interpolate : bool
         Place spikes and resets inside the step (see above). Default False.
+    max_spikes : int
+        Cap on the number of spikes (RunawayError beyond it). For constant
+        input the closed form counts them first, so a runaway drive is refused
+        before the loop starts.
 
     Returns
     -------
@@ -69,96 +84,126 @@ def simulate_euler(params: LIFParams, t_max, dt=0.1, *, interpolate=False) -> LI
     (5, 13.8)
     """
     t_max = check_t_max(t_max)
-    dt = check_dt(dt, t_max)
-    n_steps = len(np.arange(0, t_max, dt)) if t_max / dt < MAX_EULER_STEPS else None
-    if n_steps is None or n_steps > MAX_EULER_STEPS:
-        raise ValueError(
-            f"t_max / dt = {t_max / dt:.3g} steps is more than this Python loop should run "
-            f"({MAX_EULER_STEPS}); use a larger dt or a shorter t_max"
-        )
+    dt = check_dt((min(DT, t_max / 10) or t_max) if dt is None else dt, t_max)
+    check.budget("dt", dt, t_max / dt, MAX_EULER_STEPS, what=f"Euler steps over t_max = {t_max:g} ms",
+                 advice="use a larger dt or a shorter t_max")
+    max_spikes = check.integer("max_spikes", max_spikes, minimum=1)
+    if params.constant_current is not None:  # known in advance: refuse a runaway at once
+        exact_spike_times(params, t_max, max_spikes=max_spikes)
+    n_steps = len(np.arange(0, t_max, dt))
     t = np.arange(n_steps + 1) * dt
     drive = params.r_m * params.current(t[:-1])  # mV, sampled at step starts
     if not np.all(np.isfinite(drive)):
         bad = t[:-1][~np.isfinite(drive)][0]
-        raise ValueError(f"i_e returned a non-finite current at t = {bad:g} ms")
+        raise LifutilsError(f"i_e returned a non-finite current at t = {bad:g} ms")
     loop = _euler_interpolated if interpolate else _euler_plain
-    v, spikes = loop(params, dt, n_steps, drive.tolist())
-    return LIFResult(t=t, v=np.asarray(v), spike_times=np.asarray(spikes, dtype=float),
+    v = np.empty(n_steps + 1)
+    spikes = loop(params, dt, drive, v, _SpikeList(max_spikes, t_max))
+    return LIFResult(t=t, v=v, spike_times=np.asarray(spikes, dtype=float),
                      nfev=n_steps, method="Euler, interpolated" if interpolate else "Euler",
                      params=params)
 
 
-def _euler_plain(p: LIFParams, dt, n_steps, drive):
+class _SpikeList(list):
+    """Spike times (ms), refusing more than max_spikes (RunawayError)."""
+
+    def __init__(self, max_spikes, t_max):
+        super().__init__()
+        self.max_spikes, self.t_max = max_spikes, t_max
+
+    def add(self, t):
+        self.append(t)
+        if len(self) > self.max_spikes:
+            raise RunawayError(runaway_message(len(self), self.max_spikes, self.t_max))
+
+
+def _euler_plain(p: LIFParams, dt, drive, v_out, spikes):
     tau_m, v_rest, v_thresh, v_reset = p.tau_m, p.v_rest, p.v_thresh, p.v_reset
+    n_steps = len(drive)
     v = p.v_start
-    vs = [v]
-    spikes = []
     held_until = -1  # last step index (exclusive) during which v is held
     # A start at or above threshold is a spike at t = 0 (as in the closed form).
     if v >= v_thresh:
-        spikes.append(0.0)
-        v = vs[0] = v_reset
-        held_until = _held_steps(0, 0.0, p.t_ref, dt)
-    for k in range(n_steps):
-        if k < held_until:
+        spikes.add(0.0)
+        v = v_reset
+        held_until = _held_steps(0, 0.0, p.t_ref, dt, n_steps)
+    v_out[0] = v
+    for start in range(0, n_steps, CHUNK):
+        chunk = drive[start:start + CHUNK].tolist()
+        vs = []
+        for k, d_k in enumerate(chunk, start):
+            if k < held_until:
+                vs.append(v)
+                continue
+            # The question's update, operation for operation.
+            dv_dt = (-(v - v_rest) + d_k) / tau_m
+            v += dv_dt * dt
+            if v >= v_thresh:
+                v = v_reset
+                spikes.add((k + 1) * dt)
+                held_until = _held_steps(k + 1, (k + 1) * dt, p.t_ref, dt, n_steps)
             vs.append(v)
-            continue
-        # The question's update, operation for operation.
-        dv_dt = (-(v - v_rest) + drive[k]) / tau_m
-        v += dv_dt * dt
-        if v >= v_thresh:
-            v = v_reset
-            spikes.append((k + 1) * dt)
-            held_until = _held_steps(k + 1, (k + 1) * dt, p.t_ref, dt)
-        vs.append(v)
-    return vs, spikes
+        v_out[start + 1:start + 1 + len(vs)] = vs
+    return spikes
 
 
-def _held_steps(k_spike, t_spike, t_ref, dt):
-    """Index of the first step that may integrate again after a spike at step boundary k_spike."""
+def _held_steps(k_spike, t_spike, t_ref, dt, n_steps):
+    """Index of the first step that may integrate again after a spike at step boundary k_spike.
+
+    The first k >= k_spike with ``k * dt >= t_spike + t_ref`` (less a hair, so
+    that a t_ref of a whole number of steps holds exactly that many), computed
+    directly however long t_ref is, and at most n_steps (held to the end).
+    """
     if t_ref == 0:
         return k_spike
-    k = k_spike
-    while k * dt < t_spike + t_ref - 1e-9 * dt:
+    free_at = t_spike + t_ref - 1e-9 * dt
+    if free_at / dt >= n_steps:
+        return n_steps
+    k = max(k_spike, math.ceil(free_at / dt))
+    while k * dt < free_at:  # at most a step of rounding either way
         k += 1
+    while k - 1 >= k_spike and (k - 1) * dt >= free_at:
+        k -= 1
     return k
 
 
-def _euler_interpolated(p: LIFParams, dt, n_steps, drive):
+def _euler_interpolated(p: LIFParams, dt, drive, v_out, spikes):
     tau_m, v_rest, v_thresh, v_reset, t_ref = p.tau_m, p.v_rest, p.v_thresh, p.v_reset, p.t_ref
+    n_steps = len(drive)
     v = p.v_start
-    vs = [v]
-    spikes = []
     free_at = -np.inf  # end of the current refractory period (ms)
     if v >= v_thresh:
-        spikes.append(0.0)
-        v = vs[0] = v_reset
+        spikes.add(0.0)
+        v = v_reset
         free_at = t_ref
-    for k in range(n_steps):
-        t_end = (k + 1) * dt
-        t_now = k * dt
-        if free_at > t_now:
-            t_now = min(free_at, t_end)  # held at v_reset until then
-        # Several spikes in one step are possible with a huge drive; each pass
-        # of this loop either reaches the end of the step or records a spike
-        # strictly later than the last one.
-        while t_now < t_end:
-            h = t_end - t_now
-            v_new = v + h * (-(v - v_rest) + drive[k]) / tau_m
-            if v_new < v_thresh:
-                v = v_new
-                break
-            t_cross = t_now + h * (v_thresh - v) / (v_new - v)
-            spikes.append(t_cross)
-            if len(spikes) > MAX_SPIKES:
-                raise RunawayError(runaway_message(len(spikes), MAX_SPIKES, n_steps * dt))
-            v = v_reset
-            free_at = t_cross + t_ref
-            if t_cross <= t_now and t_ref == 0:
-                raise StalledError(
-                    f"Euler with interpolation stalled at t = {t_now:g} ms: the drive "
-                    "is too strong for dt; use a smaller dt or add t_ref > 0"
-                )
-            t_now = min(max(free_at, t_cross), t_end)
-        vs.append(v)
-    return vs, spikes
+    v_out[0] = v
+    for start in range(0, n_steps, CHUNK):
+        chunk = drive[start:start + CHUNK].tolist()
+        vs = []
+        for k, d_k in enumerate(chunk, start):
+            t_end = (k + 1) * dt
+            t_now = k * dt
+            if free_at > t_now:
+                t_now = min(free_at, t_end)  # held at v_reset until then
+            # Several spikes in one step are possible with a huge drive; each pass
+            # of this loop either reaches the end of the step or records a spike
+            # strictly later than the last one.
+            while t_now < t_end:
+                h = t_end - t_now
+                v_new = v + h * (-(v - v_rest) + d_k) / tau_m
+                if v_new < v_thresh:
+                    v = v_new
+                    break
+                t_cross = t_now + h * (v_thresh - v) / (v_new - v)
+                spikes.add(t_cross)
+                v = v_reset
+                free_at = t_cross + t_ref
+                if t_cross <= t_now and t_ref == 0:
+                    raise StalledError(
+                        f"Euler with interpolation stalled at t = {t_now:g} ms: the drive "
+                        "is too strong for dt; use a smaller dt or add t_ref > 0"
+                    )
+                t_now = min(max(free_at, t_cross), t_end)
+            vs.append(v)
+        v_out[start + 1:start + 1 + len(vs)] = vs
+    return spikes

@@ -26,9 +26,14 @@ import math
 
 import numpy as np
 
-from .params import _integer, _real
+from . import _validate as check
+from .errors import LifutilsError
 
-__all__ = ["Input", "constant", "step", "pulse", "pulse_train", "sine"]
+__all__ = ["Input", "constant", "step", "pulse", "pulse_train", "sine", "MAX_BREAKPOINTS"]
+
+#: Most breakpoints one input may have: each is a solver restart (about a
+#: millisecond of work, so a million is minutes) and 8 bytes or more of memory.
+MAX_BREAKPOINTS = 1_000_000
 
 
 class Input:
@@ -45,7 +50,9 @@ class Input:
     piecewise_constant : bool
         True if the current is constant between breakpoints.
     constant_value : float or None
-        The value (nA) if the current is constant for all t.
+        The value (nA) if the current is constant for all t; it must be finite
+        and agree with ``func`` (checked at a few times), since the event
+        method uses the value and the Euler loop the function.
 
     Examples
     --------
@@ -56,11 +63,28 @@ class Input:
 
     def __init__(self, func, breakpoints=(), description="input",
                  piecewise_constant=False, constant_value=None):
+        check.function("func", func, "func(t) -> nA, t an array of times (ms)")
         self._func = func
-        self.breakpoints = tuple(sorted(float(b) for b in breakpoints))
-        self.description = description
+        try:
+            points = np.sort(np.asarray(breakpoints, dtype=float))
+        except (TypeError, ValueError):
+            points = np.array([np.nan])
+        if points.ndim != 1 or not np.all(np.isfinite(points)):
+            raise LifutilsError("breakpoints must be a one-dimensional sequence of finite times "
+                                f"(ms), got {check.show(breakpoints)}")
+        check.budget("breakpoints", f"<{points.size} times>", points.size, MAX_BREAKPOINTS,
+                     what="solver restarts", advice="use fewer pulses or steps")
+        self.breakpoints = tuple(points.tolist())
+        self.description = str(description)
         self.piecewise_constant = bool(piecewise_constant)
-        self.constant_value = constant_value
+        self.constant_value = None
+        if constant_value is not None:
+            value = check.real("constant_value", constant_value, unit="nA")
+            probe = np.array([0.0, 1.0, 10.0, 1000.0])
+            if self.breakpoints or not np.all(self(probe) == value):
+                raise LifutilsError(f"constant_value = {value!r} nA disagrees with func, which "
+                                    f"gives {self(probe)!r} nA at t = {probe!r} ms")
+            self.constant_value = value
 
     def __call__(self, t):
         t = np.asarray(t, dtype=float)
@@ -78,7 +102,7 @@ def constant(amplitude) -> Input:
     >>> constant(2.0)([0.0, 50.0])
     array([2., 2.])
     """
-    a = _real("amplitude", amplitude)
+    a = check.real("amplitude", amplitude, unit="nA")
     return Input(lambda t: np.full(t.shape, a), (), f"constant {a:g} nA",
                  piecewise_constant=True, constant_value=a)
 
@@ -91,9 +115,9 @@ def step(t_on, amplitude, baseline=0.0) -> Input:
     >>> step(10.0, 2.0)([5.0, 10.0])
     array([0., 2.])
     """
-    t_on = _real("t_on", t_on)
-    a = _real("amplitude", amplitude)
-    b = _real("baseline", baseline)
+    t_on = check.real("t_on", t_on, unit="ms")
+    a = check.real("amplitude", amplitude, unit="nA")
+    b = check.real("baseline", baseline, unit="nA")
     return Input(lambda t: np.where(t >= t_on, a, b), (t_on,),
                  f"step to {a:g} nA at {t_on:g} ms", piecewise_constant=True)
 
@@ -115,13 +139,14 @@ def pulse(t_on, duration, amplitude, baseline=0.0) -> Input:
     >>> pulse(10.0, 0.5, 30.0)([9.9, 10.2, 10.5])
     array([ 0., 30.,  0.])
     """
-    t_on = _real("t_on", t_on)
-    duration = _real("duration", duration)
-    if not duration > 0:
-        raise ValueError(f"duration must be > 0 ms, got {duration!r}")
-    a = _real("amplitude", amplitude)
-    b = _real("baseline", baseline)
+    t_on = check.real("t_on", t_on, unit="ms")
+    duration = check.positive("duration", duration, unit="ms")
+    a = check.real("amplitude", amplitude, unit="nA")
+    b = check.real("baseline", baseline, unit="nA")
     t_off = t_on + duration
+    if not math.isfinite(t_off):
+        raise LifutilsError(f"the pulse ends at t_on + duration = {t_off!r} ms: t_on or duration "
+                            "is too large")
     return Input(lambda t: np.where((t >= t_on) & (t < t_off), a, b), (t_on, t_off),
                  f"{a:g} nA pulse at {t_on:g} ms for {duration:g} ms",
                  piecewise_constant=True)
@@ -141,7 +166,8 @@ def pulse_train(t_on, duration, amplitude, period, n_pulses, baseline=0.0) -> In
     period : float
         Onset-to-onset interval (ms), > duration.
     n_pulses : int
-        Number of pulses, >= 1.
+        Number of pulses, from 1 to ``MAX_BREAKPOINTS // 2`` (500000; each
+        pulse is two solver restarts).
 
     Examples
     --------
@@ -149,16 +175,20 @@ def pulse_train(t_on, duration, amplitude, period, n_pulses, baseline=0.0) -> In
     >>> i([0.5, 5.0, 10.5, 20.5])
     array([5., 0., 5., 0.])
     """
-    t_on = _real("t_on", t_on)
-    duration = _real("duration", duration)
-    period = _real("period", period)
-    a = _real("amplitude", amplitude)
-    b = _real("baseline", baseline)
-    n = _integer("n_pulses", n_pulses, 1)
-    if not duration > 0:
-        raise ValueError(f"duration must be > 0 ms, got {duration!r}")
+    t_on = check.real("t_on", t_on, unit="ms")
+    duration = check.positive("duration", duration, unit="ms")
+    period = check.real("period", period, unit="ms")
+    a = check.real("amplitude", amplitude, unit="nA")
+    b = check.real("baseline", baseline, unit="nA")
+    n = check.integer("n_pulses", n_pulses, minimum=1)
+    check.budget("n_pulses", n, 2.0 * n, MAX_BREAKPOINTS, what="breakpoints (solver restarts)",
+                 advice="use fewer pulses, or a smooth input (sine) with a step cap")
     if not period > duration:
-        raise ValueError(f"period must be longer than duration ({duration!r} ms), got {period!r}")
+        raise LifutilsError(f"period must be longer than duration ({duration!r} ms), got {period!r}")
+    last = t_on + period * (n - 1) + duration  # Python floats: an overflow is inf, not a warning
+    if not math.isfinite(last):
+        raise LifutilsError(f"the last pulse ends at t_on + period * (n_pulses - 1) + duration = "
+                            f"{last!r} ms: t_on, period or n_pulses is too large")
     onsets = t_on + period * np.arange(n)
 
     def func(t):
@@ -182,12 +212,10 @@ def sine(mean, amplitude, period, phase=0.0) -> Input:
     >>> float(sine(1.0, 2.0, period=40.0)(10.0))
     3.0
     """
-    m = _real("mean", mean)
-    a = _real("amplitude", amplitude)
-    period = _real("period", period)
-    phase = _real("phase", phase)
-    if not period > 0:
-        raise ValueError(f"period must be > 0 ms, got {period!r}")
+    m = check.real("mean", mean, unit="nA")
+    a = check.real("amplitude", amplitude, unit="nA")
+    period = check.positive("period", period, unit="ms")
+    phase = check.real("phase", phase, unit="radians")
     w = 2.0 * math.pi / period
     return Input(lambda t: m + a * np.sin(w * t + phase), (),
                  f"{m:g} + {a:g} sin(2 pi t / {period:g} ms) nA")

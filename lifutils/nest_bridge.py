@@ -27,7 +27,8 @@ import os
 import numpy as np
 
 from .errors import LifutilsError
-from .params import LIFParams, _real, check_t_max
+from . import _validate as check
+from .params import LIFParams, check_t_max
 
 __all__ = ["NEST_MODEL", "RESOLUTION", "INSTALL_HINT", "nest_available",
            "simulate_population_nest"]
@@ -98,7 +99,7 @@ def _check_current(i, current):
                 "lifutils.inputs (constant, step, pulse, pulse_train): NEST's I_e stays "
                 "constant between the moments the script changes it")
         return current
-    return _real(f"i_e[{i}]", current)
+    return check.real(f"i_e[{i}]", current)
 
 
 def simulate_population_nest(params: LIFParams, t_max, *, i_e=None, v0=None,
@@ -145,7 +146,7 @@ def simulate_population_nest(params: LIFParams, t_max, *, i_e=None, v0=None,
     array([13.8629, 33.7805, 53.6981, 73.6157, 93.5333])
     """
     t_max = check_t_max(t_max)
-    resolution = _real("resolution", resolution)
+    resolution = check.real("resolution", resolution)
     if not resolution > 0:
         raise LifutilsError(f"resolution must be > 0 ms, got {resolution!r}")
     if params.t_ref < resolution:
@@ -154,7 +155,7 @@ def simulate_population_nest(params: LIFParams, t_max, *, i_e=None, v0=None,
                          f"got {params.t_ref!r}")
     currents = [_check_current(i, c) for i, c in
                 enumerate(_per_neuron("i_e", i_e, params.i_e))]
-    starts = [_real(f"v0[{i}]", v) for i, v in
+    starts = [check.real(f"v0[{i}]", v) for i, v in
               enumerate(_per_neuron("v0", v0, params.v_start))]
     n = max(len(currents), len(starts))
     if {len(currents), len(starts)} - {1, n}:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 from dataclasses import dataclass
 from typing import Callable, Union
 
 import numpy as np
 
-from .errors import RunawayError  # noqa: F401  (re-exported for old imports)
+from . import _validate as check
+from .errors import LifutilsError, RunawayError  # noqa: F401  (RunawayError: re-exported for old imports)
 
 __all__ = ["LIFParams", "LIFResult", "RunawayError", "check_t_max", "check_dt"]
 
@@ -29,24 +29,6 @@ T_REF = 0.0       # absolute refractory period (ms)
 Current = Union[float, Callable[[np.ndarray], np.ndarray]]
 
 
-def _real(name: str, value) -> float:
-    """Return ``value`` as a finite float or raise a ValueError naming it."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
-def _integer(name: str, value, minimum: int) -> int:
-    """Return ``value`` as an int >= minimum or raise a ValueError naming it."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
-            or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 def check_t_max(t_max) -> float:
     """Validate a simulation length: finite and > 0 (ms); return it as a float.
 
@@ -57,12 +39,9 @@ def check_t_max(t_max) -> float:
     >>> check_t_max(float("nan"))
     Traceback (most recent call last):
     ...
-    ValueError: t_max must be finite, got nan
+    lifutils.errors.LifutilsError: t_max must be a finite number > 0 ms, got nan
     """
-    t_max = _real("t_max", t_max)
-    if not t_max > 0:
-        raise ValueError(f"t_max must be > 0 ms, got {t_max!r}")
-    return t_max
+    return check.positive("t_max", t_max, unit="ms")
 
 
 def check_dt(dt, t_max: float) -> float:
@@ -75,35 +54,54 @@ def check_dt(dt, t_max: float) -> float:
     >>> check_dt(200.0, 100.0)
     Traceback (most recent call last):
     ...
-    ValueError: dt must be no larger than t_max (100.0 ms), got 200.0
+    lifutils.errors.LifutilsError: dt must be no larger than t_max (100.0 ms), got 200.0
     """
-    dt = _real("dt", dt)
-    if not dt > 0:
-        raise ValueError(f"dt must be > 0 ms, got {dt!r}")
+    dt = check.positive("dt", dt, unit="ms")
     if dt > t_max:
-        raise ValueError(f"dt must be no larger than t_max ({t_max!r} ms), got {dt!r}")
+        raise LifutilsError(f"dt must be no larger than t_max ({t_max!r} ms), got {check.show(dt)}")
     return dt
 
 
+#: Times (ms) at which a callable i_e is tried when LIFParams is built.
+PROBE_TIMES = (0.0, 1.0)
+
+
 def _check_current(i_e):
-    """Accept a finite number (nA) or a vectorised callable t (ms) -> nA."""
-    if callable(i_e):
-        probe = np.array([0.0, 1.0])
+    """Accept a finite number (nA) or a callable t (ms) -> nA that takes arrays and numbers."""
+    if not callable(i_e):
+        return check.real("i_e", i_e, unit="nA")
+    probe = np.array(PROBE_TIMES)
+    rule = ("i_e must be a number (nA) or a callable that takes a numpy array of times (ms), "
+            "or a single time, and returns currents (nA)")
+    outputs = []
+    for t in (probe, PROBE_TIMES[0]):
         try:
-            out = np.asarray(i_e(probe), dtype=float)
+            out = np.asarray(i_e(t))
         except Exception as exc:  # report what the student's function did
-            raise ValueError(
-                "i_e must be a number (nA) or a callable that takes a numpy array of "
-                f"times (ms) and returns currents (nA); calling it on {probe!r} raised "
-                f"{type(exc).__name__}: {exc}"
-            ) from exc
-        if out.shape != probe.shape:
-            raise ValueError(
-                "i_e must be vectorised: i_e(t) for an array t of shape (2,) must return "
-                f"shape (2,), got shape {out.shape}; use np.where instead of if/else"
-            )
-        return i_e
-    return _real("i_e", i_e)
+            raise LifutilsError(f"{rule}; calling it on {t!r} raised {type(exc).__name__}: {exc}"
+                                + ("; write it with numpy functions (np.where, np.asarray(t)), "
+                                   "not len(t) or if/else" if np.ndim(t) == 0 else "")) from exc
+        outputs.append(out)
+    many, one = outputs
+    for out, t in ((many, probe), (one, PROBE_TIMES[0])):
+        if out.dtype.kind not in "biuf":
+            raise LifutilsError(f"{rule}; i_e({t!r}) returned {check.show(out)}, not real numbers")
+    if many.shape != probe.shape:
+        raise LifutilsError(
+            "i_e must be vectorised: i_e(t) for an array t of shape (2,) must return "
+            f"shape (2,), got shape {many.shape}; use np.where instead of if/else")
+    if one.size != 1:
+        raise LifutilsError(f"i_e must return one current for one time, got shape {one.shape} "
+                            f"for i_e({PROBE_TIMES[0]!r})")
+    if not np.all(np.isfinite(many.astype(float))):
+        raise LifutilsError(f"i_e must return finite currents (nA), got {many!r} at t = {probe!r} ms")
+    constant = getattr(i_e, "constant_value", None)
+    if constant is not None:
+        constant = check.real("i_e.constant_value", constant, unit="nA")
+        if not np.all(many == constant):
+            raise LifutilsError(f"i_e.constant_value = {constant!r} nA disagrees with i_e(t) = "
+                                f"{many!r} at t = {probe!r} ms")
+    return i_e
 
 
 @dataclass(frozen=True)
@@ -139,8 +137,10 @@ class LIFParams:
 
     Raises
     ------
-    ValueError
-        Naming the parameter and the rule it breaks.
+    LifutilsError
+        (a ValueError) Naming the parameter and the rule it breaks; also when a
+        derived quantity (``1 / tau_m``, ``r_m * i_e``, ``v_inf``, the largest
+        dv/dt) would overflow.
 
     Examples
     --------
@@ -150,7 +150,7 @@ class LIFParams:
     >>> LIFParams(v_reset=-50.0)
     Traceback (most recent call last):
     ...
-    ValueError: v_reset must be below v_thresh (-55.0 mV), got -50.0 mV
+    lifutils.errors.LifutilsError: v_reset must be below v_thresh (-55.0 mV), got -50.0 mV
     """
 
     tau_m: float = TAU_M
@@ -163,22 +163,41 @@ class LIFParams:
     v0: float | None = None
 
     def __post_init__(self):
-        for name in ("tau_m", "v_rest", "v_thresh", "v_reset", "r_m", "t_ref"):
-            object.__setattr__(self, name, _real(name, getattr(self, name)))
-        if self.v0 is not None:
-            object.__setattr__(self, "v0", _real("v0", self.v0))
-        object.__setattr__(self, "i_e", _check_current(self.i_e))
-        if not self.tau_m > 0:
-            raise ValueError(f"tau_m must be > 0 ms, got {self.tau_m!r}")
-        if not self.r_m > 0:
-            raise ValueError(f"r_m must be > 0 MOhm, got {self.r_m!r}")
-        if not self.t_ref >= 0:
-            raise ValueError(f"t_ref must be >= 0 ms, got {self.t_ref!r}")
+        fields = {"tau_m": check.positive("tau_m", self.tau_m, unit="ms"),
+                  "v_rest": check.real("v_rest", self.v_rest, unit="mV"),
+                  "v_thresh": check.real("v_thresh", self.v_thresh, unit="mV"),
+                  "v_reset": check.real("v_reset", self.v_reset, unit="mV"),
+                  "r_m": check.positive("r_m", self.r_m, unit="MOhm"),
+                  "t_ref": check.non_negative("t_ref", self.t_ref, unit="ms"),
+                  "v0": None if self.v0 is None else check.real("v0", self.v0, unit="mV"),
+                  "i_e": _check_current(self.i_e)}
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
         if not self.v_reset < self.v_thresh:
-            raise ValueError(
+            raise LifutilsError(
                 f"v_reset must be below v_thresh ({self.v_thresh!r} mV), "
                 f"got {self.v_reset!r} mV"
             )
+        self._check_derived()
+
+    def _check_derived(self):
+        """Refuse values whose derived quantities overflow (a later inf or ZeroDivisionError)."""
+        i_e = self.constant_current
+        voltages = [self.v_rest, self.v_thresh, self.v_reset, self.v_start]
+        derived = {"1 / tau_m": 1.0 / self.tau_m,
+                   "v_thresh - v_reset": self.v_thresh - self.v_reset}
+        if i_e is not None:
+            derived["r_m * i_e"] = self.r_m * i_e
+            derived["v_inf = v_rest + r_m * i_e"] = self.v_rest + derived["r_m * i_e"]
+            voltages.append(derived["v_inf = v_rest + r_m * i_e"])
+        if all(math.isfinite(x) for x in derived.values()):
+            span = max(voltages) - min(voltages)
+            derived["the largest dv/dt, (max v - min v) / tau_m"] = span / self.tau_m
+        for name, value in derived.items():
+            if not math.isfinite(value):
+                raise LifutilsError(
+                    f"{name} = {value!r} is out of the range of double precision (about "
+                    "1e308): these parameters are too large or too small")
 
     def replace(self, **changes) -> "LIFParams":
         """Return a copy with some fields changed (validated again)."""
@@ -194,14 +213,15 @@ class LIFParams:
         """The input current (nA) if it is constant, else None."""
         if not callable(self.i_e):
             return self.i_e
-        return getattr(self.i_e, "constant_value", None)
+        value = getattr(self.i_e, "constant_value", None)
+        return None if value is None else float(value)
 
     @property
     def v_inf(self) -> float:
         """Steady-state potential ``v_rest + r_m * i_e`` (mV), constant input only."""
         i_e = self.constant_current
         if i_e is None:
-            raise ValueError("v_inf is defined for a constant i_e only; this i_e is a function of time")
+            raise LifutilsError("v_inf is defined for a constant i_e only; this i_e is a function of time")
         return self.v_rest + self.r_m * i_e
 
     def scalar_current(self):
@@ -210,16 +230,20 @@ class LIFParams:
         It raises a ValueError naming the time when a callable ``i_e`` returns
         NaN or inf there (a NaN inside solve_ivp can make RK45 loop forever).
         """
-        if not callable(self.i_e):
-            value = self.i_e
+        value = self.constant_current
+        if value is not None:
             return lambda t: value
         func = self.i_e
 
         def current(t):
-            i = float(np.asarray(func(t)).reshape(()))
+            out = np.asarray(func(t))
+            if out.size != 1 or out.dtype.kind not in "biuf":
+                raise LifutilsError(f"i_e must return one real current for one time, got "
+                                    f"{check.show(out)} at t = {float(t)!r} ms")
+            i = float(out.reshape(()))
             if not math.isfinite(i):
-                raise ValueError(f"i_e returned {i!r} at t = {float(t)!r} ms; "
-                                 "the input current must be finite")
+                raise LifutilsError(f"i_e returned {i!r} at t = {float(t)!r} ms; "
+                                    "the input current must be finite")
             return i
 
         return current
@@ -227,9 +251,13 @@ class LIFParams:
     def current(self, t):
         """Input current (nA) at time(s) ``t`` (ms), as a float array shaped like ``t``."""
         t = np.asarray(t, dtype=float)
-        if callable(self.i_e):
-            return np.broadcast_to(np.asarray(self.i_e(t), dtype=float), t.shape)
-        return np.full(t.shape, self.i_e)
+        value = self.constant_current
+        if value is None:
+            out = np.asarray(self.i_e(t))
+            if out.dtype.kind not in "biuf":
+                raise LifutilsError(f"i_e must return real currents (nA), got {check.show(out)}")
+            return np.broadcast_to(out.astype(float), t.shape)
+        return np.full(t.shape, value)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ import numpy as np
 
 from .analytic import exact_spike_times
 from .errors import LifutilsError
-from .params import LIFParams, _integer, check_dt, check_t_max
+from . import _validate as check
+from .params import LIFParams, check_dt, check_t_max
 from .resets import MAX_RESETS, solve_ivp_with_resets
 
 __all__ = ["POPULATION_NEURON", "DRIVE_RANGE", "POPULATION_T_MAX", "METHODS",
@@ -51,7 +52,7 @@ def population_drives(n, params: LIFParams = POPULATION_NEURON) -> np.ndarray:
     >>> population_drives(4)
     array([10., 20., 30., 40.])
     """
-    n = _integer("n", n, 1)
+    n = check.integer("n", n, minimum=1)
     return np.linspace(*DRIVE_RANGE, n) / params.r_m
 
 

@@ -27,8 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from .errors import LifutilsError
-from .params import LIFParams, _real, check_dt, check_t_max
+from . import _validate as check
+from .errors import LifutilsError, RunawayError
+from .params import LIFParams, check_dt, check_t_max
 
 __all__ = ["TAU_W", "B_JUMP", "TAU_S", "Q_JUMP", "CurrentResult", "exact_lif_with_current",
            "adapted_isi", "NetworkResult", "exact_delta_network"]
@@ -154,31 +155,27 @@ def exact_lif_with_current(params: LIFParams, t_max, *, tau_x, x0=0.0, spike_jum
     """
     t_max = check_t_max(t_max)
     dt = check_dt(dt, t_max)
+    check.budget("dt", dt, t_max / dt, 10_000_000, what=f"samples over t_max = {t_max:g} ms",
+                 advice="use a larger dt or a shorter t_max")
     if params.constant_current is None:
-        raise ValueError("exact_lif_with_current needs a constant i_e (nA)")
+        raise LifutilsError("exact_lif_with_current needs a constant i_e (nA)")
     if params.t_ref != 0:
-        raise ValueError(f"exact_lif_with_current needs t_ref = 0 ms, got {params.t_ref!r}")
-    tau_x = _real("tau_x", tau_x)
-    if not tau_x > 0:
-        raise ValueError(f"tau_x must be > 0 ms, got {tau_x!r}")
+        raise LifutilsError(f"exact_lif_with_current needs t_ref = 0 ms, got {params.t_ref!r}")
+    tau_x = check.positive("tau_x", tau_x, unit="ms")
     if tau_x == params.tau_m:
-        raise ValueError(f"tau_x must differ from tau_m ({params.tau_m!r} ms)")
-    x = _real("x0", x0)
-    spike_jump = _real("spike_jump", spike_jump)
-    input_jump = _real("input_jump", input_jump)
-    inputs = np.asarray(input_times, dtype=float).ravel()
-    if not np.all(np.isfinite(inputs)):
-        raise ValueError("input_times must be finite")
-    if np.any(np.diff(inputs) <= 0):
-        raise ValueError("input_times must be strictly increasing")
-    if inputs.size and not (inputs[0] > 0 and inputs[-1] <= t_max):
-        raise ValueError(f"input_times must lie in (0, t_max = {t_max:g}] ms")
+        raise LifutilsError(f"tau_x must differ from tau_m ({params.tau_m!r} ms), got {tau_x!r}")
+    x = check.real("x0", x0)
+    spike_jump = check.real("spike_jump", spike_jump)
+    input_jump = check.real("input_jump", input_jump)
+    inputs = check.times("input_times", np.ravel(input_times), low=0.0, high=t_max)
+    if inputs.size and not inputs[0] > 0:
+        raise LifutilsError(f"input_times must lie in (0, t_max = {t_max:g}] ms, got {inputs[0]:g}")
 
     v_inf = params.v_inf
     grid = np.arange(0.0, t_max + 0.5 * dt, dt)
     t, v = 0.0, params.v_start
     if v >= params.v_thresh:
-        raise ValueError("exact_lif_with_current needs a start below v_thresh")
+        raise LifutilsError("exact_lif_with_current needs a start below v_thresh")
     ts, vs, xs, spikes = [0.0], [v], [x], []
     k = 0  # next input
     while t < t_max:
@@ -195,7 +192,7 @@ def exact_lif_with_current(params: LIFParams, t_max, *, tau_x, x0=0.0, spike_jum
         if s is not None:  # output spike: reset, adaptation jump
             spikes.append(t)
             if len(spikes) > _MAX_SPIKES:
-                raise ValueError(f"more than {_MAX_SPIKES} spikes: shorten t_max")
+                raise RunawayError(f"more than {_MAX_SPIKES} spikes: shorten t_max")
             v, x = params.v_reset, x + spike_jump
         elif k < inputs.size and t == inputs[k]:  # input spike: synaptic jump
             x = x + input_jump
@@ -239,17 +236,15 @@ def adapted_isi(params: LIFParams, *, tau_w=TAU_W, b=B_JUMP) -> float:
     >>> round(adapted_isi(LIFParams(i_e=20.0), b=0.0), 4)  # 10 ln 6
     17.9176
     """
-    tau_w = _real("tau_w", tau_w)
-    b = _real("b", b)
-    if not tau_w > 0 or tau_w == params.tau_m:
-        raise ValueError(f"tau_w must be > 0 ms and differ from tau_m, got {tau_w!r}")
-    if not b >= 0:
-        raise ValueError(f"b must be >= 0 nA, got {b!r}")
+    tau_w = check.positive("tau_w", tau_w, unit="ms")
+    b = check.non_negative("b", b, unit="nA")
+    if tau_w == params.tau_m:
+        raise LifutilsError(f"tau_w must differ from tau_m ({params.tau_m!r} ms), got {tau_w!r}")
     if params.constant_current is None or params.t_ref != 0:
-        raise ValueError("adapted_isi needs a constant i_e and t_ref = 0")
+        raise LifutilsError("adapted_isi needs a constant i_e and t_ref = 0")
     v_inf = params.v_inf
     if not v_inf > params.v_thresh:
-        raise ValueError("adapted_isi needs i_e above the rheobase: the neuron is silent")
+        raise LifutilsError("adapted_isi needs i_e above the rheobase: the neuron is silent")
 
     def climb(w_after):  # time (ms) from v_reset to v_thresh against w_after
         seg = _Segment(params, v_inf, tau_w, params.v_reset, -w_after)

@@ -343,7 +343,7 @@ def euler_explorer(*, t_max=T_MAX):
     @_cached
     def run(i_e, dt, tau_m, v_reset):
         params = LIFParams(i_e=i_e, tau_m=tau_m, v_reset=v_reset)
-        return simulate_euler(params, t_max, dt), simulate_exact(params, t_max)
+        return simulate_euler(params, t_max, dt=dt), simulate_exact(params, t_max)
 
     def summarize(euler, exact):
         return f"Euler: {_spike_summary(euler, exact)}"

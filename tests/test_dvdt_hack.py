@@ -1,10 +1,10 @@
-import time
+import math
 
 import numpy as np
 import pytest
 
 from lifutils import LIFParams, exact_spike_times, simulate_dvdt_hack, simulate_events
-from lifutils import HackStalledError
+from lifutils import HackStalledError, LifutilsError
 
 P20 = LIFParams(i_e=20.0)
 
@@ -65,12 +65,10 @@ def test_hack_rejects_nan_input_instead_of_looping():
 
 @pytest.mark.parametrize("kwargs", [{"rtol": 1e-8, "atol": 1e-8}, {"method": "Radau"}])
 def test_hack_at_tight_settings_stops_with_a_message_instead_of_crawling(kwargs):
-    start = time.perf_counter()
     with pytest.raises(HackStalledError, match=r"stalled: after 200\d\d right-hand-side evaluations "
                                                r"\(its budget, max_nfev, is 20000\) it has only "
                                                r"reached t = [\d.]+ ms of 100 ms") as info:
         simulate_dvdt_hack(P20, 100.0, max_nfev=20_000, **kwargs)
-    assert time.perf_counter() - start < 5.0
     # It stops cleanly at an accepted step and keeps the trace up to there.
     partial = info.value.result
     assert 10.0 < partial.t[-1] < 100.0 and partial.spike_times.size == 0
@@ -78,7 +76,31 @@ def test_hack_at_tight_settings_stops_with_a_message_instead_of_crawling(kwargs)
 
 
 def test_hack_budget_must_be_a_positive_integer():
-    with pytest.raises(ValueError, match="max_nfev must be an integer >= 1"):
+    with pytest.raises(LifutilsError, match="max_nfev must be an integer >= 1, got 0"):
         simulate_dvdt_hack(P20, 100.0, max_nfev=0)
-    with pytest.raises(ValueError, match="takes no events"):
+    with pytest.raises(LifutilsError, match=r"takes method, rtol, atol, max_step, t_eval and "
+                                            r"max_nfev; got \['events'\]"):
         simulate_dvdt_hack(P20, 100.0, events=[lambda t, y: y[0]])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"rtol": "1e-3"}, r"rtol must be a number in \[2.22e-14, 1\), got '1e-3'"),
+    ({"rtol": [1e-3]}, r"rtol must be a number in \[2.22e-14, 1\), got \[0.001\]"),
+    ({"rtol": math.nan}, r"rtol must be a number in \[2.22e-14, 1\), got nan"),
+    ({"atol": 0.0}, r"atol must be a finite number > 0, got 0.0"),
+    ({"max_step": math.nan}, r"max_step must be a number > 0 \(inf for no limit\), got nan"),
+    ({"args": (1.0,)}, r"got \['args'\]"),
+    ({"method": "Euler"}, r"method must be one of RK45"),
+    ({"t_eval": [0.0, 200.0]}, r"t_eval must be within \[0, 100\]"),
+])
+def test_the_hacks_options_are_checked_as_the_event_methods_are(kwargs, message):
+    with pytest.raises(LifutilsError, match=message):
+        simulate_dvdt_hack(P20, 100.0, **kwargs)
+    if set(kwargs) & {"rtol", "atol", "max_step"}:  # the same rule, the same message
+        with pytest.raises(LifutilsError, match=message):
+            simulate_events(P20, 100.0, **kwargs)
+
+
+def test_numpy_numbers_are_accepted():
+    res = simulate_dvdt_hack(P20, np.int64(50), max_step=np.int64(1), rtol=np.float32(1e-3))
+    assert res.t[-1] == 50.0 and res.spike_times.size == 0

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lifutils import inputs
+from lifutils import LifutilsError, inputs
 
 
 def test_constant():
@@ -37,13 +37,27 @@ def test_sine():
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: inputs.pulse(0.0, 0.0, 1.0), "duration must be > 0 ms"),
-    (lambda: inputs.pulse(0.0, 1.0, np.nan), "amplitude must be finite"),
+    (lambda: inputs.pulse(0.0, 0.0, 1.0), r"duration must be a finite number > 0 ms, got 0.0"),
+    (lambda: inputs.pulse(0.0, 1.0, np.nan), r"amplitude must be a finite number \(nA\), got nan"),
     (lambda: inputs.pulse_train(0.0, 2.0, 1.0, period=2.0, n_pulses=3), "period must be longer than duration"),
-    (lambda: inputs.pulse_train(0.0, 1.0, 1.0, period=2.0, n_pulses=0), "n_pulses must be an integer >= 1"),
-    (lambda: inputs.sine(1.0, 1.0, period=0.0), "period must be > 0 ms"),
-    (lambda: inputs.step(np.inf, 1.0), "t_on must be finite"),
+    (lambda: inputs.pulse_train(0.0, 1.0, 1.0, period=2.0, n_pulses=0), "n_pulses must be an integer >= 1, got 0"),
+    (lambda: inputs.pulse_train(0.0, 1.0, 1.0, period=2.0, n_pulses=2.5), "n_pulses must be an integer >= 1, got 2.5"),
+    (lambda: inputs.pulse_train(0.0, 1.0, 1.0, period=2.0, n_pulses=10**8),
+     r"n_pulses = 100000000 implies 2e\+08 breakpoints \(solver restarts\), over the budget of 1e\+06"),
+    (lambda: inputs.sine(1.0, 1.0, period=0.0), "period must be a finite number > 0 ms, got 0.0"),
+    (lambda: inputs.step(np.inf, 1.0), r"t_on must be a finite number \(ms\), got inf"),
+    (lambda: inputs.Input(lambda t: 2.0 * np.ones_like(t), constant_value=np.nan), "constant_value must be a finite number"),
+    (lambda: inputs.Input(lambda t: 2.0 * np.ones_like(t), constant_value=3.0),
+     r"constant_value = 3.0 nA disagrees with func"),
+    (lambda: inputs.Input(lambda t: t, breakpoints=[np.nan]), "breakpoints must be a one-dimensional"),
+    (lambda: inputs.Input(5.0), "func must be a callable"),
 ])
 def test_bad_inputs(make, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(LifutilsError, match=message):
         make()
+
+
+def test_numpy_numbers_are_accepted():
+    i = inputs.pulse_train(np.int64(0), np.float32(1.0), np.array(5.0), period=np.int64(10), n_pulses=np.int64(2))
+    np.testing.assert_array_equal(i([0.5, 5.0, 10.5, 20.5]), [5.0, 0.0, 5.0, 0.0])
+    assert inputs.Input(lambda t: 2.0 * np.ones_like(t), constant_value=np.float32(2.0)).constant_value == 2.0

@@ -146,11 +146,11 @@ def test_a_brief_excursion_above_threshold_is_not_missed():
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(tau_x=10.0), r"tau_x must differ from tau_m"),
-    (dict(tau_x=-1.0), r"tau_x must be > 0 ms"),
+    (dict(tau_x=-1.0), r"tau_x must be a finite number > 0 ms, got -1.0"),
     (dict(tau_x=5.0, input_times=[3.0, 2.0]), r"input_times must be strictly increasing"),
     (dict(tau_x=5.0, input_times=[0.0]), r"input_times must lie in \(0, t_max"),
-    (dict(tau_x=5.0, input_times=[np.nan]), r"input_times must be finite"),
-    (dict(tau_x=5.0, x0="1"), r"x0 must be a finite real number"),
+    (dict(tau_x=5.0, input_times=[np.nan]), r"input_times must be finite times"),
+    (dict(tau_x=5.0, x0="1"), r"x0 must be a finite number, got '1'"),
 ])
 def test_bad_arguments_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -165,7 +165,7 @@ def test_what_it_does_not_cover_is_refused():
         exact_lif_with_current(LIFParams(i_e=20.0, t_ref=2.0), 50.0, tau_x=5.0)
     with pytest.raises(ValueError, match="above the rheobase"):
         adapted_isi(LIFParams(i_e=10.0))
-    with pytest.raises(ValueError, match="b must be >= 0"):
+    with pytest.raises(ValueError, match="b must be a finite number >= 0 nA, got -1.0"):
         adapted_isi(LIFParams(i_e=20.0), b=-1.0)
 
 
@@ -236,7 +236,7 @@ def test_inhibition_delays_the_other_neuron():
     (dict(weights=[[0.0, np.nan], [0.0, 0.0]]), "weights must be finite"),
     (dict(v0=[-70.0, -55.0]), "v0 must lie below v_thresh"),
     (dict(params=LIFParams(t_ref=1.0)), "t_ref = 0"),
-    (dict(t_max=0.0), "t_max must be > 0"),
+    (dict(t_max=0.0), "t_max must be a finite number > 0"),
 ])
 def test_network_bad_input(kwargs, words):
     args = dict(params=NET, t_max=50.0, i_e=[20.0, 18.0], v0=-70.0, weights=np.zeros((2, 2)))

@@ -186,7 +186,7 @@ def test_moving_back_uses_the_cache(monkeypatch):
 
 def test_euler_status_reports_spikes_and_first_spike_error():
     dash = W.euler_explorer()
-    euler = lifutils.simulate_euler(lifutils.LIFParams(i_e=20.0), 100.0, 0.1)
+    euler = lifutils.simulate_euler(lifutils.LIFParams(i_e=20.0), 100.0, dt=0.1)
     exact = lifutils.exact_spike_times(lifutils.LIFParams(i_e=20.0), 100.0)
     text = _status_text(dash)
     assert f"{euler.n_spikes} spikes (exact {len(exact)})" in text
