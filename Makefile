@@ -12,12 +12,14 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
 	$(PY) -m pip install -e ".[test]"
+	$(PY) -m pip install -e ".[nest]" || echo "note: no NEST wheel here (lifutils[nest]); notebook 07 says how to get NEST"
 	touch $(STAMP)
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks (as root, e.g. in a container, with --allow-root)
 	$(VENV)/bin/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
 test: $(STAMP)  ## the whole suite: unit and docstring examples, notebooks under nbval, browser
+	$(PY) -c 'import importlib.util as u; exit(u.find_spec("nest") is None)' || $(PY) -m pip install -e ".[nest]"
 	$(PY) -m pytest
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest $(NBVAL) notebooks; fi
 

@@ -6,11 +6,13 @@ of methods: label, runner and style of each), :mod:`~lifutils.inputs`,
 :mod:`~lifutils.analytic`, :mod:`~lifutils.euler`, :mod:`~lifutils.dvdt_hack`,
 :mod:`~lifutils.resets`, :mod:`~lifutils.events`, :mod:`~lifutils.compare`,
 :mod:`~lifutils.tables`, :mod:`~lifutils.references` (exact references for
-notebook 05) and :mod:`~lifutils.errors` (one family, exported here). Checks for
-the notebooks' exercises live in :mod:`lifutils.exercises`.
+notebooks 05 and 07), :mod:`~lifutils.population` (notebook 07) and
+:mod:`~lifutils.errors` (one family, exported here). Checks for the notebooks'
+exercises live in :mod:`lifutils.exercises`. NEST, an optional extra, is
+reached through :mod:`lifutils.nest_bridge`, imported on demand.
 Pictures and dashboards (:mod:`lifutils.drawing`, :mod:`lifutils.plotting`,
-:mod:`lifutils.widgets`) are imported on demand, so ``import lifutils`` needs no
-screen.
+:mod:`lifutils.plotting_population`, :mod:`lifutils.widgets`) are imported on
+demand, so ``import lifutils`` needs no screen.
 """
 from . import inputs
 from .analytic import (exact_spike_times, exact_voltage, firing_rate, first_spike_time,

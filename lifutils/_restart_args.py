@@ -41,7 +41,7 @@ class _Settings:
             raise LifutilsError(f"args must be a tuple of extra arguments, such as args=(20.0,), "
                                 f"got {check.show(args)}")
         self.extra = () if args is None else tuple(args)
-        self.direction = np.array([_check_direction(k, e) for k, e in enumerate(self.events)])
+        self.layout = self.direction = None  # lay_out_events, once fun is known to work
         self.t_eval = None if t_eval is None else check.times("t_eval", t_eval, low=self.t0,
                                                                 high=self.tf)
         stops = _check_breakpoints(breakpoints)
@@ -54,6 +54,11 @@ class _Settings:
         self.bytes_per_step = ((8 * (n + 1) + 200) if self.t_eval is None else 0) \
             + ((64 * n + 1000) if self.dense_output else 0)
         self._check_budgets()
+
+    def lay_out_events(self):
+        """Call each event once at the start to find its size (scalar or vector) and directions."""
+        self.layout = _EventLayout(self.events, self.t0, self.y0, self.extra)
+        self.direction = self.layout.direction
 
     def _check_budgets(self):
         """Refuse, before any work, what the arguments imply beyond the budgets."""
@@ -123,10 +128,80 @@ def _check_method(method):
                         f"got {check.show(method)}")
 
 
-def _check_direction(k, event):
+class _EventLayout:
+    """Where each event function's values sit among the entries, and each entry's direction.
+
+    A scalar event (one number) is one entry; a vector event, returning an
+    array of shape (m,) with m >= 2, is m consecutive entries. Entries are
+    numbered in order across all event functions: that flattened index is what
+    ``reset`` and ``hold`` receive and what ``t_events`` is indexed by. Found by
+    calling each event once at the start.
+
+    Attributes
+    ----------
+    sizes : list of int or None
+        m for each vector event, None for each scalar one.
+    offsets : ndarray of int
+        First entry of each event function (one more at the end: the total).
+    direction : ndarray
+        Sign of each entry's direction (+1, -1 or 0).
+    function_of : ndarray of int
+        The event function each entry belongs to.
+    """
+
+    def __init__(self, events, t0, y0, extra):
+        self.sizes, directions = [], []
+        for k, event in enumerate(events):
+            value = event(t0, y0.copy(), *extra)
+            m = _event_size(k, value)
+            self.sizes.append(m)
+            directions.append(_check_direction(k, event, m))
+        counts = [1 if m is None else m for m in self.sizes]
+        self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(int)
+        self.direction = np.concatenate(directions)
+        self.function_of = np.repeat(np.arange(len(events)), counts)
+        self.n_entries = int(self.offsets[-1])
+
+    def entries(self, k):
+        """The slice of entries of event function k."""
+        return slice(self.offsets[k], self.offsets[k + 1])
+
+
+def _event_size(k, value):
+    """None for one number (a scalar event), m for an array of shape (m,), m >= 2."""
+    try:
+        array = np.asarray(value)
+        real = array.dtype.kind in "biuf"
+    except (TypeError, ValueError):
+        array, real = None, False
+    if not real:
+        raise LifutilsError(f"events[{k}] must return one real number or a 1-D array of them "
+                            f"(one entry per threshold), got {check.show(value)}")
+    if array.size == 1:
+        return None
+    if array.ndim > 1:
+        raise LifutilsError(f"events[{k}] must return one number or a 1-D array (one entry per "
+                            f"threshold), got shape {array.shape}")
+    if array.size == 0:
+        raise LifutilsError(f"events[{k}] must return at least one entry, got shape {array.shape}")
+    return array.size
+
+
+def _check_direction(k, event, m):
+    """The sign of each entry's direction: one number for all, or one per entry of a vector event."""
     d = getattr(event, "direction", 0.0)
+    if m is not None and np.ndim(d) > 0:
+        try:
+            array = np.asarray(d, dtype=float)
+        except (TypeError, ValueError):
+            array = None
+        if array is None or array.shape != (m,) or not np.all(np.isfinite(array)):
+            raise LifutilsError(
+                f"events[{k}].direction must be one number or an array of shape ({m},), one per "
+                f"entry of the event, got {check.show(d)} (shape {np.shape(d)})")
+        return np.sign(array)
     number = check.real(f"events[{k}].direction", d)
-    return float(np.sign(number))
+    return np.full(1 if m is None else m, float(np.sign(number)))
 
 
 def _check_options(options, n):

@@ -24,24 +24,25 @@ class _Run:
         self.s = s
         self.t, self.y = s.t0, s.y0.copy()
         self.release = np.full(s.n, -np.inf)  # time each component is held until
-        self.triggers = _Triggers(s.events, s.direction)
         self.g_start = None  # event values at the start of the current segment
         self.nfev_budget_used = 0
         self.steps = 0
         self.step_limit = (check.MEMORY_BUDGET // s.bytes_per_step) if s.bytes_per_step else math.inf
         self.pieces_t, self.pieces_y = [], []  # stored trace, one array per piece
         self.last_point = None
-        self.t_events = [[] for _ in s.events]
-        self.y_events = [[] for _ in s.events]
         self.dense = dense  # a StitchedSolution to fill, or None
         self.counts = {"nfev": 0, "njev": 0, "nlu": 0}
         self.n_resets = 0
         self.status = 0
         self.message = "The solver successfully reached the end of the integration interval."
         self.last_reset_t, self.resets_here = None, 0
-        self._wrappers = {}
+        self._wrappers, self.step_owner = {}, None
         self._free_rhs = self._rhs(None)
         self._probe_fun()
+        s.lay_out_events()  # after fun's probe, so that args that fit nothing name fun first
+        self.triggers = _Triggers(s.direction, s.layout)
+        self.t_events = [[] for _ in range(s.layout.n_entries)]  # one list per entry
+        self.y_events = [[] for _ in range(s.layout.n_entries)]
         self.triggers.arm_at_start(self.event_values(self.t, self.y))
 
     # ---- the four steps of the loop ----
@@ -50,7 +51,8 @@ class _Run:
         """Where the next solver run must stop (end, breakpoint, release) and its t_eval points."""
         s, t = self.s, self.t
         held = self.release > t
-        t_stop = min([s.tf] + list(s.stops[s.stops > t][:1]) + list(self.release[held]))
+        t_stop = min([s.tf] + list(s.stops[s.stops > t][:1])
+                     + ([float(self.release[held].min())] if held.any() else []))
         seg_eval = None
         if s.t_eval is not None:
             upper = s.t_eval <= t_stop if t_stop == s.tf else s.t_eval < t_stop
@@ -66,15 +68,18 @@ class _Run:
         self.t = t_stop
 
     def advance(self, t_stop, seg_eval, held):
-        """Integrate from t to the first event or t_stop; return the trigger that fired, or None."""
+        """Integrate from t to the first event or t_stop; return the triggers that fired
+        (the earliest first, exact ties in order), or None."""
         s = self.s
-        passed, kinds = self.triggers.for_solver(self._scipy_event)
+        if s.layout.n_entries > 1:  # to spot others that cross at a reset instant
+            self.g_start = self.event_values(self.t, self.y)
+        passed, kinds = self.triggers.for_solver(self._scipy_event, self._group_event,
+                                                 self.g_start)
+        self.step_owner = passed[0].key if passed else None  # it counts the steps
         solver_eval = None if seg_eval is None else np.union1d(seg_eval, [t_stop])
         opts = dict(s.options)
         if s.first_step is not None:
             opts["first_step"] = min(s.first_step, t_stop - self.t)
-        if len(s.events) > 1:  # to spot others that cross at a reset instant
-            self.g_start = self.event_values(self.t, self.y)
         rhs = self._rhs(held) if held.any() else self._free_rhs
         sol = solve_ivp(rhs, (self.t, t_stop), self.y,
                         method=s.method, t_eval=solver_eval, dense_output=s.dense_output,
@@ -108,18 +113,20 @@ class _Run:
         if which is None:
             return None
         kind, trigger = kinds[which]
+        if kind == "group":
+            return self._group_fired(trigger, passed[which].watch)
         if kind == "rearm":  # a time event has left its trigger: it may fire again
             self.triggers.armed[trigger] = True
             return None
-        return trigger
+        return [trigger]
 
-    def apply_resets(self, trigger):
-        """Reset for the trigger that fired, then for every other event that reached its
+    def apply_resets(self, triggers):
+        """Reset for the triggers that fired, then for every other event that reached its
         trigger at this same instant, in turn; then store the point after the resets."""
         s, tr = self.s, self.triggers
         g_before = self.event_values(self.t, self.y)
         g_start = self.g_start if self.g_start is not None else g_before
-        pending = [trigger]
+        pending = list(triggers)
         while pending:
             trigger = pending.pop(0)
             i = int(tr.event[trigger])
@@ -131,10 +138,10 @@ class _Run:
             # A reset that changes the event's value shows that the event sees the state.
             on_time_alone = g_after[i] == g_before[i] and self._on_time_alone(i, y_new, g_after[i])
             tr.after_reset(trigger, on_time_alone, g_before, g_after, self.t)
-            if len(s.events) > 1:
+            if s.layout.n_entries > 1:
                 crossed = tr.crossed(g_start, g_after, exclude=[i] + [int(tr.event[p]) for p in pending])
                 pending.extend(crossed)
-                hit = np.zeros(len(s.events), dtype=bool)
+                hit = np.zeros(s.layout.n_entries, dtype=bool)
                 hit[[int(tr.event[p]) for p in crossed]] = True
                 g_start = np.where(hit, g_start, g_after)
             if s.hold is not None:
@@ -148,7 +155,7 @@ class _Run:
         seg_t = np.asarray(seg_t, dtype=float)
         seg_y = np.asarray(seg_y, dtype=float).reshape(self.s.n, -1)
         if seg_t.size and self.last_point is not None and self.last_point[0] == seg_t[0] \
-                and (self.last_point[1] == seg_y[:, 0]).all():
+                and np.array_equal(self.last_point[1], seg_y[:, 0]):
             seg_t, seg_y = seg_t[1:], seg_y[:, 1:]
         if seg_t.size:
             self.pieces_t.append(seg_t)
@@ -170,42 +177,80 @@ class _Run:
     # ---- helpers ----
 
     def event_values(self, t, state):
-        """Every event's value at (t, state), checked: one finite number each."""
+        """Every entry's value at (t, state), checked: one finite number each; each event
+        function is called once (a vector event gives all its entries)."""
         s = self.s
-        values = []
-        for k, e in enumerate(s.events):
-            value = e(t, state, *s.extra)
-            if not isinstance(value, float) or value - value != 0.0:  # not a finite float
-                value = _event_number(k, value, t)
-            values.append(value)
-        return np.array(values)
+        sizes = s.layout.sizes
+        if len(sizes) == 1 and sizes[0] is not None:  # one vector event: no copy
+            return _event_vector(0, s.events[0](t, state, *s.extra), sizes[0], t)
+        return np.concatenate([
+            [_event_number(k, e(t, state, *s.extra), t)] if m is None
+            else _event_vector(k, e(t, state, *s.extra), m, t)
+            for k, (e, m) in enumerate(zip(s.events, sizes))])
 
-    def _scipy_event(self, k, direction, count_steps):
-        """Event k as solve_ivp gets it: terminal, checked; one of them counts the steps."""
-        key = (k, direction, count_steps)
+    def _scipy_event(self, entry, direction):
+        """Entry ``entry`` as solve_ivp gets it: terminal, checked; the first event passed
+        counts the steps."""
+        key = (entry, direction)
         if key in self._wrappers:
             return self._wrappers[key]
-        event, extra, run = self.s.events[k], self.s.extra, self
+        layout = self.s.layout
+        k = int(layout.function_of[entry])
+        event, extra, run, m = self.s.events[k], self.s.extra, self, layout.sizes[k]
+        position = entry - layout.offsets[k]
 
         def wrapped(t, y):
             value = event(t, y, *extra)
-            if not isinstance(value, float) or value - value != 0.0:  # not a finite float
+            if m is not None:  # one entry of a vector event, watched alone
+                value = float(_event_vector(k, value, m, t)[position])
+            elif not isinstance(value, float) or value - value != 0.0:  # not a finite float
                 value = _event_number(k, value, t)
+            if run.step_owner is key:  # solve_ivp calls each event once per accepted step
+                run.steps += 1
+                if run.steps > run.step_limit:
+                    run._over_memory()
             return value
+        wrapped.terminal = True
+        wrapped.direction = direction
+        wrapped.key = key
+        self._wrappers[key] = wrapped
+        return wrapped
 
-        def counting(t, y):  # solve_ivp calls each event once per accepted step
-            run.steps += 1
-            if run.steps > run.step_limit:
-                run._over_memory()
-            value = event(t, y, *extra)
-            if not isinstance(value, float) or value - value != 0.0:
-                value = _event_number(k, value, t)
-            return value
-        chosen = counting if count_steps else wrapped
-        chosen.terminal = True
-        chosen.direction = direction
-        self._wrappers[key] = chosen
-        return chosen
+    def _group_event(self, k, triggers, watch):
+        """Triggers of vector event k as one scalar event for solve_ivp, so that the event
+        function is called once per step whatever its size: the largest of ``watch`` times
+        their entries' values, below zero at the start (each trigger is), which rises
+        through zero when the first of them reaches its trigger."""
+        event, extra, run, m = self.s.events[k], self.s.extra, self, self.s.layout.sizes[k]
+        positions = self.triggers.event[triggers] - self.s.layout.offsets[k]
+        key = ("group", k)
+
+        def grouped(t, y):
+            values = _event_vector(k, event(t, y, *extra), m, t)
+            if run.step_owner is key:  # solve_ivp calls each event once per accepted step
+                run.steps += 1
+                if run.steps > run.step_limit:
+                    run._over_memory()
+            return float(np.max(watch * values[positions]))
+        grouped.terminal = True
+        grouped.direction = 1.0
+        grouped.key, grouped.function, grouped.watch = key, k, watch
+        return grouped
+
+    def _group_fired(self, triggers, watch):
+        """After a group stopped the solver: the triggers at or past their trigger now, the
+        one that stopped it first, then by how far past, then in order; None if it only
+        re-armed time events."""
+        tr, layout = self.triggers, self.s.layout
+        k = int(layout.function_of[tr.event[triggers[0]]])
+        values = _event_vector(k, self.s.events[k](self.t, self.y, *self.s.extra),
+                               layout.sizes[k], self.t)
+        past = watch * values[tr.event[triggers] - layout.offsets[k]]
+        hit = (past >= 0) | (past == past.max())
+        chosen = triggers[hit][np.lexsort((triggers[hit], -past[hit]))]
+        fire = [int(c) for c in chosen if tr.armed[c]]
+        tr.armed[chosen] = True  # re-armed watchers (time events that left their trigger)
+        return fire or None
 
     def _rhs(self, held):
         """fun(t, y, *args), counted against max_nfev; checked, with held components frozen."""
@@ -246,9 +291,9 @@ class _Run:
                                 "a NaN or inf would make the solver loop or fail")
 
     def _on_time_alone(self, i, state, value):
-        """True if event i does not see the state (a nudge of every component leaves it as is)."""
+        """True if entry i does not see the state (a nudge of every component leaves it as is)."""
         nudged = state + 1e-6 * (1.0 + np.abs(state))
-        return _event_number(i, self.s.events[i](self.t, nudged, *self.s.extra), self.t) == value
+        return self.event_values(self.t, nudged)[i] == value
 
     def _check_state(self, name, value):
         n = self.s.n
@@ -295,7 +340,7 @@ class _Run:
                 "(refractory period), or raise max_resets")
         self.resets_here = self.resets_here + 1 if self.t == self.last_reset_t else 1
         self.last_reset_t = self.t
-        if self.resets_here > 2 * len(s.events) + 1:
+        if self.resets_here > 2 * s.layout.n_entries + 1:
             raise LifutilsError(
                 f"{self.resets_here} resets at the same time t = {self.t:.6g}: the resets keep "
                 "re-triggering events without time moving on (Zeno); change reset")
@@ -318,28 +363,31 @@ class _Run:
 
 
 class _Triggers:
-    """Which events may fire, by direction: an event must leave its trigger to fire again.
+    """Which entries may fire, by direction: an entry must leave its trigger to fire again.
 
-    Trigger ``k`` watches event ``event[k]`` for crossings in direction
-    ``sign[k]`` (+1 rising, -1 falling); an event with direction 0 has two
-    triggers, one per direction. A disarmed trigger of a directional event is
-    given to the solver reversed, as a re-arm watcher: when the event goes
-    back through zero the solver stops there and the trigger is armed again.
-    A disarmed half of a direction-0 event is armed again when the other half
-    fires (the event has then crossed back).
+    Trigger ``k`` watches entry ``event[k]`` (an event function's value, or one
+    entry of a vector event) for crossings in direction ``sign[k]`` (+1 rising,
+    -1 falling); an entry with direction 0 has two triggers, one per direction.
+    A disarmed trigger of a directional entry is given to the solver reversed,
+    as a re-arm watcher: when the entry goes back through zero the solver stops
+    there and the trigger is armed again. A disarmed half of a direction-0 entry
+    is armed again when the other half fires (the entry has then crossed back).
+    Everything here is done with numpy over all triggers at once, so that a
+    reset costs the same whatever the number of entries.
     """
 
-    def __init__(self, events, direction):
+    def __init__(self, direction, layout):
         self.direction = direction
-        event, sign = [], []
-        for k, d in enumerate(direction):
-            for s in ((d,) if d != 0 else (1.0, -1.0)):
-                event.append(k)
-                sign.append(s)
-        self.event = np.array(event)
-        self.sign = np.array(sign)
-        self.armed = np.ones(len(event), dtype=bool)
-        self._cached = (None, None)  # (arming, what for_solver returned for it)
+        counts = np.where(direction == 0, 2, 1)
+        self.event = np.repeat(np.arange(direction.size), counts)
+        self.sign = direction[self.event].astype(float)
+        first = np.cumsum(counts) - counts
+        both = direction == 0
+        self.sign[first[both]], self.sign[first[both] + 1] = 1.0, -1.0
+        self.armed = np.ones(self.event.size, dtype=bool)
+        self.paired = bool(both.any())
+        self.function = layout.function_of[self.event]
+        self.in_vector = np.array([m is not None for m in layout.sizes], dtype=bool)[self.function]
 
     def arm_at_start(self, g0):
         """A direction-0 event off zero can first cross only towards the other side."""
@@ -347,55 +395,78 @@ class _Triggers:
         half = self.direction[self.event] == 0
         self.armed = np.where(half & (g != 0), self.sign * g < 0, self.armed)
 
-    def for_solver(self, make):
-        """The events solve_ivp gets (armed triggers and re-arm watchers) and what each is."""
-        state = self.armed.tobytes()
-        if state == self._cached[0]:  # the usual case: nothing was armed or disarmed
-            return self._cached[1]
+    def for_solver(self, make, make_group, g):
+        """The events solve_ivp gets and what each is: armed triggers and re-arm watchers,
+        one scipy event each, except that those of a vector event below their trigger at the
+        start (``g``: the entries' values there) share one scipy event per event function."""
+        fire = self.armed
+        rearm = ~fire & (self.direction[self.event] != 0)
+        watch = np.where(fire, self.sign, -self.sign)
+        active = fire | rearm
+        grouped = active & self.in_vector
+        if g is not None:
+            grouped &= watch * g[self.event] < 0
         passed, kinds = [], []
-        for k in range(len(self.event)):
-            if self.armed[k]:
-                kinds.append(("fire", k))
-                direction = self.sign[k]
-            elif self.direction[self.event[k]] != 0:
-                kinds.append(("rearm", k))
-                direction = -self.sign[k]
-            else:
-                continue
-            passed.append(make(int(self.event[k]), float(direction), count_steps=not passed))
-        self._cached = (state, (passed, kinds))
+        for k in np.flatnonzero(active & ~grouped):
+            kinds.append(("fire" if fire[k] else "rearm", int(k)))
+            passed.append(make(int(self.event[k]), float(watch[k])))
+        functions = self.function[grouped]  # in order: one function unless first != last
+        for f in (np.unique(functions) if functions.size and functions[0] != functions[-1]
+                  else functions[:1]):
+            ks = np.flatnonzero(grouped & (self.function == f))
+            kinds.append(("group", ks))
+            passed.append(make_group(int(f), ks, watch[ks]))
         return passed, kinds
 
     def after_reset(self, trigger, on_time_alone, g_before, g_after, t):
-        """Arm or disarm triggers after the reset of ``trigger``'s event (at time t)."""
+        """Arm or disarm triggers after the reset of ``trigger``'s entry (at time t)."""
         i = self.event[trigger]
-        for k in range(len(self.event)):
-            e = self.event[k]
-            changed = g_after[e] != g_before[e]
-            if e == i and on_time_alone:  # no reset can move it: it has not left its trigger
-                self.armed[k] = k != trigger  # (the other half of a direction-0 event has)
-            elif e == i:
-                if self.direction[i] != 0 and self.sign[k] * g_after[i] >= 0 or g_after[i] == 0:
-                    raise LifutilsError(
-                        f"reset for event {i} at t = {t:.6g} returned a state where that event is "
-                        f"still triggered (event value {g_after[i]:g}): it would fire again at once "
-                        "(Zeno). Reset below the threshold (for a neuron: v_reset < v_thresh)")
-                self.armed[k] = self.sign[k] * g_after[i] < 0
-            elif changed and self.sign[k] * g_after[e] < 0:
-                self.armed[k] = True  # moved back before its trigger by this reset
+        mine = self.event == i
+        after = self.sign * g_after[self.event]
+        if on_time_alone:  # no reset can move it: it has not left its trigger
+            self.armed[mine] = np.arange(self.event.size)[mine] != trigger
+        else:  # (the other half of a direction-0 event has)
+            if (after[trigger] >= 0 if self.direction[i] != 0 else g_after[i] == 0):
+                raise LifutilsError(
+                    f"reset for event {i} at t = {t:.6g} returned a state where that event is "
+                    f"still triggered (event value {g_after[i]:g}): it would fire again at once "
+                    "(Zeno). Reset below the threshold (for a neuron: v_reset < v_thresh)")
+            self.armed[mine] = after[mine] < 0
+        changed = g_after[self.event] != g_before[self.event]
+        self.armed |= ~mine & changed & (after < 0)  # moved back before its trigger by this reset
 
     def crossed(self, g_start, g_after, exclude):
-        """Armed triggers whose event went from before to at/past it, other than ``exclude``."""
-        out, seen = [], set(exclude)
-        for k in np.nonzero(self.armed)[0]:
-            e = int(self.event[k])
-            if e in seen:
-                continue
-            before, after = self.sign[k] * g_start[e], self.sign[k] * g_after[e]
-            if before < 0 <= after:
-                out.append(int(k))
-                seen.add(e)
-        return out
+        """Armed triggers whose entry went from before to at/past it, other than ``exclude``
+        (one trigger per entry, in order)."""
+        before, after = self.sign * g_start[self.event], self.sign * g_after[self.event]
+        excluded = np.zeros(self.direction.size, dtype=bool)
+        excluded[exclude] = True
+        ks = np.flatnonzero(self.armed & (before < 0) & (after >= 0) & ~excluded[self.event])
+        if self.paired and ks.size > 1:  # a direction-0 entry has two triggers: keep the first
+            ks = ks[np.concatenate([[True], self.event[ks[1:]] != self.event[ks[:-1]]])]
+        return [int(k) for k in ks]
+
+
+def _event_vector(k, value, m, t):
+    """A vector event's values as a float array of shape (m,), or a LifutilsError that says
+    what is wrong with them."""
+    if type(value) is not np.ndarray or value.dtype != float:
+        try:
+            value = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise LifutilsError(f"events[{k}] must return an array of {m} real numbers (one "
+                                f"per entry), got {check.show(value)} at t = {float(t):.6g}") \
+                from None
+    if value.shape != (m,):
+        raise LifutilsError(f"events[{k}] must return an array of shape ({m},), one entry per "
+                            f"threshold as at the start, got shape {value.shape} at "
+                            f"t = {float(t):.6g}")
+    if not np.isfinite(value).all():
+        bad = int(np.flatnonzero(~np.isfinite(value))[0])
+        raise LifutilsError(f"events[{k}] returned NaN or inf (entry {bad}: {value[bad]!r}) at "
+                            f"t = {float(t):.6g}: an event value must be finite (a NaN event "
+                            "never fires)")
+    return value
 
 
 def _event_number(k, value, t):

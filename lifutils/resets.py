@@ -9,6 +9,9 @@ after an event (a refractory period), restarts at known breakpoints of the
 right-hand side, events on time alone (a kick at a given time), and budgets
 and guards against loops that would never end.
 
+Events may be vector events (one function, an array of thresholds, as for a
+population): their entries are numbered in order across the event functions.
+
 The loop reads as the algorithm (its steps are in ``_restart_loop``, the
 argument checks in ``_restart_args``): ``advance`` integrates to the next
 event, breakpoint or release; ``apply_resets`` resets (every event that fires
@@ -36,8 +39,8 @@ class ResetResult(OptimizeResult):
 
     Attributes: ``t`` (n_points,), ``y`` (n, n_points), ``sol`` (a
     :class:`StitchedSolution` or None), ``t_events`` and ``y_events`` (one
-    array per event function; y_events holds the state just before each
-    reset), ``n_resets``, ``nfev``, ``njev``, ``nlu``, ``status`` (0: reached
+    array per event entry: per scalar event, and per entry of a vector event;
+    y_events holds the state just before each reset), ``n_resets``, ``nfev``, ``njev``, ``nlu``, ``status`` (0: reached
     the end of t_span, -1: a solver step failed), ``message``, ``success``.
     """
 
@@ -118,9 +121,22 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         falls, 0 or missing: either). Every event resets; they are made
         terminal internally, so their ``terminal`` attribute is ignored. For
         a threshold use ``lambda t, y: y[0] - v_thresh`` with direction +1.
+
+        A *vector event* returns an array of shape (m,), one entry per
+        threshold (like Julia's VectorContinuousCallback): for a population,
+        ``lambda t, v: v - v_thresh``. Its ``direction`` is a number for every
+        entry or an array of shape (m,). Entries are numbered in order across
+        all event functions (a scalar event counts as one); that index is what
+        ``reset`` and ``hold`` receive and what ``t_events`` is indexed by.
+        Each event function is called once per solver step whatever m is, and
+        its crossings are located as precisely as a scalar event's; when
+        several entries cross in one step the earliest fires first, and exact
+        ties reset together, in order. (An entry that starts a stretch between
+        two restarts at or past its trigger is watched alone, as a scalar
+        event is.)
     reset : callable
-        ``reset(t, y, index) -> new_y``: the state just after event ``index``
-        fired at time t with state y. When the reset changes that event's
+        ``reset(t, y, index) -> new_y``: the state just after event entry
+        ``index`` fired at time t with state y; of the same shape as y. When the reset changes that event's
         value, it must take it strictly back before its trigger
         (``event(t, new_y) < 0`` for direction +1), or it would fire again at
         once (a Zeno loop, for a neuron ``v_reset >= v_thresh``): that is an
@@ -197,6 +213,23 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     ...                             rtol=1e-10, atol=1e-10)
     >>> sol.t_events[0].round(4)
     array([13.8629, 31.7805, 49.6981])
+
+    A population of three neurons driven by 20, 25 and 30 mV, with one
+    vector event for all three thresholds; ``reset`` gets the neuron that fired:
+
+    >>> def population(t, v):
+    ...     return (-(v + 70.0) + np.array([20.0, 25.0, 30.0])) / 10.0
+    >>> def thresholds(t, v):
+    ...     return v + 55.0
+    >>> thresholds.direction = 1
+    >>> def reset(t, v, i):
+    ...     v = v.copy()
+    ...     v[i] = -80.0
+    ...     return v
+    >>> sol = solve_ivp_with_resets(population, (0, 20), np.full(3, -70.0),
+    ...                             events=thresholds, reset=reset, rtol=1e-10, atol=1e-10)
+    >>> [te.round(4) for te in sol.t_events]  # 10 ln 4, 10 ln 2.5, 10 ln 2 ...
+    [array([13.8629]), array([9.1629]), array([ 6.9315, 16.7398])]
 
     A state jump at a given time: the same cell without drive, kicked by
     10 mV at t = 20 ms. The event depends on t alone and fires once:

@@ -208,7 +208,9 @@ def _lif_call(**changes):
 
 @pytest.mark.parametrize("changes, match", [
     (dict(events=lambda t, y: math.nan), r"returned nan"),
-    (dict(events=lambda t, y: np.array([1.0, -1.0])), r"must return one real number"),
+    # (a 1-D array is a vector event, tests/test_resets_vector.py; 2-D is not)
+    (dict(events=lambda t, y: np.ones((2, 2))), r"must return one number or a 1-D array"),
+    (dict(events=lambda t, y: "high"), r"must return one real number"),
     (dict(y0=[]), r"y0 must be one-dimensional and non-empty"),
     (dict(args=5.0), r"args must be a tuple"),
     (dict(breakpoints=10.0), r"breakpoints must be a one-dimensional sequence"),

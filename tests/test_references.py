@@ -158,3 +158,85 @@ def test_what_it_does_not_cover_is_refused():
         adapted_isi(LIFParams(i_e=20.0), b=-1.0)
     with pytest.raises(ValueError, match="spike_jump must be <= 0"):
         adapted_isi(LIFParams(i_e=20.0), spike_jump=1.0)
+
+
+# --------------------------------------------------------------------------- delta network
+
+from lifutils.references import exact_delta_network  # noqa: E402
+
+NET = LIFParams()  # the question's membrane; the drives come with each network
+
+
+def test_network_without_weights_is_each_neuron_alone():
+    drive, v0 = np.array([18.0, 20.0, 26.0, 12.0]), np.array([-70.0, -60.0, -75.0, -58.0])
+    net = exact_delta_network(NET, 300.0, i_e=drive, v0=v0, weights=np.zeros((4, 4)))
+    for k in range(4):
+        alone = exact_spike_times(LIFParams(i_e=drive[k], v0=v0[k]), 300.0)
+        assert net.spike_times[k].size == alone.size
+        np.testing.assert_allclose(net.spike_times[k], alone, rtol=0, atol=1e-11)
+    assert net.spike_times[3].size == 0  # 12 nA: below the rheobase
+    assert np.all(np.diff(net.times) >= 0) and net.times.size == net.neurons.size
+
+
+def test_a_kick_that_stays_below_threshold_by_hand():
+    """At 10 ln 4, neuron 1 (18 nA) is at -52 - 18/4 = -56.5 mV; the kick lifts it to -55.5."""
+    net = exact_delta_network(NET, 16.0, i_e=[20.0, 18.0], v0=-70.0,
+                              weights=[[0.0, 1.0], [1.0, 0.0]])
+    t0 = 10.0 * math.log(4.0)
+    assert net.neurons.tolist() == [0, 1]
+    np.testing.assert_allclose(net.times, [t0, t0 + 10.0 * math.log(3.5 / 3.0)], rtol=1e-13)
+
+
+def test_a_cascade_fires_at_one_instant_in_order_and_later_kicks_reach_earlier_firers():
+    """0 fires at 10 ln 4 and pushes 1 over, whose kick pushes 2 over; 0 and 1 get the later kicks."""
+    w = np.array([[0.0, 3.0, 0.0], [1.0, 0.0, 4.0], [2.0, 0.5, 0.0]])
+    net = exact_delta_network(NET, 14.0, i_e=[20.0, 18.0, 16.0], v0=[-70.0, -70.0, -62.0],
+                              weights=w)
+    t0 = 10.0 * math.log(4.0)
+    assert net.neurons.tolist() == [0, 1, 2]
+    assert np.all(net.times == net.times[0]) and abs(net.times[0] - t0) < 1e-12
+    # v just after the cascade, by hand: v_reset plus the kicks of those that fired later.
+    after = np.array([-80.0 + 1.0 + 2.0, -80.0 + 0.5, -80.0])
+    later = exact_delta_network(NET, 60.0, i_e=[20.0, 18.0, 16.0], v0=[-70.0, -70.0, -62.0],
+                                weights=w)
+    v_inf = -70.0 + np.array([20.0, 18.0, 16.0])
+    expected_next = t0 + 10.0 * np.log((after - v_inf) / (-55.0 - v_inf))
+    first_next = later.times[3]
+    assert first_next == pytest.approx(expected_next.min(), abs=1e-11)
+    assert later.neurons[3] == int(np.argmin(expected_next))
+
+
+def test_exact_ties_fire_together_in_order_of_index():
+    net = exact_delta_network(NET, 14.0, i_e=[20.0, 20.0, 20.0], v0=-70.0,
+                              weights=np.full((3, 3), 0.1) - 0.1 * np.eye(3))
+    assert net.neurons.tolist() == [0, 1, 2] and np.ptp(net.times) == 0
+
+
+def test_inhibition_delays_the_other_neuron():
+    w = np.array([[0.0, -3.0], [0.0, 0.0]])
+    net = exact_delta_network(NET, 40.0, i_e=[20.0, 18.0], v0=-70.0, weights=w)
+    t0 = 10.0 * math.log(4.0)
+    assert net.spike_times[1][0] == pytest.approx(t0 + 10.0 * math.log(7.5 / 3.0), abs=1e-11)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    (dict(i_e=[[20.0]]), "i_e must be a 1-D array"),
+    (dict(v0=[-70.0]), r"v0 must be a number or hold one potential"),
+    (dict(weights=np.zeros((2, 3))), r"weights must have shape \(2, 2\)"),
+    (dict(weights=[[1.0, 0.0], [0.0, 0.0]]), r"weights\[i, i\] must be 0"),
+    (dict(weights=[[0.0, np.nan], [0.0, 0.0]]), "weights must be finite"),
+    (dict(v0=[-70.0, -55.0]), "v0 must lie below v_thresh"),
+    (dict(params=LIFParams(t_ref=1.0)), "t_ref = 0"),
+    (dict(t_max=0.0), "t_max must be a finite number > 0"),
+])
+def test_network_bad_input(kwargs, words):
+    args = dict(params=NET, t_max=50.0, i_e=[20.0, 18.0], v0=-70.0, weights=np.zeros((2, 2)))
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=words):
+        exact_delta_network(args.pop("params"), args.pop("t_max"), **args)
+
+
+def test_a_runaway_cascade_is_an_error_not_a_hang():
+    with pytest.raises(ValueError, match="again and again"):
+        exact_delta_network(NET, 50.0, i_e=[20.0, 18.0], v0=-70.0,
+                            weights=[[0.0, 30.0], [30.0, 0.0]])

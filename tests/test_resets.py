@@ -376,13 +376,13 @@ def nan_event(t, y):
     return np.nan
 
 
-def two_values(t, y):
-    return np.array([y[0] + 55.0, 1.0])
+def two_rows(t, y):  # a 1-D array is a vector event (tests/test_resets_vector.py); 2-D is not
+    return np.array([[y[0] + 55.0, 1.0]] * 2)
 
 
 @pytest.mark.parametrize("kwargs, message", [
     (dict(events=nan_event), r"events\[0\] returned nan at t = 0: an event value must be finite"),
-    (dict(events=two_values), r"events\[0\] must return one real number"),
+    (dict(events=two_rows), r"events\[0\] must return one number or a 1-D array"),
     (dict(y0=[]), r"y0 must be one-dimensional and non-empty"),
     (dict(y0=[1j]), r"y0 must be an array of real numbers"),
     (dict(args=20.0), r"args must be a tuple of extra arguments"),

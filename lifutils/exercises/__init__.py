@@ -32,8 +32,10 @@ from .euler_and_hack import *  # noqa: F401,F403
 from .euler_and_hack import __all__ as _euler_and_hack
 from .larger_models import *  # noqa: F401,F403
 from .larger_models import __all__ as _larger_models
+from .populations import *  # noqa: F401,F403
+from .populations import __all__ as _populations
 from .restart_loop import *  # noqa: F401,F403
 from .restart_loop import __all__ as _restart_loop
 
 __all__ = ["TOL_NA", "TOL_MS", *_closed_form, *_restart_loop, *_euler_and_hack, *_comparison,
-           *_larger_models]
+           *_larger_models, *_populations]

@@ -1,0 +1,85 @@
+"""Cost of a population of uncoupled LIF neurons, as the number of neurons grows.
+
+    python benchmarks/population.py [--t-max MS] [--sizes 10 30 100 300 1000] [--budget S]
+
+For N neurons (R*I spread over 10-40 mV, t_ref = 2 ms, 200 ms; see
+lifutils.population) prints one row per method and N: wall time, resets
+(spikes), right-hand-side evaluations, wall and processor time per reset (the
+processor time of this process is steadier on a busy machine), and the largest
+spike-time difference from the closed form (with the number of neurons whose
+spike count is wrong). Methods: solve_ivp_with_resets with one vector event
+and with one event per neuron (rtol = atol = 1e-10), the Euler loop vectorised
+with numpy at dt = 0.1 and 0.01 ms, and NEST (when installed).
+
+One event per neuron is run only while its previous size took less than
+--budget seconds (a minute by default) extrapolated to the next size.
+
+Goals (issue 10): the vector event's time per reset grows by at most 1.5x from
+N = 100 to N = 1000; every neuron's spike times within 1e-6 ms of the closed
+form. The last lines say whether they are met. Numbers are printed, not
+asserted: timings depend on the machine.
+"""
+import argparse
+
+from lifutils.nest_bridge import nest_available
+from lifutils.population import POPULATION_T_MAX, measure
+from lifutils.tables import print_table
+
+SIZES = (10, 30, 100, 300, 1000)
+HEADERS = ["method", "N", "time (s)", "resets", "nfev", "ms per reset", "cpu ms per reset",
+           "error (ms)", "wrong counts"]
+FORMATS = [None, "d", ".3f", "d", "d", ".3f", ".3f", ".1e", "d"]
+
+
+def rows_for(method, sizes, t_max, budget, **kwargs):
+    """Rows of :func:`lifutils.population.measure`; stop before a size that would pass budget."""
+    rows, last = [], None
+    for n in sizes:
+        if last is not None and last["seconds"] * (n / last["n"]) ** 2 > budget:
+            print(f"({method}: N = {n} skipped, about "
+                  f"{last['seconds'] * (n / last['n']) ** 2:.0f} s expected)")
+            break
+        last = measure(method, n, t_max=t_max, **kwargs)
+        rows.append(last)
+    return rows
+
+
+def row_cells(label, row):
+    return [label, row["n"], row["seconds"], row["spikes"], row["nfev"], row["ms_per_spike"],
+            row["cpu_ms_per_spike"], row["error"], row["wrong_counts"]]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--t-max", type=float, default=POPULATION_T_MAX)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--budget", type=float, default=60.0,
+                        help="seconds one event-per-neuron run may take (default 60)")
+    args = parser.parse_args(argv)
+    vector = rows_for("vector", args.sizes, args.t_max, float("inf"))
+    table = [row_cells("vector event", r) for r in vector]
+    table += [row_cells("event per neuron", r)
+              for r in rows_for("per_neuron", args.sizes, args.t_max, args.budget)]
+    for dt in (0.1, 0.01):
+        table += [row_cells(f"Euler, dt {dt:g}", r)
+                  for r in rows_for("euler", args.sizes, args.t_max, float("inf"), dt=dt)]
+    if nest_available():
+        table += [row_cells("NEST", r)
+                  for r in rows_for("nest", args.sizes, args.t_max, float("inf"))]
+    else:
+        print("(NEST is not installed: pip install 'lifutils[nest]' for its rows)")
+    print_table(HEADERS, table, formats=FORMATS)
+    by_n = {r["n"]: r for r in vector}
+    if 100 in by_n and 1000 in by_n:
+        for key, what in (("ms_per_spike", "wall"), ("cpu_ms_per_spike", "processor")):
+            growth = by_n[1000][key] / by_n[100][key]
+            print(f"vector event, {what} time per reset N = 1000 / N = 100: {growth:.2f} "
+                  f"(goal <= 1.5: {'met' if growth <= 1.5 else 'NOT met'})")
+    worst = max(r["error"] for r in vector)
+    exact = all(r["wrong_counts"] == 0 for r in vector) and worst <= 1e-6
+    print(f"vector event, largest spike-time difference from the closed form: {worst:.1e} ms "
+          f"(goal <= 1e-6 ms with every spike present: {'met' if exact else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
