@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lifutils needs Python 3.10 or newer; set PYTHON=python3.x")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
-	$(PY) -m pip install -e ".[lab,test]"
+	$(PY) -m pip install -e ".[lab,test,docs]"
 	touch $(STAMP)
 
 lab: $(STAMP)  ## open JupyterLab on the notebooks (as root, e.g. in a container, with --allow-root)
