@@ -13,10 +13,11 @@ Every ``NOTEBOOK_DIR/*.ipynb`` (default: the repository's ``notebooks/``) become
   Think! prompts with their folded ``Answer``;
 * outputs, execution counts and the saved widget state cleared.
 
-A code cell that calls a reference solution (``solution_...(``) but is not
-tagged ``solution`` is removed too and reported as untagged (tag it in the
-notebook). Then every copy is checked for leaks: a ``solution`` tag, a Solution
-block, a ``solution_`` call or an output left is an error.
+An untagged code cell that runs a check on a reference solution (it names both
+``check_...`` and ``solution_...``, the older pattern) is removed too and
+reported as untagged. Then every copy is checked for leaks: a ``solution`` tag,
+a Solution block, any other use of a ``solution_...`` name, or an output left
+is an error (a cell that later cells need must not use a reference solution).
 
 With ``--run``, each student copy is also executed in a fresh kernel, top to
 bottom, on a scratch copy (the files in OUT_DIR keep their cleared outputs):
@@ -120,7 +121,10 @@ def student_copy(nb) -> tuple[object, Report]:
         if SOLUTION_TAG in _tags(cell):
             report.tagged += 1
             continue
-        if cell.cell_type == "code" and _SOLUTION_CALL.search(source):
+        if (cell.cell_type == "code" and _SOLUTION_CALL.search(source)
+                and _CHECK_CALL.search(source)):
+            # An untagged check of a reference solution (the older pattern).
+            # Any other use of a reference solution stays, and leaks() says so.
             report.untagged.append(source.strip().splitlines()[0][:70])
             continue
         if cell.cell_type == "markdown":
@@ -158,7 +162,9 @@ def leaks(nb) -> list[str]:
         if _SOLUTION_SUMMARY.search(source) or re.search(r"<summary>\s*Solution", source, re.I):
             found.append(f"{where} has a Solution block")
         if cell.cell_type == "code" and _SOLUTION_CALL.search(source):
-            found.append(f"{where} calls a reference solution")
+            found.append(f"{where} uses a reference solution "
+                         f"({_SOLUTION_CALL.search(source).group(0)}): tag it {SOLUTION_TAG!r}, "
+                         "and let no later cell depend on it")
         if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
             found.append(f"{where} has outputs")
     if "widgets" in nb.metadata:

@@ -41,7 +41,7 @@ CHECK = ("try:\n    my_threshold(0.0, [-60.0])\nexcept NotImplementedError:\n"
          "    print('Not yet: exercise 3.1 is not done yet (the stub raises NotImplementedError)')")
 SOLUTION_MD = ("<details><summary>Solution</summary>\n\n```python\ndef my_threshold(t, y):\n"
                "    return y[0] + 55.0\n```\n\n</details>")
-SOLUTION_CODE = "print('Right: ' + str(solution_threshold_event))"
+SOLUTION_CODE = "check_threshold_event(solution_threshold_event)"
 
 
 def _teacher_notebook():
@@ -104,12 +104,23 @@ def test_untagged_solution_cells_are_removed_and_reported():
     assert make_student.leaks(student) == []
 
 
+def test_an_untagged_use_of_a_solution_stays_and_is_a_leak():
+    nb = _teacher_notebook()
+    nb.cells[7].metadata["tags"] = []
+    nb.cells[7].source = "threshold = exercises.solution_threshold_event  # used below"
+    student, report = make_student.student_copy(nb)
+    assert report.untagged == []
+    (found,) = make_student.leaks(student)
+    assert "exercises.solution_threshold_event" not in found  # names the function, not the module
+    assert "uses a reference solution (solution_threshold_event): tag it 'solution'" in found
+
+
 def test_leaks_are_found():
     nb = _teacher_notebook()
     found = make_student.leaks(nb)
     assert any("tagged 'solution'" in f for f in found)
     assert any("Solution block" in f for f in found)
-    assert any("calls a reference solution" in f for f in found)
+    assert any("uses a reference solution (solution_threshold_event)" in f for f in found)
     assert any("has outputs" in f for f in found)
     assert any("widget state" in f for f in found)
 
