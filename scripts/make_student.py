@@ -15,9 +15,11 @@ Every ``NOTEBOOK_DIR/*.ipynb`` (default: the repository's ``notebooks/``) become
 
 An untagged code cell that runs a check on a reference solution (it names both
 ``check_...`` and ``solution_...``, the older pattern) is removed too and
-reported as untagged. Then every copy is checked for leaks: a ``solution`` tag,
-a Solution block, any other use of a ``solution_...`` name, or an output left
-is an error (a cell that later cells need must not use a reference solution).
+reported as untagged. A cell that only *uses* a reference solution as a
+building block for what follows (``reset=exercises.solution_...``) is kept,
+since later cells need it, and reported: the student sees its name, not its
+code. Then every copy is checked for leaks: a ``solution`` tag, a Solution
+block, a check run on a reference solution, or an output left is an error.
 
 With ``--run``, each student copy is also executed in a fresh kernel, top to
 bottom, on a scratch copy (the files in OUT_DIR keep their cleared outputs):
@@ -105,7 +107,8 @@ def strip_solution_blocks(text: str) -> tuple[str, int]:
 class Report:
     """What :func:`student_copy` did to one notebook."""
     tagged: int = 0          # cells tagged `solution`, removed
-    untagged: list = field(default_factory=list)  # untagged solution_ calls, removed
+    untagged: list = field(default_factory=list)  # untagged checks of a solution, removed
+    uses: list = field(default_factory=list)      # solution_ names used as building blocks, kept
     blocks: int = 0          # Solution blocks cut out of markdown
     stubs: int = 0           # code cells with `raise NotImplementedError`, kept
     checks: int = 0          # code cells calling a check_...( function, kept
@@ -121,12 +124,14 @@ def student_copy(nb) -> tuple[object, Report]:
         if SOLUTION_TAG in _tags(cell):
             report.tagged += 1
             continue
-        if (cell.cell_type == "code" and _SOLUTION_CALL.search(source)
-                and _CHECK_CALL.search(source)):
-            # An untagged check of a reference solution (the older pattern).
-            # Any other use of a reference solution stays, and leaks() says so.
-            report.untagged.append(source.strip().splitlines()[0][:70])
-            continue
+        if cell.cell_type == "code" and _SOLUTION_CALL.search(source):
+            if _CHECK_CALL.search(source):
+                # An untagged check of a reference solution (the older pattern).
+                report.untagged.append(source.strip().splitlines()[0][:70])
+                continue
+            # A reference solution used as a building block by a later step
+            # (the student sees its name, not its code): kept, and reported.
+            report.uses.append(_SOLUTION_CALL.search(source).group(0))
         if cell.cell_type == "markdown":
             source, cut = strip_solution_blocks(source)
             if cut:
@@ -161,10 +166,10 @@ def leaks(nb) -> list[str]:
             found.append(f"{where} is tagged {SOLUTION_TAG!r}")
         if _SOLUTION_SUMMARY.search(source) or re.search(r"<summary>\s*Solution", source, re.I):
             found.append(f"{where} has a Solution block")
-        if cell.cell_type == "code" and _SOLUTION_CALL.search(source):
-            found.append(f"{where} uses a reference solution "
-                         f"({_SOLUTION_CALL.search(source).group(0)}): tag it {SOLUTION_TAG!r}, "
-                         "and let no later cell depend on it")
+        if (cell.cell_type == "code" and _SOLUTION_CALL.search(source)
+                and _CHECK_CALL.search(source)):
+            found.append(f"{where} runs a check on a reference solution "
+                         f"({_SOLUTION_CALL.search(source).group(0)}): tag it {SOLUTION_TAG!r}")
         if cell.cell_type == "code" and (cell.get("outputs") or cell.get("execution_count")):
             found.append(f"{where} has outputs")
     if "widgets" in nb.metadata:
@@ -204,6 +209,9 @@ def build(notebook_dir: Path, out_dir: Path, *, execute=False, log=print) -> int
                 f"Solution blocks; kept {report.stubs} stubs and {report.checks} checks")
         for first_line in report.untagged:
             line += f"\n    untagged solution cell removed (tag it {SOLUTION_TAG!r}): {first_line}"
+        for name in report.uses:
+            line += (f"\n    note: kept a cell that uses {name} as a building block for what "
+                     "follows (its name shows, not its code)")
         found = leaks(nb)
         line += "".join(f"\n    LEAK: {text}" for text in found)
         problems += len(found)

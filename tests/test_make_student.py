@@ -104,15 +104,18 @@ def test_untagged_solution_cells_are_removed_and_reported():
     assert make_student.leaks(student) == []
 
 
-def test_an_untagged_use_of_a_solution_stays_and_is_a_leak():
+def test_a_solution_used_as_a_building_block_stays_and_is_reported():
     nb = _teacher_notebook()
     nb.cells[7].metadata["tags"] = []
-    nb.cells[7].source = "threshold = exercises.solution_threshold_event  # used below"
+    use = "threshold = exercises.solution_threshold_event  # used below"
+    nb.cells[7].source = use
     student, report = make_student.student_copy(nb)
-    assert report.untagged == []
+    assert report.untagged == [] and report.uses == ["solution_threshold_event"]
+    assert use in [c.source for c in student.cells]
+    assert make_student.leaks(student) == []
+    student.cells[-1:] = [new_code_cell("check_threshold_event(exercises.solution_threshold_event)")]
     (found,) = make_student.leaks(student)
-    assert "exercises.solution_threshold_event" not in found  # names the function, not the module
-    assert "uses a reference solution (solution_threshold_event): tag it 'solution'" in found
+    assert "runs a check on a reference solution (solution_threshold_event)" in found
 
 
 def test_leaks_are_found():
@@ -120,7 +123,8 @@ def test_leaks_are_found():
     found = make_student.leaks(nb)
     assert any("tagged 'solution'" in f for f in found)
     assert any("Solution block" in f for f in found)
-    assert any("uses a reference solution (solution_threshold_event)" in f for f in found)
+    assert any("runs a check on a reference solution (solution_threshold_event)" in f
+               for f in found)
     assert any("has outputs" in f for f in found)
     assert any("widget state" in f for f in found)
 
