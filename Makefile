@@ -17,12 +17,12 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)  ## open JupyterLab on the notebooks (as root, e.g. in a container, with --allow-root)
 	$(VENV)/bin/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
-test: $(STAMP)  ## the whole suite: unit, notebooks under nbval, browser
-	$(PY) -m pytest tests
+test: $(STAMP)  ## the whole suite: unit and docstring examples, notebooks under nbval, browser
+	$(PY) -m pytest
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest $(NBVAL) notebooks; fi
 
-unit: $(STAMP)  ## unit and property tests only
-	$(PY) -m pytest tests -m "not browser"
+unit: $(STAMP)  ## unit and property tests and docstring examples only
+	$(PY) -m pytest -m "not browser"
 
 bench: $(STAMP)  ## print the benchmark tables
 	$(PY) benchmarks/accuracy_cost.py

@@ -226,4 +226,4 @@ def simulate_exact(params: LIFParams, t_max, *, dt=0.05) -> LIFResult:
     idx = np.searchsorted(t, spikes, side="left")
     t = np.insert(t, idx, spikes)
     v = np.insert(v, idx, before)
-    return LIFResult(t=t, v=v, spike_times=spikes, nfev=0, method="exact", params=params)
+    return LIFResult(t=t, v=v, spike_times=spikes, nfev=0, key="exact", params=params)

@@ -5,23 +5,18 @@ import time
 
 import numpy as np
 
-from .analytic import exact_spike_times, simulate_exact
-from .dvdt_hack import simulate_dvdt_hack
+from .analytic import exact_spike_times
 from .euler import simulate_euler
 from .events import simulate_events
+from .methods import LABELS, REGISTRY
 from .params import LIFParams, LIFResult
 
 __all__ = ["spike_time_error", "lowest_v_after", "METHODS", "run_method", "compare_methods",
            "convergence_order", "euler_convergence", "work_precision", "simulated_rates"]
 
-#: The methods, in the order they are shown everywhere, with their labels.
-METHODS = {
-    "euler": "Euler loop",
-    "euler_interp": "Euler, interpolated",
-    "hack": "dv/dt hack",
-    "events": "solve_ivp + events",
-    "exact": "exact",
-}
+#: The methods, in the order they are shown everywhere, with their labels
+#: (key -> label, read from :data:`lifutils.methods.REGISTRY`).
+METHODS = LABELS
 
 
 def spike_time_error(spike_times, reference) -> float:
@@ -68,25 +63,18 @@ def run_method(name, params: LIFParams, t_max, *, dt=0.1, method="RK45", rtol=No
 
     ``dt`` is for the Euler loops (ms); ``method``, ``rtol``, ``atol``,
     ``max_step`` for the solve_ivp methods (None keeps each function's default).
+    A method ignores the settings it does not take (see
+    :meth:`lifutils.methods.Method.run`).
 
     Examples
     --------
     >>> run_method("events", LIFParams(i_e=20.0), 50.0).n_spikes
     3
     """
-    solver = {k: v for k, v in dict(method=method, rtol=rtol, atol=atol,
-                                    max_step=max_step).items() if v is not None}
-    if name == "euler":
-        return simulate_euler(params, t_max, dt)
-    if name == "euler_interp":
-        return simulate_euler(params, t_max, dt, interpolate=True)
-    if name == "hack":
-        return simulate_dvdt_hack(params, t_max, **solver)
-    if name == "events":
-        return simulate_events(params, t_max, **solver)
-    if name == "exact":
-        return simulate_exact(params, t_max)
-    raise ValueError(f"name must be one of {sorted(METHODS)}, got {name!r}")
+    if name not in REGISTRY:
+        raise ValueError(f"name must be one of {list(REGISTRY)}, got {name!r}")
+    return REGISTRY[name].run(params, t_max, dt=dt, method=method, rtol=rtol, atol=atol,
+                              max_step=max_step)
 
 
 def compare_methods(params: LIFParams, t_max, *, names=tuple(METHODS), **settings):
@@ -149,10 +137,11 @@ def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
     """Error against cost for the Euler loops and the event method.
 
     The event method runs at each rtol with ``atol = atol_ratio * rtol`` (mV).
-    Returns a list of dicts with keys ``family`` ("Euler", "Euler, interpolated",
-    or "events (METHOD)"), ``setting`` (text), ``step_or_rtol`` (dt in ms or
-    rtol), ``n_spikes``, ``max_error`` (ms; inf when the spike count is wrong),
-    ``nfev`` and ``seconds`` (median wall time over ``repeats`` runs).
+    Returns a list of dicts with keys ``key`` (of :data:`METHODS`), ``family``
+    (the results' ``method``: "Euler", "Euler, interpolated" or "events (METHOD)"),
+    ``setting`` (text), ``step_or_rtol`` (dt in ms or rtol), ``n_spikes``,
+    ``max_error`` (ms; inf when the spike count is wrong), ``nfev`` and
+    ``seconds`` (median wall time over ``repeats`` runs).
 
     Examples
     --------
@@ -171,10 +160,11 @@ def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
             times.append(time.perf_counter() - start)
         return res, float(np.median(times))
 
-    for interpolate, family in ((False, "Euler"), (True, "Euler, interpolated")):
+    for interpolate in (False, True):
         for dt in dts:
             res, sec = timed(lambda: simulate_euler(params, t_max, dt, interpolate=interpolate))
-            rows.append(dict(family=family, setting=f"dt={dt:g} ms", step_or_rtol=dt,
+            rows.append(dict(key=res.key, family=res.method, setting=f"dt={dt:g} ms",
+                             step_or_rtol=dt,
                              n_spikes=res.n_spikes,
                              max_error=spike_time_error(res.spike_times, exact),
                              nfev=res.nfev, seconds=sec))
@@ -183,7 +173,7 @@ def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
             atol = rtol * atol_ratio
             res, sec = timed(lambda: simulate_events(params, t_max, method=method,
                                                      rtol=rtol, atol=atol))
-            rows.append(dict(family=f"events ({method})", setting=f"rtol={rtol:g}",
+            rows.append(dict(key=res.key, family=res.method, setting=f"rtol={rtol:g}",
                              step_or_rtol=rtol, n_spikes=res.n_spikes,
                              max_error=spike_time_error(res.spike_times, exact),
                              nfev=res.nfev, seconds=sec))

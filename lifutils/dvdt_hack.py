@@ -133,7 +133,7 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, max_nfev=MAX_NFEV,
         raise SolverError(f"solve_ivp failed on the dv/dt hack: {sol.message}")
     method = solve_ivp_kwargs.get("method", "RK45")
     result = LIFResult(t=sol.t, v=sol.y[0], spike_times=np.empty(0), nfev=int(sol.nfev),
-                       method=f"dv/dt hack ({method if isinstance(method, str) else method.__name__})",
+                       key="hack", solver=method if isinstance(method, str) else method.__name__,
                        params=params)
     if sol.status == 1:
         error = HackStalledError(stalled(float(sol.t[-1])))

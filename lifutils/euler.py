@@ -84,7 +84,7 @@ def simulate_euler(params: LIFParams, t_max, dt=0.1, *, interpolate=False) -> LI
     loop = _euler_interpolated if interpolate else _euler_plain
     v, spikes = loop(params, dt, n_steps, drive.tolist())
     return LIFResult(t=t, v=np.asarray(v), spike_times=np.asarray(spikes, dtype=float),
-                     nfev=n_steps, method="Euler, interpolated" if interpolate else "Euler",
+                     nfev=n_steps, key="euler_interp" if interpolate else "euler",
                      params=params)
 
 

@@ -161,4 +161,4 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=DEFAULT_RTO
         nfev = int(sol.nfev)
     spikes = np.asarray(spikes, dtype=float)
     return LIFResult(t=t, v=v, spike_times=spikes, nfev=nfev,
-                     method=f"events ({method})", params=params)
+                     key="events", solver=method, params=params)

@@ -13,7 +13,8 @@ from typing import Callable, Union
 
 import numpy as np
 
-from .errors import RunawayError  # noqa: F401  (re-exported for old imports)
+from .errors import LifutilsError, RunawayError  # noqa: F401  (RunawayError re-exported)
+from .result import LIFResult  # noqa: F401  (re-exported: it lived here)
 
 __all__ = ["LIFParams", "LIFResult", "RunawayError", "check_t_max", "check_dt"]
 
@@ -150,7 +151,7 @@ class LIFParams:
     >>> LIFParams(v_reset=-50.0)
     Traceback (most recent call last):
     ...
-    ValueError: v_reset must be below v_thresh (-55.0 mV), got -50.0 mV
+    lifutils.errors.LifutilsError: v_reset must be below v_thresh (-55.0 mV), got -50.0 mV
     """
 
     tau_m: float = TAU_M
@@ -175,7 +176,7 @@ class LIFParams:
         if not self.t_ref >= 0:
             raise ValueError(f"t_ref must be >= 0 ms, got {self.t_ref!r}")
         if not self.v_reset < self.v_thresh:
-            raise ValueError(
+            raise LifutilsError(
                 f"v_reset must be below v_thresh ({self.v_thresh!r} mV), "
                 f"got {self.v_reset!r} mV"
             )
@@ -230,37 +231,3 @@ class LIFParams:
         if callable(self.i_e):
             return np.broadcast_to(np.asarray(self.i_e(t), dtype=float), t.shape)
         return np.full(t.shape, self.i_e)
-
-
-@dataclass(frozen=True)
-class LIFResult:
-    """One simulated trace.
-
-    Attributes
-    ----------
-    t : ndarray
-        Times (ms), non-decreasing; a reset appears as two points at the same time.
-    v : ndarray
-        Membrane potential (mV) at ``t``.
-    spike_times : ndarray
-        Spike times (ms).
-    nfev : int
-        Right-hand-side evaluations (Euler steps for the Euler loop; 0 for the
-        closed form).
-    method : str
-        Which method made the trace, e.g. ``"events (RK45)"``.
-    params : LIFParams
-        The parameters simulated.
-    """
-
-    t: np.ndarray
-    v: np.ndarray
-    spike_times: np.ndarray
-    nfev: int
-    method: str
-    params: LIFParams
-
-    @property
-    def n_spikes(self) -> int:
-        """Number of spikes."""
-        return int(len(self.spike_times))

@@ -27,6 +27,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psutil
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SETTINGS_SRC = REPO_ROOT / "scripts" / "jupyterlab_settings"
 
@@ -53,66 +55,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _children_of(pid: int) -> list[int]:
-    """Direct children of ``pid`` (Linux /proc; empty list elsewhere)."""
-    kids: list[int] = []
-    task_dir = Path(f"/proc/{pid}/task")
-    try:
-        tasks = list(task_dir.iterdir())
-    except OSError:
-        return kids
-    for task in tasks:
-        try:
-            kids.extend(int(x) for x in (task / "children").read_text().split())
-        except (OSError, ValueError):
-            pass
-    return kids
-
-
-def descendants_of(pid: int) -> list[int]:
-    seen: list[int] = []
-    todo = [pid]
-    while todo:
-        for kid in _children_of(todo.pop()):
-            if kid not in seen:
-                seen.append(kid)
-                todo.append(kid)
-    return seen
-
-
-def _proc_stat(pid: int) -> list[str] | None:
-    """Fields of /proc/<pid>/stat after the command name (None if gone)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-
-
-def start_time(pid: int) -> str | None:
-    """Process start time (clock ticks since boot): tells a pid's reuse apart."""
-    fields = _proc_stat(pid)
-    return fields[19] if fields else None
-
-
-def pid_alive(pid: int, started: str | None = None) -> bool:
-    """True if ``pid`` runs (and, given ``started``, is still that process)."""
-    fields = _proc_stat(pid)
-    if fields is None:
-        if Path("/proc/self/stat").exists():
-            return False
-        try:  # no /proc: best effort
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
-    if started is not None and fields[19] != started:
-        return False  # the pid was reused by an unrelated process
-    # A zombie has exited; it only waits for its parent to reap it.
-    return fields[0] != "Z"
-
-
 class JupyterLabServer:
     """A JupyterLab server on 127.0.0.1:<free port> with a random token."""
 
@@ -125,7 +67,7 @@ class JupyterLabServer:
         self.proc: subprocess.Popen | None = None
         self.log_path = self.work_dir / "jupyterlab.log"
         self._log_file = None
-        self._known_pids: dict[int, str | None] = {}
+        self._known: dict[int, psutil.Process] = {}  # the server's descendants, ever seen
 
     # -- environment -----------------------------------------------------
     def _prepare_dirs(self) -> dict[str, str]:
@@ -269,9 +211,11 @@ class JupyterLabServer:
                     self._api("DELETE", f"api/kernels/{kernel['id']}", timeout=30)
 
     def _remember_pids(self) -> None:
+        """Note the server's descendants (kernels live in their own sessions)."""
         if self.proc is not None and self.proc.poll() is None:
-            for pid in descendants_of(self.proc.pid):
-                self._known_pids.setdefault(pid, start_time(pid))
+            with contextlib.suppress(psutil.NoSuchProcess):
+                for child in psutil.Process(self.proc.pid).children(recursive=True):
+                    self._known.setdefault(child.pid, child)
 
     def stop(self, timeout: float = 15.0) -> None:
         """Stop the server and everything it started; idempotent."""
@@ -300,10 +244,9 @@ class JupyterLabServer:
                         os.killpg(proc.pid, signal.SIGKILL)
             # Kernels live in their own sessions (jupyter_client setsid()s
             # them), so killpg() does not reach them: kill survivors by pid.
-            for pid, started in sorted(self._known_pids.items()):
-                if pid_alive(pid, started):
-                    with contextlib.suppress(ProcessLookupError, PermissionError):
-                        os.kill(pid, signal.SIGKILL)
+            for child in _running(self._known.values()):
+                with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+                    child.kill()
         finally:
             if self._log_file is not None:
                 self._log_file.close()
@@ -311,15 +254,23 @@ class JupyterLabServer:
 
     def leftovers(self) -> list[int]:
         """Pids of the server and its (former) children that still run."""
-        pids = dict(self._known_pids)
+        procs = list(self._known.values())
         if self.proc is not None and self.proc.poll() is None:
-            pids[self.proc.pid] = None
-        deadline = time.monotonic() + 5
-        alive = [p for p in sorted(pids) if pid_alive(p, pids[p])]
-        while alive and time.monotonic() < deadline:
-            time.sleep(0.1)
-            alive = [p for p in alive if pid_alive(p, pids[p])]
-        return alive
+            with contextlib.suppress(psutil.NoSuchProcess):
+                procs.append(psutil.Process(self.proc.pid))
+        psutil.wait_procs(_running(procs), timeout=5)
+        return sorted(p.pid for p in _running(procs))
+
+
+def _running(procs) -> list[psutil.Process]:
+    """The processes that still run: not exited, not a zombie, pid not reused
+    (``is_running`` compares the creation time psutil noted)."""
+    alive = []
+    for p in procs:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                alive.append(p)
+    return alive
 
 
 if __name__ == "__main__":  # manual debugging helper

@@ -83,164 +83,17 @@ NOTEBOOK_PARAMS = [pytest.param(nb, id=nb.stem) for nb in NOTEBOOKS] or [
 ]
 
 
-# ---------------------------------------------------------------------------
-# JavaScript run inside the page
-# ---------------------------------------------------------------------------
-
-# Error outputs below `root`.  JupyterLab renders error outputs (tracebacks)
-# with the stderr mime type, exactly like text printed to stderr: tell them
-# apart by their content (a traceback, or a last line like "ValueError: ...").
-JS_FIND_ERRORS = r"""
-(root) => {
-  const isErrorText = t => {
-    if (/Traceback \(most recent call last\)/.test(t)) return true;
-    const lines = t.split('\n').map(s => s.trim()).filter(Boolean);
-    const last = lines.length ? lines[lines.length - 1] : '';
-    return /^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)(:|$)/.test(last);
-  };
-  const found = [];
-  const q = sel => [...root.querySelectorAll(sel)];
-  for (const el of q('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'))
-    found.push(el);
-  for (const el of q('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
-    if (isErrorText(el.innerText)) found.push(el);
-  for (const el of q('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]'))
-    if (/Error displaying widget|Failed to (load|render|create) (model|view)/.test(el.innerText))
-      found.push(el);
-  return found;
-}
-"""
-
-# Everything the test needs to know about the notebook that is shown.
-JS_STATE = (
-    r"""
-() => {
-  const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
-      .find(p => !p.classList.contains('lm-mod-hidden'));
-  const bar = document.querySelector('.jp-StatusBar-Widget');
-  const statusText = bar ? bar.innerText : '';
-  const m = statusText.match(/^(.+?) \| (\w+)\s*$/m);
-  const kernel = m ? {name: m[1].trim(), state: m[2]} : null;
-  const dialogs = [...document.querySelectorAll('.jp-Dialog')]
-      .map(d => d.innerText.trim());
-  if (!panel) return {panel: false, statusText, kernel, dialogs};
-  const codeCells = [...panel.querySelectorAll('.jp-Notebook .jp-Cell.jp-CodeCell')];
-  const prompts = codeCells.map(
-      c => (c.querySelector('.jp-InputPrompt')?.textContent || '').trim());
-  const promptOf = el => {
-    const cell = el.closest('.jp-CodeCell');
-    if (!cell) return '?';
-    const i = codeCells.indexOf(cell);
-    return `code cell ${i + 1} ${prompts[i] || ''}`.trim();
-  };
-  const errors = (%s)(panel).map(el => ({where: promptOf(el), text: el.innerText}));
-  const widgetViews = [...panel.querySelectorAll(
-      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.widget-view+json"]')];
-  const widgetsPending = widgetViews.filter(
-      el => !el.querySelector('.jupyter-widgets')).length;
-  const dashboards = [...panel.querySelectorAll('.lif-dashboard')]
-      .filter(d => !d.parentElement.closest('.lif-dashboard'));
-  const dashboardsReady = dashboards.every(d => {
-    const s = d.querySelector('.lif-status');
-    return s && /redraw\s+\d+/.test(s.innerText);
-  });
-  return {panel: true, statusText, kernel, dialogs, prompts, errors,
-          widgetsPending, nDashboards: dashboards.length, dashboardsReady};
-}
-"""
-    % JS_FIND_ERRORS
-)
-
-# arg: [nonEmpty]: per code cell, does it have code (empty cells never run)
-JS_RUN_FINISHED = (
-    r"""
-([nonEmpty]) => {
-  const s = (%s)();
-  if (!s.panel || !s.kernel || s.kernel.state !== 'Idle') return false;
-  if (s.kernel.name === 'No Kernel') return false;
-  if (s.prompts.length !== nonEmpty.length) return false;
-  if (s.prompts.some(p => p === '[*]:')) return false;
-  const allRan = s.prompts.every((p, i) => !nonEmpty[i] || /^\[\d+\]:$/.test(p));
-  return allRan || s.errors.length > 0;
-}
-"""
-    % JS_STATE
-)
-
-JS_CLEARED = (
-    r"""
-([nCode]) => {
-  const s = (%s)();
-  return s.panel && s.prompts.length === nCode
-      && s.prompts.every(p => p === '[ ]:' || p === '')
-      && !document.querySelector(
-          '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-OutputArea-output');
-}
-"""
-    % JS_STATE
-)
-
-JS_WIDGETS_READY = (
-    r"""
-() => {
-  const s = (%s)();
-  return s.panel && (s.errors.length > 0 || (s.widgetsPending === 0 && s.dashboardsReady));
-}
-"""
-    % JS_STATE
-)
-
-# arg: [dashboard element, old readout, old redraw count]
-# (true early if a traceback shows up in the dashboard: the caller reports it)
-JS_REDRAWN = (
-    r"""
-([dash, oldReadout, oldN]) => {
-  if ((%s)(dash).length) return true;
-  const slider = dash.querySelector('.widget-slider');
-  const readout = slider && slider.querySelector('.widget-readout');
-  const status = dash.querySelector('.lif-status');
-  if (!readout || !status) return false;
-  const value = readout.textContent.trim();
-  if (value === oldReadout) return false;
-  const text = status.innerText;
-  const m = [...text.matchAll(/redraw\s+(\d+)/g)];
-  if (!m.length || Number(m[m.length - 1][1]) <= oldN) return false;
-  return text.includes('=' + value);
-}
-"""
-    % JS_FIND_ERRORS
-)
-
-# arg: [dashboard element, old img src]
-JS_FIGURE_CHANGED = (
-    r"""
-([dash, oldSrc]) => {
-  if ((%s)(dash).length) return true;
-  const img = dash.querySelector('.widget-output img');
-  if (img) return img.getAttribute('src') !== oldSrc;
-  return !!dash.querySelector('.lif-error');
-}
-"""
-    % JS_FIND_ERRORS
-)
-
-JS_NOTEBOOK_HEIGHT = r"""
-() => {
-  // Scroll the notebook to the top; return how much taller than its
-  // scroll area the notebook's cells are (0 if they fit).
-  const panel = [...document.querySelectorAll('.jp-NotebookPanel')]
-      .find(p => !p.classList.contains('lm-mod-hidden'));
-  const scroller = panel && (panel.querySelector('.jp-WindowedPanel-outer')
-                             || panel.querySelector('.jp-Notebook'));
-  if (!scroller) return 0;
-  scroller.scrollTop = 0;
-  const cells = panel.querySelectorAll('.jp-Notebook .jp-Cell');
-  if (!cells.length) return 0;
-  const bottom = cells[cells.length - 1].getBoundingClientRect().bottom;
-  const content = bottom - scroller.getBoundingClientRect().top + 24;
-  return Math.max(0, Math.ceil(content - scroller.clientHeight));
-}
-"""
+# The JavaScript run inside the page: questions about JupyterLab's DOM, in one
+# file, loaded into every page (window.lifTest) before JupyterLab starts.
+CHECKS_JS = Path(__file__).with_name("browser_checks.js")
+JS_STATE = "() => lifTest.state()"
+JS_KERNEL_READY = "([n]) => lifTest.kernelReady(n)"
+JS_RUN_FINISHED = "([nonEmpty]) => lifTest.runFinished(nonEmpty)"
+JS_CLEARED = "([nCode]) => lifTest.cleared(nCode)"
+JS_WIDGETS_READY = "() => lifTest.widgetsReady()"
+JS_REDRAWN = "([dash, oldReadout, oldN]) => lifTest.redrawn(dash, oldReadout, oldN)"
+JS_FIGURE_CHANGED = "([dash, oldSrc]) => lifTest.figureChanged(dash, oldSrc)"
+JS_NOTEBOOK_HEIGHT = "() => lifTest.notebookHeight()"
 
 
 # ---------------------------------------------------------------------------
@@ -468,6 +321,7 @@ def test_notebook_in_jupyterlab(notebook, request):
     console: list[str] = []
 
     context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(path=CHECKS_JS)
     try:
         page = context.new_page()
         page.set_default_timeout(30_000)
@@ -486,12 +340,7 @@ def test_notebook_in_jupyterlab(notebook, request):
         _wait(
             page,
             "the notebook and its kernel ('Python 3 (ipykernel) | Idle' in the status bar)",
-            r"""([n]) => {
-                const s = (%s)();
-                return s.panel && s.kernel && s.kernel.name !== 'No Kernel'
-                    && s.kernel.state === 'Idle' && s.prompts.length === n;
-            }"""
-            % JS_STATE,
+            JS_KERNEL_READY,
             [len(non_empty)],
             deadline.ms(),
             server,

@@ -1,5 +1,4 @@
 """Tests for lifutils.plotting: units on every axis, one color per method, no pyplot leaks."""
-import doctest
 import io
 import subprocess
 import sys
@@ -20,6 +19,8 @@ from matplotlib.text import Text  # noqa: E402
 import lifutils  # noqa: E402
 from lifutils import LIFParams, inputs, plotting  # noqa: E402
 from lifutils.compare import METHODS, compare_methods  # noqa: E402
+from lifutils.drawing import MAX_DRAWN_POINTS, thin  # noqa: E402
+from lifutils.widgets import redraw  # noqa: E402
 
 P20 = LIFParams(i_e=20.0)  # R*I = 20 mV: fires, first spike 10 ln 4 ms
 T_MAX = 100.0
@@ -62,23 +63,6 @@ def test_method_colors_cover_every_method_and_differ():
         "the exact line must be drawn on top"
 
 
-def test_method_key_of_every_result(runs):
-    for key, res in runs.items():
-        assert plotting.method_key(res) == key, res.method
-    names = {"Euler": "euler", "Euler, interpolated": "euler_interp",
-             "dv/dt hack (RK45)": "hack", "dv/dt hack (LSODA)": "hack",
-             "events (RK45)": "events", "events (Radau)": "events", "exact": "exact",
-             "Euler loop": "euler", "solve_ivp + events": "events", "euler_interp": "euler_interp"}
-    for name, key in names.items():
-        assert plotting.method_key(name) == key, name
-
-
-@pytest.mark.parametrize("bad", ["Runge-Kutta", "", 3])
-def test_method_key_refuses_unknown(bad):
-    with pytest.raises(ValueError, match="method"):
-        plotting.method_key(bad)
-
-
 # --------------------------------------------------------------------------- traces
 
 def test_plot_trace_units_colors_guides_spikes(runs):
@@ -115,36 +99,15 @@ def test_plot_trace_draws_on_the_given_axes(runs):
     assert len(_line(ax, "lif-spikes").get_xdata()) == 0  # the hack never spikes
 
 
-def test_update_trace_moves_data_and_guides(runs):
-    ax = plotting.plot_trace(runs["euler"], exact=runs["exact"])
-    p = LIFParams(i_e=30.0, v_reset=-70.0)
-    new, new_exact = lifutils.simulate_euler(p, T_MAX), lifutils.simulate_exact(p, T_MAX)
-    assert plotting.update_trace(ax, new, new_exact) is ax
-    assert np.array_equal(_line(ax, "lif-trace").get_ydata(), new.v)
-    assert np.array_equal(_line(ax, "lif-exact").get_xdata(), new_exact.t)
-    assert np.array_equal(_line(ax, "lif-spikes").get_xdata(), new.spike_times)
-    assert _line(ax, "lif-reset").get_ydata()[0] == -70.0
-    label = [t for t in ax.texts if t.get_gid() == "lif-reset-label"][0]
-    assert label.get_position()[1] == -70.0
-
-
-def test_update_trace_needs_what_it_updates(runs):
-    ax = plotting.plot_trace(runs["euler"])
-    with pytest.raises(ValueError, match="exact"):
-        plotting.update_trace(ax, runs["euler"], runs["exact"])
-    with pytest.raises(ValueError, match="plot_trace"):
-        plotting.update_trace(Figure().add_subplot(), runs["euler"])
-
-
 def test_long_traces_are_thinned_keeping_extremes():
     t = np.linspace(0.0, 100.0, 200_001)
     v = np.sin(t * 7.0)
     v[123_457] = 5.0  # one sample spike that must survive
-    tt, vv = plotting._thin(t, v)
-    assert len(tt) <= plotting.MAX_DRAWN_POINTS + 4
+    tt, vv = thin(t, v)
+    assert len(tt) <= MAX_DRAWN_POINTS + 4
     assert vv.max() == 5.0 and vv.min() == v.min()
     assert tt[0] == 0.0 and tt[-1] == 100.0 and np.all(np.diff(tt) >= 0)
-    short_t, short_v = plotting._thin(t[:100], v[:100])
+    short_t, short_v = thin(t[:100], v[:100])
     assert np.array_equal(short_v, v[:100])
 
 
@@ -164,7 +127,7 @@ def test_side_by_side_panels_share_time_and_show_exact(runs):
     assert axes[-1].get_xlabel() == "time (ms)"
     p = LIFParams(i_e=25.0)
     new = [lifutils.compare.run_method(k, p, T_MAX) for k in keys]
-    plotting.update_side_by_side(axes, new, lifutils.simulate_exact(p, T_MAX))
+    redraw.update_side_by_side(new, axes, exact=lifutils.simulate_exact(p, T_MAX))
     assert np.array_equal(_line(axes[3], "lif-trace").get_ydata(), new[3].v)
     with pytest.raises(ValueError, match="one Axes per result"):
         plotting.plot_side_by_side([runs["euler"]], axes=[Figure().add_subplot()] * 2)
@@ -183,11 +146,11 @@ def test_raster_rows_labels_colors_and_empty_note(runs):
     notes = [t.get_visible() for t in ax.texts if t.get_gid() == "lif-raster-empty"]
     assert notes == [False, True, False, False]  # only the hack row says "no spikes"
     silent = LIFParams(i_e=3.0)  # the question's values: never fires
-    plotting.update_raster(ax, [lifutils.compare.run_method(k, silent, T_MAX) for k in keys],
-                           lifutils.simulate_exact(silent, T_MAX))
+    redraw.update_raster([lifutils.compare.run_method(k, silent, T_MAX) for k in keys], ax,
+                         exact=lifutils.simulate_exact(silent, T_MAX))
     assert all(t.get_visible() for t in ax.texts if t.get_gid() == "lif-raster-empty")
     with pytest.raises(ValueError, match="rows"):
-        plotting.update_raster(ax, [runs["euler"]])
+        redraw.update_raster([runs["euler"]], ax)
 
 
 # --------------------------------------------------------------------------- summaries
@@ -195,12 +158,15 @@ def test_raster_rows_labels_colors_and_empty_note(runs):
 def test_convergence_log_log_with_slope_one():
     dts = [0.4, 0.2, 0.1, 0.05]
     ax = plotting.plot_convergence(dts, {"euler": [3.4, 1.2, 0.24, 0.19],
-                                         "Euler, interpolated": [3.9, 1.9, 0.97, np.inf]})
+                                         "euler_interp": [3.9, 1.9, 0.97, np.inf],
+                                         "my own": [1.0, 0.5, 0.25, 0.125]})
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
     assert "(ms)" in ax.get_xlabel() and "(ms)" in ax.get_ylabel()
-    euler, interp, ref = ax.lines
+    euler, interp, own, ref = ax.lines
     assert mcolors.same_color(euler.get_color(), plotting.METHOD_COLORS["euler"])
     assert mcolors.same_color(interp.get_color(), plotting.METHOD_COLORS["euler_interp"])
+    assert [line.get_label() for line in (euler, interp, own)] == [
+        METHODS["euler"], METHODS["euler_interp"], "my own"]  # keys shown by their labels
     assert len(interp.get_xdata()) == 3  # the infinite error is left out
     x, y = ref.get_xdata(), ref.get_ydata()
     assert np.log(y[1] / y[0]) / np.log(x[1] / x[0]) == pytest.approx(1.0)
@@ -221,8 +187,8 @@ def test_fi_curve_analytic_rheobase_and_simulated():
     assert [mcolors.to_hex(s.get_color()) for s in sims] == [
         mcolors.to_hex(plotting.METHOD_COLORS[k]) for k in ("events", "euler")]
     assert sims[0].get_marker() != sims[1].get_marker()  # coinciding points stay visible
-    plotting.update_fi_curve(ax, LIFParams(tau_m=20.0), currents,
-                             {"events": rates / 2, "euler": rates / 2})
+    redraw.update_fi_curve(LIFParams(tau_m=20.0), currents,
+                           {"events": rates / 2, "euler": rates / 2}, ax)
     assert np.array_equal(sims[0].get_ydata(), rates / 2)
     assert ax.get_ylim()[1] > 0.5 * rates.max()
 
@@ -233,8 +199,9 @@ def test_work_precision_one_line_per_family():
     ax = plotting.plot_work_precision(rows)
     families = list(dict.fromkeys(r["family"] for r in rows))
     assert [line.get_label() for line in ax.lines] == families
+    key_of = {r["family"]: r["key"] for r in rows}
     for line in ax.lines:
-        key = plotting.method_key(line.get_label())
+        key = key_of[line.get_label()]
         assert mcolors.same_color(line.get_color(), plotting.METHOD_COLORS[key])
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
     assert "nfev" in ax.get_xlabel() and "(ms)" in ax.get_ylabel()
@@ -269,31 +236,6 @@ def test_figure_to_png(runs):
     w, h = ax.figure.get_size_inches() * 50
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert _png_shape(png)[:2] == (round(h), round(w))
-
-
-def test_fastpng_matches_a_fresh_render_after_updates(runs):
-    ax = plotting.plot_trace(runs["euler"], exact=runs["exact"])
-    ax.figure.set_dpi(60)
-    renderer = plotting.FastPNG(ax.figure)
-    first = renderer.render()
-    for i_e, v_reset in ((30.0, -80.0), (25.0, -70.0), (10.0, -70.0)):
-        p = LIFParams(i_e=i_e, v_reset=v_reset)
-        plotting.update_trace(ax, lifutils.simulate_euler(p, T_MAX), lifutils.simulate_exact(p, T_MAX))
-        png = renderer.render()
-        assert png != first
-        # Same pixels as a renderer that draws the whole figure from scratch:
-        # the kept background is right, also after the reset guide moved.
-        fresh = plotting.FastPNG(ax.figure, freeze_layout=False).render()
-        assert np.array_equal(mimage.imread(io.BytesIO(png)), mimage.imread(io.BytesIO(fresh)))
-    # The moving artists are still drawn by a normal savefig.
-    assert all(a.get_animated() for a in renderer.artists)
-    full = mimage.imread(io.BytesIO(plotting.figure_to_png(ax.figure)))
-    assert full.shape == mimage.imread(io.BytesIO(png)).shape
-
-
-def test_doctests():
-    result = doctest.testmod(plotting, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 10 and result.failed == 0
 
 
 def test_import_has_no_side_effects():

@@ -1,5 +1,4 @@
 """lifutils.references: the closed-form references of notebook 05, checked independently."""
-import doctest
 import math
 import pathlib
 import re
@@ -14,11 +13,6 @@ from lifutils.references import adapted_isi, exact_lif_with_current
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 TIGHT = dict(rtol=1e-11, atol=1e-11)
-
-
-def test_docstring_examples_run():
-    result = doctest.testmod(models, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_imports_only_numpy_and_scipy():

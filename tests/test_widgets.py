@@ -5,7 +5,6 @@ the figure goes into ``dashboard.output.outputs`` as a PNG, which is what the
 browser shows.
 """
 import base64
-import doctest
 import math
 import re
 
@@ -21,6 +20,8 @@ from matplotlib.figure import Figure  # noqa: E402
 
 import lifutils  # noqa: E402
 from lifutils import widgets as W  # noqa: E402
+from lifutils.widgets import dashboards as D  # noqa: E402
+from lifutils.widgets import framework as F  # noqa: E402
 from lifutils.compare import METHODS, compare_methods  # noqa: E402
 
 MINUS = "\N{MINUS SIGN}"  # d3-format, which draws the slider readouts, writes negatives so
@@ -115,7 +116,7 @@ def test_every_control_redraws(dashboards, name, control):
     assert text.endswith(f"redraw {n + 1}")
     assert f"{control}={readout}" in text, text
     for other, widget in dash.controls.items():  # every control is listed
-        assert f"{other}={W._readout(widget)}" in text
+        assert f"{other}={F.readout(widget)}" in text
     _assert_figure_shown(dash)
     assert dash.png != png, f"moving {control} did not change the figure"
 
@@ -167,13 +168,13 @@ def test_hack_that_stalls_shows_how_far_it_got():
 
 def test_moving_back_uses_the_cache(monkeypatch):
     calls = []
-    real = W.simulate_euler
+    real = D.simulate_euler
 
     def counting(*args, **kwargs):
         calls.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(W, "simulate_euler", counting)
+    monkeypatch.setattr(D, "simulate_euler", counting)
     dash = W.euler_explorer()
     first = dash.png
     dash.controls["i_e"].value = 30.0
@@ -237,7 +238,7 @@ def test_side_by_side_table_matches_compare_methods(dashboards):
 
 def test_side_by_side_reruns_only_what_a_control_touches(monkeypatch):
     calls = {"euler": 0, "hack": 0, "events": 0}
-    real = W.compare_methods
+    real = D.compare_methods
 
     def counting(params, t_max, *, names, **settings):
         key = names[0].replace("_interp", "")
@@ -245,7 +246,7 @@ def test_side_by_side_reruns_only_what_a_control_touches(monkeypatch):
             calls[key] += 1
         return real(params, t_max, names=names, **settings)
 
-    monkeypatch.setattr(W, "compare_methods", counting)
+    monkeypatch.setattr(D, "compare_methods", counting)
     dash = W.side_by_side()
     assert calls == {"euler": 2, "hack": 1, "events": 1}
     dash.controls["dt"].value = 0.05
@@ -259,40 +260,63 @@ def test_side_by_side_reruns_only_what_a_control_touches(monkeypatch):
 
 def test_readout_matches_the_browser():
     slider = ipywidgets.FloatSlider(value=-80.0, min=-90.0, max=-50.0, readout_format=".1f")
-    assert W._readout(slider) == f"{MINUS}80.0"
-    assert W._readout(ipywidgets.FloatSlider(value=2.5, readout_format=".2f")) == "2.50"
+    assert F.readout(slider) == f"{MINUS}80.0"
+    assert F.readout(ipywidgets.FloatSlider(value=2.5, readout_format=".2f")) == "2.50"
     # ipywidgets leaves .label empty when the initial value is the first option.
-    choice = ipywidgets.SelectionSlider(options=W.DT_OPTIONS, value=0.01)
-    assert W._readout(choice) == "0.01"
-    drop = ipywidgets.Dropdown(options=W.MAX_STEP_OPTIONS, value=math.inf)
-    assert W._readout(drop) == "inf"
-    assert W._readout(ipywidgets.Dropdown(options=W.SOLVERS, value="LSODA")) == "LSODA"
+    choice = ipywidgets.SelectionSlider(options=F.DT_OPTIONS, value=0.01)
+    assert F.readout(choice) == "0.01"
+    drop = ipywidgets.Dropdown(options=F.MAX_STEP_OPTIONS, value=math.inf)
+    assert F.readout(drop) == "inf"
+    assert F.readout(ipywidgets.Dropdown(options=F.SOLVERS, value="LSODA")) == "LSODA"
 
 
 def test_default_rtol_is_offered():
-    choice = W._rtol_choice()
+    choice = F.rtol_choice()
     assert choice.value == lifutils.events.DEFAULT_RTOL
     values = [v for _, v in choice.options]
     assert values == sorted(values, reverse=True)
 
 
-def test_cached_keeps_expected_errors():
+def test_cached_keeps_lifutils_errors_and_lets_bugs_through():
     calls = []
 
     def fails(x):
         calls.append(x)
-        raise ValueError(f"bad {x}")
+        if x == 1:
+            raise lifutils.LifutilsError(f"bad {x}")
+        raise ValueError(f"bug {x}")  # not a lifutils error: a bug, never cached
 
-    cached = W._cached(fails)
+    cached = F.cached(fails)
     for _ in range(3):
-        with pytest.raises(ValueError, match="bad 1"):
+        with pytest.raises(lifutils.LifutilsError, match="bad 1"):
             cached(1)
-    assert calls == [1]
+        with pytest.raises(ValueError, match="bug 2"):
+            cached(2)
+    assert calls == [1, 2, 2, 2]
 
 
-def test_doctests():
-    result = doctest.testmod(W, optionflags=doctest.ELLIPSIS)
-    assert result.attempted >= 10 and result.failed == 0
+@pytest.mark.parametrize("bug", [ValueError("a plotting bug"), RuntimeError("a plotting bug"),
+                                 TypeError("a plotting bug")])
+def test_a_genuine_bug_fails_loudly(bug):
+    """Only the lifutils family becomes "Cannot simulate these settings"."""
+    slider = F.i_e_slider()
+    fig, _ = F.new_figure((2.0, 2.0))
+
+    def draw(values):
+        if values["i_e"] != F.I_E:
+            raise bug
+        return "fine"
+
+    dash = F.Dashboard("test", {"i_e": slider}, fig, draw)
+    with pytest.raises(type(bug), match="a plotting bug"):
+        slider.value = 30.0
+    assert dash.error_message is None
+
+
+def test_a_refused_setting_is_shown_not_raised():
+    dash = W.euler_explorer()
+    dash.controls["v_reset"].value = -50.0
+    assert dash.error_message == "v_reset must be below v_thresh (-55.0 mV), got -50.0 mV"
 
 
 def test_no_pyplot_figures(dashboards):

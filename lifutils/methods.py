@@ -1,0 +1,155 @@
+"""The registry of methods: one entry per way of simulating the neuron.
+
+Each method has a key (``"euler"``, ``"euler_interp"``, ``"hack"``,
+``"events"``, ``"exact"``), and :data:`REGISTRY` maps it to a :class:`Method`:
+its label (for tables and legends), the name its results carry, the function
+that runs it, and its style (colour, line, marker) in every figure. Adding a
+method is one entry here; :mod:`lifutils.compare`, :mod:`lifutils.plotting`
+and :mod:`lifutils.widgets` read this table and nothing else.
+
+This module sits at the bottom of the house: the simulators import it for
+their names, so it names each runner (``"lifutils.euler:simulate_euler"``)
+rather than importing it, and looks it up when a method is run.
+
+Examples
+--------
+>>> REGISTRY["events"].label, REGISTRY["events"].result_name("LSODA")
+('solve_ivp + events', 'events (LSODA)')
+>>> from lifutils import LIFParams
+>>> REGISTRY["euler"].run(LIFParams(i_e=20.0), 100.0, dt=0.1).n_spikes
+5
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+from .errors import LifutilsError
+
+__all__ = ["Method", "REGISTRY", "LABELS", "method_key", "result_name"]
+
+
+@dataclass(frozen=True)
+class Method:
+    """One way of simulating the LIF neuron: what it is called, how it runs, how it looks.
+
+    Attributes
+    ----------
+    key : str
+        Short identifier, e.g. ``"events"``; a result's ``key``.
+    label : str
+        Shown in tables, legends and dashboards, e.g. ``"solve_ivp + events"``.
+    name : str
+        What a result of this method calls itself (``LIFResult.method``); the
+        solve_ivp methods add their solver: ``"events (RK45)"``.
+    runner : str
+        ``"module:function"`` of the simulator, called as
+        ``function(params, t_max, **options, **settings)``.
+    settings : tuple of str
+        The keyword settings the runner takes (others are ignored by :meth:`run`).
+    options : dict
+        Fixed keywords for the runner (e.g. ``interpolate=True``).
+    color : str
+        Hex colour of the method in every figure and table.
+    linestyle, linewidth, zorder :
+        How its trace is drawn (the exact answer: thin, dashed, on top).
+    marker : dict
+        Marker keywords for its points (the simulated f-I rates): different
+        shapes, so methods that coincide stay visible.
+    """
+
+    key: str
+    label: str
+    name: str
+    runner: str
+    settings: tuple = ()
+    options: dict = field(default_factory=dict)
+    color: str = "#000000"
+    linestyle: str = "-"
+    linewidth: float = 1.6
+    zorder: float = 2.0
+    marker: dict = field(default_factory=dict)
+
+    @property
+    def line_style(self) -> dict:
+        """Keywords for ``Axes.plot`` of a trace: color, linestyle, linewidth, zorder."""
+        return dict(color=self.color, linestyle=self.linestyle, linewidth=self.linewidth,
+                    zorder=self.zorder)
+
+    def result_name(self, solver=None) -> str:
+        """The ``method`` text of a result: the name, with the solver when there is one."""
+        return self.name if solver is None else f"{self.name} ({solver})"
+
+    def run(self, params, t_max, **settings):
+        """Run the method; keyword settings it does not take (or that are None) are ignored.
+
+        Returns
+        -------
+        LIFResult
+        """
+        module, function = self.runner.split(":")
+        simulate = getattr(importlib.import_module(module), function)
+        used = {k: v for k, v in settings.items() if k in self.settings and v is not None}
+        return simulate(params, t_max, **self.options, **used)
+
+
+_SOLVE_IVP = ("method", "rtol", "atol", "max_step")
+
+#: The methods, in the order they are shown everywhere. Colours: matplotlib's
+#: tab10 (Euler orange, interpolated Euler green, dv/dt hack red, events blue),
+#: exact black.
+REGISTRY = {m.key: m for m in (
+    Method("euler", "Euler loop", "Euler", "lifutils.euler:simulate_euler", ("dt",),
+           color="#ff7f0e",
+           marker=dict(marker="s", markersize=8, markerfacecolor="none", markeredgewidth=1.3)),
+    Method("euler_interp", "Euler, interpolated", "Euler, interpolated",
+           "lifutils.euler:simulate_euler", ("dt",), dict(interpolate=True), color="#2ca02c",
+           marker=dict(marker="D", markersize=6, markerfacecolor="none", markeredgewidth=1.3)),
+    Method("hack", "dv/dt hack", "dv/dt hack", "lifutils.dvdt_hack:simulate_dvdt_hack",
+           _SOLVE_IVP, color="#d62728", marker=dict(marker="x", markersize=6, markeredgewidth=1.5)),
+    Method("events", "solve_ivp + events", "events", "lifutils.events:simulate_events",
+           _SOLVE_IVP, color="#1f77b4", marker=dict(marker="o", markersize=4)),
+    Method("exact", "exact", "exact", "lifutils.analytic:simulate_exact", color="#000000",
+           linestyle="--", linewidth=0.9, zorder=3.0,
+           marker=dict(marker="+", markersize=8, markeredgewidth=1.3)),
+)}
+
+#: Key -> label, in the order of :data:`REGISTRY`.
+LABELS = {key: m.label for key, m in REGISTRY.items()}
+
+
+def result_name(key, solver=None) -> str:
+    """The ``method`` text a result of method ``key`` carries (see :meth:`Method.result_name`).
+
+    Examples
+    --------
+    >>> result_name("hack", "Radau"), result_name("euler")
+    ('dv/dt hack (Radau)', 'Euler')
+    """
+    return REGISTRY[method_key(key)].result_name(solver)
+
+
+def method_key(result) -> str:
+    """The registry key of a result, or a key itself (checked).
+
+    Parameters
+    ----------
+    result : LIFResult or str
+        A simulated trace (its ``key``) or a key of :data:`REGISTRY`.
+
+    Raises
+    ------
+    LifutilsError
+        If it is neither (free text such as ``"Euler loop"`` is not read).
+
+    Examples
+    --------
+    >>> from lifutils import LIFParams, simulate_events
+    >>> method_key(simulate_events(LIFParams(i_e=20.0), 50.0)), method_key("hack")
+    ('events', 'hack')
+    """
+    key = getattr(result, "key", result)
+    if not isinstance(key, str) or key not in REGISTRY:
+        raise LifutilsError(f"method must be a LIFResult or one of {list(REGISTRY)}, "
+                            f"got {result!r}")
+    return key

@@ -1,0 +1,39 @@
+"""ipywidgets dashboards for the LIF neuron: sliders in, a figure and numbers out.
+
+Nothing numeric lives here. Each dashboard calls lifutils' simulators (cached
+per dashboard, so moving a slider back is instant), moves the data of one
+figure drawn by :mod:`lifutils.plotting` and shows it as a PNG.
+
+Three rooms: :mod:`~lifutils.widgets.dashboards` (the five dashboards),
+:mod:`~lifutils.widgets.framework` (the :class:`Dashboard` container and the
+controls they share) and :mod:`~lifutils.widgets.redraw` (moving a figure's
+data and rendering it again fast).
+
+Every dashboard is a :class:`Dashboard` (an ``ipywidgets.VBox``) with
+
+* ``controls``: a dict name -> widget (sliders carry their unit in their
+  description, e.g. "i_e (nA)"; they redraw when released);
+* ``status``: an HTML line (CSS class ``lif-status``) that lists every
+  control as ``name=value``, the value as the widget shows it, then a few
+  numbers, and ends with ``redraw N``;
+* ``output``: an ``ipywidgets.Output`` holding the figure as an inline PNG,
+  or, for settings the model refuses (``v_reset`` at or above ``v_thresh``
+  ...; any :class:`~lifutils.LifutilsError`), ``error``: a short message (CSS
+  class ``lif-error``) in its place;
+* ``figure`` (the one matplotlib Figure, never handed to pyplot),
+  ``redraw()``, ``n_redraws`` and ``png`` (the last PNG, bytes).
+
+Units: time in ms, voltage in mV, current in nA.
+
+Examples
+--------
+>>> dash = euler_explorer()
+>>> dash.controls["i_e"].value = 25.0
+>>> dash.n_redraws, "i_e=25.00" in dash.status.value, "redraw 2" in dash.status.value
+(2, True, True)
+"""
+from .dashboards import euler_explorer, events_explorer, fi_explorer, hack_explorer, side_by_side
+from .framework import Dashboard
+
+__all__ = ["Dashboard", "euler_explorer", "hack_explorer", "events_explorer",
+           "side_by_side", "fi_explorer"]

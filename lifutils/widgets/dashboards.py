@@ -1,0 +1,336 @@
+"""The five dashboards of the notebooks, built on :mod:`lifutils.widgets.framework`.
+
+Each one names its controls, a cached run of lifutils' simulators, and how to
+draw and summarise the result; the framework does the rest.
+"""
+from __future__ import annotations
+
+import html
+import math
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import compare, plotting
+from ..analytic import rheobase, simulate_exact
+from ..compare import compare_methods, simulated_rates, spike_time_error
+from ..dvdt_hack import simulate_dvdt_hack
+from ..errors import HackStalledError
+from ..euler import simulate_euler
+from ..events import simulate_events
+from ..methods import LABELS, REGISTRY
+from ..params import LIFParams
+from .framework import (SOLVERS, T_MAX, V_LIMITS, Dashboard, cached, choices, control_values,
+                        dt_choice, i_e_slider, max_step_choice, new_figure, rtol_choice,
+                        solver_settings, spike_summary, t_ref_slider, tau_m_slider,
+                        trace_dashboard, v_reset_slider)
+from .redraw import FastPNG, update_fi_curve, update_raster, update_side_by_side
+
+__all__ = ["euler_explorer", "hack_explorer", "events_explorer", "side_by_side", "fi_explorer"]
+
+
+# --------------------------------------------------------------------------- dashboards
+
+def euler_explorer(*, t_max=T_MAX):
+    """Euler's for-loop against the exact answer: how the time step matters.
+
+    Controls: ``i_e`` (nA, 0 to 40), ``dt`` (ms, 0.01 to 1), ``tau_m`` (ms),
+    ``v_reset`` (mV; at or above v_thresh = -55 mV the model refuses, and
+    the dashboard says so). The status gives the spike count and the error
+    of the first spike time (ms).
+
+    Parameters
+    ----------
+    t_max : float
+        Simulated time (ms). Default 100.
+
+    Returns
+    -------
+    Dashboard
+
+    Examples
+    --------
+    >>> dash = euler_explorer()
+    >>> dash.controls["dt"].value = 0.5
+    >>> "dt=0.5" in dash.status.value
+    True
+    """
+    controls = {"i_e": i_e_slider(),
+                "dt": dt_choice(),
+                "tau_m": tau_m_slider(),
+                "v_reset": v_reset_slider()}
+
+    @cached
+    def run(i_e, dt, tau_m, v_reset):
+        params = LIFParams(i_e=i_e, tau_m=tau_m, v_reset=v_reset)
+        return simulate_euler(params, t_max, dt), simulate_exact(params, t_max)
+
+    def summarize(euler, exact):
+        return f"Euler: {spike_summary(euler, exact)}"
+
+    return trace_dashboard("Euler's for-loop against the exact answer", "euler", controls,
+                            run, summarize, V_LIMITS)
+
+
+def hack_explorer(*, t_max=T_MAX):
+    """The question's dv/dt "reset" through solve_ivp: no solver setting rescues it.
+
+    Controls: ``method`` (the solve_ivp method), ``max_step`` (ms, inf for no
+    cap), ``i_e`` (nA). The status gives the right-hand-side evaluations
+    (nfev) and the lowest v (mV) after v first reached threshold: it stays
+    near -55 mV, never near v_reset = -80 mV. Implicit methods (Radau, BDF)
+    crawl at the threshold until the hack's evaluation budget runs out; the
+    dashboard then draws the trace as far as it got and says STALLED in the
+    status line.
+
+    Parameters
+    ----------
+    t_max : float
+        Simulated time (ms). Default 100.
+
+    Returns
+    -------
+    Dashboard
+
+    Examples
+    --------
+    >>> dash = hack_explorer()
+    >>> dash.controls["method"].value = "RK23"
+    >>> "method=RK23" in dash.status.value
+    True
+    """
+    controls = {"method": choices("method", SOLVERS, "RK45", dropdown=True),
+                "max_step": max_step_choice(),
+                "i_e": i_e_slider()}
+
+    @cached
+    def run(method, max_step, i_e):
+        params = LIFParams(i_e=i_e)
+        try:
+            hack, stalled = simulate_dvdt_hack(params, t_max, method=method,
+                                               **solver_settings(max_step)), None
+        except HackStalledError as exc:  # draw how far it got, and say why it stopped
+            hack, stalled = exc.result, exc.result.t[-1]
+        return hack, simulate_exact(params, t_max), stalled
+
+    def summarize(hack, exact, stalled):
+        if exact.n_spikes:
+            # Up to the first threshold crossing the hack is the plain leaky
+            # integrator, so the exact first spike time is when it gets there.
+            t_first = exact.spike_times[0]
+            lowest = compare.lowest_v_after(hack, t_first)
+            where = (f"lowest v after first reaching v_thresh (t = {t_first:.2f} ms): "
+                     f"{lowest:.2f} mV, v_reset is {hack.params.v_reset:g} mV")
+        else:
+            where = (f"v never reaches v_thresh (i_e is at or below the rheobase, "
+                     f"{rheobase(hack.params):g} nA)")
+        if stalled is not None:
+            return (f"STALLED: its evaluation budget ran out at t = {stalled:.2f} ms "
+                    f"(nfev={hack.nfev}); {where}")
+        return f"nfev={hack.nfev}, {where}"
+
+    return trace_dashboard("The dv/dt hack against the exact answer", "hack", controls,
+                            run, summarize, (-85.0, V_LIMITS[1]))
+
+
+def events_explorer(*, t_max=T_MAX):
+    """solve_ivp with a threshold event, reset and restart: the answer, and its settings.
+
+    Controls: ``i_e`` (nA), ``t_ref`` (ms, refractory period), ``rtol``
+    (solver tolerance, atol left at its default), ``max_step`` (ms, inf for
+    no cap). The status gives the spike count, the largest spike-time error
+    (ms) against the closed form, and nfev.
+
+    Parameters
+    ----------
+    t_max : float
+        Simulated time (ms). Default 100.
+
+    Returns
+    -------
+    Dashboard
+
+    Examples
+    --------
+    >>> dash = events_explorer()
+    >>> dash.controls["t_ref"].value = 2.0
+    >>> "t_ref=2.0" in dash.status.value
+    True
+    """
+    controls = {"i_e": i_e_slider(),
+                "t_ref": t_ref_slider(),
+                "rtol": rtol_choice(),
+                "max_step": max_step_choice()}
+
+    @cached
+    def run(i_e, t_ref, rtol, max_step):
+        params = LIFParams(i_e=i_e, t_ref=t_ref)
+        events = simulate_events(params, t_max, rtol=rtol, **solver_settings(max_step))
+        return events, simulate_exact(params, t_max)
+
+    def summarize(events, exact):
+        error = spike_time_error(events.spike_times, exact.spike_times)
+        error_text = "wrong spike count" if math.isinf(error) else f"{error:.2g} ms"
+        return (f"{events.n_spikes} spikes (exact {exact.n_spikes}), largest spike-time error "
+                f"{error_text}, nfev={events.nfev}")
+
+    return trace_dashboard("solve_ivp with a threshold event, reset and restart", "events",
+                            controls, run, summarize, (-85.0, V_LIMITS[1]))
+
+
+_SIDE_KEYS = tuple(k for k in REGISTRY if k != "exact")  # one panel each
+
+
+def _table(rows) -> str:
+    """HTML table: spikes, first spike, largest spike-time error and nfev per method."""
+    head = ("<tr><th>method</th><th>spikes</th><th>first spike<br>(ms)</th>"
+            "<th>largest spike-<br>time error (ms)</th><th>nfev</th></tr>")
+    cells = []
+    for row in rows:
+        key = row["key"]
+        if key == "exact":
+            error, nfev = "\N{EM DASH}", "closed form"
+        else:
+            error = ("wrong count" if math.isinf(row["max_error"])
+                     else f"{row['max_error']:.2g}")
+            nfev = f"{row['nfev']:,}"
+        first = "\N{EM DASH}" if math.isnan(row["first_spike"]) else f"{row['first_spike']:.3f}"
+        swatch = f'<span style="color: {REGISTRY[key].color}">\N{BLACK SQUARE}</span>'
+        cells.append(f"<tr><td>{swatch} {html.escape(row['method'])}</td><td>{row['n_spikes']}"
+                     f"</td><td>{first}</td><td>{error}</td><td>{nfev}</td></tr>")
+    style = ("<style>.lif-table {border-collapse: collapse; line-height: 1.3; font-size: 0.9em}"
+             ".lif-table td, .lif-table th {padding: 3px 8px; text-align: right;"
+             " white-space: nowrap; vertical-align: bottom}"
+             ".lif-table th {border-bottom: 1px solid #999}"
+             ".lif-table td:first-child, .lif-table th:first-child {text-align: left}</style>")
+    return f'{style}<table class="lif-table">{head}{"".join(cells)}</table>'
+
+
+def side_by_side(*, t_max=T_MAX):
+    """Every approach at once: Euler, interpolated Euler, the dv/dt hack, events, exact.
+
+    Controls: ``i_e`` (nA), ``tau_m`` (ms), ``t_ref`` (ms), ``v_reset`` (mV),
+    ``dt`` (ms, for both Euler loops), ``rtol`` (for the event method). One
+    panel per method with the exact trace on each, a spike raster, and a
+    table of spike counts, largest spike-time errors (ms) and nfev per
+    method (from :func:`lifutils.compare.compare_methods`). Each method is
+    cached separately, so moving ``dt`` reruns only the Euler loops.
+
+    Parameters
+    ----------
+    t_max : float
+        Simulated time (ms). Default 100.
+
+    Returns
+    -------
+    Dashboard
+        With an extra attribute ``table`` (the HTML table widget).
+
+    Examples
+    --------
+    >>> dash = side_by_side()
+    >>> dash.controls["i_e"].value = 30.0
+    >>> "i_e=30.00" in dash.status.value
+    True
+    """
+    controls = {"i_e": i_e_slider(),
+                "tau_m": tau_m_slider(),
+                "t_ref": t_ref_slider(),
+                "v_reset": v_reset_slider(),
+                "dt": dt_choice(),
+                "rtol": rtol_choice()}
+
+    def row(key, i_e, tau_m, t_ref, v_reset, **settings):
+        params = LIFParams(i_e=i_e, tau_m=tau_m, t_ref=t_ref, v_reset=v_reset)
+        return compare_methods(params, t_max, names=(key,), **settings)[0]
+
+    # One cache per method, keyed by the parameters that method depends on.
+    euler = cached(lambda interp, dt, *p: row("euler_interp" if interp else "euler", *p, dt=dt))
+    hack = cached(lambda i_e, tau_m, v_reset: row("hack", i_e, tau_m, 0.0, v_reset))
+    events = cached(lambda rtol, *p: row("events", *p, rtol=rtol))
+    exact = cached(lambda *p: row("exact", *p))
+
+    def rows(i_e, tau_m, t_ref, v_reset, dt, rtol):
+        p = (i_e, tau_m, t_ref, v_reset)
+        return [euler(False, dt, *p), euler(True, dt, *p), hack(i_e, tau_m, v_reset),
+                events(rtol, *p), exact(*p)]
+
+    fig, axes = new_figure((7.6, 7.4), nrows=5, ncols=1, sharex=True,
+                        height_ratios=[1, 1, 1, 1, 1.15])
+    first = rows(**control_values(controls))
+    results = [r["result"] for r in first[:4]]
+    labels = [LABELS[k] for k in _SIDE_KEYS]
+    plotting.plot_side_by_side(results, axes[:4], exact=first[4]["result"], labels=labels)
+    for ax in axes[:4]:
+        ax.set_ylim(*V_LIMITS)
+    axes[3].set_xlabel("")  # the raster below carries the time axis
+    plotting.plot_raster(results, axes[4], exact=first[4]["result"],
+                         labels=labels + [LABELS["exact"]])
+    axes[4].set_xlim(0.0, t_max)
+    table = widgets.HTML(layout=widgets.Layout(margin="1.5em 0 0 1em"))
+
+    def draw(values):
+        found = rows(**values)
+        results, ex = [r["result"] for r in found[:4]], found[4]["result"]
+        update_side_by_side(results, axes[:4], exact=ex)
+        update_raster(results, axes[4], exact=ex)
+        table.value = _table(found)
+        return f"exact: {ex.n_spikes} spikes in {t_max:g} ms"
+
+    dash = Dashboard("Threshold and reset: every approach side by side", controls, fig, draw,
+                     side=table)
+    dash.table = table
+    return dash
+
+
+def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0):
+    """The f-I curve: analytic against the Euler loop and the event method.
+
+    Controls: ``tau_m`` (ms), ``t_ref`` (ms), ``v_reset`` (mV), ``dt`` (ms,
+    for Euler). Simulated rates (Hz) come from
+    :func:`lifutils.compare.simulated_rates` over ``t_max`` ms at each current.
+
+    Parameters
+    ----------
+    currents : sequence of float
+        Currents (nA) at which to simulate. Default 0, 4, ..., 40.
+    t_max : float
+        Simulated time per current (ms). Default 1000.
+
+    Returns
+    -------
+    Dashboard
+
+    Examples
+    --------
+    >>> dash = fi_explorer(currents=(10.0, 20.0, 30.0), t_max=200.0)
+    >>> dash.controls["t_ref"].value = 2.0
+    >>> "t_ref=2.0" in dash.status.value
+    True
+    """
+    currents = np.asarray(currents, dtype=float)
+    controls = {"tau_m": tau_m_slider(),
+                "t_ref": t_ref_slider(),
+                "v_reset": v_reset_slider(),
+                "dt": dt_choice()}
+
+    @cached
+    def run(tau_m, t_ref, v_reset, dt):
+        params = LIFParams(tau_m=tau_m, t_ref=t_ref, v_reset=v_reset)
+        return params, {"euler": simulated_rates("euler", params, currents, t_max, dt=dt),
+                        "events": simulated_rates("events", params, currents, t_max)}
+
+    fig, ax = new_figure((6.4, 4.2))
+    params, simulated = run(**control_values(controls))
+    plotting.plot_fi_curve(params, currents, simulated, ax)
+
+    def draw(values):
+        params, simulated = run(**values)
+        update_fi_curve(params, currents, simulated, ax)
+        worst = float(np.max(np.abs(simulated["euler"] - simulated["events"])))
+        return f"rheobase {rheobase(params):g} nA, Euler and events differ by up to {worst:.2g} Hz"
+
+    # The rate axis follows the data, so its tick labels change width: keep
+    # the layout engine (these redraws are dominated by the simulations anyway).
+    renderer = FastPNG(fig, freeze_layout=False)
+    return Dashboard("The f-I curve", controls, fig, draw, renderer=renderer)

@@ -1,0 +1,314 @@
+"""The dashboard framework: controls, a cached simulation, one figure redrawn in place.
+
+:class:`Dashboard` is the container every dashboard of :mod:`lifutils.widgets`
+is built from; the functions below make its controls (one factory per control
+the dashboards share: ``i_e``, ``tau_m``, ``t_ref``, ``v_reset``, ``dt``,
+``max_step``, ``rtol``), cache its simulations, and draw the common
+one-trace-against-the-exact-answer dashboard. Nothing numeric lives here.
+
+Units: time in ms, voltage in mV, current in nA.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import html
+import math
+
+import ipywidgets as widgets
+from matplotlib.figure import Figure
+
+from .. import plotting
+from ..errors import LifutilsError
+from ..events import DEFAULT_RTOL
+from ..methods import LABELS
+from .redraw import FastPNG, update_trace
+
+__all__ = ["Dashboard", "T_MAX", "I_E", "DPI", "V_RESET_RANGE", "V_LIMITS", "SOLVERS",
+           "DT_OPTIONS", "MAX_STEP_OPTIONS", "RTOL_OPTIONS", "slider", "choices", "i_e_slider",
+           "tau_m_slider", "t_ref_slider", "v_reset_slider", "dt_choice", "max_step_choice",
+           "rtol_choice", "readout", "cached", "control_values", "solver_settings", "new_figure", "spike_summary",
+           "trace_dashboard"]
+
+T_MAX = 100.0          # simulated time (ms)
+I_E = 20.0             # default input (nA): R*I = 20 mV, above the 15 mV rheobase
+DPI = 80               # small PNGs: quick to render and to send
+V_RESET_RANGE = (-90.0, -50.0)  # mV; from -55 up the model refuses (v_reset >= v_thresh)
+V_LIMITS = (V_RESET_RANGE[0] - 3.0, -49.0)  # fixed v axis (mV): no re-layout per redraw
+SOLVERS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+DT_OPTIONS = (("0.01", 0.01), ("0.02", 0.02), ("0.05", 0.05), ("0.1", 0.1), ("0.2", 0.2),
+              ("0.5", 0.5), ("1", 1.0))
+MAX_STEP_OPTIONS = (("inf", math.inf), ("1", 1.0), ("0.1", 0.1), ("0.01", 0.01))
+RTOL_OPTIONS = tuple((f"1e-{k}", 10.0 ** -k) for k in range(2, 11))
+
+
+# --------------------------------------------------------------------------- controls
+
+def slider(description, value, lo, hi, step, fmt):
+    """A float slider that redraws when released, its unit in ``description``."""
+    return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
+                               readout=True, readout_format=fmt, continuous_update=False,
+                               style={"description_width": "8em"},
+                               layout=widgets.Layout(width="26em"))
+
+
+def choices(description, options, value, *, dropdown=False):
+    """A selection slider (or, with ``dropdown``, a drop-down list) of ``options``."""
+    cls = widgets.Dropdown if dropdown else widgets.SelectionSlider
+    extra = {} if dropdown else dict(continuous_update=False, readout=True)
+    return cls(options=options, value=value, description=description,
+               style={"description_width": "8em"}, layout=widgets.Layout(width="26em"), **extra)
+
+
+def i_e_slider(value=I_E):
+    """Input current i_e (nA), 0 to 40."""
+    return slider("i_e (nA)", value, 0.0, 40.0, 0.5, ".2f")
+
+
+def tau_m_slider():
+    """Membrane time constant tau_m (ms), 2 to 40, starting at 10."""
+    return slider("tau_m (ms)", 10.0, 2.0, 40.0, 1.0, ".1f")
+
+
+def t_ref_slider():
+    """Refractory period t_ref (ms), 0 to 10."""
+    return slider("t_ref (ms)", 0.0, 0.0, 10.0, 0.5, ".1f")
+
+
+def v_reset_slider():
+    """Reset potential v_reset (mV), -90 to -50 (from -55 up the model refuses)."""
+    return slider("v_reset (mV)", -80.0, *V_RESET_RANGE, 1.0, ".1f")
+
+
+def dt_choice():
+    """Euler time step dt (ms), 0.01 to 1, starting at 0.1."""
+    return choices("dt (ms)", DT_OPTIONS, 0.1)
+
+
+def max_step_choice():
+    """solve_ivp's max_step (ms), inf for no cap."""
+    return choices("max_step (ms)", MAX_STEP_OPTIONS, math.inf, dropdown=True)
+
+
+def rtol_choice():
+    """solve_ivp's rtol, 1e-2 to 1e-10, starting at the event method's default."""
+    options = RTOL_OPTIONS
+    if DEFAULT_RTOL not in [v for _, v in options]:
+        options = tuple(sorted(options + ((f"{DEFAULT_RTOL:g}", DEFAULT_RTOL),),
+                               key=lambda o: -o[1]))
+    return choices("rtol", options, DEFAULT_RTOL)
+
+
+def readout(widget) -> str:
+    """The value as the widget shows it in the browser.
+
+    Selection widgets show their option's label. Sliders format with
+    ``readout_format`` through d3-format, which writes negative numbers with
+    a true minus sign (U+2212), so this does too.
+    """
+    if isinstance(widget, (widgets.Dropdown, widgets.SelectionSlider)):
+        # Not widget.label: ipywidgets leaves it empty when the initial value
+        # is the first option.
+        item = widget.options[widget.index]
+        return str(item[0]) if isinstance(item, tuple) else str(item)
+    fmt = getattr(widget, "readout_format", None)
+    text = format(widget.value, fmt) if fmt else str(widget.value)
+    return text.replace("-", "\N{MINUS SIGN}", 1) if text.startswith("-") else text
+
+
+def cached(func, maxsize=512):
+    """``func`` with its results *and* its lifutils errors cached by argument.
+
+    Caching the errors matters: the dv/dt hack with Radau takes seconds to
+    use up its evaluation budget, and should not do it again.
+    """
+    @functools.lru_cache(maxsize=maxsize)
+    def outcome(*args, **kwargs):
+        try:
+            return True, func(*args, **kwargs)
+        except LifutilsError as exc:
+            return False, exc
+
+    @functools.wraps(func)
+    def call(*args, **kwargs):
+        ok, value = outcome(*args, **kwargs)
+        if not ok:
+            raise value.with_traceback(None)
+        return value
+
+    call.cache_info = outcome.cache_info
+    return call
+
+
+def control_values(controls):
+    """Name -> value of each control."""
+    return {name: widget.value for name, widget in controls.items()}
+
+
+def solver_settings(max_step):
+    """solve_ivp keywords for a max_step choice (inf: leave the default)."""
+    return {} if math.isinf(max_step) else {"max_step": max_step}
+
+
+# --------------------------------------------------------------------------- the container
+
+class Dashboard(widgets.VBox):
+    """Controls, a status line and one figure, redrawn when a control moves.
+
+    Parameters
+    ----------
+    title : str
+        Shown at the top.
+    controls : dict
+        Name -> widget with a ``value``; each change calls :meth:`redraw`.
+    figure : matplotlib.figure.Figure
+        The one figure of the dashboard (not managed by pyplot).
+    draw : callable
+        ``draw(values) -> str``: ``values`` maps control names to values;
+        it moves the figure's data and returns a short plain-text summary for
+        the status line. A :class:`~lifutils.LifutilsError` (settings the
+        model refuses, a solver that gives up) is shown as a message instead
+        of the figure; any other exception is a bug and propagates.
+    side : ipywidgets.Widget, optional
+        Shown to the right of the figure (e.g. a table that ``draw`` fills).
+    renderer : FastPNG, optional
+        Renders the figure; by default one that redraws only the artists
+        the ``update_*`` functions of :mod:`lifutils.widgets.redraw` move.
+
+    Attributes
+    ----------
+    controls, figure, status, output, error : as described in the module docstring.
+    figure_area : ipywidgets.Box
+        Holds ``output`` or, for refused settings, ``error`` (never both).
+    renderer : FastPNG
+        Turns the figure into PNG bytes.
+    n_redraws : int
+        Completed redraws, the first one (on construction) included.
+    png : bytes
+        The PNG shown last.
+
+    Notes
+    -----
+    The PNG goes into the Output widget by setting its ``outputs`` (what
+    ``Output.append_display_data`` does), rather than ``clear_output`` plus
+    ``display(fig)`` inside ``with output:``. The browser shows the same
+    ``<img>``, but the swap is one message (no blank flash), it works the same
+    with or without a kernel (tests, doctests), and the PNG comes from
+    :class:`~lifutils.widgets.redraw.FastPNG`, which redraws only the data: about a
+    tenth of the time ``display(fig)`` takes to render this figure again
+    (``bbox_inches="tight"`` draws it twice).
+    """
+
+    def __init__(self, title, controls, figure, draw, *, side=None, renderer=None):
+        status = widgets.HTML()
+        status.add_class("lif-status")
+        error = widgets.HTML()
+        error.add_class("lif-error")
+        output = widgets.Output()
+        # Never shrink the figure (the browser would scale the PNG down);
+        # a side panel wraps below it when the window is narrow.
+        figure_area = widgets.Box([output], layout=widgets.Layout(flex="0 0 auto"))
+        body = figure_area if side is None else widgets.Box(
+            [figure_area, side],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+        panel = widgets.Box(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        super().__init__([widgets.HTML(f"<b>{html.escape(title)}</b>"), panel, status, body])
+        self.add_class("lif-dashboard")
+        self.controls = dict(controls)
+        self.figure = figure
+        self.status = status
+        self.output = output
+        self.error = error
+        self.n_redraws = 0
+        self.png = b""
+        self._error_text = None
+        self._title = title
+        self.figure_area = figure_area
+        self._draw = draw
+        self.renderer = renderer if renderer is not None else FastPNG(figure)
+        for widget in self.controls.values():
+            widget.observe(self._on_change, names="value")
+        self.redraw()
+
+    @property
+    def error_message(self):
+        """The message shown instead of the figure, or None when the figure shows."""
+        return None if self.figure_area.children[0] is self.output else self._error_text
+
+    def _on_change(self, change):
+        self.redraw()
+
+    def redraw(self):
+        """Recompute (from the cache if possible), redraw the figure, update the status."""
+        values = control_values(self.controls)
+        # Shown at once in the page, so a slow setting (the dv/dt hack with Radau
+        # takes seconds to use up its budget) is visibly at work, not frozen.
+        self.status.value = ('<span style="font-family: var(--jp-code-font-family, monospace); '
+                             'font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}</span>')
+        try:
+            summary = self._draw(values)
+        except LifutilsError as exc:
+            self._show_error(str(exc))
+            summary = "not simulated"
+        else:
+            self._show_png(self.renderer.render())
+        self.n_redraws += 1
+        settings = "  ".join(f"{name}={readout(w)}" for name, w in self.controls.items())
+        text = f"{settings}  \N{EM DASH}  {summary}  \N{EM DASH}  redraw {self.n_redraws}"
+        self.status.value = (
+            '<span style="font-family: var(--jp-code-font-family, monospace); '
+            f'font-size: 0.9em">{html.escape(text)}</span>')
+
+    def _show_png(self, png):
+        self.png = png
+        self.output.outputs = ({
+            "output_type": "display_data",
+            "data": {"image/png": base64.b64encode(png).decode("ascii"),
+                     "text/plain": f"<figure: {self._title}>"},
+            "metadata": {},
+        },)
+        if self.figure_area.children[0] is not self.output:
+            self.figure_area.children = (self.output,)
+
+    def _show_error(self, message):
+        self._error_text = message
+        self.error.value = (
+            '<div style="color: #b00020; padding: 1em; max-width: 40em">'
+            f"<b>Cannot simulate these settings:</b> {html.escape(message)}</div>")
+        self.figure_area.children = (self.error,)
+
+
+def new_figure(figsize, **subplots):
+    """A pyplot-free Figure at the dashboards' resolution, and its subplots."""
+    fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
+    return fig, fig.subplots(**subplots)
+
+
+def spike_summary(result, exact) -> str:
+    """Spike count against the exact one, and the first spike's error (ms)."""
+    n, n_exact = result.n_spikes, exact.n_spikes
+    text = f"{n} spikes (exact {n_exact})"
+    if n and n_exact:
+        error = result.spike_times[0] - exact.spike_times[0]
+        text += f", first spike {result.spike_times[0]:.3f} ms (error {error:+.3g} ms)"
+    return text
+
+
+def trace_dashboard(title, key, controls, run, summarize, ylim):
+    """One method's trace against the exact answer, redrawn in place.
+
+    ``key`` is the method's key (its label names the trace);
+    ``run(**values)`` returns ``(result, exact, *extra)`` (cached);
+    ``summarize(result, exact, *extra)`` gives the status text.
+    """
+    fig, ax = new_figure((7.5, 3.6))
+    result, exact, *_ = run(**control_values(controls))
+    plotting.plot_trace(result, ax, exact=exact, label=LABELS[key])
+    ax.set_ylim(*ylim)
+
+    def draw(values):
+        result, exact, *extra = run(**values)
+        update_trace(result, ax, exact=exact)
+        return summarize(result, exact, *extra)
+
+    return Dashboard(title, controls, fig, draw)

@@ -1,0 +1,55 @@
+"""lifutils.methods: one registry entry per method, read by everything else."""
+import pytest
+
+import lifutils
+from lifutils import LIFParams, LifutilsError, compare
+from lifutils.methods import LABELS, REGISTRY, method_key, result_name
+
+P20 = LIFParams(i_e=20.0)
+
+
+def test_registry_order_and_labels():
+    assert list(REGISTRY) == ["euler", "euler_interp", "hack", "events", "exact"]
+    assert LABELS == {"euler": "Euler loop", "euler_interp": "Euler, interpolated",
+                      "hack": "dv/dt hack", "events": "solve_ivp + events", "exact": "exact"}
+    assert compare.METHODS is LABELS  # the old name reads the registry
+
+
+@pytest.mark.parametrize("key", list(REGISTRY))
+def test_each_result_carries_its_key(key):
+    res = compare.run_method(key, P20, 50.0)
+    assert res.key == key and method_key(res) == key
+    assert res.label == LABELS[key]
+
+
+def test_result_names_are_what_the_simulators_always_called_themselves():
+    assert lifutils.simulate_euler(P20, 50.0).method == "Euler"
+    assert lifutils.simulate_euler(P20, 50.0, interpolate=True).method == "Euler, interpolated"
+    assert lifutils.simulate_dvdt_hack(P20, 50.0, method="LSODA").method == "dv/dt hack (LSODA)"
+    assert lifutils.simulate_events(P20, 50.0, method="DOP853").method == "events (DOP853)"
+    assert lifutils.simulate_exact(P20, 50.0).method == "exact"
+    assert result_name("events", "Radau") == "events (Radau)"
+
+
+def test_run_passes_only_the_settings_a_method_takes():
+    euler = REGISTRY["euler"].run(P20, 50.0, dt=0.5, rtol=1e-3, method="LSODA")
+    assert euler.nfev == 100  # 50 ms / 0.5 ms; the solve_ivp settings are not Euler's
+    events = REGISTRY["events"].run(P20, 50.0, dt=0.5, method="LSODA", rtol=None)
+    assert events.solver == "LSODA"
+    assert REGISTRY["euler_interp"].run(P20, 50.0).key == "euler_interp"
+
+
+@pytest.mark.parametrize("bad", ["Euler loop", "dv/dt hack (RK45)", "Runge-Kutta", "", 3])
+def test_method_key_reads_keys_not_free_text(bad):
+    with pytest.raises(LifutilsError, match="method must be a LIFResult or one of"):
+        method_key(bad)
+
+
+def test_styles_one_color_per_method_exact_on_top():
+    colors = [m.color for m in REGISTRY.values()]
+    assert len(set(colors)) == len(colors), "two methods share a color"
+    exact = REGISTRY["exact"]
+    assert exact.color == "#000000" and exact.linestyle == "--"
+    assert exact.zorder > max(m.zorder for k, m in REGISTRY.items() if k != "exact")
+    markers = [m.marker["marker"] for m in REGISTRY.values()]
+    assert len(set(markers)) == len(markers), "two methods share an f-I marker"
