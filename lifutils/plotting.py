@@ -374,7 +374,7 @@ def plot_work_precision(rows, ax=None):
     ax = _new_axes(ax, figsize=(7.0, 4.2))
     families = list(dict.fromkeys(r["family"] for r in rows))
     keys = {r["family"]: method_key(r["key"]) for r in rows}
-    event_styles = iter([("o", "-"), ("s", "--"), ("^", "-."), ("D", ":"), ("v", "-")])
+    event_styles = iter([("o", "-"), ("^", "--"), ("v", "-."), ("P", ":"), ("*", "-")])
     labelled, left_out = set(), []
     for family in families:
         key = keys[family]
@@ -384,7 +384,10 @@ def plot_work_precision(rows, ax=None):
                 ok = np.isfinite(r["max_error"]) and r["max_error"] > 0
                 (pts if ok else bad).append(r)
         left_out += [f"{family} {r['setting']}" for r in bad]
-        marker, ls = ("o", "-") if key != "events" else next(event_styles, ("o", "-"))
+        # Each method its own marker and line (the solvers of the event method
+        # one each), so no two families differ by colour alone.
+        marker, ls = ((REGISTRY[key].marker.get("marker", "o"), REGISTRY[key].linestyle)
+                      if key != "events" else next(event_styles, ("o", "-")))
         ax.plot([r["nfev"] for r in pts], [r["max_error"] for r in pts], marker=marker,
                 linestyle=ls, color=METHOD_COLORS[key], label=family)
         kind = "events" if key == "events" else "euler"
