@@ -207,13 +207,12 @@ def build(notebook_dir: Path, out_dir: Path, *, execute=False, log=print) -> int
         nbformat.write(nb, target)
         line = (f"{path.name}: removed {report.tagged} solution cells and {report.blocks} "
                 f"Solution blocks; kept {report.stubs} stubs and {report.checks} checks")
-        for first_line in report.untagged:
-            line += f"\n    untagged solution cell removed (tag it {SOLUTION_TAG!r}): {first_line}"
-        for name in report.uses:
-            line += (f"\n    note: kept a cell that uses {name} as a building block for what "
-                     "follows (its name shows, not its code)")
+        notes = [f"untagged solution cell removed (tag it {SOLUTION_TAG!r}): {first}"
+                 for first in report.untagged]
+        notes += [f"note: kept a cell that uses {name} as a building block for what follows "
+                  "(its name shows, not its code)" for name in report.uses]
         found = leaks(nb)
-        line += "".join(f"\n    LEAK: {text}" for text in found)
+        notes += [f"LEAK: {text}" for text in found]
         problems += len(found)
         if execute and not found:
             try:
@@ -221,12 +220,13 @@ def build(notebook_dir: Path, out_dir: Path, *, execute=False, log=print) -> int
             except Exception as exc:  # a failing cell: report it, go on with the others
                 problems += 1
                 summary = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip().splitlines()
-                line += f"\n    FAILED to run: {summary[-1] if summary else type(exc).__name__}"
+                notes.append(f"FAILED to run: {summary[-1] if summary else type(exc).__name__}")
             else:
                 line += (f"; ran clean ({n_cells} code cells, {not_done} 'not done yet' "
                          f"lines from the stubs)")
-        log(line)
-    verdict = "no leaks" if not problems else f"{problems} problem(s)"
+        log("\n    ".join([line] + notes))
+    verdict = ("no leaks" + (", every copy ran clean" if execute else "") if not problems
+               else f"{problems} problem(s)")
     log(f"wrote {len(notebooks)} student notebooks to {out_dir}: {verdict}")
     return problems
 
