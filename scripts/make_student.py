@@ -200,6 +200,8 @@ def build(notebook_dir: Path, out_dir: Path, *, execute=False, log=print) -> int
     if not notebooks:
         raise FileNotFoundError(f"no notebooks found: {notebook_dir}/*.ipynb matched nothing")
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob("*.ipynb"):  # a renamed notebook leaves no old copy behind
+        stale.unlink()
     problems = 0
     for path in notebooks:
         nb, report = student_copy(nbformat.read(path, as_version=4))

@@ -151,7 +151,10 @@ def test_main_writes_copies_and_refuses_to_overwrite_the_teachers(tmp_path, caps
     nb_dir, out = tmp_path / "notebooks", tmp_path / "student"
     nb_dir.mkdir()
     nbformat.write(_teacher_notebook(), nb_dir / "03_events.ipynb")
+    (out).mkdir()
+    (out / "00_renamed.ipynb").write_text("{}")
     assert make_student.main([str(nb_dir), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["03_events.ipynb"]
     assert make_student.leaks(nbformat.read(out / "03_events.ipynb", as_version=4)) == []
     printed = capsys.readouterr().out
     assert "03_events.ipynb: removed 1 solution cells and 2 Solution blocks; kept 1 stubs" in printed
