@@ -5,13 +5,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test unit notebooks bench html clean
+.PHONY: lab test unit notebooks bench html student publish clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lifutils needs Python 3.10 or newer; set PYTHON=python3.x")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
-	$(PY) -m pip install -e ".[test]"
+	$(PY) -m pip install -e ".[lab,test,docs]"
 	$(PY) -m pip install -e ".[nest]" || echo "note: no NEST wheel here (lifutils[nest]); notebook 07 says how to get NEST"
 	touch $(STAMP)
 
@@ -37,3 +37,9 @@ notebooks: $(STAMP)  ## re-execute every notebook in place, fresh kernel, top to
 
 html: $(STAMP)  ## static HTML handouts of every notebook in build/html/, with an index
 	$(PY) scripts/build_html.py
+
+student: $(STAMP)  ## student copies without solutions in build/student/, each run top to bottom
+	$(PY) scripts/make_student.py --run
+
+publish:  ## point the Binder/Colab links and install cells at REPO=owner/name (stdlib only)
+	$(PYTHON) scripts/publish.py -- "$(REPO)"

@@ -65,7 +65,7 @@ class Method:
     settings: tuple = ()
     options: dict = field(default_factory=dict)
     color: str = "#000000"
-    linestyle: str = "-"
+    linestyle: object = "-"  # a matplotlib line style: a name or (offset, dashes)
     linewidth: float = 1.6
     zorder: float = 2.0
     marker: dict = field(default_factory=dict)
@@ -95,20 +95,25 @@ class Method:
 
 _SOLVE_IVP = ("method", "rtol", "atol", "max_step")
 
-#: The methods, in the order they are shown everywhere. Colours: matplotlib's
-#: tab10 (Euler orange, interpolated Euler green, dv/dt hack red, events blue),
-#: exact black.
+#: The methods, in the order they are shown everywhere. Colours: the
+#: Okabe-Ito palette, chosen so that every pair stays clearly apart (CIEDE2000
+#: at least 15) for normal vision, protanopia and deuteranopia
+#: (tests/test_palette.py): Euler sky blue, interpolated Euler bluish green,
+#: dv/dt hack vermillion, events blue, exact black. No figure relies on colour
+#: alone: each method also has its own line style and marker.
 REGISTRY = {m.key: m for m in (
     Method("euler", "Euler loop", "Euler", "lifutils.euler:simulate_euler", ("dt",),
-           color="#ff7f0e",
+           color="#56B4E9", linestyle=(0, (5, 1)),
            marker=dict(marker="s", markersize=8, markerfacecolor="none", markeredgewidth=1.3)),
     Method("euler_interp", "Euler, interpolated", "Euler, interpolated",
-           "lifutils.euler:simulate_euler", ("dt",), dict(interpolate=True), color="#2ca02c",
+           "lifutils.euler:simulate_euler", ("dt",), dict(interpolate=True), color="#009E73",
+           linestyle="-.",
            marker=dict(marker="D", markersize=6, markerfacecolor="none", markeredgewidth=1.3)),
     Method("hack", "dv/dt hack", "dv/dt hack", "lifutils.dvdt_hack:simulate_dvdt_hack",
-           _SOLVE_IVP, color="#d62728", marker=dict(marker="x", markersize=6, markeredgewidth=1.5)),
+           _SOLVE_IVP, color="#D55E00", linestyle=":", linewidth=2.0,
+           marker=dict(marker="x", markersize=6, markeredgewidth=1.5)),
     Method("events", "solve_ivp + events", "events", "lifutils.events:simulate_events",
-           _SOLVE_IVP, color="#1f77b4", marker=dict(marker="o", markersize=4)),
+           _SOLVE_IVP, color="#0072B2", linestyle="-", marker=dict(marker="o", markersize=4)),
     Method("exact", "exact", "exact", "lifutils.analytic:simulate_exact", color="#000000",
            linestyle="--", linewidth=0.9, zorder=3.0,
            marker=dict(marker="+", markersize=8, markeredgewidth=1.3)),

@@ -382,10 +382,11 @@ def plot_work_precision(rows, ax=None):
     ax = _new_axes(ax, figsize=(7.0, 4.2))
     families = list(dict.fromkeys(r["family"] for r in rows))
     keys = {r["family"]: method_key(r["key"]) for r in rows}
-    # One hue per family: the method colors for the Euler loops and the first
-    # events solver, then other hues for the other solvers.
-    event_styles = iter([("o", "-", None), ("s", "--", "#9467bd"), ("^", "-.", "#8c564b"),
-                         ("D", ":", "#e377c2"), ("v", "-", "#7f7f7f")])
+    # One hue, marker and line per family: the method's own for the Euler loops and the
+    # first events solver, then other Okabe-Ito hues for the other solvers, so no two
+    # families differ by colour alone.
+    event_styles = iter([("o", "-", None), ("^", "--", "#E69F00"), ("v", "-.", "#CC79A7"),
+                         ("P", ":", "#7f7f7f"), ("*", "-", "#F0E442")])
     labelled, left_out = set(), []
     for family in families:
         key = keys[family]
@@ -395,8 +396,8 @@ def plot_work_precision(rows, ax=None):
                 ok = np.isfinite(r["max_error"]) and r["max_error"] > 0
                 (pts if ok else bad).append(r)
         left_out += [f"{family} {r['setting']}" for r in bad]
-        marker, ls, color = ("o", "-", None) if key != "events" else next(event_styles,
-                                                                            ("o", "-", None))
+        marker, ls, color = ((REGISTRY[key].marker.get("marker", "o"), REGISTRY[key].linestyle, None)
+                             if key != "events" else next(event_styles, ("o", "-", None)))
         color = color or METHOD_COLORS[key]
         ax.plot([r["nfev"] for r in pts], [r["max_error"] for r in pts], marker=marker,
                 linestyle=ls, color=color, label=family)

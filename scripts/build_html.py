@@ -1,16 +1,24 @@
-"""Render the notebooks to static HTML handouts (the `make html` target).
+"""Render the notebooks and the teacher's guide to static HTML handouts (`make html`).
 
-    .venv/bin/python scripts/build_html.py [NOTEBOOK_DIR] [--out OUT_DIR]
+    .venv/bin/python scripts/build_html.py [NOTEBOOK_DIR] [--out OUT_DIR] [--docs DOCS_DIR]
 
 Every ``NOTEBOOK_DIR/*.ipynb`` (default: the repository's ``notebooks/``),
 in sorted order, becomes ``OUT_DIR/<stem>.html`` (default: ``build/html``),
 rendered by nbconvert's HTMLExporter from the *committed* outputs: nothing is
-re-executed.  Widget state saved in the notebook metadata
-(``application/vnd.jupyter.widget-state+json``) is embedded, so the
-dashboards render in the handout, as they were when the notebook was saved
-(viewing them needs network access: the widget renderer is loaded from a
-CDN).  ``OUT_DIR/index.html`` links the handouts in order, titled by each
-notebook's first markdown heading.
+re-executed. Every ``DOCS_DIR/*.md`` (default: ``docs/``, the teacher's guide)
+becomes ``OUT_DIR/<stem>.html`` too. ``OUT_DIR/index.html`` links them in
+order, titled by each one's first heading.
+
+The pages load nothing from a network, so they read the same offline:
+
+* a dashboard cannot move without a kernel, so each one is shown as a static
+  picture of its saved state (its title, its status line, its figure, its
+  table), and the saved widget state is not embedded (it would need the
+  widget renderer from a CDN);
+* formulas (``$...$``, ``$$...$$``) are converted to MathML at build time
+  (latex2mathml), which browsers draw without MathJax;
+* the template (``scripts/handout_template/offline.html.j2``) drops the
+  require.js, MathJax and mermaid scripts of nbconvert's lab template.
 
 Exit status: 0 on success, 1 if there are no notebooks, 2 on bad usage.
 """
@@ -26,6 +34,7 @@ from pathlib import Path
 import nbformat
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE_DIR = Path(__file__).resolve().parent / "handout_template"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 INDEX_TITLE = "lifutils notebooks"
@@ -88,51 +97,134 @@ def widget_info(nb) -> tuple[int, int]:
     return views, len(state.get("state", {}))
 
 
-def _widget_pngs(state: dict, model_id: str, seen=None) -> list[str]:
-    """Base64 PNGs shown by Output widgets inside widget ``model_id`` (depth first)."""
+def _static_parts(state: dict, model_id: str, seen=None) -> list[str]:
+    """HTML of what widget ``model_id`` shows, depth first: the values of its
+    HTML widgets and the PNGs of its Output widgets (controls are left out:
+    each dashboard's status line lists their values)."""
     seen = set() if seen is None else seen
     if model_id in seen or model_id not in state:
         return []
     seen.add(model_id)
-    model = state[model_id].get("state", {})
-    pngs = [out["data"]["image/png"] for out in model.get("outputs", [])
-            if "image/png" in out.get("data", {})]
+    entry = state[model_id]
+    model = entry.get("state", {})
+    name = model.get("_model_name", entry.get("model_name", ""))
+    parts = []
+    if name in ("HTMLModel", "HTMLMathModel") and model.get("value"):
+        parts.append(f"<div>{model['value']}</div>")
+    for out in model.get("outputs", []):
+        png = out.get("data", {}).get("image/png")
+        if png:
+            parts.append(f'<img alt="dashboard figure" src="data:image/png;base64,{png}">')
     children = model.get("children", [])
     for ref in children if isinstance(children, list) else []:
         if isinstance(ref, str) and ref.startswith("IPY_MODEL_"):
-            pngs += _widget_pngs(state, ref[len("IPY_MODEL_"):], seen)
-    return pngs
+            parts += _static_parts(state, ref[len("IPY_MODEL_"):], seen)
+    return parts
 
 
-def add_snapshots(nb) -> int:
-    """After each dashboard, add its last figure as a static image.
+def static_dashboards(nb) -> int:
+    """Put a static picture in place of every dashboard, and drop the widget state.
 
-    The embedded widget state needs the widget JavaScript (from a CDN) to show;
-    without a network the dashboard's place would be empty. The snapshot, in a
-    folded <details> block, lets a handout be read anywhere. Returns how many
-    snapshots were added.
+    A handout has no kernel, so a dashboard cannot recompute; embedding its
+    state would also need the widget renderer from a CDN. Each widget view
+    becomes its saved title, status line, figure and table as plain HTML.
+    Returns how many dashboards were replaced.
     """
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    added = 0
+    replaced = 0
     for cell in nb.cells:
         if cell.get("cell_type") != "code":
             continue
         new_outputs = []
         for out in cell.get("outputs", []):
-            new_outputs.append(out)
             view = out.get("data", {}).get(WIDGET_VIEW)
-            pngs = _widget_pngs(state, view["model_id"]) if view else []
-            if pngs:
-                images = "".join(f'<img alt="dashboard figure" src="data:image/png;base64,{png}">'
-                                 for png in pngs)
-                new_outputs.append(nbformat.v4.new_output(
-                    "display_data", data={"text/html": (
-                        "<details><summary>Static snapshot of this dashboard, as committed "
-                        "(for reading without a network; the sliders need a running "
-                        f"kernel)</summary>{images}</details>")}))
-                added += 1
+            if view is None:
+                new_outputs.append(out)
+                continue
+            parts = _static_parts(state, view.get("model_id", ""))
+            note = ("The dashboard as saved (a static picture: its sliders need a running "
+                    "kernel; run the notebook to move them)." if parts else
+                    "A dashboard shows here when the notebook runs (no saved picture).")
+            new_outputs.append(nbformat.v4.new_output("display_data", data={"text/html": (
+                f'<div class="lif-static-dashboard"><p class="lif-static-note">{note}</p>'
+                f'{"".join(parts)}</div>')}))
+            replaced += 1
         cell["outputs"] = new_outputs
-    return added
+    nb.metadata.pop("widgets", None)
+    return replaced
+
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
+_DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
+_INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])")
+
+
+def _mathml(latex: str, display: str, log) -> str:
+    from latex2mathml.converter import convert
+
+    try:
+        return convert(latex.strip(), display=display)
+    except Exception as exc:  # an unsupported command: leave the TeX as it was
+        log(f"      note: formula left as TeX ({type(exc).__name__}: {exc}): {latex.strip()[:60]}")
+        fence = "$$" if display == "block" else "$"
+        return html.escape(f"{fence}{latex}{fence}")
+
+
+def math_to_mathml(text: str, formulas: dict, log=print) -> str:
+    """Markdown ``text`` with each ``$$...$$`` and ``$...$`` formula replaced by a
+    placeholder; ``formulas`` maps each placeholder to its MathML.
+
+    The placeholders go through the markdown renderer as plain words (it would
+    split raw MathML into empty tags); :func:`render` puts the MathML in after.
+    Code (fenced blocks, inline spans) is left alone, and so is a ``$`` that
+    does not open a formula (``\\$5``, ``$ 5``).
+
+    Examples
+    --------
+    >>> formulas = {}
+    >>> out = math_to_mathml("Leak: $\\tau_m$, code: `a$b$`.", formulas)
+    >>> out.startswith("Leak: lifmath") and "`a$b$`" in out
+    True
+    >>> list(formulas.values())[0][:5]
+    '<math'
+    """
+    def store(latex, display):
+        key = f"lifmath{len(formulas):05d}x"
+        formulas[key] = _mathml(latex, display, log)
+        return key
+
+    def convert(chunk):
+        chunk = _DISPLAY_MATH.sub(lambda m: store(m.group(1), "block"), chunk)
+        return _INLINE_MATH.sub(lambda m: store(m.group(1), "inline"), chunk)
+
+    out, prose, in_fence = [], [], False
+
+    def flush():
+        joined = "".join(prose)
+        pos = 0
+        for m in _CODE_SPAN.finditer(joined):
+            out.append(convert(joined[pos:m.start()]) + m.group(0))
+            pos = m.end()
+        out.append(convert(joined[pos:]))
+        prose.clear()
+
+    for line in text.splitlines(keepends=True):
+        if _FENCE.match(line):
+            if not in_fence:
+                flush()
+            in_fence = not in_fence
+            out.append(line)
+        elif in_fence:
+            out.append(line)
+        else:
+            prose.append(line)
+    flush()
+    return "".join(out)
+
+
+# Links to a notebook (from docs/: ../notebooks/NAME.ipynb) point at its handout.
+_NOTEBOOK_LINK = re.compile(r"\]\((?:\.\./notebooks/)?([\w-]+)\.ipynb(?=[)#])")
 
 
 def render(nb, notebook: Path, out_dir: Path, title: str) -> Path:
@@ -141,12 +233,21 @@ def render(nb, notebook: Path, out_dir: Path, title: str) -> Path:
     from nbconvert import HTMLExporter
 
     nb.metadata["title"] = title  # the page <title>; the file is not written
-    add_snapshots(nb)
-    exporter = HTMLExporter(template_name="lab", embed_images=True)
+    static_dashboards(nb)
+    formulas = {}
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            text = math_to_mathml(_source(cell), formulas)
+            cell["source"] = _NOTEBOOK_LINK.sub(r"](\1.html", text)
+    exporter = HTMLExporter(template_name="lab", embed_images=True,
+                            extra_template_paths=[str(TEMPLATE_DIR)],
+                            template_file="offline.html.j2")
     body, _ = exporter.from_notebook_node(
         nb,
         resources={"metadata": {"name": notebook.stem, "path": str(notebook.parent)}},
     )
+    for key, mathml in formulas.items():
+        body = body.replace(key, mathml)
     target = out_dir / f"{notebook.stem}.html"
     target.write_text(body, encoding="utf-8")
     return target
@@ -158,13 +259,20 @@ def _inline_code(text: str) -> str:
     return "".join(f"<code>{p}</code>" if k % 2 else p for k, p in enumerate(parts))
 
 
-def write_index(out_dir: Path, entries: list[tuple[str, str]]) -> Path:
-    """entries: (handout file name, link text), in order."""
-    items = "\n".join(
+def _items(entries) -> str:
+    return "\n".join(
         f'    <li><a href="{html.escape(urllib.parse.quote(name))}">'
         f"{_inline_code(text)}</a></li>"
         for name, text in entries
     )
+
+
+def write_index(out_dir: Path, entries: list[tuple[str, str]],
+                guides: list[tuple[str, str]] = ()) -> Path:
+    """entries: (handout file name, link text), in order; guides: the same, for
+    the pages rendered from docs/ (listed under "For teachers")."""
+    items = _items(entries)
+    teachers = (f"\n  <h2>For teachers</h2>\n  <ul>\n{_items(guides)}\n  </ul>" if guides else "")
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -182,7 +290,7 @@ def write_index(out_dir: Path, entries: list[tuple[str, str]]) -> Path:
   <p>{html.escape(INDEX_DESCRIPTION)}</p>
   <ol>
 {items}
-  </ol>
+  </ol>{teachers}
 </body>
 </html>
 """
@@ -191,8 +299,19 @@ def write_index(out_dir: Path, entries: list[tuple[str, str]]) -> Path:
     return index
 
 
-def build(notebook_dir: Path, out_dir: Path, log=print) -> Path:
-    """Render all notebooks and the index; returns the index path."""
+def guide_notebook(markdown_file: Path):
+    """A one-cell notebook holding a markdown page (the teacher's guide), to render
+    it exactly like the handouts."""
+    text = markdown_file.read_text(encoding="utf-8")
+    return nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell(text)],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"},
+                  "language_info": {"name": "python"}})
+
+
+def build(notebook_dir: Path, out_dir: Path, log=print, docs_dir: Path | None = None) -> Path:
+    """Render all notebooks, the markdown pages of ``docs_dir`` and the index;
+    returns the index path."""
     notebooks = sorted(notebook_dir.glob("*.ipynb"))
     if not notebooks:
         raise FileNotFoundError(f"no notebooks found: {notebook_dir}/*.ipynb matched nothing")
@@ -204,17 +323,24 @@ def build(notebook_dir: Path, out_dir: Path, log=print) -> Path:
         views, models = widget_info(nb)
         target = render(nb, notebook, out_dir, title)
         line = f"[{i}/{len(notebooks)}] {notebook} -> {target}"
-        if models:
-            line += f" (widget state: {models} models embedded)"
+        if views:
+            line += f" ({views} dashboards as static pictures)"
         log(line)
         if views and not models:
             log(
                 f"      note: {notebook.name} shows {views} widget(s) but has no saved "
-                f"widget state ({WIDGET_STATE} in its metadata), so they stay blank "
-                "in the handout; save it from a fresh run with widget state"
+                f"widget state ({WIDGET_STATE} in its metadata), so the handout has no "
+                "picture of them; save it from a fresh run with widget state"
             )
         entries.append((target.name, title))
-    index = write_index(out_dir, entries)
+    guides = []
+    for page in sorted(docs_dir.glob("*.md")) if docs_dir and docs_dir.is_dir() else []:
+        nb = guide_notebook(page)
+        title = first_heading(nb) or page.stem
+        target = render(nb, page, out_dir, title)
+        log(f"[guide] {page} -> {target}")
+        guides.append((target.name, title))
+    index = write_index(out_dir, entries, guides)
     log(f"wrote {index}")
     return index
 
@@ -234,12 +360,18 @@ def main(argv: list[str] | None = None) -> int:
         default=REPO_ROOT / "build" / "html",
         help="output directory (default: build/html)",
     )
+    parser.add_argument(
+        "--docs",
+        type=Path,
+        default=REPO_ROOT / "docs",
+        help="directory with markdown pages to render too (default: docs/, the teacher's guide)",
+    )
     args = parser.parse_args(argv)
     if not args.notebook_dir.is_dir():
         print(f"build_html: {args.notebook_dir} is not a directory", file=sys.stderr)
         return 1
     try:
-        build(args.notebook_dir, args.out)
+        build(args.notebook_dir, args.out, docs_dir=args.docs)
     except FileNotFoundError as exc:
         print(f"build_html: {exc}; nothing to render", file=sys.stderr)
         return 1

@@ -31,7 +31,7 @@ __all__ = ["euler_explorer", "hack_explorer", "events_explorer", "side_by_side",
 
 # --------------------------------------------------------------------------- dashboards
 
-def euler_explorer(*, t_max=T_MAX):
+def euler_explorer(*, t_max=T_MAX, size="screen"):
     """Euler's for-loop against the exact answer: how the time step matters.
 
     Controls: ``i_e`` (nA, 0 to 40), ``dt`` (ms, 0.01 to 1), ``tau_m`` (ms),
@@ -43,6 +43,9 @@ def euler_explorer(*, t_max=T_MAX):
     ----------
     t_max : float
         Simulated time (ms). Default 100.
+    size : {"screen", "projector"}
+        ``"projector"`` draws larger text, lines and controls, for the back of
+        a room. Default ``"screen"``.
 
     Returns
     -------
@@ -69,10 +72,10 @@ def euler_explorer(*, t_max=T_MAX):
         return f"Euler: {spike_summary(euler, exact)}"
 
     return trace_dashboard("Euler's for-loop against the exact answer", "euler", controls,
-                           run, summarize, V_LIMITS)
+                           run, summarize, V_LIMITS, size)
 
 
-def hack_explorer(*, t_max=T_MAX):
+def hack_explorer(*, t_max=T_MAX, size="screen"):
     """The question's dv/dt "reset" through solve_ivp: no solver setting rescues it.
 
     Controls: ``method`` (the solve_ivp method), ``max_step`` (ms, inf for no
@@ -87,6 +90,9 @@ def hack_explorer(*, t_max=T_MAX):
     ----------
     t_max : float
         Simulated time (ms). Default 100.
+    size : {"screen", "projector"}
+        ``"projector"`` draws larger text, lines and controls, for the back of
+        a room. Default ``"screen"``.
 
     Returns
     -------
@@ -130,10 +136,10 @@ def hack_explorer(*, t_max=T_MAX):
         return f"nfev={hack.nfev}, {where}"
 
     return trace_dashboard("The dv/dt hack against the exact answer", "hack", controls,
-                           run, summarize, (-85.0, V_LIMITS[1]))
+                           run, summarize, (-85.0, V_LIMITS[1]), size)
 
 
-def events_explorer(*, t_max=T_MAX):
+def events_explorer(*, t_max=T_MAX, size="screen"):
     """solve_ivp with a threshold event, reset and restart: the answer, and its settings.
 
     Controls: ``i_e`` (nA), ``t_ref`` (ms, refractory period), ``rtol``
@@ -145,6 +151,9 @@ def events_explorer(*, t_max=T_MAX):
     ----------
     t_max : float
         Simulated time (ms). Default 100.
+    size : {"screen", "projector"}
+        ``"projector"`` draws larger text, lines and controls, for the back of
+        a room. Default ``"screen"``.
 
     Returns
     -------
@@ -175,7 +184,10 @@ def events_explorer(*, t_max=T_MAX):
                 f"{error_text}, nfev={events.nfev}")
 
     return trace_dashboard("solve_ivp with a threshold event, reset and restart", "events",
-                           controls, run, summarize, (-85.0, V_LIMITS[1]))
+                           controls, run, summarize, (-85.0, V_LIMITS[1]), size)
+
+
+_SIDE_KEYS = tuple(k for k in REGISTRY if k != "exact")  # one panel each
 
 
 def _table(rows) -> str:
@@ -192,7 +204,9 @@ def _table(rows) -> str:
                      else f"{row['max_error']:.2g}")
             nfev = f"{row['nfev']:,}"
         first = "\N{EM DASH}" if math.isnan(row["first_spike"]) else f"{row['first_spike']:.3f}"
-        swatch = f'<span style="color: {REGISTRY[key].color}">\N{BLACK SQUARE}</span>'
+        # A square with a grey edge: the exact answer's black shows on a dark theme too.
+        swatch = (f'<span style="display: inline-block; width: 0.8em; height: 0.8em; '
+                  f'background: {REGISTRY[key].color}; border: 1px solid #999"></span>')
         cells.append(f"<tr><td>{swatch} {html.escape(row['method'])}</td><td>{row['n_spikes']}"
                      f"</td><td>{first}</td><td>{error}</td><td>{nfev}</td></tr>")
     style = ("<style>.lif-table {border-collapse: collapse; line-height: 1.3; font-size: 0.9em}"
@@ -203,7 +217,7 @@ def _table(rows) -> str:
     return f'{style}<table class="lif-table">{head}{"".join(cells)}</table>'
 
 
-def side_by_side(*, t_max=T_MAX):
+def side_by_side(*, t_max=T_MAX, size="screen"):
     """Every approach at once: Euler, interpolated Euler, the dv/dt hack, events, exact.
 
     Controls: ``i_e`` (nA), ``tau_m`` (ms), ``t_ref`` (ms), ``v_reset`` (mV),
@@ -217,6 +231,9 @@ def side_by_side(*, t_max=T_MAX):
     ----------
     t_max : float
         Simulated time (ms). Default 100.
+    size : {"screen", "projector"}
+        ``"projector"`` draws larger text, lines and controls, for the back of
+        a room. Default ``"screen"``.
 
     Returns
     -------
@@ -252,7 +269,7 @@ def side_by_side(*, t_max=T_MAX):
         return [euler(False, dt, *p), euler(True, dt, *p), hack(i_e, tau_m, v_reset),
                 events(rtol, *p), exact(*p)]
 
-    fig, axes = new_figure((7.6, 7.4), nrows=5, ncols=1, sharex=True,
+    fig, axes = new_figure((7.6, 7.4), size, nrows=5, ncols=1, sharex=True,
                            height_ratios=[1, 1, 1, 1, 1.15])
     first = rows(**control_values(controls))
     results, ex = [r["result"] for r in first[:4]], first[4]["result"]
@@ -274,12 +291,12 @@ def side_by_side(*, t_max=T_MAX):
         return f"exact: {ex.n_spikes} spikes in {t_max:g} ms"
 
     dash = Dashboard("Threshold and reset: every approach side by side", controls, fig, draw,
-                     side=table)
+                     side=table, size=size)
     dash.table = table
     return dash
 
 
-def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0):
+def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size="screen"):
     """The f-I curve: analytic against the Euler loop and the event method.
 
     Controls: ``tau_m`` (ms), ``t_ref`` (ms), ``v_reset`` (mV), ``dt`` (ms,
@@ -292,6 +309,9 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0):
         Currents (nA) at which to simulate. Default 0, 4, ..., 40.
     t_max : float
         Simulated time per current (ms). Default 1000.
+    size : {"screen", "projector"}
+        ``"projector"`` draws larger text, lines and controls, for the back of
+        a room. Default ``"screen"``.
 
     Returns
     -------
@@ -316,7 +336,7 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0):
         return params, {"euler": simulated_rates("euler", params, currents, t_max, dt=dt),
                         "events": simulated_rates("events", params, currents, t_max)}
 
-    fig, ax = new_figure((6.4, 4.2))
+    fig, ax = new_figure((6.4, 4.2), size)
     params, simulated = run(**control_values(controls))
     plotting.plot_fi_curve(params, currents, simulated, ax)
 
@@ -329,4 +349,4 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0):
     # The rate axis follows the data, so its tick labels change width: keep
     # the layout engine (these redraws are dominated by the simulations anyway).
     renderer = FastPNG(fig, freeze_layout=False)
-    return Dashboard("The f-I curve", controls, fig, draw, renderer=renderer)
+    return Dashboard("The f-I curve", controls, fig, draw, renderer=renderer, size=size)

@@ -27,12 +27,24 @@ from .redraw import FastPNG, update_trace
 __all__ = ["Dashboard", "T_MAX", "I_E", "DPI", "V_RESET_RANGE", "V_LIMITS", "SOLVERS",
            "DT_OPTIONS", "MAX_STEP_OPTIONS", "RTOL_OPTIONS", "slider", "choices", "i_e_slider",
            "tau_m_slider", "t_ref_slider", "v_reset_slider", "dt_choice", "max_step_choice",
-           "rtol_choice", "readout", "cached", "control_values", "solver_settings", "new_figure",
-           "spike_summary", "trace_dashboard"]
+           "rtol_choice", "readout", "cached", "control_values", "solver_settings", "new_figure", "spike_summary",
+           "trace_dashboard", "SIZES", "check_size"]
 
 T_MAX = 100.0          # simulated time (ms)
 I_E = 20.0             # default input (nA): R*I = 20 mV, above the 15 mV rheobase
 DPI = 80               # small PNGs: quick to render and to send
+#: Figure resolution (dots per inch) for each ``size`` of a dashboard. The
+#: projector size draws the same figure at 1.6 times the pixels, so its text
+#: and lines are 1.6 times larger on the wall, and enlarges the controls too.
+SIZES = {"screen": DPI, "projector": 128}
+# Controls and status line for the back of a room: ipywidgets 8 sizes its
+# controls from these variables, set here for one dashboard only.
+_PROJECTOR_CSS = """<style>
+.lif-projector { --jp-widgets-font-size: 20px; --jp-widgets-inline-height: 40px;
+  --jp-widgets-inline-label-width: 11em; --jp-widgets-slider-handle-size: 22px;
+  --jp-widgets-slider-track-thickness: 6px; font-size: 20px; }
+.lif-projector .lif-status, .lif-projector .lif-title { font-size: 20px; }
+</style>"""
 V_RESET_RANGE = (-90.0, -50.0)  # mV; from -55 up the model refuses (v_reset >= v_thresh)
 V_LIMITS = (V_RESET_RANGE[0] - 3.0, -49.0)  # fixed v axis (mV): no re-layout per redraw
 SOLVERS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
@@ -205,7 +217,9 @@ class Dashboard(widgets.VBox):
     widgets) rely on, so the Output widget stays.
     """
 
-    def __init__(self, title, controls, figure, draw, *, side=None, renderer=None):
+    def __init__(self, title, controls, figure, draw, *, side=None, renderer=None,
+                 size="screen"):
+        check_size(size)
         status = widgets.HTML()
         status.add_class("lif-status")
         error = widgets.HTML()
@@ -218,8 +232,13 @@ class Dashboard(widgets.VBox):
             [figure_area, side],
             layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         panel = widgets.Box(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-        super().__init__([widgets.HTML(f"<b>{html.escape(title)}</b>"), panel, status, body])
+        heading = widgets.HTML(f'<b class="lif-title">{html.escape(title)}</b>'
+                               + (_PROJECTOR_CSS if size == "projector" else ""))
+        super().__init__([heading, panel, status, body])
         self.add_class("lif-dashboard")
+        self.size = size
+        if size == "projector":
+            self.add_class("lif-projector")
         self.controls = dict(controls)
         self.figure = figure
         self.status = status
@@ -279,14 +298,23 @@ class Dashboard(widgets.VBox):
     def _show_error(self, message):
         self._error_text = message
         self.error.value = (
-            '<div style="color: #b00020; padding: 1em; max-width: 40em">'
+            '<div style="color: var(--jp-error-color1, #b00020); padding: 1em; max-width: 40em">'
             f"<b>Cannot simulate these settings:</b> {html.escape(message)}</div>")
         self.figure_area.children = (self.error,)
 
 
-def new_figure(figsize, **subplots):
-    """A pyplot-free Figure at the dashboards' resolution, and its subplots."""
-    fig = Figure(figsize=figsize, dpi=DPI, layout="constrained")
+def check_size(size) -> str:
+    """``size`` if it is one of :data:`SIZES`, else a LifutilsError naming the rule."""
+    if not isinstance(size, str) or size not in SIZES:
+        raise LifutilsError(f"size must be one of {sorted(SIZES)}, got {size!r}")
+    return size
+
+
+def new_figure(figsize, size="screen", **subplots):
+    """A pyplot-free Figure at the resolution of ``size`` (see :data:`SIZES`), and its
+    subplots. Its background is opaque white, so it reads the same in a dark theme."""
+    fig = Figure(figsize=figsize, dpi=SIZES[check_size(size)], layout="constrained",
+                 facecolor="white")
     return fig, fig.subplots(**subplots)
 
 
@@ -300,14 +328,15 @@ def spike_summary(result, exact) -> str:
     return text
 
 
-def trace_dashboard(title, key, controls, run, summarize, ylim):
+def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen"):
     """One method's trace against the exact answer, redrawn in place.
 
     ``key`` is the method's key (its label names the trace);
     ``run(**values)`` returns ``(result, exact, *extra)`` (cached);
-    ``summarize(result, exact, *extra)`` gives the status text.
+    ``summarize(result, exact, *extra)`` gives the status text; ``size`` is
+    ``"screen"`` or ``"projector"``.
     """
-    fig, ax = new_figure((7.5, 3.6))
+    fig, ax = new_figure((7.5, 3.6), size)
     result, exact, *_ = run(**control_values(controls))
     plotting.plot_trace(result, ax, exact=exact, label=LABELS[key])
     ax.set_ylim(*ylim)
@@ -317,4 +346,4 @@ def trace_dashboard(title, key, controls, run, summarize, ylim):
         update_trace(result, ax, exact=exact)
         return summarize(result, exact, *extra)
 
-    return Dashboard(title, controls, fig, draw)
+    return Dashboard(title, controls, fig, draw, size=size)

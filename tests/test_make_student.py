@@ -1,0 +1,216 @@
+"""scripts/make_student.py (`make student`): the solutions go, the stubs stay, every copy runs.
+
+The first tests use a tiny notebook written in the teaching conventions' exercise
+pattern; the last ones build the student copies of the real notebooks and run
+each one top to bottom in a fresh kernel.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "scripts" / "make_student.py"
+
+
+def _load(name, path):
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+make_student = _load("make_student", SCRIPT)
+
+THINK = ("**Think!** Will v ever reach -80 mV?\n\n<details><summary>Answer</summary>\n\n"
+         "No: the solver smooths the jump.\n\n</details>")
+TASK = "### Exercise 3.1: the threshold event\n\nWrite `my_threshold`; the check expects `terminal`."
+STUB = ("def my_threshold(t, y):\n    # your code here\n"
+        "    raise NotImplementedError(\"Exercise 3.1: write the threshold event\")")
+CHECK = ("try:\n    my_threshold(0.0, [-60.0])\nexcept NotImplementedError:\n"
+         "    print('Not yet: exercise 3.1 is not done yet (the stub raises NotImplementedError)')")
+SOLUTION_MD = ("<details><summary>Solution</summary>\n\n```python\ndef my_threshold(t, y):\n"
+               "    return y[0] + 55.0\n```\n\n</details>")
+SOLUTION_CODE = "check_threshold_event(solution_threshold_event)"
+
+
+def _teacher_notebook():
+    solution = new_code_cell(SOLUTION_CODE, execution_count=4,
+                             outputs=[new_output("stream", name="stdout", text="Right: ...")])
+    solution.metadata["tags"] = ["solution"]
+    nb = new_notebook(cells=[
+        new_markdown_cell("# 03. Events\n\nIn this notebook you will stop the solver."),
+        new_code_cell("import math", execution_count=1),
+        new_markdown_cell(THINK),
+        new_markdown_cell(TASK),
+        new_code_cell(STUB, execution_count=2),
+        new_code_cell(CHECK, execution_count=3,
+                      outputs=[new_output("stream", name="stdout", text="Not yet: ...")]),
+        new_markdown_cell(SOLUTION_MD),
+        solution,
+        new_markdown_cell("Text before.\n\n" + SOLUTION_MD + "\n\nText after."),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"},
+                 "widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}}})
+    return nb
+
+
+def test_solutions_go_stubs_checks_and_answers_stay():
+    student, report = make_student.student_copy(_teacher_notebook())
+    sources = [c.source for c in student.cells]
+    assert STUB in sources and CHECK in sources and THINK in sources and TASK in sources
+    assert SOLUTION_CODE not in sources
+    text = "\n".join(sources)
+    assert "<summary>Solution" not in text and "return y[0] + 55.0" not in text
+    assert "Text before." in text and "Text after." in text
+    assert (report.tagged, report.blocks, report.stubs, report.checks) == (1, 2, 1, 0)
+    assert report.untagged == []
+    # The markdown cell that held only a Solution block is gone, not left empty.
+    assert all(c.source.strip() for c in student.cells)
+    assert len(student.cells) == 7
+    assert make_student.leaks(student) == []
+
+
+def test_outputs_counts_and_widget_state_are_cleared():
+    student, _ = make_student.student_copy(_teacher_notebook())
+    code = [c for c in student.cells if c.cell_type == "code"]
+    assert code and all(c.outputs == [] and c.execution_count is None for c in code)
+    assert "widgets" not in student.metadata
+    assert make_student.STUDENT_NOTE in student.cells[0].source
+
+
+def test_the_teacher_notebook_is_not_modified():
+    nb = _teacher_notebook()
+    before = nbformat.writes(nb)
+    make_student.student_copy(nb)
+    assert nbformat.writes(nb) == before
+
+
+def test_untagged_solution_cells_are_removed_and_reported():
+    nb = _teacher_notebook()
+    nb.cells[7].metadata["tags"] = []
+    student, report = make_student.student_copy(nb)
+    assert report.tagged == 0 and len(report.untagged) == 1
+    assert SOLUTION_CODE.splitlines()[0][:70] == report.untagged[0]
+    assert make_student.leaks(student) == []
+
+
+def test_a_solution_used_as_a_building_block_stays_and_is_reported():
+    nb = _teacher_notebook()
+    nb.cells[7].metadata["tags"] = []
+    use = "threshold = exercises.solution_threshold_event  # used below"
+    nb.cells[7].source = use
+    student, report = make_student.student_copy(nb)
+    assert report.untagged == [] and report.uses == ["solution_threshold_event"]
+    assert use in [c.source for c in student.cells]
+    assert make_student.leaks(student) == []
+    student.cells[-1:] = [new_code_cell("check_threshold_event(exercises.solution_threshold_event)")]
+    (found,) = make_student.leaks(student)
+    assert "runs a check on a reference solution (solution_threshold_event)" in found
+
+
+def test_leaks_are_found():
+    nb = _teacher_notebook()
+    found = make_student.leaks(nb)
+    assert any("tagged 'solution'" in f for f in found)
+    assert any("Solution block" in f for f in found)
+    assert any("runs a check on a reference solution (solution_threshold_event)" in f
+               for f in found)
+    assert any("has outputs" in f for f in found)
+    assert any("widget state" in f for f in found)
+
+
+@pytest.mark.parametrize("text, kept, gone", [
+    ("<details><summary>Answer</summary>\n\nyes\n\n</details>", "yes", None),
+    ("<DETAILS><Summary>Solution (Exercise 2)</Summary>\n\nx\n</DETAILS>\ntail", "tail", "x"),
+    ("<details><summary>Solution</summary>\n<details><summary>Hint</summary>h</details>\n"
+     "code\n</details>\nafter", "after", "code"),
+])
+def test_strip_solution_blocks(text, kept, gone):
+    new, _ = make_student.strip_solution_blocks(text)
+    assert kept in new
+    if gone:
+        assert gone not in new and "details" not in new.lower()
+
+
+def test_an_unclosed_solution_block_is_an_error():
+    with pytest.raises(ValueError, match="no closing"):
+        make_student.strip_solution_blocks("<details><summary>Solution</summary>\n\ncode")
+
+
+def test_main_writes_copies_and_refuses_to_overwrite_the_teachers(tmp_path, capsys):
+    nb_dir, out = tmp_path / "notebooks", tmp_path / "student"
+    nb_dir.mkdir()
+    nbformat.write(_teacher_notebook(), nb_dir / "03_events.ipynb")
+    (out).mkdir()
+    (out / "00_renamed.ipynb").write_text("{}")
+    assert make_student.main([str(nb_dir), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["03_events.ipynb"]
+    assert make_student.leaks(nbformat.read(out / "03_events.ipynb", as_version=4)) == []
+    printed = capsys.readouterr().out
+    assert "03_events.ipynb: removed 1 solution cells and 2 Solution blocks; kept 1 stubs" in printed
+    assert "no leaks" in printed
+    assert make_student.main([str(nb_dir), "--out", str(nb_dir)]) == 2
+    assert "--out must differ" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert make_student.main([str(tmp_path / "empty"), "--out", str(out)]) == 1
+    assert "no notebooks" in capsys.readouterr().err
+
+
+def test_run_reports_not_done_yet_and_a_failing_cell(tmp_path):
+    student, _ = make_student.student_copy(_teacher_notebook())
+    assert make_student.run(student, tmp_path / "x.ipynb") == (3, 1)
+    student.cells.append(new_code_cell("1 / 0"))
+    lines = []
+    nb_dir = tmp_path / "nb"
+    nb_dir.mkdir()
+    nbformat.write(student, nb_dir / "broken.ipynb")
+    assert make_student.build(nb_dir, tmp_path / "out", execute=True, log=lines.append) == 1
+    assert "FAILED to run: ZeroDivisionError" in lines[0]
+
+
+# --------------------------------------------------------------------------- the real notebooks
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def student_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    lines = []
+    assert make_student.build(ROOT / "notebooks", out, log=lines.append) == 0, "\n".join(lines)
+    return out
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_copy_has_no_solution_and_keeps_every_stub(path, student_dir):
+    teacher = nbformat.read(path, as_version=4)
+    student = nbformat.read(student_dir / path.name, as_version=4)
+    assert make_student.leaks(student) == []
+    stubs = [c.source for c in teacher.cells if c.cell_type == "code"
+             and "raise NotImplementedError" in c.source]
+    assert stubs == [c.source for c in student.cells if c.cell_type == "code"
+                     and "raise NotImplementedError" in c.source]
+    answers = [c.source for c in teacher.cells if "<summary>Answer</summary>" in c.source]
+    assert all(a in [c.source for c in student.cells] for a in answers)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_student_copy_runs_top_to_bottom(path, student_dir, monkeypatch):
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    student = nbformat.read(student_dir / path.name, as_version=4)
+    n_code, not_done = make_student.run(student, student_dir / path.name)
+    assert n_code == sum(c.cell_type == "code" for c in student.cells)
+    stubs = sum("raise NotImplementedError" in c.source for c in student.cells
+                if c.cell_type == "code")
+    # Every untouched stub is reported by its check (a check may run twice).
+    assert not_done >= stubs

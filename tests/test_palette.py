@@ -1,0 +1,101 @@
+"""The method colours stay apart for colour-blind readers, and no figure relies on colour alone.
+
+Colour vision deficiency is simulated with the Machado et al. (2009) matrices in
+linear RGB, and colours are compared with CIEDE2000 (see tests/_colour_vision.py).
+Two lines are told apart at a glance from a difference of about 15 on; 1-2 is
+barely noticeable.
+"""
+import itertools
+
+import numpy as np
+import pytest
+from matplotlib.lines import Line2D
+
+from lifutils import LIFParams, simulate_dvdt_hack, simulate_euler, simulate_events, simulate_exact
+from lifutils.methods import REGISTRY
+from lifutils.plotting import plot_trace, plot_work_precision
+
+from _colour_vision import ciede2000, difference
+
+MIN_DIFFERENCE = 15.0
+VISION = (None, "protanopia", "deuteranopia")
+
+
+def closest_pair(deficiency):
+    """(difference, key1, key2) of the two method colours closest for ``deficiency``."""
+    return min((difference(a.color, b.color, deficiency), a.key, b.key)
+               for a, b in itertools.combinations(REGISTRY.values(), 2))
+
+
+@pytest.mark.parametrize("lab1, lab2, expected", [
+    # Sharma, Wu and Dalal (2005), test data for CIEDE2000: pairs 1, 7, 17 and 25.
+    ((50.0, 2.6772, -79.7751), (50.0, 0.0, -82.7485), 2.0425),
+    ((50.0, 0.0, 0.0), (50.0, -1.0, 2.0), 2.3669),
+    ((50.0, 2.5, 0.0), (73.0, 25.0, -18.0), 27.1492),
+    ((60.2574, -34.0099, 36.2677), (60.4626, -34.1751, 39.4387), 1.2644),
+])
+def test_ciede2000_matches_the_published_test_data(lab1, lab2, expected):
+    assert ciede2000(lab1, lab2) == pytest.approx(expected, abs=5e-5)
+
+
+def test_simulation_keeps_grey_and_merges_red_and_green_for_a_protanope():
+    for deficiency in VISION[1:]:
+        assert difference("#808080", "#808080", deficiency) == 0.0
+        # Greys stay greys: the matrices' rows sum to 1.
+        assert difference("#404040", "#c0c0c0", deficiency) == pytest.approx(
+            difference("#404040", "#c0c0c0"), rel=1e-3)
+    # The old pair (tab10 orange and green) is what the test must catch.
+    assert difference("#ff7f0e", "#2ca02c") > 30
+    assert difference("#ff7f0e", "#2ca02c", "protanopia") < 5
+
+
+@pytest.mark.parametrize("deficiency", VISION, ids=lambda d: d or "normal")
+def test_every_pair_of_method_colours_is_clearly_different(deficiency):
+    worst, a, b = closest_pair(deficiency)
+    assert worst >= MIN_DIFFERENCE, (
+        f"{a} {REGISTRY[a].color} and {b} {REGISTRY[b].color}: CIEDE2000 {worst:.1f} "
+        f"for {deficiency or 'normal vision'}")
+
+
+def test_each_method_has_its_own_line_style_and_marker():
+    styles = [m.linestyle for m in REGISTRY.values()]
+    markers = [m.marker["marker"] for m in REGISTRY.values()]
+    assert len({str(s) for s in styles}) == len(styles), styles
+    assert len(set(markers)) == len(markers), markers
+
+
+def _dashes(line):
+    """A drawn line's dash pattern, as matplotlib will draw it."""
+    offset, dashes = line._unscaled_dash_pattern
+    return None if dashes is None else tuple(np.round(dashes, 6))
+
+
+def test_traces_on_one_axes_differ_by_more_than_colour():
+    p = LIFParams(i_e=20.0)
+    ax = None
+    for simulate in (simulate_euler, lambda p, t: simulate_euler(p, t, interpolate=True),
+                     simulate_dvdt_hack, simulate_events):
+        ax = plot_trace(simulate(p, 100.0), ax, exact=simulate_exact(p, 100.0))
+    traces = [line for line in ax.lines if line.get_gid() in ("lif-trace", "lif-exact")]
+    patterns = {(_dashes(line), line.get_linewidth()) for line in traces}
+    assert len(patterns) == 5  # four methods and the exact answer
+
+
+def test_work_precision_families_differ_by_more_than_colour():
+    rows = [dict(key=k, family=name, setting=s, nfev=n, max_error=e)
+            for k, name in (("euler", "Euler"), ("euler_interp", "Euler, interpolated"),
+                            ("events", "events (RK45)"), ("events", "events (LSODA)"))
+            for s, n, e in (("a", 100, 0.1), ("b", 1000, 0.01))]
+    ax = plot_work_precision(rows)
+    lines = [line for line in ax.lines if isinstance(line, Line2D) and line.get_label()[0] != "_"]
+    cues = [(line.get_marker(), _dashes(line)) for line in lines]
+    assert len(lines) == 4 and len(set(cues)) == 4, cues
+
+
+def test_closest_pair_report(capsys):
+    """Prints the closest pair for each kind of vision (the number the issue asks for)."""
+    for deficiency in VISION:
+        worst, a, b = closest_pair(deficiency)
+        print(f"{deficiency or 'normal':>12}: closest {a} / {b}, CIEDE2000 {worst:.1f}")
+        assert worst >= MIN_DIFFERENCE
+    assert "closest" in capsys.readouterr().out
