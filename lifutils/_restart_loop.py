@@ -204,50 +204,46 @@ class _Run:
             return self._wrappers[key]
         layout = self.s.layout
         k = int(layout.function_of[entry])
-        event, extra, m = self.s.events[k], self.s.extra, layout.sizes[k]
+        event, extra, m, run = self.s.events[k], self.s.extra, layout.sizes[k], self
         position = entry - layout.offsets[k]
 
         def wrapped(t, y):
+            if count_steps:  # solve_ivp calls each event once per accepted step
+                run.count_step()
             value = event(t, y, *extra)
             if m is not None:  # one entry of a vector event, watched alone
                 return float(_event_vector(k, value, m, t)[position])
             if not isinstance(value, float) or value - value != 0.0:  # not a finite float
                 return _event_number(k, value, t)
             return value
-        chosen = self._counting(wrapped) if count_steps else wrapped
-        chosen.terminal = True
-        chosen.direction = direction
-        self._wrappers[key] = chosen
-        return chosen
+        wrapped.terminal = True
+        wrapped.direction = direction
+        self._wrappers[key] = wrapped
+        return wrapped
 
-    def _counting(self, event):
-        """``event`` that also counts the solver's accepted steps against the memory budget
-        (solve_ivp calls each event once per accepted step)."""
-        run = self
-
-        def counting(t, y):
-            run.steps += 1
-            if run.steps > run.step_limit:
-                run._over_memory()
-            return event(t, y)
-        return counting
+    def count_step(self):
+        """One more solver step, against the memory budget of the stored trace."""
+        self.steps += 1
+        if self.steps > self.step_limit:
+            self._over_memory()
 
     def _group_event(self, k, triggers, watch, count_steps):
         """Triggers of vector event k as one scalar event for solve_ivp, so that the event
         function is called once per step whatever its size: the largest of ``watch`` times
         their entries' values, below zero at the start (each trigger is), which rises
         through zero when the first of them reaches its trigger."""
-        event, extra, m = self.s.events[k], self.s.extra, self.s.layout.sizes[k]
+        event, extra, m, run = self.s.events[k], self.s.extra, self.s.layout.sizes[k], self
         positions = self.triggers.event[triggers] - self.s.layout.offsets[k]
 
         def grouped(t, y):
+            if count_steps:  # solve_ivp calls each event once per accepted step
+                run.count_step()
             values = _event_vector(k, event(t, y, *extra), m, t)
             return float(np.max(watch * values[positions]))
-        chosen = self._counting(grouped) if count_steps else grouped
-        chosen.terminal = True
-        chosen.direction = 1.0
-        chosen.watch = watch
-        return chosen
+        grouped.terminal = True
+        grouped.direction = 1.0
+        grouped.watch = watch
+        return grouped
 
     def _group_fired(self, triggers, watch):
         """After a group stopped the solver: the triggers at or past their trigger now, the
