@@ -7,6 +7,7 @@ again). The public function, its result and its dense output are in
 """
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -25,8 +26,9 @@ class _Run:
         self.t, self.y = s.t0, s.y0.copy()
         self.release = np.full(s.n, -np.inf)  # time each component is held until
         self.g_start = None  # event values at the start of the current segment
-        self.nfev_budget_used = 0
-        self.steps = 0
+        # Counters (next() gives the new count): fun's evaluations, against max_nfev, and
+        # the solver's steps, against the memory budget of the stored trace.
+        self.nfev_count, self.step_count = itertools.count(1), itertools.count(1)
         self.step_limit = (check.MEMORY_BUDGET // s.bytes_per_step) if s.bytes_per_step else math.inf
         self.pieces_t, self.pieces_y = [], []  # stored trace, one array per piece
         self.last_point = None
@@ -206,10 +208,12 @@ class _Run:
         k = int(layout.function_of[entry])
         event, extra, m, run = self.s.events[k], self.s.extra, layout.sizes[k], self
         position = entry - layout.offsets[k]
+        steps, limit = self.step_count, self.step_limit
 
         def wrapped(t, y):
-            if count_steps:  # solve_ivp calls each event once per accepted step
-                run.count_step()
+            # solve_ivp calls each event once per accepted step
+            if count_steps and next(steps) > limit:
+                run._over_memory()
             value = event(t, y, *extra)
             if m is not None:  # one entry of a vector event, watched alone
                 return float(_event_vector(k, value, m, t)[position])
@@ -221,12 +225,6 @@ class _Run:
         self._wrappers[key] = wrapped
         return wrapped
 
-    def count_step(self):
-        """One more solver step, against the memory budget of the stored trace."""
-        self.steps += 1
-        if self.steps > self.step_limit:
-            self._over_memory()
-
     def _group_event(self, k, triggers, watch, count_steps):
         """Triggers of vector event k as one scalar event for solve_ivp, so that the event
         function is called once per step whatever its size: the largest of ``watch`` times
@@ -234,10 +232,12 @@ class _Run:
         through zero when the first of them reaches its trigger."""
         event, extra, m, run = self.s.events[k], self.s.extra, self.s.layout.sizes[k], self
         positions = self.triggers.event[triggers] - self.s.layout.offsets[k]
+        steps, limit = self.step_count, self.step_limit
 
         def grouped(t, y):
-            if count_steps:  # solve_ivp calls each event once per accepted step
-                run.count_step()
+            # solve_ivp calls each event once per accepted step
+            if count_steps and next(steps) > limit:
+                run._over_memory()
             values = _event_vector(k, event(t, y, *extra), m, t)
             return float(np.max(watch * values[positions]))
         grouped.terminal = True
@@ -264,18 +264,17 @@ class _Run:
         """fun(t, y, *args), counted against max_nfev; checked, with held components frozen."""
         s, run = self.s, self
         fun, extra, check_finite, limit = s.fun, s.extra, s.check_finite, s.max_nfev
+        used = self.nfev_count
 
         if not check_finite and held is None:  # counted only
             def counted(t, state):
-                run.nfev_budget_used += 1
-                if run.nfev_budget_used > limit:
+                if next(used) > limit:
                     run._over_nfev(t)
                 return fun(t, state, *extra)
             return counted
 
         def rhs(t, state):
-            run.nfev_budget_used += 1
-            if run.nfev_budget_used > limit:
+            if next(used) > limit:
                 run._over_nfev(t)
             dy = np.array(fun(t, state, *extra), dtype=float)
             if check_finite and not np.all(np.isfinite(dy)):
@@ -290,7 +289,7 @@ class _Run:
     def _probe_fun(self):
         """One evaluation at the start: fun must return n finite real numbers."""
         s = self.s
-        self.nfev_budget_used += 1
+        next(self.nfev_count)
         try:
             dy = np.asarray(s.fun(self.t, self.y.copy(), *s.extra))
         except TypeError as exc:  # most often args that do not fit fun's signature
@@ -372,7 +371,7 @@ class _Run:
     def _over_memory(self):
         s = self.s
         raise BudgetError(
-            f"the trace has reached {self.steps} solver steps, over the memory budget of "
+            f"the trace has reached {self.step_limit + 1} solver steps, over the memory budget of "
             f"{check.MEMORY_BUDGET:.3g} bytes for {s.n} components (at t = {self.t:.6g}); "
             "pass t_eval to store fewer points, drop dense_output, or shorten t_span")
 
