@@ -14,7 +14,7 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from . import _validate as check
-from ._restart_args import _Settings
+from ._restart_args import _event_number, _event_vector, _Settings
 from .errors import BudgetError, LifutilsError, RunawayError
 
 
@@ -418,16 +418,8 @@ class _Triggers:
         The first one passed counts the solver's steps. Reused while the arming (and the
         grouping) is unchanged, as it is from one spike to the next."""
         fire = self.armed
-        if self.any_vector:
-            rearm = ~fire & (self.direction[self.event] != 0)
-            watch = np.where(fire, self.sign, -self.sign)
-            grouped = (fire | rearm) & self.in_vector
-            if g is not None:
-                grouped &= watch * g[self.event] < 0
-            state = fire.tobytes() + grouped.tobytes()
-        else:
-            state = fire.tobytes()
-        if state == self._cached[0]:
+        state = fire.tobytes()
+        if not self.any_vector and state == self._cached[0]:
             return self._cached[1]
         rearm = ~fire & (self.direction[self.event] != 0)
         watch = np.where(fire, self.sign, -self.sign)
@@ -435,6 +427,10 @@ class _Triggers:
         grouped = active & self.in_vector
         if g is not None:
             grouped &= watch * g[self.event] < 0
+        if self.any_vector:  # the grouping depends on g too
+            state += grouped.tobytes()
+            if state == self._cached[0]:
+                return self._cached[1]
         passed, kinds = [], []
         for k in np.flatnonzero(active & ~grouped):
             kinds.append(("fire" if fire[k] else "rearm", int(k)))
@@ -485,42 +481,3 @@ class _Triggers:
         if self.paired and ks.size > 1:  # a direction-0 entry has two triggers: keep the first
             ks = ks[np.concatenate([[True], self.event[ks[1:]] != self.event[ks[:-1]]])]
         return [int(k) for k in ks]
-
-
-def _event_vector(k, value, m, t):
-    """A vector event's values as a float array of shape (m,), or a LifutilsError that says
-    what is wrong with them."""
-    if type(value) is not np.ndarray or value.dtype != float:
-        try:
-            value = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise LifutilsError(f"events[{k}] must return an array of {m} real numbers (one "
-                                f"per entry), got {check.show(value)} at t = {float(t):.6g}") \
-                from None
-    if value.shape != (m,):
-        raise LifutilsError(f"events[{k}] must return an array of shape ({m},), one entry per "
-                            f"threshold as at the start, got shape {value.shape} at "
-                            f"t = {float(t):.6g}")
-    if not np.isfinite(value).all():
-        bad = int(np.flatnonzero(~np.isfinite(value))[0])
-        raise LifutilsError(f"events[{k}] returned NaN or inf (entry {bad}: {value[bad]!r}) at "
-                            f"t = {float(t):.6g}: an event value must be finite (a NaN event "
-                            "never fires)")
-    return value
-
-
-def _event_number(k, value, t):
-    """An event's value as a float, or a LifutilsError that says what is wrong with it."""
-    try:
-        array = np.asarray(value)
-        ok = array.dtype.kind in "biuf" and array.size == 1
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise LifutilsError(f"events[{k}] must return one real number, got {check.show(value)} "
-                            f"at t = {float(t):.6g}")
-    number = float(array.reshape(()))
-    if not math.isfinite(number):
-        raise LifutilsError(f"events[{k}] returned {number!r} at t = {float(t):.6g}: an event "
-                            "value must be finite (a NaN event never fires)")
-    return number
