@@ -110,7 +110,7 @@ def main(argv=None):
             worst = max(worst, o / b)
             print(f"{method:<8} {rtol:<8.0e} {b * 1e3:>9.2f} {o * 1e3:>12.2f} {o / b:>7.2f} {str(same):>12}",
                   flush=True)
-    print(f"\nlargest cost ratio simulate_events / bare loop: {worst:.2f} (target <= 1.3)")
+    print(f"\nlargest cost ratio simulate_events / bare loop: {worst:.2f} (target <= 1.2)")
     return 0
 
 

@@ -1,4 +1,5 @@
-"""The arguments of solve_ivp_with_resets, checked once: each message names the argument."""
+"""The arguments of solve_ivp_with_resets, checked once: each message names the argument;
+and the checks of what its event functions return at each call."""
 from __future__ import annotations
 
 import math
@@ -227,3 +228,42 @@ def _check_options(options, n):
         raise LifutilsError("vectorized must be False: solve_ivp_with_resets calls fun one "
                             "state at a time")
     return options
+
+
+def _event_vector(k, value, m, t):
+    """A vector event's values as a float array of shape (m,), or a LifutilsError that says
+    what is wrong with them."""
+    if type(value) is not np.ndarray or value.dtype != float:
+        try:
+            value = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise LifutilsError(f"events[{k}] must return an array of {m} real numbers (one "
+                                f"per entry), got {check.show(value)} at t = {float(t):.6g}") \
+                from None
+    if value.shape != (m,):
+        raise LifutilsError(f"events[{k}] must return an array of shape ({m},), one entry per "
+                            f"threshold as at the start, got shape {value.shape} at "
+                            f"t = {float(t):.6g}")
+    if not np.isfinite(value).all():
+        bad = int(np.flatnonzero(~np.isfinite(value))[0])
+        raise LifutilsError(f"events[{k}] returned NaN or inf (entry {bad}: {value[bad]!r}) at "
+                            f"t = {float(t):.6g}: an event value must be finite (a NaN event "
+                            "never fires)")
+    return value
+
+
+def _event_number(k, value, t):
+    """An event's value as a float, or a LifutilsError that says what is wrong with it."""
+    try:
+        array = np.asarray(value)
+        ok = array.dtype.kind in "biuf" and array.size == 1
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise LifutilsError(f"events[{k}] must return one real number, got {check.show(value)} "
+                            f"at t = {float(t):.6g}")
+    number = float(array.reshape(()))
+    if not math.isfinite(number):
+        raise LifutilsError(f"events[{k}] returned {number!r} at t = {float(t):.6g}: an event "
+                            "value must be finite (a NaN event never fires)")
+    return number

@@ -7,13 +7,14 @@ again). The public function, its result and its dense output are in
 """
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
 from . import _validate as check
-from ._restart_args import _Settings
+from ._restart_args import _event_number, _event_vector, _Settings
 from .errors import BudgetError, LifutilsError, RunawayError
 
 
@@ -25,8 +26,9 @@ class _Run:
         self.t, self.y = s.t0, s.y0.copy()
         self.release = np.full(s.n, -np.inf)  # time each component is held until
         self.g_start = None  # event values at the start of the current segment
-        self.nfev_budget_used = 0
-        self.steps = 0
+        # Counters (next() gives the new count): fun's evaluations, against max_nfev, and
+        # the solver's steps, against the memory budget of the stored trace.
+        self.nfev_count, self.step_count = itertools.count(1), itertools.count(1)
         self.step_limit = (check.MEMORY_BUDGET // s.bytes_per_step) if s.bytes_per_step else math.inf
         self.pieces_t, self.pieces_y = [], []  # stored trace, one array per piece
         self.last_point = None
@@ -36,7 +38,9 @@ class _Run:
         self.status = 0
         self.message = "The solver successfully reached the end of the integration interval."
         self.last_reset_t, self.resets_here = None, 0
-        self._wrappers, self.step_owner = {}, None
+        self._wrappers = {}
+        self.latest_release = -math.inf  # the latest time any component is held until
+        self._none_held = np.zeros(s.n, dtype=bool)  # never written to
         self._free_rhs = self._rhs(None)
         self._probe_fun()
         s.lay_out_events()  # after fun's probe, so that args that fit nothing name fun first
@@ -50,6 +54,8 @@ class _Run:
     def next_stop(self):
         """Where the next solver run must stop (end, breakpoint, release) and its t_eval points."""
         s, t = self.s, self.t
+        if self.latest_release <= t and not s.stops.size and s.t_eval is None:
+            return s.tf, None, self._none_held  # the usual case: nothing held, no stops
         held = self.release > t
         t_stop = min([s.tf] + list(s.stops[s.stops > t][:1])
                      + ([float(self.release[held].min())] if held.any() else []))
@@ -75,12 +81,11 @@ class _Run:
             self.g_start = self.event_values(self.t, self.y)
         passed, kinds = self.triggers.for_solver(self._scipy_event, self._group_event,
                                                  self.g_start)
-        self.step_owner = passed[0].key if passed else None  # it counts the steps
         solver_eval = None if seg_eval is None else np.union1d(seg_eval, [t_stop])
-        opts = dict(s.options)
+        opts = s.options
         if s.first_step is not None:
-            opts["first_step"] = min(s.first_step, t_stop - self.t)
-        rhs = self._rhs(held) if held.any() else self._free_rhs
+            opts = dict(opts, first_step=min(s.first_step, t_stop - self.t))
+        rhs = self._free_rhs if held is self._none_held or not held.any() else self._rhs(held)
         sol = solve_ivp(rhs, (self.t, t_stop), self.y,
                         method=s.method, t_eval=solver_eval, dense_output=s.dense_output,
                         events=passed or None, **opts)
@@ -155,7 +160,7 @@ class _Run:
         seg_t = np.asarray(seg_t, dtype=float)
         seg_y = np.asarray(seg_y, dtype=float).reshape(self.s.n, -1)
         if seg_t.size and self.last_point is not None and self.last_point[0] == seg_t[0] \
-                and np.array_equal(self.last_point[1], seg_y[:, 0]):
+                and (self.last_point[1] == seg_y[:, 0]).all():
             seg_t, seg_y = seg_t[1:], seg_y[:, 1:]
         if seg_t.size:
             self.pieces_t.append(seg_t)
@@ -181,60 +186,63 @@ class _Run:
         function is called once (a vector event gives all its entries)."""
         s = self.s
         sizes = s.layout.sizes
-        if len(sizes) == 1 and sizes[0] is not None:  # one vector event: no copy
-            return _event_vector(0, s.events[0](t, state, *s.extra), sizes[0], t)
+        if len(sizes) == 1:  # one event function: no concatenation
+            value = s.events[0](t, state, *s.extra)
+            if sizes[0] is not None:  # a vector event: no copy
+                return _event_vector(0, value, sizes[0], t)
+            if not isinstance(value, float) or value - value != 0.0:  # not a finite float
+                value = _event_number(0, value, t)
+            return np.array([value])
         return np.concatenate([
             [_event_number(k, e(t, state, *s.extra), t)] if m is None
             else _event_vector(k, e(t, state, *s.extra), m, t)
             for k, (e, m) in enumerate(zip(s.events, sizes))])
 
-    def _scipy_event(self, entry, direction):
-        """Entry ``entry`` as solve_ivp gets it: terminal, checked; the first event passed
-        counts the steps."""
-        key = (entry, direction)
+    def _scipy_event(self, entry, direction, count_steps):
+        """Entry ``entry`` as solve_ivp gets it: terminal, checked; with ``count_steps``
+        (the first event passed) it also counts the solver's steps."""
+        key = (entry, direction, count_steps)
         if key in self._wrappers:
             return self._wrappers[key]
         layout = self.s.layout
         k = int(layout.function_of[entry])
-        event, extra, run, m = self.s.events[k], self.s.extra, self, layout.sizes[k]
+        event, extra, m, run = self.s.events[k], self.s.extra, layout.sizes[k], self
         position = entry - layout.offsets[k]
+        steps, limit = self.step_count, self.step_limit
 
         def wrapped(t, y):
+            # solve_ivp calls each event once per accepted step
+            if count_steps and next(steps) > limit:
+                run._over_memory()
             value = event(t, y, *extra)
             if m is not None:  # one entry of a vector event, watched alone
-                value = float(_event_vector(k, value, m, t)[position])
-            elif not isinstance(value, float) or value - value != 0.0:  # not a finite float
-                value = _event_number(k, value, t)
-            if run.step_owner is key:  # solve_ivp calls each event once per accepted step
-                run.steps += 1
-                if run.steps > run.step_limit:
-                    run._over_memory()
+                return float(_event_vector(k, value, m, t)[position])
+            if not isinstance(value, float) or value - value != 0.0:  # not a finite float
+                return _event_number(k, value, t)
             return value
         wrapped.terminal = True
         wrapped.direction = direction
-        wrapped.key = key
         self._wrappers[key] = wrapped
         return wrapped
 
-    def _group_event(self, k, triggers, watch):
+    def _group_event(self, k, triggers, watch, count_steps):
         """Triggers of vector event k as one scalar event for solve_ivp, so that the event
         function is called once per step whatever its size: the largest of ``watch`` times
         their entries' values, below zero at the start (each trigger is), which rises
         through zero when the first of them reaches its trigger."""
-        event, extra, run, m = self.s.events[k], self.s.extra, self, self.s.layout.sizes[k]
+        event, extra, m, run = self.s.events[k], self.s.extra, self.s.layout.sizes[k], self
         positions = self.triggers.event[triggers] - self.s.layout.offsets[k]
-        key = ("group", k)
+        steps, limit = self.step_count, self.step_limit
 
         def grouped(t, y):
+            # solve_ivp calls each event once per accepted step
+            if count_steps and next(steps) > limit:
+                run._over_memory()
             values = _event_vector(k, event(t, y, *extra), m, t)
-            if run.step_owner is key:  # solve_ivp calls each event once per accepted step
-                run.steps += 1
-                if run.steps > run.step_limit:
-                    run._over_memory()
             return float(np.max(watch * values[positions]))
         grouped.terminal = True
         grouped.direction = 1.0
-        grouped.key, grouped.function, grouped.watch = key, k, watch
+        grouped.watch = watch
         return grouped
 
     def _group_fired(self, triggers, watch):
@@ -256,15 +264,19 @@ class _Run:
         """fun(t, y, *args), counted against max_nfev; checked, with held components frozen."""
         s, run = self.s, self
         fun, extra, check_finite, limit = s.fun, s.extra, s.check_finite, s.max_nfev
+        used = self.nfev_count
+
+        if not check_finite and held is None:  # counted only
+            def counted(t, state):
+                if next(used) > limit:
+                    run._over_nfev(t)
+                return fun(t, state, *extra)
+            return counted
 
         def rhs(t, state):
-            run.nfev_budget_used += 1
-            if run.nfev_budget_used > limit:
+            if next(used) > limit:
                 run._over_nfev(t)
-            dy = fun(t, state, *extra)
-            if not check_finite and held is None:
-                return dy
-            dy = np.array(dy, dtype=float)
+            dy = np.array(fun(t, state, *extra), dtype=float)
             if check_finite and not np.all(np.isfinite(dy)):
                 raise LifutilsError(
                     f"fun returned a non-finite derivative {dy!r} at t = {t:.6g}; "
@@ -277,7 +289,7 @@ class _Run:
     def _probe_fun(self):
         """One evaluation at the start: fun must return n finite real numbers."""
         s = self.s
-        self.nfev_budget_used += 1
+        next(self.nfev_count)
         try:
             dy = np.asarray(s.fun(self.t, self.y.copy(), *s.extra))
         except TypeError as exc:  # most often args that do not fit fun's signature
@@ -328,6 +340,8 @@ class _Run:
             raise LifutilsError(f"hold's components must index the state (0 to {s.n - 1}), "
                                 f"got {check.show(components)}") from None
         self.release[idx] = np.maximum(self.release[idx], self.t + duration)
+        if idx.size:
+            self.latest_release = max(self.latest_release, self.t + duration)
 
     def _count_reset(self):
         s = self.s
@@ -357,7 +371,7 @@ class _Run:
     def _over_memory(self):
         s = self.s
         raise BudgetError(
-            f"the trace has reached {self.steps} solver steps, over the memory budget of "
+            f"the trace has reached {self.step_limit + 1} solver steps, over the memory budget of "
             f"{check.MEMORY_BUDGET:.3g} bytes for {s.n} components (at t = {self.t:.6g}); "
             "pass t_eval to store fewer points, drop dense_output, or shorten t_span")
 
@@ -388,6 +402,8 @@ class _Triggers:
         self.paired = bool(both.any())
         self.function = layout.function_of[self.event]
         self.in_vector = np.array([m is not None for m in layout.sizes], dtype=bool)[self.function]
+        self.any_vector = bool(self.in_vector.any())
+        self._cached = (None, None)  # (arming and grouping, what for_solver returned for it)
 
     def arm_at_start(self, g0):
         """A direction-0 event off zero can first cross only towards the other side."""
@@ -398,28 +414,44 @@ class _Triggers:
     def for_solver(self, make, make_group, g):
         """The events solve_ivp gets and what each is: armed triggers and re-arm watchers,
         one scipy event each, except that those of a vector event below their trigger at the
-        start (``g``: the entries' values there) share one scipy event per event function."""
+        start (``g``: the entries' values there) share one scipy event per event function.
+        The first one passed counts the solver's steps. Reused while the arming (and the
+        grouping) is unchanged, as it is from one spike to the next."""
         fire = self.armed
+        state = fire.tobytes()
+        if not self.any_vector and state == self._cached[0]:
+            return self._cached[1]
         rearm = ~fire & (self.direction[self.event] != 0)
         watch = np.where(fire, self.sign, -self.sign)
         active = fire | rearm
         grouped = active & self.in_vector
         if g is not None:
             grouped &= watch * g[self.event] < 0
+        if self.any_vector:  # the grouping depends on g too
+            state += grouped.tobytes()
+            if state == self._cached[0]:
+                return self._cached[1]
         passed, kinds = [], []
         for k in np.flatnonzero(active & ~grouped):
             kinds.append(("fire" if fire[k] else "rearm", int(k)))
-            passed.append(make(int(self.event[k]), float(watch[k])))
+            passed.append(make(int(self.event[k]), float(watch[k]), count_steps=not passed))
         functions = self.function[grouped]  # in order: one function unless first != last
         for f in (np.unique(functions) if functions.size and functions[0] != functions[-1]
                   else functions[:1]):
             ks = np.flatnonzero(grouped & (self.function == f))
             kinds.append(("group", ks))
-            passed.append(make_group(int(f), ks, watch[ks]))
+            passed.append(make_group(int(f), ks, watch[ks], count_steps=not passed))
+        self._cached = (state, (passed, kinds))
         return passed, kinds
 
     def after_reset(self, trigger, on_time_alone, g_before, g_after, t):
         """Arm or disarm triggers after the reset of ``trigger``'s entry (at time t)."""
+        if self.event.size == 1:  # one directional entry: the same, without arrays
+            after = self.sign[0] * g_after[0]
+            if not on_time_alone and after >= 0:
+                self._still_triggered(0, g_after[0], t)
+            self.armed[0] = False if on_time_alone else after < 0
+            return
         i = self.event[trigger]
         mine = self.event == i
         after = self.sign * g_after[self.event]
@@ -427,13 +459,17 @@ class _Triggers:
             self.armed[mine] = np.arange(self.event.size)[mine] != trigger
         else:  # (the other half of a direction-0 event has)
             if (after[trigger] >= 0 if self.direction[i] != 0 else g_after[i] == 0):
-                raise LifutilsError(
-                    f"reset for event {i} at t = {t:.6g} returned a state where that event is "
-                    f"still triggered (event value {g_after[i]:g}): it would fire again at once "
-                    "(Zeno). Reset below the threshold (for a neuron: v_reset < v_thresh)")
+                self._still_triggered(i, g_after[i], t)
             self.armed[mine] = after[mine] < 0
         changed = g_after[self.event] != g_before[self.event]
         self.armed |= ~mine & changed & (after < 0)  # moved back before its trigger by this reset
+
+    @staticmethod
+    def _still_triggered(i, value, t):
+        raise LifutilsError(
+            f"reset for event {i} at t = {t:.6g} returned a state where that event is "
+            f"still triggered (event value {value:g}): it would fire again at once "
+            "(Zeno). Reset below the threshold (for a neuron: v_reset < v_thresh)")
 
     def crossed(self, g_start, g_after, exclude):
         """Armed triggers whose entry went from before to at/past it, other than ``exclude``
@@ -445,42 +481,3 @@ class _Triggers:
         if self.paired and ks.size > 1:  # a direction-0 entry has two triggers: keep the first
             ks = ks[np.concatenate([[True], self.event[ks[1:]] != self.event[ks[:-1]]])]
         return [int(k) for k in ks]
-
-
-def _event_vector(k, value, m, t):
-    """A vector event's values as a float array of shape (m,), or a LifutilsError that says
-    what is wrong with them."""
-    if type(value) is not np.ndarray or value.dtype != float:
-        try:
-            value = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise LifutilsError(f"events[{k}] must return an array of {m} real numbers (one "
-                                f"per entry), got {check.show(value)} at t = {float(t):.6g}") \
-                from None
-    if value.shape != (m,):
-        raise LifutilsError(f"events[{k}] must return an array of shape ({m},), one entry per "
-                            f"threshold as at the start, got shape {value.shape} at "
-                            f"t = {float(t):.6g}")
-    if not np.isfinite(value).all():
-        bad = int(np.flatnonzero(~np.isfinite(value))[0])
-        raise LifutilsError(f"events[{k}] returned NaN or inf (entry {bad}: {value[bad]!r}) at "
-                            f"t = {float(t):.6g}: an event value must be finite (a NaN event "
-                            "never fires)")
-    return value
-
-
-def _event_number(k, value, t):
-    """An event's value as a float, or a LifutilsError that says what is wrong with it."""
-    try:
-        array = np.asarray(value)
-        ok = array.dtype.kind in "biuf" and array.size == 1
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise LifutilsError(f"events[{k}] must return one real number, got {check.show(value)} "
-                            f"at t = {float(t):.6g}")
-    number = float(array.reshape(()))
-    if not math.isfinite(number):
-        raise LifutilsError(f"events[{k}] returned {number!r} at t = {float(t):.6g}: an event "
-                            "value must be finite (a NaN event never fires)")
-    return number
