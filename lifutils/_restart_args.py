@@ -10,6 +10,11 @@ from scipy.integrate import OdeSolver
 from . import _validate as check
 from .errors import LifutilsError
 
+#: Right-hand-side evaluations that each accepted step of an explicit Runge-Kutta
+#: method costs at least (first-same-as-last counted once); implicit methods and
+#: LSODA take at least one.
+EVALUATIONS_PER_STEP = {"RK23": 3, "RK45": 6, "DOP853": 12}
+
 #: solve_ivp's methods by name.
 METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
 
@@ -68,8 +73,10 @@ class _Settings:
         steps = span / max_step
         advice = (f"raise max_step, shorten t_span ({self.t0:g}, {self.tf:g}) or raise "
                   f"max_nfev = {check.show(self.max_nfev)}")
-        check.budget("max_step", max_step, steps, self.max_nfev,
-                     what="solver steps over t_span (at least one evaluation each)", advice=advice)
+        per_step = EVALUATIONS_PER_STEP.get(self.method, 1) if isinstance(self.method, str) else 1
+        check.budget("max_step", max_step, steps * per_step, self.max_nfev,
+                     what=f"right-hand-side evaluations over t_span ({per_step} or more per "
+                     "solver step)", advice=advice)
         check.budget("max_step", max_step, steps * self.bytes_per_step, check.MEMORY_BUDGET,
                      what="bytes of stored trace", advice="pass t_eval to store fewer points, "
                      "raise max_step or shorten t_span")

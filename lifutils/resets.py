@@ -30,8 +30,9 @@ __all__ = ["solve_ivp_with_resets", "ResetResult", "StitchedSolution", "MAX_RESE
 
 #: Default cap on the number of resets in one call.
 MAX_RESETS = 5000
-#: Default budget of right-hand-side evaluations in one call (minutes of work, not hours).
-MAX_NFEV = 10_000_000
+#: Default budget of right-hand-side evaluations in one call: seconds of work (about
+#: 15 s at the 7 us a scalar LIF evaluation takes here), never hours.
+MAX_NFEV = 2_000_000
 
 
 class ResetResult(OptimizeResult):
@@ -163,8 +164,10 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         says so, instead of a run that seems to hang. Default 5000.
     max_nfev : int
         Budget of right-hand-side evaluations over the whole call (default
-        10 million, minutes of work): a ``max_step`` that implies more steps
-        is refused before any work (BudgetError), and a run that uses the
+        2 million, seconds of work): a ``max_step`` that implies more
+        evaluations (3, 6 and 12 per step for RK23, RK45 and DOP853, at least
+        one for the others) is refused before any work (BudgetError), and a
+        run that uses the
         budget up stops with a BudgetError saying how far it got. A trace
         that would take more than about 1 GB is refused the same way.
     check_finite : bool

@@ -101,7 +101,7 @@ def test_solve_ivp_with_resets_with_a_tiny_max_step_is_refused():
         return y[0] + 55.0
     refuses(lambda: solve_ivp_with_resets(rhs, (0, 100.0), [-70.0], events=threshold,
                                           reset=lambda t, y, i: np.array([-80.0]), max_step=1e-9),
-            BudgetError, r"max_step = 1e-09 implies 1e\+11 solver steps")
+            BudgetError, r"max_step = 1e-09 implies 6e\+11 right-hand-side evaluations over t_span \(6 or more per solver step\), over the budget of 2e\+06")
 
 
 def test_a_silent_neuron_for_a_billion_ms():
@@ -127,7 +127,7 @@ def test_interpolated_euler_over_two_million_steps_stays_in_memory():
 def test_the_evaluation_budget_inside_a_run():
     # An input that needs tiny steps everywhere: the budget stops it and says where.
     fast = LIFParams(i_e=lambda t: 20.0 + 5.0 * np.sin(1e4 * t))
-    refuses(lambda: simulate_events(fast, 1e4, max_step=1.0, max_nfev=20_000), BudgetError,
+    refuses(lambda: simulate_events(fast, 1e4, max_step=5.0, max_nfev=20_000), BudgetError,
             r"max_nfev = 20000 right-hand-side evaluations and had reached t = ")
 
 

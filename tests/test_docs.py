@@ -9,7 +9,8 @@ import re
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 # Docstring examples run once, under pytest --doctest-modules (see pyproject.toml).
 NUMERIC_MODULES = ["params", "result", "methods", "inputs", "analytic", "euler", "dvdt_hack",
-                   "resets", "events", "compare", "references", "errors", "tables", "population"]
+                   "resets", "events", "compare", "references/__init__", "references/currents",
+                   "references/capstone", "references/network", "errors", "tables", "population"]
 
 
 def test_every_public_function_has_units_and_an_example():

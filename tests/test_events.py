@@ -178,9 +178,9 @@ def test_runaway_constant_drive_is_refused_at_once(monkeypatch):
 def test_runaway_time_varying_drive_stops_at_the_cap_quickly():
     p = LIFParams(i_e=lambda t: 1e4 + 0 * t)
     with pytest.raises(RunawayError, match="more than max_resets = 5000"):
-        simulate_events(p, 1e5)  # the cap stops it (test_adversarial checks it ends in time)
+        simulate_events(p, 1e4)  # the cap stops it (test_adversarial checks it ends in time)
     with pytest.raises(RunawayError, match="max_resets = 10"):
-        simulate_events(p, 1e5, max_spikes=10)
+        simulate_events(p, 1e4, max_spikes=10)
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -260,5 +260,5 @@ def test_a_never_firing_neuron_over_a_long_time_is_refused_for_explicit_methods(
 
 
 def test_a_tiny_max_step_is_refused_at_once():
-    with pytest.raises(BudgetError, match=r"max_step = 1e-07 implies 1e\+09 solver steps"):
+    with pytest.raises(BudgetError, match=r"max_step = 1e-07 implies 6e\+09 right-hand-side evaluations"):
         simulate_events(P20, 100.0, max_step=1e-7)
