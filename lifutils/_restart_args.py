@@ -100,14 +100,9 @@ def _check_span(t_span):
 
 
 def _check_y0(y0):
-    try:
-        y = np.array(y0)
-        ok = y.dtype.kind in "biuf"
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
+    y = check.real_array(y0)
+    if y is None:
         raise LifutilsError(f"y0 must be an array of real numbers, got {check.show(y0)}")
-    y = y.astype(float)
     if y.ndim != 1 or y.size == 0:
         raise LifutilsError(f"y0 must be one-dimensional and non-empty, got shape {y.shape}")
     if not np.all(np.isfinite(y)):
@@ -177,12 +172,8 @@ class _EventLayout:
 
 def _event_size(k, value):
     """None for one number (a scalar event), m for an array of shape (m,), m >= 2."""
-    try:
-        array = np.asarray(value)
-        real = array.dtype.kind in "biuf"
-    except (TypeError, ValueError):
-        array, real = None, False
-    if not real:
+    array = check.real_array(value)
+    if array is None:
         raise LifutilsError(f"events[{k}] must return one real number or a 1-D array of them "
                             f"(one entry per threshold), got {check.show(value)}")
     if array.size == 1:
@@ -261,12 +252,8 @@ def _event_vector(k, value, m, t):
 
 def _event_number(k, value, t):
     """An event's value as a float, or a LifutilsError that says what is wrong with it."""
-    try:
-        array = np.asarray(value)
-        ok = array.dtype.kind in "biuf" and array.size == 1
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
+    array = check.real_array(value)
+    if array is None or array.size != 1:
         raise LifutilsError(f"events[{k}] must return one real number, got {check.show(value)} "
                             f"at t = {float(t):.6g}")
     number = float(array.reshape(()))

@@ -312,15 +312,10 @@ class _Run:
         if type(value) is np.ndarray and value.dtype == float and value.shape == (n,) \
                 and np.isfinite(value).all():
             return value
-        try:
-            array = np.asarray(value)
-            ok = array.dtype.kind in "biuf"
-        except (TypeError, ValueError):
-            ok = False
-        if not ok:
+        array = check.real_array(value)
+        if array is None:
             raise LifutilsError(f"{name} must return a state of {n} real numbers, "
                                 f"got {check.show(value)} at t = {self.t:.6g}")
-        array = array.astype(float)
         if array.shape != (n,):
             raise LifutilsError(f"{name} must return a state of shape ({n},), got shape {array.shape}")
         if not np.all(np.isfinite(array)):

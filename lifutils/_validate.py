@@ -157,6 +157,25 @@ def function(name, value, signature) -> None:
         _fail(name, f"a callable {signature}", value)
 
 
+def real_array(value):
+    """``value`` as a float array, or None when it is not an array of real numbers.
+
+    The first step of checking what a user's function returned (a state, an
+    event value): bools and integers count as real; text, objects, complex
+    numbers and ragged lists do not. The caller names what was wrong.
+
+    Examples
+    --------
+    >>> real_array([1, 2.5]), real_array("1.0"), real_array(1j)
+    (array([1. , 2.5]), None, None)
+    """
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        return None
+    return array.astype(float) if array.dtype.kind in "biuf" else None
+
+
 def times(name, value, *, low=None, high=None):
     """A one-dimensional, finite, strictly increasing float array of times within [low, high]."""
     try:
