@@ -1,7 +1,5 @@
 """lifutils.exercises: each check accepts right answers, explains wrong ones, never raises."""
-import json
 import math
-import pathlib
 import re
 
 import numpy as np
@@ -11,19 +9,9 @@ from scipy.integrate import solve_ivp
 from lifutils import LIFParams, exact_spike_times, exercises
 from lifutils.exercises import (check_event_function, check_first_spike_time, check_isi,
                                 check_reset_loop, check_rheobase)
+from notebook_exercises import cells, folded_solutions, stubs, verdict
 from restart_oracle import restart_loop
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-
-
-def verdict(capsys, check, answer):
-    """Run a check; return (result, printed line), and insist on exactly one line."""
-    result = check(answer)
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1, lines
-    assert isinstance(result, bool)
-    assert lines[0].startswith("Right: " if result else "Not yet: "), lines[0]
-    return result, lines[0]
 
 
 BAD_NUMBERS = [None, "7.5", b"7.5", True, [1.0, 2.0], np.array([[1.0, 2.0]]), math.nan,
@@ -269,20 +257,6 @@ NOTEBOOK_SOLUTIONS = {  # notebook -> (name, check) of each folded solution, in 
 }
 
 
-def cells_of(stem):
-    return json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text())["cells"]
-
-
-def folded_solutions(stem):
-    """The Python code in each <details><summary>Solution</summary> block of a notebook."""
-    blocks = []
-    for cell in cells_of(stem):
-        source = "".join(cell["source"])
-        if cell["cell_type"] == "markdown" and "<summary>Solution</summary>" in source:
-            blocks.append("\n".join(re.findall(r"```python\n(.*?)```", source, re.S)))
-    return blocks
-
-
 @pytest.mark.parametrize("stem", sorted(NOTEBOOK_SOLUTIONS))
 def test_the_folded_solutions_pass_their_checks(capsys, stem):
     blocks = folded_solutions(stem)
@@ -297,10 +271,9 @@ def test_the_folded_solutions_pass_their_checks(capsys, stem):
 
 @pytest.mark.parametrize("stem", sorted(NOTEBOOK_SOLUTIONS))
 def test_the_stubs_say_not_done_yet(capsys, stem):
-    stubs = ["".join(c["source"]) for c in cells_of(stem)
-             if c["cell_type"] == "code" and "raise NotImplementedError" in "".join(c["source"])]
-    assert len(stubs) == len(NOTEBOOK_SOLUTIONS[stem])
-    for source, (name, check) in zip(stubs, NOTEBOOK_SOLUTIONS[stem]):
+    sources = stubs(stem)
+    assert len(sources) == len(NOTEBOOK_SOLUTIONS[stem])
+    for source, (name, check) in zip(sources, NOTEBOOK_SOLUTIONS[stem]):
         namespace = {"np": np, "solve_ivp": solve_ivp, "exercises": exercises}
         exec(source, namespace)
         ok, line = verdict(capsys, check, namespace[name])
@@ -311,7 +284,7 @@ def test_the_stubs_say_not_done_yet(capsys, stem):
 
 def test_every_solution_cell_is_tagged_and_right():
     for stem in NOTEBOOK_SOLUTIONS:
-        tagged = [c for c in cells_of(stem) if "solution" in c["metadata"].get("tags", [])]
+        tagged = [c for c in cells(stem) if "solution" in c["metadata"].get("tags", [])]
         assert len(tagged) == len(NOTEBOOK_SOLUTIONS[stem])
         for cell in tagged:
             text = "".join("".join(o.get("text", "")) for o in cell["outputs"])

@@ -1,7 +1,5 @@
 """Exercises of notebooks 01-03: checks accept right answers, explain wrong ones, never raise;
 the folded solutions in the notebooks pass their checks; the untouched stubs are 'not done yet'."""
-import json
-import pathlib
 import re
 
 import numpy as np
@@ -11,19 +9,11 @@ from scipy.integrate import solve_ivp
 from lifutils import LIFParams, exercises
 from lifutils.exercises import (check_euler_spike_times, check_event_function,
                                 check_hack_slopes, check_threshold_events)
+from notebook_exercises import cells as notebook_cells
+from notebook_exercises import folded_solutions, source, verdict
+from notebook_exercises import stubs as notebook_stubs
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 QUESTION = dict(tau_m=10, v_rest=-70, v_thresh=-55, v_reset=-80, i_e=3, dt=0.1, t_max=100)
-
-
-def verdict(capsys, check, answer):
-    """Run a check; return (result, printed line), and insist on exactly one line."""
-    result = check(answer)
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1, lines
-    assert isinstance(result, bool)
-    assert lines[0].startswith("Right: " if result else "Not yet: "), lines[0]
-    return result, lines[0]
 
 
 def euler_loop(record="end", reset=-80.0, r=1.0, divide=True):
@@ -176,14 +166,6 @@ def test_reference_events_stop_the_right_neuron_in_solve_ivp():
 
 # ---------------------------------------------------------------- the notebooks
 
-def notebook(name):
-    return json.loads((ROOT / "notebooks" / name).read_text())["cells"]
-
-
-def source(cell):
-    return "".join(cell["source"])
-
-
 NOTEBOOK_EXERCISES = [  # notebook, function name, check, namespace of the notebook at that point
     ("01_euler_loop.ipynb", "my_spike_times", check_euler_spike_times, QUESTION),
     ("02_dvdt_reset_hack.ipynb", "my_slopes", check_hack_slopes, {}),
@@ -195,12 +177,8 @@ NOTEBOOK_EXERCISES = [  # notebook, function name, check, namespace of the noteb
 @pytest.mark.parametrize("name, func, check, namespace", NOTEBOOK_EXERCISES,
                          ids=[e[1] for e in NOTEBOOK_EXERCISES])
 def test_folded_solution_passes_and_stub_is_not_done(capsys, name, func, check, namespace):
-    cells = notebook(name)
-    solutions = [re.search(r"```python\n(.*?)```", source(c), re.S).group(1) for c in cells
-                 if c["cell_type"] == "markdown" and "<summary>Solution</summary>" in source(c)
-                 and f"def {func}(" in source(c)]
-    stubs = [source(c) for c in cells if c["cell_type"] == "code"
-             and f"def {func}(" in source(c) and "raise NotImplementedError" in source(c)]
+    solutions = [code for code in folded_solutions(name) if f"def {func}(" in code]
+    stubs = [code for code in notebook_stubs(name) if f"def {func}(" in code]
     assert len(solutions) == 1 and len(stubs) == 1
     for code, right in ((solutions[0], True), (stubs[0], False)):
         scope = {"np": np, "solve_ivp": solve_ivp, "LIFParams": LIFParams, **namespace}
@@ -214,7 +192,7 @@ def test_folded_solution_passes_and_stub_is_not_done(capsys, name, func, check, 
 @pytest.mark.parametrize("name", ["01_euler_loop.ipynb", "02_dvdt_reset_hack.ipynb",
                                   "03_event_driven_solve_ivp.ipynb"])
 def test_each_check_runs_on_the_reference_in_a_solution_cell(name):
-    cells = notebook(name)
+    cells = notebook_cells(name)
     tagged = [source(c) for c in cells if "solution" in c["metadata"].get("tags", [])]
     assert tagged and all(re.fullmatch(r"exercises\.check_\w+\(exercises\.solution_\w+\)", s.strip())
                           for s in tagged)

@@ -13,14 +13,7 @@ from lifutils.exercises import (ADAPTIVE_B, check_thresholds, solution_threshold
 from lifutils.exercises._student import call_student
 from lifutils.references import (PULSE_ONSETS, adaptive_reference, exact_lif_with_current,
                                  pulse_reference)
-
-
-def verdict(capsys, check, answer, **kw):
-    result = check(answer, **kw)
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("Right: " if result else "Not yet: "), lines[0]
-    return result, lines[0]
+from notebook_exercises import verdict
 
 
 def stub(number):

@@ -1,25 +1,19 @@
 """lifutils.exercises.populations: exercise 7.1 (the network reset) accepts right answers,
 explains each typical wrong one, never raises, and the notebook's folded solution passes."""
-import json
-import pathlib
-import re
 
 import numpy as np
 import pytest
 
 from lifutils import exercises
 from lifutils.exercises import check_network_reset, solution_make_network_reset
+from notebook_exercises import folded_solutions, stubs
+from notebook_exercises import verdict as notebook_verdict
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "07_many_neurons.ipynb"
+NOTEBOOK = "07_many_neurons.ipynb"
 
 
 def verdict(capsys, answer):
-    result = check_network_reset(answer)
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1, lines
-    assert lines[0].startswith("Right: " if result else "Not yet: "), lines[0]
-    return result, lines[0]
+    return notebook_verdict(capsys, check_network_reset, answer)
 
 
 def in_place(weights, v_reset):
@@ -96,14 +90,8 @@ def test_wrong_answers_get_their_hint(capsys, answer, hint):
     assert not ok and hint in line
 
 
-def notebook_cells():
-    return json.loads(NOTEBOOK.read_text())["cells"]
-
-
 def test_the_notebook_folded_solution_passes(capsys):
-    blocks = ["\n".join(re.findall(r"```python\n(.*?)```", "".join(c["source"]), re.S))
-              for c in notebook_cells()
-              if c["cell_type"] == "markdown" and "<summary>Solution</summary>" in "".join(c["source"])]
+    blocks = folded_solutions(NOTEBOOK)
     assert len(blocks) == 1
     namespace = {"np": np}
     exec(blocks[0], namespace)
@@ -112,11 +100,10 @@ def test_the_notebook_folded_solution_passes(capsys):
 
 
 def test_the_notebook_stub_gets_the_not_done_yet_line(capsys):
-    stubs = ["".join(c["source"]) for c in notebook_cells()
-             if c["cell_type"] == "code" and "raise NotImplementedError" in "".join(c["source"])]
-    assert len(stubs) == 1
+    sources = stubs(NOTEBOOK)
+    assert len(sources) == 1
     namespace = {"np": np}
-    exec(stubs[0], namespace)
+    exec(sources[0], namespace)
     ok, line = verdict(capsys, namespace["make_network_reset"])
     assert not ok and line == ("Not yet: exercise 7.1 is not done yet (the stub raises "
                                "NotImplementedError)")
