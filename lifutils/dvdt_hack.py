@@ -112,6 +112,9 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTO
     max_nfev = check.integer("max_nfev", max_nfev, minimum=1)
     # Every solver step costs at least one evaluation: more steps than max_nfev
     # cannot finish, so say so before starting (a tiny max_step would never end).
+    # Steps, not evaluations (as solve_ivp_with_resets counts): a run that gets
+    # part of the way stops at its budget with the partial trace, which the
+    # dashboard shows as STALLED (DOP853 at max_step = 0.01 ms).
     check.budget("max_step", max_step, t_max / max_step, max_nfev, what="solver steps",
                  advice="raise max_step or max_nfev, or shorten t_max")
     tau_m, v_rest, v_thresh, v_reset, r_m = (params.tau_m, params.v_rest, params.v_thresh,
