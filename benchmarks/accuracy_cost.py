@@ -7,7 +7,10 @@ setting: the largest spike-time error against the closed form (ms), the
 right-hand-side evaluations (Euler: steps), and the median wall time over
 repeated runs. A second table puts `simulate_events` next to a bare,
 hand-written solve_ivp restart loop at the same settings, run alternately in
-the same process, to measure what the general machinery costs.
+the same process, to measure what the general machinery costs. A third table
+does the same for `solve_ivp_with_resets` itself, with its default checks, on
+one LIF neuron and on the two-variable AdEx model (tonic spiking, Naud et al.
+2008) whose exponential overflows in rejected trial steps.
 
 Numbers are printed, not asserted: timings depend on the machine.
 """
@@ -19,7 +22,8 @@ import time
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from lifutils import LIFParams, exact_spike_times, simulate_events, simulate_exact
+from lifutils import (LIFParams, exact_spike_times, simulate_events, simulate_exact,
+                      solve_ivp_with_resets)
 from lifutils.compare import spike_time_error, work_precision
 
 PARAMS = LIFParams(i_e=20.0)  # R*I = 20 mV
@@ -60,6 +64,85 @@ def bare_restart_loop(params, t_max, method, rtol, atol):
     return np.array(spikes), np.concatenate(ts), np.concatenate(vs), nfev
 
 
+def lif_model():
+    """One LIF neuron as (rhs, threshold, reset, y0, t_max) for the general tool."""
+    drive, tau_m = PARAMS.v_inf, PARAMS.tau_m
+
+    def rhs(t, v):
+        return (drive - v) / tau_m
+
+    def threshold(t, v):
+        return v[0] - PARAMS.v_thresh
+    return rhs, threshold, (lambda y: np.array([PARAMS.v_reset])), np.array([PARAMS.v_start]), 1000.0
+
+
+def adex_model():
+    """AdEx, tonic spiking (Naud et al. 2008, Table 1), peak at 0 mV: (rhs, ...) as above."""
+    def rhs(t, y):
+        v, w = y
+        return np.array([(-10.0 * (v + 70.0) + 20.0 * np.exp((v + 50.0) / 2.0) - w + 500.0) / 200.0,
+                         (2.0 * (v + 70.0) - w) / 30.0])
+
+    def threshold(t, y):
+        return y[0]
+    return rhs, threshold, (lambda y: np.array([-58.0, y[1]])), np.array([-70.0, 0.0]), 500.0
+
+
+def bare_general_loop(model, method, rtol):
+    """The restart loop a careful user writes for their own model with plain solve_ivp."""
+    rhs, threshold, reset, y, t_max = model
+
+    def event(t, y):
+        return threshold(t, y)
+    event.terminal, event.direction = True, 1
+    t, spikes, ts, ys = 0.0, [], [], []
+    while t < t_max:
+        sol = solve_ivp(rhs, (t, t_max), y, method=method, rtol=rtol, atol=rtol, events=event)
+        ts.append(sol.t)
+        ys.append(sol.y)
+        if sol.status != 1:
+            break
+        t = sol.t_events[0][0]
+        spikes.append(t)
+        y = reset(sol.y_events[0][0])
+    return np.array(spikes)
+
+
+def general_tool_rows(repeats):
+    """solve_ivp_with_resets (default checks on) against the bare loop, alternated; the
+    least CPU time of the runs (the machine's other load only ever adds)."""
+    print("\nsolve_ivp_with_resets against a bare restart loop for the same model (same settings, "
+          "alternated)\n")
+    header = (f"{'model':<6} {'method':<8} {'rtol':<8} {'bare cpu ms':>11} {'lifutils ms':>12} "
+              f"{'ratio':>7} {'spikes':>7} {'same spikes':>12}")
+    print(header)
+    print("-" * len(header))
+    worst = 0.0
+    with np.errstate(over="ignore", invalid="ignore"):  # AdEx's rejected trial steps overflow
+        for name, model in (("LIF", lif_model()), ("AdEx", adex_model())):
+            rhs, threshold, reset, y0, t_max = model
+            threshold.direction = 1
+            for method, rtol in (("RK45", 1e-6), ("RK45", 1e-9), ("DOP853", 1e-9), ("DOP853", 1e-12)):
+                bare_t, ours_t = [], []
+                for _ in range(max(repeats, 5)):  # CPU time, the least of the runs: the
+                    start = time.process_time()  # cost itself, not what else the machine does
+                    spikes_bare = bare_general_loop(model, method, rtol)
+                    bare_t.append(time.process_time() - start)
+                    start = time.process_time()
+                    ours = solve_ivp_with_resets(rhs, (0.0, t_max), y0, events=threshold,
+                                                 reset=lambda t, y, i: reset(y), method=method,
+                                                 rtol=rtol, atol=rtol)
+                    ours_t.append(time.process_time() - start)
+                b, o = min(bare_t), min(ours_t)
+                same = len(spikes_bare) == len(ours.t_events[0]) and \
+                    np.allclose(spikes_bare, ours.t_events[0], rtol=0, atol=1e-9)
+                worst = max(worst, o / b)
+                print(f"{name:<6} {method:<8} {rtol:<8.0e} {b * 1e3:>11.2f} {o * 1e3:>12.2f} "
+                      f"{o / b:>7.2f} {len(spikes_bare):>7d} {str(same):>12}", flush=True)
+    print(f"\nlargest cost ratio solve_ivp_with_resets / bare loop: {worst:.2f} (target <= 1.15)")
+    return worst
+
+
 def row(r):
     """One table row from a work_precision row; a wrong spike count shows as inf error."""
     return (f"{r['family']:<22} {r['setting']:<14} {r['n_spikes']:>6d} {r['max_error']:>12.3e} "
@@ -70,8 +153,13 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=5, help="runs per row (median is shown)")
     ap.add_argument("--t-max", type=float, default=1000.0, help="simulated time (ms)")
+    ap.add_argument("--general-only", action="store_true",
+                    help="only the table of solve_ivp_with_resets against a bare loop")
     args = ap.parse_args(argv)
     t_max, repeats = args.t_max, args.repeats
+    if args.general_only:
+        general_tool_rows(repeats)
+        return 0
     exact = exact_spike_times(PARAMS, t_max)
     print(f"R*I = 20 mV, t_max = {t_max:g} ms, {len(exact)} spikes; median of {repeats} runs")
     print("events rows use atol = rtol (mV); a wrong spike count shows as error inf\n")
@@ -111,6 +199,7 @@ def main(argv=None):
             print(f"{method:<8} {rtol:<8.0e} {b * 1e3:>9.2f} {o * 1e3:>12.2f} {o / b:>7.2f} {str(same):>12}",
                   flush=True)
     print(f"\nlargest cost ratio simulate_events / bare loop: {worst:.2f} (target <= 1.2)")
+    general_tool_rows(repeats)
     return 0
 
 

@@ -19,7 +19,8 @@ from .analytic import (exact_spike_times, exact_voltage, firing_rate, first_spik
                        interspike_interval, rheobase, simulate_exact)
 from .dvdt_hack import simulate_dvdt_hack
 from .errors import (BudgetError, HackStalledError, IllConditionedWarning, LifutilsError,
-                     LifutilsWarning, RunawayError, SolverError, StalledError)
+                     LifutilsWarning, RunawayError, SolverError, SolverFailedWarning,
+                     StalledError)
 from .euler import simulate_euler
 from .events import simulate_events
 from .params import LIFParams, LIFResult
@@ -30,6 +31,6 @@ __all__ = ["LIFParams", "LIFResult", "simulate_euler", "simulate_dvdt_hack",
            "first_spike_time", "interspike_interval", "firing_rate", "rheobase",
            "solve_ivp_with_resets", "inputs",
            "LifutilsError", "RunawayError", "HackStalledError", "StalledError", "BudgetError",
-           "SolverError", "LifutilsWarning", "IllConditionedWarning"]
+           "SolverError", "LifutilsWarning", "IllConditionedWarning", "SolverFailedWarning"]
 
 __version__ = "0.1.0"

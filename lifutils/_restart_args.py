@@ -41,6 +41,8 @@ class _Settings:
             check.function("hold", hold, "hold(t, y, index) -> (duration, components), or None")
         self.fun, self.reset, self.hold = fun, reset, hold
         self.method = _check_method(method)
+        self.method_name = self.method if isinstance(self.method, str) else \
+            getattr(self.method, "__name__", repr(self.method))
         self.max_resets = check.integer("max_resets", max_resets, minimum=0)
         self.max_nfev = check.integer("max_nfev", max_nfev, minimum=1)
         if args is not None and not isinstance(args, (tuple, list)):

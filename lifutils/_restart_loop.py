@@ -36,6 +36,8 @@ class _Run:
         self.counts = {"nfev": 0, "njev": 0, "nlu": 0}
         self.n_resets = 0
         self.status = 0
+        self.bad_derivative = None  # (t, dy, evaluation, count in a row) of the latest non-finite run
+        self.t_last_step = s.t0  # time of the solver's latest accepted step
         self.message = "The solver successfully reached the end of the integration interval."
         self.last_reset_t, self.resets_here = None, 0
         self._wrappers = {}
@@ -86,17 +88,24 @@ class _Run:
         if s.first_step is not None:
             opts = dict(opts, first_step=min(s.first_step, t_stop - self.t))
         rhs = self._free_rhs if held is self._none_held or not held.any() else self._rhs(held)
-        sol = solve_ivp(rhs, (self.t, t_stop), self.y,
-                        method=s.method, t_eval=solver_eval, dense_output=s.dense_output,
-                        events=passed or None, **opts)
+        try:
+            sol = solve_ivp(rhs, (self.t, t_stop), self.y,
+                            method=s.method, t_eval=solver_eval, dense_output=s.dense_output,
+                            events=passed or None, **opts)
+        except ValueError as exc:
+            if isinstance(exc, LifutilsError) or "must have different signs" not in str(exc):
+                raise
+            raise LifutilsError(
+                f"solve_ivp could not locate an event inside the {s.method_name} step that "
+                f"ends near t = {float(self.t_last_step):.6g}: the step's interpolant does not "
+                f"cross zero where its end points do (scipy's root finder: {exc}). Try another "
+                "method, a smaller max_step or a tighter rtol/atol") from exc
         for key in self.counts:
             self.counts[key] += int(getattr(sol, key, 0))
         sol_t = np.asarray(sol.t, dtype=float)  # scipy leaves [] when t_eval caught nothing
         sol_y = np.asarray(sol.y, dtype=float).reshape(s.n, -1)
         if sol.status == -1:
-            self.status = -1
-            self.message = f"solver failed after t = {self.t:.6g}: {sol.message}"
-            self.record(sol_t, sol_y)  # what it did compute, as solve_ivp returns it
+            self._failed(sol, sol_t, sol_y)
             return None
         which = None
         if sol.status == 1:
@@ -124,6 +133,39 @@ class _Run:
             self.triggers.armed[trigger] = True
             return None
         return [trigger]
+
+    def _at_step(self, check_value, *args):
+        """``check_value(*args[:-1])`` on an event's value at a solver step; when the value
+        is bad because the solver accepted a non-finite state (``args[-1]``) after a
+        non-finite derivative, the error names the derivative, the cause."""
+        try:
+            return check_value(*args[:-1])
+        except LifutilsError:
+            bad, state = self.bad_derivative, args[-1]
+            if bad is not None and not np.isfinite(np.asarray(state, dtype=float)).all():
+                raise LifutilsError(
+                    f"fun returned a non-finite derivative {bad[1]!r} at t = {bad[0]:.6g}, and "
+                    f"the {self.s.method_name} solver then accepted a step to a non-finite "
+                    f"state {np.asarray(state)!r} (at t = {float(args[-2]):.6g}). Look for a NaN "
+                    "or inf in fun near that time, or try another method") from None
+            raise
+
+    def _failed(self, sol, sol_t, sol_y):
+        """The solver gave up: keep what it computed, as solve_ivp does, and say where."""
+        self.status = -1
+        self.record(sol_t, sol_y)  # what it did compute, as solve_ivp returns it
+        t_fail = max(self.t, float(self.t_last_step), float(sol_t[-1]) if sol_t.size else self.t)
+        self.message = f"solver failed at t = {t_fail:.6g}: {sol.message}"
+        s, bad = self.s, self.bad_derivative
+        cause = "" if bad is None or bad[0] < self.t else (
+            f" There, fun returned a non-finite derivative {bad[1]!r} (at t = {bad[0]:.6g}).")
+        self.failure = (
+            f"solve_ivp_with_resets stopped at t = {t_fail:.6g} of t_span ({s.t0:g}, {s.tf:g}), "
+            f"after {self.n_resets} resets: the {s.method_name} solver failed ({sol.message})."
+            f"{cause} The result holds the trace and events up to there (status = -1). Try "
+            "another method (LSODA, or Radau and BDF for a stiff model), another rtol/atol, "
+            "a max_step; for a model with an exponential upswing (AdEx), a lower peak (the "
+            "threshold event's level) keeps the exponential from overflowing")
 
     def apply_resets(self, triggers):
         """Reset for the triggers that fired, then for every other event that reached its
@@ -188,8 +230,8 @@ class _Run:
         sizes = s.layout.sizes
         if len(sizes) == 1:  # one event function: no concatenation
             value = s.events[0](t, state, *s.extra)
-            if sizes[0] is not None:  # a vector event: no copy
-                return _event_vector(0, value, sizes[0], t)
+            if sizes[0] is not None:  # a vector event; our own copy, not a reused buffer
+                return np.array(_event_vector(0, value, sizes[0], t))
             if not isinstance(value, float) or value - value != 0.0:  # not a finite float
                 value = _event_number(0, value, t)
             return np.array([value])
@@ -212,13 +254,15 @@ class _Run:
 
         def wrapped(t, y):
             # solve_ivp calls each event once per accepted step
-            if count_steps and next(steps) > limit:
-                run._over_memory()
+            if count_steps:
+                run.t_last_step = t
+                if next(steps) > limit:
+                    run._over_memory()
             value = event(t, y, *extra)
             if m is not None:  # one entry of a vector event, watched alone
-                return float(_event_vector(k, value, m, t)[position])
+                return float(run._at_step(_event_vector, k, value, m, t, y)[position])
             if not isinstance(value, float) or value - value != 0.0:  # not a finite float
-                return _event_number(k, value, t)
+                return run._at_step(_event_number, k, value, t, y)
             return value
         wrapped.terminal = True
         wrapped.direction = direction
@@ -236,9 +280,11 @@ class _Run:
 
         def grouped(t, y):
             # solve_ivp calls each event once per accepted step
-            if count_steps and next(steps) > limit:
-                run._over_memory()
-            values = _event_vector(k, event(t, y, *extra), m, t)
+            if count_steps:
+                run.t_last_step = t
+                if next(steps) > limit:
+                    run._over_memory()
+            values = run._at_step(_event_vector, k, event(t, y, *extra), m, t, y)
             return float(np.max(watch * values[positions]))
         grouped.terminal = True
         grouped.direction = 1.0
@@ -261,7 +307,12 @@ class _Run:
         return fire or None
 
     def _rhs(self, held):
-        """fun(t, y, *args), counted against max_nfev; checked, with held components frozen."""
+        """fun(t, y, *args), counted against max_nfev; checked, with held components frozen.
+
+        A non-finite derivative is not an error in itself: in a trial step that overshoots
+        (an exponential upswing, as in AdEx) the solver rejects the step and tries a shorter
+        one, as plain solve_ivp does. It is an error once the solver has stepped to a
+        non-finite state, or after many in a row (either would loop): see ``_non_finite``."""
         s, run = self.s, self
         fun, extra, check_finite, limit = s.fun, s.extra, s.check_finite, s.max_nfev
         used = self.nfev_count
@@ -273,18 +324,56 @@ class _Run:
                 return fun(t, state, *extra)
             return counted
 
-        def rhs(t, state):
-            if next(used) > limit:
+        n, fsum, isfinite = s.n, math.fsum, math.isfinite
+        exact = n > 64  # large: numpy's test; small: a sum of Python floats, far cheaper
+
+        def rhs(t, state):  # the state of a trial step may itself be non-finite
+            k = next(used)
+            if k > limit:
                 run._over_nfev(t)
-            dy = np.array(fun(t, state, *extra), dtype=float)
-            if check_finite and not np.all(np.isfinite(dy)):
-                raise LifutilsError(
-                    f"fun returned a non-finite derivative {dy!r} at t = {t:.6g}; "
-                    "a NaN or inf would make the solver loop or fail")
+            dy = fun(t, state, *extra)
+            if held is not None or type(dy) is not np.ndarray or dy.dtype != float:
+                # our own copy, of shape (n,): held entries are zeroed below
+                dy = np.array(dy, dtype=float).reshape(n)
+            if check_finite:
+                if exact:
+                    if not np.isfinite(dy).all():
+                        run._non_finite(k, t, dy)
+                else:
+                    try:  # inf - inf and an overflowing sum raise; a NaN comes through
+                        ok = isfinite(fsum(dy.tolist()))
+                    except (OverflowError, ValueError, TypeError):
+                        ok = bool(np.isfinite(dy).all())
+                    if not ok:
+                        run._non_finite(k, t, dy)
             if held is not None:
                 dy[held] = 0.0
             return dy
         return rhs
+
+    #: Non-finite derivatives in a row after which the solver is taken to be stuck.
+    NON_FINITE_RUN = 1000
+
+    def _non_finite(self, k, t, dy):
+        """A derivative that may be non-finite (its square overflowed, or NaN or inf): note
+        it for the failure message, and stop the loops it could start."""
+        first = self.bad_derivative
+        if first is None or k != first[2] + 1:  # a new run of non-finite derivatives
+            first = (float(t), dy.copy(), k, 1)
+        else:
+            first = (first[0], first[1], k, first[3] + 1)
+        self.bad_derivative = first
+        t_bad, dy_bad, _, in_a_row = first
+        where = (f"fun returned a non-finite derivative {dy_bad!r} at t = {t_bad:.6g}")
+        if not math.isfinite(t):  # the step size itself became NaN: scipy would loop for ever
+            raise LifutilsError(
+                f"{where}, and the solver's step size became NaN (it was asked for fun at "
+                f"t = {t!r}): it would loop for ever. Look for a division by zero, a log or "
+                "sqrt of a negative number, or an exp that overflows where a step starts")
+        if in_a_row > self.NON_FINITE_RUN:
+            raise LifutilsError(
+                f"{where}, and {in_a_row} evaluations in a row since were non-finite: the "
+                "solver cannot step past it. Look for a NaN or inf in fun near that time")
 
     def _probe_fun(self):
         """One evaluation at the start: fun must return n finite real numbers."""
@@ -311,7 +400,7 @@ class _Run:
         n = self.s.n
         if type(value) is np.ndarray and value.dtype == float and value.shape == (n,) \
                 and np.isfinite(value).all():
-            return value
+            return value.copy()  # our own: a callback may hand back a buffer it reuses
         array = check.real_array(value)
         if array is None:
             raise LifutilsError(f"{name} must return a state of {n} real numbers, "

@@ -13,7 +13,8 @@ True
 from __future__ import annotations
 
 __all__ = ["LifutilsError", "RunawayError", "HackStalledError", "StalledError",
-           "BudgetError", "SolverError", "LifutilsWarning", "IllConditionedWarning"]
+           "BudgetError", "SolverError", "LifutilsWarning", "IllConditionedWarning",
+           "SolverFailedWarning"]
 
 
 class LifutilsError(ValueError):
@@ -49,3 +50,11 @@ class LifutilsWarning(UserWarning):
 
 class IllConditionedWarning(LifutilsWarning):
     """A result may be wrong because the problem is ill-conditioned at the tolerance asked for."""
+
+
+class SolverFailedWarning(LifutilsWarning):
+    """The solver gave up before the end of t_span; the result holds what it computed.
+
+    As scipy's solve_ivp does, the call returns (``status = -1``) instead of raising;
+    the warning says where the run stopped, why, and what to try.
+    """

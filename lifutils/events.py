@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _validate as check
 from .analytic import MAX_SPIKES, exact_spike_times, first_spike_time
-from .errors import IllConditionedWarning, LifutilsError, SolverError
+from .errors import IllConditionedWarning, LifutilsError, SolverError, SolverFailedWarning
 from .params import LIFParams, LIFResult, check_t_max
 from .resets import MAX_NFEV, solve_ivp_with_resets
 
@@ -183,13 +183,15 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=None, atol=
     spikes = [0.0] if start_spike else []
     t, v, nfev = np.asarray(head_t), np.asarray(head_v), 0
     if t_start < t_max:
-        sol = solve_ivp_with_resets(
-            rhs, (t_start, t_max), [v_reset if start_spike else params.v_start],
-            events=threshold, reset=reset, hold=hold, method=method,
-            t_eval=None if t_eval is None else t_eval[t_eval >= t_start],
-            breakpoints=getattr(params.i_e, "breakpoints", ()),
-            max_resets=max_spikes - len(spikes), max_nfev=max_nfev, rtol=rtol, atol=atol,
-            max_step=max_step, check_finite=False)  # rhs is finite: params validated, scalar_current checks i_e(t)
+        with warnings.catch_warnings():  # a failure is raised below, as a SolverError
+            warnings.simplefilter("ignore", SolverFailedWarning)
+            sol = solve_ivp_with_resets(
+                rhs, (t_start, t_max), [v_reset if start_spike else params.v_start],
+                events=threshold, reset=reset, hold=hold, method=method,
+                t_eval=None if t_eval is None else t_eval[t_eval >= t_start],
+                breakpoints=getattr(params.i_e, "breakpoints", ()),
+                max_resets=max_spikes - len(spikes), max_nfev=max_nfev, rtol=rtol, atol=atol,
+                max_step=max_step, check_finite=False)  # rhs is finite: params validated, scalar_current checks i_e(t)
         if not sol.success:
             raise SolverError(f"solve_ivp failed: {sol.message}")
         spikes.extend(sol.t_events[0])

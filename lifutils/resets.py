@@ -20,11 +20,14 @@ component is held; ``record`` stores the trace.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy.optimize import OptimizeResult
 
 from ._restart_args import _Settings
 from ._restart_loop import _Run
+from .errors import SolverFailedWarning
 
 __all__ = ["solve_ivp_with_resets", "ResetResult", "StitchedSolution", "MAX_RESETS", "MAX_NFEV"]
 
@@ -255,6 +258,7 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
             continue
         fired = run.advance(t_stop, seg_eval, held)
         if run.status < 0:
+            warnings.warn(run.failure, SolverFailedWarning, stacklevel=2)
             break
         if fired is not None:
             run.apply_resets(fired)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lifutils import LIFParams, exact_spike_times, exact_voltage, solve_ivp_with_resets
-from lifutils import BudgetError, LifutilsError, RunawayError
+from lifutils import BudgetError, LifutilsError, RunawayError, SolverFailedWarning
 from restart_oracle import restart_loop
 
 TIGHT = dict(rtol=1e-10, atol=1e-10)
@@ -221,11 +221,13 @@ def test_runaway_is_capped():
                               reset=reset_to(-80.0), max_resets=50)
 
 
-def test_non_finite_derivative_is_an_error_not_a_hang():
+def test_non_finite_derivative_stops_the_run_with_a_warning_not_a_hang():
     def rhs(t, y):
         return np.array([np.nan]) if t > 5 else (-50.0 - y) / 10.0
-    with pytest.raises(ValueError, match="fun returned a non-finite derivative"):
-        solve_ivp_with_resets(rhs, (0, 20.0), [-70.0], events=threshold(0), reset=reset_to(-80.0))
+    with pytest.warns(SolverFailedWarning, match="fun returned a non-finite derivative"):
+        sol = solve_ivp_with_resets(rhs, (0, 20.0), [-70.0], events=threshold(0),
+                                    reset=reset_to(-80.0))
+    assert sol.status == -1
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -251,10 +253,11 @@ def test_bad_arguments_are_named(kwargs, message):
 
 def test_solver_failure_is_reported_like_scipy():
     # y' = y^2 from y = 1 blows up at t = 1: the step size collapses first.
-    sol = solve_ivp_with_resets(lambda t, y: y ** 2, (0, 2.0), [1.0],
-                                events=lambda t, y: y[0] + 10.0, reset=lambda t, y, i: y)
+    with pytest.warns(SolverFailedWarning, match=r"stopped at t = 0\.9999\d* of t_span \(0, 2\)"):
+        sol = solve_ivp_with_resets(lambda t, y: y ** 2, (0, 2.0), [1.0],
+                                    events=lambda t, y: y[0] + 10.0, reset=lambda t, y, i: y)
     assert sol.status == -1 and not sol.success
-    assert sol.message.startswith("solver failed after t = 0: Required step size")
+    assert sol.message.startswith(f"solver failed at t = {sol.t[-1]:.6g}: Required step size")
     assert sol.t[-1] == pytest.approx(1.0, abs=1e-3)
 
 

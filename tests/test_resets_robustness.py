@@ -1,0 +1,191 @@
+"""solve_ivp_with_resets one step off the curated path (issue 14): what plain solve_ivp
+integrates, it integrates; a failure is a warning with the partial result, never a silent
+short count; callbacks that hand back reused buffers cannot corrupt the result.
+
+The reference is the independent restart loop of ``restart_oracle`` (plain solve_ivp).
+"""
+import numpy as np
+import pytest
+
+from lifutils import LifutilsError, SolverFailedWarning, solve_ivp_with_resets
+from restart_oracle import restart_loop
+
+# AdEx, tonic spiking (Naud et al. 2008, Table 1): C = 200 pF, gL = 10 nS, EL = -70 mV,
+# VT = -50 mV, DeltaT = 2 mV, tau_w = 30 ms, a = 2 nS, b = 0, Vr = -58 mV, I = 500 pA.
+# mV, ms; the peak (the threshold event) at 0 mV.
+
+
+def adex_rhs(t, y):
+    v, w = y
+    with np.errstate(over="ignore", invalid="ignore"):  # trial steps overshoot: the solver rejects them
+        dv = (-10.0 * (v + 70.0) + 20.0 * np.exp((v + 50.0) / 2.0) - w + 500.0) / 200.0
+    return np.array([dv, (2.0 * (v + 70.0) - w) / 30.0])
+
+
+def peak_at(v_peak):
+    def event(t, y):
+        return y[0] - v_peak
+    event.direction = 1
+    return event
+
+
+def adex_reset(t, y, i):
+    return np.array([-58.0, y[1]])
+
+
+Y0 = np.array([-70.0, 0.0])
+
+
+@pytest.fixture(autouse=True)
+def quiet_trial_steps():
+    """scipy's own arithmetic warns on the inf of a trial step it then rejects (plain
+    solve_ivp does the same); those warnings are not what these tests are about."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        yield
+
+
+@pytest.mark.parametrize("method", ["RK45", "DOP853", "RK23", "LSODA", "Radau", "BDF"])
+def test_adex_runs_at_default_options_like_plain_solve_ivp(method):
+    """The exponential overflows in trial steps that the solver rejects: not an error."""
+    sol = solve_ivp_with_resets(adex_rhs, (0.0, 500.0), Y0, events=peak_at(0.0),
+                                reset=adex_reset, method=method)
+    assert sol.status == 0 and np.isfinite(sol.y).all()
+    spikes, _ = restart_loop(adex_rhs, Y0, 500.0, threshold=peak_at(0.0),
+                             reset=lambda y: adex_reset(0.0, y, 0), method=method)
+    # Same solver, same options: the same steps, so the same spikes to rounding.
+    assert len(sol.t_events[0]) == len(spikes) >= 50
+    np.testing.assert_allclose(sol.t_events[0], spikes, rtol=0, atol=1e-9)
+
+
+def test_adex_at_tight_tolerance_matches_the_reference():
+    ref, _ = restart_loop(adex_rhs, Y0, 500.0, threshold=peak_at(0.0),
+                          reset=lambda y: adex_reset(0.0, y, 0), method="DOP853",
+                          rtol=1e-12, atol=1e-12)
+    sol = solve_ivp_with_resets(adex_rhs, (0.0, 500.0), Y0, events=peak_at(0.0),
+                                reset=adex_reset, method="DOP853", rtol=1e-10, atol=1e-10)
+    assert len(sol.t_events[0]) == len(ref) == 51
+    assert np.max(np.abs(sol.t_events[0] - ref)) < 1e-5
+
+
+def test_a_failed_solve_warns_where_and_why_and_keeps_the_partial_result():
+    # RK23 at 1e-10 gives up at a spike in the middle of the run (26 of 51 spikes).
+    with pytest.warns(SolverFailedWarning) as record:
+        sol = solve_ivp_with_resets(adex_rhs, (0.0, 500.0), Y0, events=peak_at(0.0),
+                                    reset=adex_reset, method="RK23", rtol=1e-10, atol=1e-10)
+    assert sol.status == -1 and not sol.success
+    n = len(sol.t_events[0])
+    assert 0 < n < 51
+    t_stop = sol.t[-1]
+    assert t_stop > sol.t_events[0][-1]  # the right time: where the trace got to, not the restart
+    text = str(record[0].message)
+    assert f"stopped at t = {t_stop:.6g} of t_span (0, 500), after {n} resets" in text
+    assert "RK23" in text and "Required step size" in text and "another method" in text
+    assert sol.message.startswith(f"solver failed at t = {t_stop:.6g}: Required step size")
+
+
+def test_a_high_peak_says_that_the_exponential_overflowed():
+    with pytest.warns(SolverFailedWarning, match=r"stopped at t = 14\.2\d* .* fun returned a "
+                                                 r"non-finite derivative .*lower peak"):
+        sol = solve_ivp_with_resets(adex_rhs, (0.0, 500.0), Y0, events=peak_at(20.0),
+                                    reset=adex_reset, method="RK45")
+    assert sol.status == -1 and len(sol.t_events[0]) == 0
+
+
+def test_a_nan_from_some_time_on_stops_fast_with_a_warning_not_a_hang():
+    def rhs(t, y):
+        return np.array([np.nan]) if t > 5 else (-50.0 - y) / 10.0
+    with pytest.warns(SolverFailedWarning, match=r"stopped at t = 5 .*non-finite derivative "
+                                                 r"array\(\[nan\]\)"):
+        sol = solve_ivp_with_resets(rhs, (0, 20.0), [-70.0], events=peak_at(-55.0),
+                                    reset=lambda t, y, i: np.array([-80.0]))
+    assert sol.status == -1 and sol.t[-1] == pytest.approx(5.0, abs=1e-6)
+    assert sol.nfev < 2000
+
+
+def test_a_nan_where_a_step_starts_is_an_error_not_a_hang():
+    # After the reset to -80 the derivative is NaN at the restart: the solver's first step
+    # size would be NaN, and scipy's RK45 loops for ever on it.
+    def rhs(t, y):
+        return np.array([np.nan]) if y[0] < -75.0 else (-50.0 - y) / 10.0
+    with pytest.raises(LifutilsError, match=r"non-finite derivative array\(\[nan\]\) at "
+                                            r"t = 13\.\d+, and the solver's step size became NaN"):
+        solve_ivp_with_resets(rhs, (0, 100.0), [-70.0], events=peak_at(-55.0),
+                              reset=lambda t, y, i: np.array([-80.0]))
+
+
+def test_a_nan_state_accepted_by_lsoda_is_an_error_that_names_the_derivative():
+    # LSODA steps on into a NaN state that never goes away: stopped, naming the cause.
+    def rhs(t, y):
+        return np.array([np.nan]) if t > 5 else (-50.0 - y) / 10.0
+    with pytest.raises(LifutilsError, match=r"non-finite derivative array\(\[nan\]\) at t = [56]\.\d+"
+                                            r".*LSODA solver then accepted a step to a non-finite"):
+        solve_ivp_with_resets(rhs, (0, 20.0), [-70.0], events=peak_at(-55.0),
+                              reset=lambda t, y, i: np.array([-80.0]), method="LSODA")
+
+
+def test_lsoda_event_location_failure_is_a_named_error():
+    with pytest.raises(LifutilsError, match=r"could not locate an event inside the LSODA step"):
+        solve_ivp_with_resets(adex_rhs, (0.0, 500.0), Y0, events=peak_at(20.0),
+                              reset=adex_reset, method="LSODA")
+
+
+# ---- callbacks that hand back a buffer they reuse ----
+
+DRIVES = np.array([20.0, 26.0, 31.0])  # mV; no two neurons tie
+
+
+def population_rhs(t, v):
+    return (-(v + 70.0) + DRIVES) / 10.0
+
+
+def test_a_reset_that_reuses_its_buffer_cannot_corrupt_the_stored_states():
+    buf = np.empty(3)
+
+    def reusing(t, v, i):
+        buf[:] = v
+        buf[i] = -80.0
+        return buf
+
+    def fresh(t, v, i):
+        v = v.copy()
+        v[i] = -80.0
+        return v
+
+    def thresholds(t, v):
+        return v + 55.0
+    thresholds.direction = 1
+    runs = [solve_ivp_with_resets(population_rhs, (0, 60.0), np.full(3, -70.0), events=thresholds,
+                                  reset=reset, rtol=1e-10, atol=1e-10) for reset in (reusing, fresh)]
+    for got, want in zip(runs[0].y_events, runs[1].y_events):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(runs[0].y, runs[1].y)
+    assert runs[0].y[:, -1].min() > -80.0  # the last reset did not overwrite the trace
+
+
+def test_a_vector_event_that_reuses_its_buffer_still_fires_after_a_kick():
+    # Neuron 1 is kicked past its threshold by neuron 0's reset: it must fire at once.
+    gbuf = np.empty(2)
+
+    def reusing(t, v):
+        np.add(v, 55.0, out=gbuf)
+        return gbuf
+
+    def fresh(t, v):
+        return v + 55.0
+    for events in (reusing, fresh):
+        events.direction = 1
+
+    def kick(t, v, i):
+        v = v.copy()
+        v[i] = -80.0
+        v[1 - i] += 12.0
+        return v
+    drives = np.array([20.0, 14.0])  # neuron 1 alone never fires (rheobase 15 mV)
+    runs = [solve_ivp_with_resets(lambda t, v: (-(v + 70.0) + drives) / 10.0, (0, 40.0),
+                                  np.array([-70.0, -70.0]), events=events, reset=kick,
+                                  rtol=1e-10, atol=1e-10) for events in (reusing, fresh)]
+    for run in runs:
+        assert len(run.t_events[1]) >= 1 and run.t_events[1][0] == run.t_events[0][0]
+        assert run.y[1, -1] < -55.0
+    for got, want in zip(runs[0].t_events, runs[1].t_events):
+        np.testing.assert_array_equal(got, want)
