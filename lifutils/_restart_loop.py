@@ -17,6 +17,8 @@ from . import _validate as check
 from ._restart_args import _event_number, _event_vector, _Settings
 from .errors import BudgetError, LifutilsError, RunawayError
 
+FLOAT = np.dtype(float)  # a singleton: `dtype is FLOAT` is the cheapest test
+
 
 class _Run:
     """The state of one call as it moves through t_span, and its steps."""
@@ -332,7 +334,7 @@ class _Run:
             if k > limit:
                 run._over_nfev(t)
             dy = fun(t, state, *extra)
-            if held is not None or type(dy) is not np.ndarray or dy.dtype != float:
+            if held is not None or type(dy) is not np.ndarray or dy.dtype is not FLOAT:
                 # our own copy, of shape (n,): held entries are zeroed below
                 dy = np.array(dy, dtype=float).reshape(n)
             if check_finite:
