@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
 from . import _validate as check
 from ._restart_args import _event_number, _event_vector, _Settings
-from .errors import BudgetError, LifutilsError, RunawayError
+from .errors import BudgetError, IllConditionedWarning, LifutilsError, RunawayError
 
 FLOAT = np.dtype(float)  # a singleton: `dtype is FLOAT` is the cheapest test
 
@@ -40,6 +41,7 @@ class _Run:
         self.status = 0
         self.bad_derivative = None  # (t, dy, evaluation, count in a row) of the latest non-finite run
         self.t_last_step = s.t0  # time of the solver's latest accepted step
+        self.tie_warned = False
         self.message = "The solver successfully reached the end of the integration interval."
         self.last_reset_t, self.resets_here = None, 0
         self._wrappers = {}
@@ -152,6 +154,34 @@ class _Run:
                     "or inf in fun near that time, or try another method") from None
             raise
 
+    #: Rounding units (of the state's largest magnitude) within which an event's value
+    #: after a reset counts as a tie with its trigger.
+    TIE_ULPS = 1024
+
+    def _near_ties(self, triggers, g, state):
+        """Warn (once per call) if any of ``triggers`` has its entry's value within rounding
+        of the trigger after a reset: whether that entry fires in this volley then depends
+        on the last bit of the arithmetic, which differs between processors."""
+        if self.tie_warned or not len(triggers):
+            return
+        tr = self.triggers
+        triggers = np.asarray(triggers, dtype=int)
+        scale = max(1.0, float(np.max(np.abs(state))))
+        tol = self.TIE_ULPS * np.finfo(float).eps * scale
+        values = g[tr.event[triggers]]
+        # An entry equal to one that fired is a symmetric tie (identical neurons), decided
+        # the same way on every processor: not a warning.
+        near = np.flatnonzero((np.abs(values) < tol) & ~np.isin(values, self.fired_values))
+        if not near.size:
+            return
+        self.tie_warned = True
+        entry, value = int(tr.event[triggers[near[0]]]), float(values[near[0]])
+        warnings.warn(IllConditionedWarning(
+            f"after the reset at t = {self.t:.6g}, event entry {entry} lies within rounding of "
+            f"its trigger (value {value:.3g}, within {tol:.1e}): whether it fires in this volley "
+            "depends on rounding, so another processor may give other spike times. Move the "
+            "parameters off the tie (a drive, a kick, a start) by more than that"), stacklevel=4)
+
     def _failed(self, sol, sol_t, sol_y):
         """The solver gave up: keep what it computed, as solve_ivp does, and say where."""
         self.status = -1
@@ -176,9 +206,11 @@ class _Run:
         g_before = self.event_values(self.t, self.y)
         g_start = self.g_start if self.g_start is not None else g_before
         pending = list(triggers)
+        self.fired_values = []  # the values of the entries that fired at this instant
         while pending:
             trigger = pending.pop(0)
             i = int(tr.event[trigger])
+            self.fired_values.append(g_before[i])
             self._count_reset()
             self.t_events[i].append(self.t)
             self.y_events[i].append(self.y.copy())
@@ -189,6 +221,7 @@ class _Run:
             tr.after_reset(trigger, on_time_alone, g_before, g_after, self.t)
             if s.layout.n_entries > 1:
                 crossed = tr.crossed(g_start, g_after, exclude=[i] + [int(tr.event[p]) for p in pending])
+                self._near_ties(crossed, g_after, y_new)  # fired, but only just
                 pending.extend(crossed)
                 hit = np.zeros(s.layout.n_entries, dtype=bool)
                 hit[[int(tr.event[p]) for p in crossed]] = True
@@ -196,6 +229,8 @@ class _Run:
             if s.hold is not None:
                 self._apply_hold(i, y_new)
             self.y, g_before = y_new, g_after
+        if s.layout.n_entries > 1:  # did not fire, but only just
+            self._near_ties(np.flatnonzero(tr.armed), g_before, self.y)
         if s.t_eval is None or (self.t == s.tf and s.tf in s.t_eval):
             self.record(np.array([self.t]), self.y[:, None])  # the point just after the reset
 

@@ -109,7 +109,28 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     ``t - 20.0`` (a kick at 20 ms) or ``np.sin(2 * np.pi * t / period)`` (a
     kick every period), is unchanged by the reset and stays at its trigger:
     it fires again only after it has gone back to the other side and crosses
-    once more.
+    once more. So ``t - 20.0`` fires once, at 20 ms, and never again (in a
+    hand-written restart loop plain solve_ivp would report it again at once,
+    at the restart); for a train of kicks, let the event look up the next
+    time from a counter kept in the state.
+
+    Tolerances: like solve_ivp, the defaults are ``rtol=1e-3, atol=1e-6``.
+    They put each spike off by a few hundredths of a ms, and the errors add
+    up from spike to spike: the LIF neuron of the docstring example (RK45)
+    is 0.045 ms late at its first spike and 0.091 ms at its fifth, and over
+    1000 ms it misses one spike of 56. For spike times good to about 1e-6 ms
+    pass ``rtol=1e-8, atol=1e-8`` (0.7e-6 ms there). :func:`~lifutils.simulate_events`
+    chooses tight defaults of its own; this general tool keeps scipy's.
+
+    Failures: as solve_ivp, a solver that gives up returns what it computed
+    (``status = -1``, ``success = False``) instead of raising; it also gives a
+    :class:`~lifutils.SolverFailedWarning` that says where it stopped, why and
+    what to try, so a short list of spikes is never silent. A model with an
+    exponential upswing (AdEx) overflows in trial steps near its peak: the
+    solver rejects those steps, as plain solve_ivp does; how high the peak
+    (the threshold event's level) sits decides which methods get through
+    (for AdEx at 0 mV all of them at their defaults; at 20 mV the exponential
+    overflows beyond what RK45 or BDF can step past).
 
     Parameters
     ----------
@@ -158,7 +179,9 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     dense_output : bool
         Build ``sol``, a callable continuous solution stitched across resets.
     args : tuple, optional
-        Extra arguments passed to ``fun``, to every event and to ``reset``.
+        Extra arguments, passed last, in order: ``fun(t, y, *args)``,
+        ``event(t, y, *args)`` for every event, and ``reset(t, y, index,
+        *args)`` (after the index). ``hold`` gets no extra arguments.
     breakpoints : sequence of float
         Times where ``fun`` is discontinuous (an input switching on or off).
         The solver stops and restarts there instead of stepping across.
@@ -174,10 +197,14 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         budget up stops with a BudgetError saying how far it got. A trace
         that would take more than about 1 GB is refused the same way.
     check_finite : bool
-        Check every derivative for NaN and inf and raise a ValueError that
-        says when (a NaN can make RK45 loop forever, scipy issues 11239 and
-        17846). Turn it off only when fun cannot return them; it costs about a
-        microsecond per evaluation. Default True.
+        Watch every derivative for NaN and inf. One in a trial step that the
+        solver rejects is fine (an exponential overshoot); once the solver's
+        step size becomes NaN, or after a long run of them, it is a
+        LifutilsError that says when (a NaN can make RK45 loop forever, scipy
+        issues 11239 and 17846), and a failure it causes is named in the
+        warning. It costs about 0.2 us per evaluation (under 15% of the run
+        time of a two-variable model, ``benchmarks/accuracy_cost.py``);
+        turn it off only when fun cannot return them. Default True.
     **options
         Passed to solve_ivp (``rtol``, ``atol``, ``max_step``, ``first_step``,
         ``jac`` ...). Note that solve_ivp looks for an event's sign change only
@@ -197,12 +224,23 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     Raises
     ------
     LifutilsError
-        (a ValueError) For bad arguments, a non-finite derivative, event value
-        or reset state, or a reset that leaves its event triggered (Zeno).
+        (a ValueError) For bad arguments, a non-finite derivative that would
+        make the solver loop, a non-finite event value or reset state, or a
+        reset that leaves its event triggered (Zeno).
     RunawayError
         When more than ``max_resets`` resets would be needed.
     BudgetError
         When the work or memory the call implies is over its budget.
+
+    Warns
+    -----
+    SolverFailedWarning
+        When the solver gives up before ``t_span[1]`` (the result then has
+        ``status = -1`` and holds the trace and events up to there).
+    IllConditionedWarning
+        When a reset leaves another event within rounding of its trigger:
+        whether that event fires in the same volley then depends on the last
+        bit of the arithmetic, which differs between processors.
 
     Examples
     --------

@@ -263,8 +263,8 @@ def test_03_the_reference_event_is_the_one_the_notebook_uses():
 def test_03_restart_loop_and_simulate_events_match_the_exact_times():
     loop = restart_loop()
     res = simulate_events(P20, 100.0)
-    assert f"{spike_time_error(loop, EXACT_100):.1e}" == "6.8e-07"   # "within about 1e-6 ms"
-    assert f"{spike_time_error(res.spike_times, EXACT_100):.1e}" == "6.8e-07"
+    assert spike_time_error(loop, EXACT_100) < 1e-6   # "within about 1e-6 ms" (solver noise: a bound)
+    assert spike_time_error(res.spike_times, EXACT_100) < 1e-6
     assert res.nfev == 582
 
 
@@ -274,7 +274,7 @@ def test_03_refractory_period():
     assert close(interspike_interval(P20), "17.92", 2)
     assert close(interspike_interval(p_ref), "22.92", 2)
     assert res.n_spikes == 4 and res.nfev == 472
-    assert f"{spike_time_error(res.spike_times, exact_spike_times(p_ref, 100.0)):.1e}" == "5.0e-07"
+    assert spike_time_error(res.spike_times, exact_spike_times(p_ref, 100.0)) < 1e-6
 
 
 def test_03_brief_pulse_stepped_over_unless_breakpoints_or_a_cap():
@@ -322,7 +322,7 @@ def test_03_solve_ivp_with_resets_in_one_call():
     sol = solve_ivp_with_resets(lif, (0.0, 100.0), [V_REST], events=threshold,
                                 reset=lambda t, y, i: np.array([V_RESET]), **TIGHT)
     assert sol.n_resets == 5
-    assert f"{spike_time_error(sol.t_events[0], EXACT_100):.1e}" == "6.8e-07"
+    assert spike_time_error(sol.t_events[0], EXACT_100) < 1e-6
 
 
 # --------------------------------------------------------------------------- README
