@@ -23,7 +23,8 @@ class _Settings:
     """The arguments of solve_ivp_with_resets, checked once (messages name each one)."""
 
     def __init__(self, fun, t_span, y0, events, reset, hold, method, t_eval, dense_output,
-                 args, breakpoints, max_resets, max_nfev, check_finite, options):
+                 args, breakpoints, max_resets, max_nfev, check_finite, options,
+                 keep_y_events=True):
         self.t0, self.tf = _check_span(t_span)
         self.y0 = _check_y0(y0)
         self.n = n = self.y0.size
@@ -56,6 +57,7 @@ class _Settings:
         self.stops = stops[(stops > self.t0) & (stops < self.tf)]
         self.dense_output = bool(dense_output)
         self.check_finite = bool(check_finite)
+        self.keep_y_events = check.flag("keep_y_events", keep_y_events)
         self.options = _check_options(dict(options), n)
         self.first_step = self.options.pop("first_step", None)
         # Bytes each accepted step adds to the stored trace (scipy's lists and ours).

@@ -52,7 +52,8 @@ class _Run:
         s.lay_out_events()  # after fun's probe, so that args that fit nothing name fun first
         self.triggers = _Triggers(s.direction, s.layout)
         self.t_events = [[] for _ in range(s.layout.n_entries)]  # one list per entry
-        self.y_events = [[] for _ in range(s.layout.n_entries)]
+        self.y_events = [[] for _ in range(s.layout.n_entries)] if s.keep_y_events else None
+        self.y_events_limit = check.MEMORY_BUDGET // (8 * s.n)  # states kept at resets
         self.triggers.arm_at_start(self.event_values(self.t, self.y))
 
     # ---- the four steps of the loop ----
@@ -92,6 +93,10 @@ class _Run:
         if s.first_step is not None:
             opts = dict(opts, first_step=min(s.first_step, t_stop - self.t))
         rhs = self._free_rhs if held is self._none_held or not held.any() else self._rhs(held)
+        # A restart costs what RESTART_COST evaluations do: charged, so that a run of
+        # restarts (near-Zeno resets, a dense stretch of breakpoints) meets max_nfev too.
+        if next(itertools.islice(self.nfev_count, self.RESTART_COST - 1, None)) > s.max_nfev:
+            self._over_nfev(self.t)
         try:
             sol = solve_ivp(rhs, (self.t, t_stop), self.y,
                             method=s.method, t_eval=solver_eval, dense_output=s.dense_output,
@@ -154,6 +159,10 @@ class _Run:
                     "or inf in fun near that time, or try another method") from None
             raise
 
+    #: Right-hand-side evaluations that one restart of the solver is charged against
+    #: max_nfev: setting up solve_ivp and its first step take about as long.
+    RESTART_COST = 100
+
     #: Rounding units (of the state's largest magnitude) within which an event's value
     #: after a reset counts as a tie with its trigger.
     TIE_ULPS = 1024
@@ -213,7 +222,10 @@ class _Run:
             self.fired_values.append(g_before[i])
             self._count_reset()
             self.t_events[i].append(self.t)
-            self.y_events[i].append(self.y.copy())
+            if self.y_events is not None:
+                if self.n_resets > self.y_events_limit:
+                    self._over_y_events()
+                self.y_events[i].append(self.y.copy())
             y_new = self._check_state("reset", s.reset(self.t, self.y.copy(), i, *s.extra))
             g_after = self.event_values(self.t, y_new)
             # A reset that changes the event's value shows that the event sees the state.
@@ -254,7 +266,8 @@ class _Run:
         return dict(
             t=t, y=y, sol=self.dense,
             t_events=[np.array(te, dtype=float) for te in self.t_events],
-            y_events=[np.array(ye, dtype=float).reshape(-1, s.n) for ye in self.y_events],
+            y_events=None if self.y_events is None else
+            [np.array(ye, dtype=float).reshape(-1, s.n) for ye in self.y_events],
             n_resets=self.n_resets, status=self.status, message=self.message,
             success=self.status >= 0, **self.counts)
 
@@ -485,9 +498,20 @@ class _Run:
         raise BudgetError(
             f"solve_ivp_with_resets used its budget of max_nfev = {check.show(s.max_nfev)} "
             f"right-hand-side evaluations and had reached t = {float(t):.6g} of t_span "
-            f"({s.t0:g}, {s.tf:g}): the steps are far smaller than the span (a stiff problem "
-            "for an explicit method, a step size collapsing, or a very long span). Try "
-            "method='LSODA' or 'Radau', loosen rtol/atol, shorten t_span, or raise max_nfev")
+            f"({s.t0:g}, {s.tf:g}) after {self.n_resets} resets (each restart of the solver "
+            f"counts as {self.RESTART_COST} evaluations): the steps are far smaller than the span (a stiff problem "
+            "for an explicit method, a step size collapsing, or a very long span), or the "
+            "resets come too fast (a reset just below its threshold). Try method='LSODA' or "
+            "'Radau', loosen rtol/atol, shorten t_span, reset further from the threshold, or "
+            "raise max_nfev")
+
+    def _over_y_events(self):
+        s = self.s
+        raise BudgetError(
+            f"the states kept at resets (y_events) have reached {self.n_resets - 1} resets of "
+            f"{s.n} components, over the memory budget of {check.MEMORY_BUDGET:.3g} bytes (at "
+            f"t = {self.t:.6g}): pass keep_y_events=False to keep the spike times only, or "
+            "shorten t_span")
 
     def _over_memory(self):
         s = self.s

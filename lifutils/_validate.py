@@ -123,6 +123,17 @@ def in_range(name, value, low, high, *, unit="", closed=(False, False)) -> float
     return number
 
 
+def flag(name, value) -> bool:
+    """True or False (numpy's bools too); anything else, a truthy string or 1, is refused.
+
+    >>> flag("keep_y_events", np.True_)
+    True
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    _fail(name, "True or False", value)
+
+
 def integer(name, value, *, minimum=None, maximum=None) -> int:
     """``value`` as an int (an integral float such as 1e4 is accepted) within bounds.
 

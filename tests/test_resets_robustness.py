@@ -189,3 +189,51 @@ def test_a_vector_event_that_reuses_its_buffer_still_fires_after_a_kick():
         assert run.y[1, -1] < -55.0
     for got, want in zip(runs[0].t_events, runs[1].t_events):
         np.testing.assert_array_equal(got, want)
+
+
+# ---- what a call keeps, and the work it may do ----
+
+def lif_threshold():
+    def event(t, y):
+        return y[0] + 55.0
+    event.direction = 1
+    return event
+
+
+def lif_run(**options):
+    return solve_ivp_with_resets(lambda t, y: (-(y + 70.0) + 20.0) / 10.0, (0.0, 100.0), [-70.0],
+                                 events=lif_threshold(), reset=lambda t, y, i: np.array([-80.0]),
+                                 rtol=1e-10, atol=1e-10, **options)
+
+
+def test_keep_y_events_false_keeps_the_spike_times_only():
+    kept, dropped = lif_run(), lif_run(keep_y_events=False)
+    assert dropped.y_events is None and len(kept.y_events[0]) == 5
+    np.testing.assert_array_equal(kept.t_events[0], dropped.t_events[0])
+    np.testing.assert_array_equal(kept.y, dropped.y)
+
+
+@pytest.mark.parametrize("bad", ["no", 1, None, np.array([True, False])])
+def test_keep_y_events_must_be_a_bool(bad):
+    with pytest.raises(LifutilsError, match=r"keep_y_events must be True or False, got"):
+        lif_run(keep_y_events=bad)
+
+
+def test_the_states_kept_at_resets_count_against_the_memory_budget(monkeypatch):
+    from lifutils import BudgetError, _validate
+    monkeypatch.setattr(_validate, "MEMORY_BUDGET", 8 * 3)  # room for three states of one (and t_eval)
+    grid = np.array([0.0])  # a stored trace of one point: within the budget
+    with pytest.raises(BudgetError, match=r"states kept at resets \(y_events\) have reached 3 "
+                                          r"resets .*keep_y_events=False"):
+        lif_run(t_eval=grid)
+    assert len(lif_run(t_eval=grid, keep_y_events=False).t_events[0]) == 5
+
+
+def test_resets_that_come_too_fast_meet_max_nfev():
+    # A reset a hair below the threshold: the neuron fires again almost at once, for ever.
+    from lifutils import BudgetError
+    with pytest.raises(BudgetError, match=r"after \d+ resets \(each restart of the solver counts "
+                                          r"as 100 evaluations\).*reset further from the threshold"):
+        solve_ivp_with_resets(lambda t, y: (-(y + 70.0) + 20.0) / 10.0, (0.0, 1000.0), [-70.0],
+                              events=lif_threshold(), reset=lambda t, y, i: np.array([-55.0 - 1e-13]),
+                              max_resets=10**9, max_nfev=20_000)
