@@ -72,7 +72,7 @@ from .errors import LifutilsError
 from .resets import solve_ivp_with_resets
 
 __all__ = ["Model", "StepCurrent", "PATTERNS", "FAMILIES", "IZHIKEVICH_2003", "NAUD_2008",
-           "izhikevich", "adex", "pattern", "spike_times"]
+           "izhikevich", "adex", "pattern", "spike_times", "solve_all"]
 
 IZHIKEVICH_SOURCE = ("Izhikevich EM (2003) Simple model of spiking neurons. IEEE Trans Neural "
                      "Netw 14:1569-1572, Fig. 2 (a, b, c, d)")
@@ -99,9 +99,9 @@ IZHIKEVICH_2003 = MappingProxyType({
     "CH": ("chattering", 0.02, 0.2, -50.0, 2.0, ((0.0, 10.0), (10.0,)), 200.0),
     "FS": ("fast spiking", 0.1, 0.2, -65.0, 2.0, ((0.0, 10.0), (10.0,)), 200.0),
     "LTS": ("low-threshold spiking", 0.02, 0.25, -65.0, 2.0, ((0.0, 10.0), (10.0,)), 200.0),
-    "TC": ("thalamo-cortical, depolarised", 0.02, 0.25, -65.0, 0.05,
+    "TC": ("thalamo-cortical", 0.02, 0.25, -65.0, 0.05,
            ((0.0, 10.0), (10.0,)), 200.0),
-    "TC_rebound": ("thalamo-cortical, rebound burst", 0.02, 0.25, -65.0, 0.05,
+    "TC_rebound": ("rebound burst", 0.02, 0.25, -65.0, 0.05,
                    ((-30.0, 0.0), (100.0,)), 200.0),
     "RZ": ("resonator", 0.1, 0.26, -65.0, 2.0, ((0.0, 0.3), (10.0,)), 200.0),
 })
@@ -237,6 +237,25 @@ class Model:
 def spike_times(sol):
     """The spike times (ms) of a solved gallery model: ``sol.t_events[0]``."""
     return np.asarray(sol.t_events[0], dtype=float)
+
+
+def solve_all(models=None, **options):
+    """``{key: model.solve(**options)}`` for every model (default: all of :data:`PATTERNS`).
+
+    Parameters
+    ----------
+    models : mapping, optional
+        ``{key: Model}``; default :data:`PATTERNS`.
+    **options
+        For :func:`solve_ivp_with_resets` (``rtol``, ``atol``, ``method`` ...).
+
+    Returns
+    -------
+    dict
+        ``{key: (Model, ResetResult)}``, in the order of ``models``.
+    """
+    models = PATTERNS if models is None else models
+    return {key: (m, m.solve(**options)) for key, m in models.items()}
 
 
 # --------------------------------------------------------------------------- building
