@@ -357,3 +357,14 @@ def test_any_override_builds_a_model_or_says_why(name, key, value):
         assert key in str(e) or "v_peak" in str(e) or "EL" in str(e)
         return
     assert math.isfinite(m.params[key]) and m.params["Vr"] < m.params["v_peak"]
+
+
+def test_the_gallery_needs_no_screen():
+    """Numerics only: importing lifutils.gallery loads neither matplotlib nor ipywidgets."""
+    import subprocess
+    import sys
+    code = ("import sys, lifutils.gallery; "
+            "print(sorted(m for m in ('matplotlib', 'ipywidgets') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True).stdout
+    assert out.strip() == "[]"
