@@ -33,16 +33,19 @@ one, with parameters changed if you like.
 
 **The peak decides which methods get through.** The exponential term of AdEx
 blows up in finite time: V reaches infinity a fraction of a millisecond after
-it passes VT. The spike is cut at ``v_peak``; the higher the peak, the stiffer
-the last stretch before it (at V = 20 mV, dV/dt is about 1e14 mV/ms), and
-the model's patterns depend on the choice (w integrates during the upswing).
-With ``v_peak = 0 mV`` (our default, as in Brian2's example) explicit methods
-(RK45, DOP853) get through at any tolerance; with 20 mV, DOP853 at rtol =
-atol = 1e-12 stops with "Required step size is less than spacing between
-numbers". On the way up, trial steps overshoot so far that ``exp`` overflows
-to inf: the right-hand side returns inf there (as numpy's exp would, without
-its warning), and the solver rejects the step. Izhikevich's quadratic term
-blows up too, more gently; its peak, 30 mV, is part of the model.
+it passes VT. The spike is cut at ``v_peak``, and the choice is part of the
+model (w integrates during the upswing) and of what a solver can do. With
+``v_peak = 0 mV`` (our default, as in Brian2's example) the adapting pattern
+gets through RK45, DOP853 and LSODA at every rtol = atol from 1e-6 to 1e-12,
+while RK23 and BDF stop at 1e-10 with "Required step size is less than
+spacing between numbers". With 20 mV none gets through: there dV/dt is about
+2e14 mV/ms, so the last millivolt takes less than 1e-14 ms, shorter than the
+smallest step solve_ivp may take at t = 30 ms (ten times the spacing of
+floating-point numbers there, 3.6e-14 ms). On the way up, trial steps
+overshoot so far that ``exp`` overflows: the right-hand side returns inf there
+(as numpy's exp would, without its warning), and the solver rejects the step.
+Izhikevich's quadratic term blows up too, more gently; its peak, 30 mV, is part
+of the published model.
 
 Examples
 --------
