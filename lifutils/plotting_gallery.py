@@ -46,6 +46,7 @@ def plot_pattern(model, sol, ax=None, *, color=None, show_input=True):
     -------
     matplotlib.axes.Axes
     """
+    alone = ax is None  # a figure of its own: larger text, labelled here
     ax = _new_axes(ax, figsize=(7.0, 3.0))
     t, v = _thin(sol.t, sol.y[0])
     ax.plot(t, v, color=color or METHOD_COLORS["events"], linewidth=0.8)
@@ -59,10 +60,13 @@ def plot_pattern(model, sol, ax=None, *, color=None, show_input=True):
         ax.step(times, [*y, y[-1]], where="post", color=GUIDE_COLOR, linewidth=1.0)
     ax.set_xlim(*model.t_span)
     ax.set_ylim(*_Y_LIMITS)
-    ax.set_title(model.label, loc="left", fontsize="small")
-    ax.tick_params(labelsize="x-small")
-    if ax.figure.axes == [ax]:  # a figure of its own: label it here
+    ax.set_title(model.label, loc="left", fontsize="medium" if alone else "small")
+    ax.tick_params(labelsize="small" if alone else "x-small")
+    if alone:
         ax.set(xlabel="time (ms)", ylabel="v (mV)")
+        if show_input:
+            ax.text(0.99, 0.12, "input current (its shape)", transform=ax.transAxes,
+                    ha="right", va="bottom", fontsize="small", color=GUIDE_COLOR)
     return ax
 
 
