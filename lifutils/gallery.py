@@ -346,7 +346,7 @@ def izhikevich(name, *, t_end=None, **overrides):
     switch = current.times
 
     def rhs(t, y):
-        v, u = y
+        v, u = float(y[0]), float(y[1])  # Python floats: inf and nan in trial steps, no warnings
         drive = level[bisect.bisect_right(switch, t)]
         return np.array([0.04 * v * v + 5.0 * v + 140.0 - u + drive, a * (b * v - u)])
 
@@ -417,7 +417,7 @@ def adex(name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
     top = math.log(np.finfo(float).max)  # 709.78: exp overflows past it
 
     def rhs(t, y):
-        v, w = y
+        v, w = float(y[0]), float(y[1])  # Python floats: inf and nan in trial steps, no warnings
         x = (v - VT) / DeltaT
         spike = math.exp(x) if x < top else math.inf  # inf as np.exp gives, without its warning
         i = drive if t >= t_on else 0.0
