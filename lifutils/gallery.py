@@ -227,14 +227,20 @@ class Model:
     def solve(self, **options):
         """``solve_ivp_with_resets`` on this model; ``options`` go to it (rtol, method ...).
 
-        ``t_span`` may be given to run another interval; the breakpoints are the
-        input's switch times unless given.
+        That is ``solve_ivp_with_resets(self.rhs, self.t_span, np.array(self.y0),
+        events=self.threshold, reset=self.reset, breakpoints=self.breakpoints,
+        **options)``, run inside ``np.errstate(over="ignore", invalid="ignore")``:
+        on an upswing, trial steps overshoot to inf and scipy's own arithmetic
+        warns about the inf and NaN of steps it then rejects (plain solve_ivp
+        does the same). ``t_span`` may be given to run another interval; the
+        breakpoints are the input's switch times inside it unless given.
         """
         t_span = options.pop("t_span", self.t_span)
         options.setdefault("breakpoints", [b for b in self.breakpoints
                                            if float(t_span[0]) < b < float(t_span[1])])
-        return solve_ivp_with_resets(self.rhs, t_span, np.array(self.y0), events=self.threshold,
-                                     reset=self.reset, **options)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return solve_ivp_with_resets(self.rhs, t_span, np.array(self.y0),
+                                         events=self.threshold, reset=self.reset, **options)
 
 
 def spike_times(sol):
