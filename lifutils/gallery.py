@@ -58,7 +58,8 @@ Examples
 >>> izhikevich("XY")
 Traceback (most recent call last):
 ...
-lifutils.errors.LifutilsError: name must be one of the Izhikevich (2003) patterns 'RS', 'IB', 'CH', 'FS', 'LTS', 'TC', 'TC_rebound', 'RZ', got 'XY'
+lifutils.errors.LifutilsError: name must be one of the Izhikevich (2003) patterns 'RS', 'IB', ...,
+'RZ', got 'XY'
 """
 from __future__ import annotations
 
