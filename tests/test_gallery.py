@@ -401,3 +401,25 @@ def test_the_gallery_needs_no_screen():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("make, options, error", [
+    (lambda: adex("tonic", I=1e9), dict(max_resets=50), "RunawayError"),
+    (lambda: izhikevich("RS", d=-1e6), dict(max_resets=50), "RunawayError"),
+    (lambda: izhikevich("RS", a=1e6), dict(max_nfev=20_000), "BudgetError"),
+    (lambda: adex("tonic", C=1e-9), dict(max_nfev=20_000), "BudgetError"),
+])
+def test_hostile_parameters_end_fast_with_a_named_error(make, options, error):
+    import time
+    start = time.perf_counter()
+    with pytest.raises(LifutilsError) as info:
+        make().solve(**options)
+    assert type(info.value).__name__ == error and time.perf_counter() - start < 10.0
+
+
+@pytest.mark.parametrize("overrides", [dict(v_peak=1e3), dict(DeltaT=1e-3)])
+def test_a_peak_no_method_reaches_warns_where_it_stopped(overrides):
+    from lifutils import SolverFailedWarning
+    with pytest.warns(SolverFailedWarning, match="stopped at t = "):
+        sol = adex("tonic", **overrides).solve()
+    assert sol.status == -1 and len(sol.t_events[0]) == 0 and 10.0 < sol.t[-1] < 500.0
