@@ -205,8 +205,8 @@ class Model:
     y0: tuple
     t_span: tuple
     current: StepCurrent
-    params: Mapping = field(repr=False)
-    units: Mapping = field(repr=False)
+    params: Mapping = field(repr=False, hash=False)
+    units: Mapping = field(repr=False, hash=False)
     source: str = field(repr=False)
 
     @property

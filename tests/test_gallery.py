@@ -423,3 +423,8 @@ def test_a_peak_no_method_reaches_warns_where_it_stopped(overrides):
     with pytest.warns(SolverFailedWarning, match="stopped at t = "):
         sol = adex("tonic", **overrides).solve()
     assert sol.status == -1 and len(sol.t_events[0]) == 0 and 10.0 < sol.t[-1] < 500.0
+
+
+def test_models_are_values():
+    assert adex("tonic") == adex("tonic") != adex("tonic", b=1.0)
+    assert len({adex("tonic"), adex("tonic"), izhikevich("RS")}) == 2

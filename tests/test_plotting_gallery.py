@@ -59,3 +59,15 @@ def test_nothing_to_draw_is_a_named_error(bad, words):
 def test_bad_ncols(solved, ncols):
     with pytest.raises(LifutilsError, match="ncols must be an integer >= 1"):
         plot_pattern_grid(solved, ncols=ncols)
+
+
+def test_a_model_of_your_own_joins_the_grid():
+    """solve_all and the grid take any mapping of models: nothing to register elsewhere."""
+    from dataclasses import replace
+
+    from lifutils.gallery import adex
+    mine = replace(adex("tonic", b=60.0), family="mine", name="tonic_b60",
+                   description="tonic, b = 60 pA")
+    fig = plot_pattern_grid(solve_all({("mine", "tonic_b60"): mine}, rtol=1e-6, atol=1e-6))
+    assert fig.axes[0].get_title(loc="left") == "tonic, b = 60 pA"
+    assert [t.get_text() for t in fig.axes[0].texts] == ["mine"]
