@@ -31,6 +31,12 @@ with all of that. :data:`PATTERNS` holds every pattern with its published
 parameters, keyed ``(family, name)``; :func:`izhikevich` and :func:`adex` build
 one, with parameters changed if you like.
 
+**Tolerances.** At solve_ivp_with_resets' defaults (RK45, rtol = 1e-3) every
+pattern runs, but its spike times are off by 0.01 to 3 ms, and CH and LTS lose
+their last spike; at rtol = atol = 1e-8 every spike is within 1e-4 ms of an
+independent reference (the irregular pattern, chaotic, only in its first
+100 ms). ``python benchmarks/gallery.py`` prints the table.
+
 **The peak decides which methods get through.** The exponential term of AdEx
 blows up in finite time: V reaches infinity a fraction of a millisecond after
 it passes VT. The spike is cut at ``v_peak``, and the choice is part of the
