@@ -25,6 +25,9 @@ from .euler import simulate_euler
 from .events import simulate_events
 from .params import LIFParams, LIFResult
 from .resets import solve_ivp_with_resets
+# The gallery of published models with resets (Izhikevich 2003; AdEx, Naud et al. 2008): notebook 08.
+from . import gallery
+from .gallery import adex, izhikevich
 
 __all__ = ["LIFParams", "LIFResult", "simulate_euler", "simulate_dvdt_hack",
            "simulate_events", "simulate_exact", "exact_spike_times", "exact_voltage",
@@ -32,5 +35,6 @@ __all__ = ["LIFParams", "LIFResult", "simulate_euler", "simulate_dvdt_hack",
            "solve_ivp_with_resets", "inputs",
            "LifutilsError", "RunawayError", "HackStalledError", "StalledError", "BudgetError",
            "SolverError", "LifutilsWarning", "IllConditionedWarning", "SolverFailedWarning"]
+__all__ += ["gallery", "izhikevich", "adex"]
 
 __version__ = "0.1.0"

@@ -10,7 +10,8 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 EXPECTED = ["00_start_here", "01_euler_loop", "02_dvdt_reset_hack", "03_event_driven_solve_ivp",
-            "04_side_by_side", "05_larger_models", "06_exercises", "07_many_neurons"]
+            "04_side_by_side", "05_larger_models", "06_exercises", "07_many_neurons",
+            "08_model_gallery"]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 

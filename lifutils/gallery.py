@@ -1,0 +1,473 @@
+"""A gallery of published spiking models with resets, ready for solve_ivp_with_resets.
+
+Two families, each pattern with its published parameters and their source:
+
+* the simple model of Izhikevich (2003), IEEE Trans Neural Netw 14:1569-1572,
+  the parameters a, b, c, d of its Fig. 2 (RS, IB, CH, FS, LTS, TC, RZ)::
+
+      dv/dt = 0.04 v**2 + 5 v + 140 - u + I,    du/dt = a (b v - u)
+      when v reaches 30 mV:  v <- c,  u <- u + d
+
+  t in ms and v in mV; u and I are on the scale of dv/dt (mV/ms; the paper
+  calls them dimensionless), a in 1/ms, b in 1/ms, c in mV, d in mV/ms.
+* the adaptive exponential integrate-and-fire neuron (AdEx) with the eight
+  firing patterns of Naud, Marcille, Clopath & Gerstner (2008), Biol Cybern
+  99:335-347, Table 1 (the same numbers as Brian2's example
+  ``frompapers/Naud_et_al_2008_adex_firing_patterns.py``)::
+
+      C dV/dt = -gL (V - EL) + gL DeltaT exp((V - VT) / DeltaT) - w + I
+      tau_w dw/dt = a (V - EL) - w
+      when V reaches V_peak:  V <- Vr,  w <- w + b
+
+  C in pF, gL and a in nS, EL, VT, DeltaT, Vr and V_peak in mV, tau_w in ms,
+  b, w and I in pA (so dV/dt is in mV/ms).
+
+Each pattern is a :class:`Model` (frozen): its right-hand side ``rhs``, its
+threshold event ``threshold`` (``direction = +1``), its ``reset``, the initial
+state ``y0``, ``t_span``, the input ``current`` (a :class:`StepCurrent`, whose
+switch times are the ``breakpoints``), the parameters with their ``units`` and
+``source``. ``model.solve(**options)`` calls :func:`solve_ivp_with_resets`
+with all of that. :data:`PATTERNS` holds every pattern with its published
+parameters, keyed ``(family, name)``; :func:`izhikevich` and :func:`adex` build
+one, with parameters changed if you like.
+
+**Tolerances.** At solve_ivp_with_resets' defaults (RK45, rtol = 1e-3) every
+pattern runs, but its spike times are off by 0.01 to 3 ms, and CH and LTS lose
+their last spike; at rtol = atol = 1e-8 every spike is within 1e-4 ms of an
+independent reference (the irregular pattern, chaotic, only in its first
+100 ms). ``python benchmarks/gallery.py`` prints the table.
+
+**The peak decides which methods get through.** The exponential term of AdEx
+blows up in finite time: V reaches infinity a fraction of a millisecond after
+it passes VT. The spike is cut at ``v_peak``, and the choice is part of the
+model (w integrates during the upswing) and of what a solver can do. With
+``v_peak = 0 mV`` (our default, as in Brian2's example) the adapting pattern
+gets through RK45, DOP853 and LSODA at every rtol = atol from 1e-6 to 1e-12,
+while RK23 and BDF stop at 1e-10 with "Required step size is less than
+spacing between numbers". With 20 mV none gets through: there dV/dt is about
+2e14 mV/ms, so the last millivolt takes less than 1e-14 ms, shorter than the
+smallest step solve_ivp may take at t = 30 ms (ten times the spacing of
+floating-point numbers there, 3.6e-14 ms). On the way up, trial steps
+overshoot so far that ``exp`` overflows: the right-hand side returns inf there
+(as numpy's exp would, without its warning), and the solver rejects the step.
+Izhikevich's quadratic term blows up too, more gently; its peak, 30 mV, is part
+of the published model.
+
+Examples
+--------
+>>> m = adex("adapting")
+>>> m.units["tau_w"], m.params["tau_w"], m.params["b"]
+('ms', 300.0, 60.0)
+>>> sol = m.solve(rtol=1e-10, atol=1e-10)
+>>> len(sol.t_events[0]), bool(np.all(np.diff(np.diff(sol.t_events[0])) > 0))
+(10, True)
+>>> izhikevich("XY")
+Traceback (most recent call last):
+...
+lifutils.errors.LifutilsError: name must be one of the Izhikevich (2003) patterns 'RS', 'IB', ...,
+'RZ', got 'XY'
+"""
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Callable, Mapping
+
+import numpy as np
+
+from . import _validate as check
+from .errors import LifutilsError
+from .resets import solve_ivp_with_resets
+
+__all__ = ["Model", "StepCurrent", "PATTERNS", "FAMILIES", "IZHIKEVICH_2003", "NAUD_2008",
+           "izhikevich", "adex", "pattern", "spike_times", "solve_all"]
+
+IZHIKEVICH_SOURCE = ("Izhikevich EM (2003) Simple model of spiking neurons. IEEE Trans Neural "
+                     "Netw 14:1569-1572, Fig. 2 (a, b, c, d)")
+NAUD_SOURCE = ("Naud R, Marcille N, Clopath C, Gerstner W (2008) Firing patterns in the adaptive "
+               "exponential integrate-and-fire model. Biol Cybern 99:335-347, Table 1 (as in "
+               "Brian2's example frompapers/Naud_et_al_2008_adex_firing_patterns.py)")
+
+#: Units of the Izhikevich parameters (the paper treats u and I as dimensionless:
+#: they are on the scale of dv/dt).
+IZHIKEVICH_UNITS = MappingProxyType({"a": "1/ms", "b": "1/ms", "c": "mV", "d": "mV/ms",
+                                     "v_peak": "mV"})
+#: Units of the AdEx parameters.
+ADEX_UNITS = MappingProxyType({"C": "pF", "gL": "nS", "EL": "mV", "VT": "mV", "DeltaT": "mV",
+                               "a": "nS", "tau_w": "ms", "b": "pA", "Vr": "mV", "I": "pA",
+                               "v_peak": "mV"})
+
+#: Izhikevich (2003), Fig. 2: name -> (description, a, b, c, d, the input: (levels, switch
+#: times, ms), t_end in ms). The steps (amplitude 10 from rest at 10 ms; TC's release from
+#: a hyperpolarised rest; RZ's small step just past its Andronov-Hopf point at I = 0.27)
+#: are our choice: the paper gives a, b, c, d, not the stimulus protocol.
+IZHIKEVICH_2003 = MappingProxyType({
+    "RS": ("regular spiking", 0.02, 0.2, -65.0, 8.0, ((0.0, 10.0), (10.0,)), 200.0),
+    "IB": ("intrinsically bursting", 0.02, 0.2, -55.0, 4.0, ((0.0, 10.0), (10.0,)), 200.0),
+    "CH": ("chattering", 0.02, 0.2, -50.0, 2.0, ((0.0, 10.0), (10.0,)), 200.0),
+    "FS": ("fast spiking", 0.1, 0.2, -65.0, 2.0, ((0.0, 10.0), (10.0,)), 200.0),
+    "LTS": ("low-threshold spiking", 0.02, 0.25, -65.0, 2.0, ((0.0, 10.0), (10.0,)), 200.0),
+    "TC": ("thalamo-cortical", 0.02, 0.25, -65.0, 0.05,
+           ((0.0, 10.0), (10.0,)), 200.0),
+    "TC_rebound": ("rebound burst", 0.02, 0.25, -65.0, 0.05,
+                   ((-30.0, 0.0), (100.0,)), 200.0),
+    "RZ": ("resonator", 0.1, 0.26, -65.0, 2.0, ((0.0, 0.3), (10.0,)), 200.0),
+})
+
+#: Naud et al. (2008), Table 1: name -> (description, parameters). The current I (pA) is
+#: switched on at 10 ms (our choice, to show the rest before it) from V = EL, w = 0.
+NAUD_2008 = MappingProxyType({
+    name: (description, MappingProxyType(dict(zip(
+        ("C", "gL", "EL", "VT", "DeltaT", "a", "tau_w", "b", "Vr", "I"), values))))
+    for name, description, values in (
+        ("tonic", "tonic spiking", (200, 10, -70, -50, 2, 2, 30, 0, -58, 500)),
+        ("adapting", "adaptation", (200, 12, -70, -50, 2, 2, 300, 60, -58, 500)),
+        ("initial_burst", "initial burst", (130, 18, -58, -50, 2, 4, 150, 120, -50, 400)),
+        ("regular_bursting", "regular bursting", (200, 10, -58, -50, 2, 2, 120, 100, -46, 210)),
+        ("delayed_accelerating", "delayed accelerating",
+         (200, 12, -70, -50, 2, -10, 300, 0, -58, 300)),
+        ("delayed_regular_bursting", "delayed regular bursting",
+         (100, 10, -65, -50, 2, -10, 90, 30, -47, 110)),
+        ("transient", "transient spiking", (100, 10, -65, -50, 2, 10, 90, 100, -47, 180)),
+        ("irregular", "irregular spiking", (100, 12, -60, -50, 2, -11, 130, 30, -48, 160)),
+    )
+})
+ADEX_T_ON = 10.0    # ms, when the current switches on
+ADEX_T_END = 500.0  # ms
+ADEX_V_PEAK = 0.0   # mV, where the spike is cut (see the module docstring)
+IZHIKEVICH_V_PEAK = 30.0  # mV, the paper's
+
+
+@dataclass(frozen=True)
+class StepCurrent:
+    """A piecewise constant input: ``levels[k]`` from ``times[k-1]`` (inclusive) on.
+
+    ``levels[0]`` holds before ``times[0]``; units those of the model's current
+    (pA for AdEx, mV/ms for Izhikevich). The switch times (ms) are the
+    breakpoints where the solver must restart.
+
+    Examples
+    --------
+    >>> i = StepCurrent((0.0, 500.0), (10.0,))
+    >>> i(5.0), i(10.0), i.breakpoints
+    (0.0, 500.0, (10.0,))
+    """
+    levels: tuple
+    times: tuple
+
+    def __post_init__(self):
+        levels = tuple(check.real(f"levels[{k}]", v) for k, v in enumerate(self.levels))
+        times = tuple(check.real(f"times[{k}]", v, unit="ms") for k, v in enumerate(self.times))
+        if len(levels) != len(times) + 1:
+            raise LifutilsError(f"levels must have one entry more than times "
+                                f"({len(times)} + 1), got {len(levels)}")
+        if any(b <= a for a, b in zip(times, times[1:])):
+            raise LifutilsError(f"times must be strictly increasing, got {times}")
+        object.__setattr__(self, "levels", levels)
+        object.__setattr__(self, "times", times)
+
+    def __call__(self, t):
+        return self.levels[bisect.bisect_right(self.times, t)]
+
+    @property
+    def breakpoints(self):
+        return self.times
+
+
+@dataclass(frozen=True)
+class Model:
+    """One published pattern, ready for :func:`lifutils.solve_ivp_with_resets`.
+
+    Attributes
+    ----------
+    family, name, description : str
+        ``"izhikevich"`` or ``"adex"``; the pattern's key (``"RS"``, ``"adapting"``)
+        and its name in words.
+    rhs : callable
+        ``rhs(t, y)``, y = (v, u) or (V, w); the current is built in.
+    threshold : callable
+        ``threshold(t, y) = y[0] - v_peak``, with ``direction = 1``.
+    reset : callable
+        ``reset(t, y, index)``: v to c (or Vr), u += d (or w += b); a new array.
+    y0 : tuple of float
+        Initial state (mV, and the units of u or w).
+    t_span : (float, float)
+        Interval (ms).
+    current : StepCurrent
+        The input; its switch times are :attr:`breakpoints`.
+    params, units : mapping
+        The parameters (read-only) and their units.
+    source : str
+        Where the parameters come from.
+    """
+    family: str
+    name: str
+    description: str
+    rhs: Callable = field(repr=False, compare=False)
+    threshold: Callable = field(repr=False, compare=False)
+    reset: Callable = field(repr=False, compare=False)
+    y0: tuple
+    t_span: tuple
+    current: StepCurrent
+    params: Mapping = field(repr=False, hash=False)
+    units: Mapping = field(repr=False, hash=False)
+    source: str = field(repr=False)
+
+    @property
+    def v_peak(self):
+        """Where the spike is cut (mV): the threshold event fires there."""
+        return self.params["v_peak"]
+
+    @property
+    def breakpoints(self):
+        """Times (ms) where the input switches: the solver restarts there."""
+        return self.current.breakpoints
+
+    @property
+    def label(self):
+        """Short label for a figure: ``"RS: regular spiking"``."""
+        return f"{self.name}: {self.description}" if self.family == "izhikevich" \
+            else self.description
+
+    def solve(self, **options):
+        """``solve_ivp_with_resets`` on this model; ``options`` go to it (rtol, method ...).
+
+        That is ``solve_ivp_with_resets(self.rhs, self.t_span, np.array(self.y0),
+        events=self.threshold, reset=self.reset, breakpoints=self.breakpoints,
+        **options)``, run inside ``np.errstate(over="ignore", invalid="ignore")``:
+        on an upswing, trial steps overshoot to inf and scipy's own arithmetic
+        warns about the inf and NaN of steps it then rejects (plain solve_ivp
+        does the same). ``t_span`` may be given to run another interval; the
+        breakpoints are the input's switch times inside it unless given.
+        """
+        t_span = options.pop("t_span", self.t_span)
+        options.setdefault("breakpoints", [b for b in self.breakpoints
+                                           if float(t_span[0]) < b < float(t_span[1])])
+        with np.errstate(over="ignore", invalid="ignore"):
+            return solve_ivp_with_resets(self.rhs, t_span, np.array(self.y0),
+                                         events=self.threshold, reset=self.reset, **options)
+
+
+def spike_times(sol):
+    """The spike times (ms) of a solved gallery model: ``sol.t_events[0]``."""
+    return np.asarray(sol.t_events[0], dtype=float)
+
+
+def solve_all(models=None, **options):
+    """``{key: model.solve(**options)}`` for every model (default: all of :data:`PATTERNS`).
+
+    Parameters
+    ----------
+    models : mapping, optional
+        ``{key: Model}``; default :data:`PATTERNS`.
+    **options
+        For :func:`solve_ivp_with_resets` (``rtol``, ``atol``, ``method`` ...).
+
+    Returns
+    -------
+    dict
+        ``{key: (Model, ResetResult)}``, in the order of ``models``.
+    """
+    models = PATTERNS if models is None else models
+    return {key: (m, m.solve(**options)) for key, m in models.items()}
+
+
+# --------------------------------------------------------------------------- building
+
+def _lookup(table, name, family_text):
+    if not isinstance(name, str):
+        raise LifutilsError(f"name must be a string naming one of the {family_text} patterns "
+                            f"{_listing(table)}, got {check.show(name)}")
+    for key in table:
+        if _normal(key) == _normal(name):
+            return key
+    raise LifutilsError(f"name must be one of the {family_text} patterns {_listing(table)}, "
+                        f"got {check.show(name)}")
+
+
+def _normal(name):
+    return name.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def _listing(table):
+    return ", ".join(repr(k) for k in table)
+
+
+def _merge(defaults, overrides, units):
+    unknown = [k for k in overrides if k not in defaults]
+    if unknown:
+        raise LifutilsError(f"parameter {unknown[0]!r} is not one of this model's: "
+                            f"{', '.join(defaults)}")
+    merged = dict(defaults)
+    for key, value in overrides.items():
+        merged[key] = check.real(key, value, unit=units[key])
+    return merged
+
+
+def _t_end(value, default):
+    return default if value is None else check.positive("t_end", value, unit="ms")
+
+
+def _threshold(v_peak):
+    def threshold(t, y):
+        return y[0] - v_peak
+    threshold.direction = 1
+    return threshold
+
+
+def izhikevich(name, *, t_end=None, **overrides):
+    """An Izhikevich (2003) pattern: ``"RS"``, ``"IB"``, ``"CH"``, ``"FS"``, ``"LTS"``,
+    ``"TC"``, ``"TC_rebound"`` or ``"RZ"`` (case does not matter).
+
+    Parameters
+    ----------
+    name : str
+        The pattern.
+    t_end : float, optional
+        End of the run (ms); default 200.
+    **overrides
+        Parameters to change: ``a`` (1/ms), ``b`` (1/ms), ``c`` (mV), ``d``
+        (mV/ms), ``v_peak`` (mV, the paper's 30). The run starts at the resting
+        state (v, b v) of the first input level, so there must be one.
+
+    Returns
+    -------
+    Model
+
+    Examples
+    --------
+    >>> m = izhikevich("rs")
+    >>> m.name, dict(m.params), [round(y, 9) for y in m.y0]  # starts at rest
+    ('RS', {'a': 0.02, 'b': 0.2, 'c': -65.0, 'd': 8.0, 'v_peak': 30.0}, [-70.0, -14.0])
+    """
+    key = _lookup(IZHIKEVICH_2003, name, "Izhikevich (2003)")
+    description, a, b, c, d, (levels, times), default_end = IZHIKEVICH_2003[key]
+    p = _merge({"a": a, "b": b, "c": c, "d": d, "v_peak": IZHIKEVICH_V_PEAK}, overrides,
+               IZHIKEVICH_UNITS)
+    a, b, c, d, v_peak = p["a"], p["b"], p["c"], p["d"], p["v_peak"]
+    if c >= v_peak:
+        raise LifutilsError(f"c must be < v_peak ({v_peak:g} mV), or every reset fires again "
+                            f"at once, got {check.show(c)}")
+    current = StepCurrent(levels, times)
+    v0 = _izhikevich_rest(b, current.levels[0])
+    if v0 >= v_peak:
+        raise LifutilsError(f"v_peak must be above the resting potential ({v0:g} mV), "
+                            f"got {check.show(v_peak)}")
+    level = current.levels
+    switch = current.times
+
+    def rhs(t, y):
+        v, u = float(y[0]), float(y[1])  # Python floats: inf and nan in trial steps, no warnings
+        drive = level[bisect.bisect_right(switch, t)]
+        return np.array([0.04 * v * v + 5.0 * v + 140.0 - u + drive, a * (b * v - u)])
+
+    def reset(t, y, index):
+        return np.array([c, y[1] + d])
+
+    return Model("izhikevich", key, description, rhs, _threshold(v_peak), reset,
+                 (v0, b * v0), (0.0, _t_end(t_end, default_end)), current,
+                 MappingProxyType(p), IZHIKEVICH_UNITS, IZHIKEVICH_SOURCE)
+
+
+def _izhikevich_rest(b, drive):
+    """The lower (stable) root of 0.04 v^2 + (5 - b) v + 140 + I = 0 (mV), or an error."""
+    disc = (5.0 - b) ** 2 - 4.0 * 0.04 * (140.0 + drive)
+    if not disc > 0.0:
+        raise LifutilsError(f"b must leave the model a resting state at the first input level "
+                            f"({drive:g}), got {check.show(b)}")
+    return (-(5.0 - b) - math.sqrt(disc)) / 0.08
+
+
+def adex(name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
+    """An AdEx pattern of Naud et al. (2008), Table 1.
+
+    Parameters
+    ----------
+    name : str
+        ``"tonic"``, ``"adapting"``, ``"initial_burst"``, ``"regular_bursting"``,
+        ``"delayed_accelerating"``, ``"delayed_regular_bursting"``,
+        ``"transient"`` or ``"irregular"`` (spaces for underscores are fine).
+    t_end : float, optional
+        End of the run (ms); default 500.
+    t_on : float
+        When the current I switches on (ms); default 10.
+    **overrides
+        Parameters to change: ``C`` (pF), ``gL`` (nS), ``EL``, ``VT``,
+        ``DeltaT`` (mV), ``a`` (nS), ``tau_w`` (ms), ``b`` (pA), ``Vr`` (mV),
+        ``I`` (pA) and ``v_peak`` (mV, default 0: see the module docstring).
+
+    Returns
+    -------
+    Model
+
+    Examples
+    --------
+    >>> m = adex("initial burst", v_peak=-20.0)
+    >>> m.name, m.params["C"], m.params["v_peak"], m.y0, m.breakpoints
+    ('initial_burst', 130.0, -20.0, (-58.0, 0.0), (10.0,))
+    """
+    key = _lookup(NAUD_2008, name, "AdEx (Naud et al. 2008)")
+    description, table = NAUD_2008[key]
+    p = _merge({**{k: float(v) for k, v in table.items()}, "v_peak": ADEX_V_PEAK},
+               overrides, ADEX_UNITS)
+    for positive in ("C", "gL", "DeltaT", "tau_w"):
+        if not p[positive] > 0.0:
+            raise LifutilsError(f"{positive} must be a finite number > 0 {ADEX_UNITS[positive]}, "
+                                f"got {check.show(p[positive])}")
+    if p["Vr"] >= p["v_peak"]:
+        raise LifutilsError(f"Vr must be < v_peak ({p['v_peak']:g} mV), or every reset fires "
+                            f"again at once, got {check.show(p['Vr'])}")
+    if p["EL"] >= p["v_peak"]:
+        raise LifutilsError(f"v_peak must be above EL ({p['EL']:g} mV), "
+                            f"got {check.show(p['v_peak'])}")
+    t_end = _t_end(t_end, ADEX_T_END)
+    t_on = check.in_range("t_on", t_on, 0.0, t_end, unit="ms", closed=(True, False))
+    current = StepCurrent((0.0, p["I"]), (t_on,))
+    C, gL, EL, VT, DeltaT = p["C"], p["gL"], p["EL"], p["VT"], p["DeltaT"]
+    a, tau_w, b, Vr, drive = p["a"], p["tau_w"], p["b"], p["Vr"], p["I"]
+    top = math.log(np.finfo(float).max)  # 709.78: exp overflows past it
+
+    def rhs(t, y):
+        v, w = float(y[0]), float(y[1])  # Python floats: inf and nan in trial steps, no warnings
+        x = (v - VT) / DeltaT
+        spike = math.exp(x) if x < top else math.inf  # inf as np.exp gives, without its warning
+        i = drive if t >= t_on else 0.0
+        return np.array([(-gL * (v - EL) + gL * DeltaT * spike - w + i) / C,
+                         (a * (v - EL) - w) / tau_w])
+
+    def reset(t, y, index):
+        return np.array([Vr, y[1] + b])
+
+    return Model("adex", key, description, rhs, _threshold(p["v_peak"]), reset,
+                 (EL, 0.0), (0.0, t_end), current, MappingProxyType(p), ADEX_UNITS, NAUD_SOURCE)
+
+
+#: The families and their builders.
+FAMILIES = MappingProxyType({"izhikevich": izhikevich, "adex": adex})
+
+
+def pattern(family, name, **overrides):
+    """``izhikevich(name, ...)`` or ``adex(name, ...)`` by the family's name.
+
+    Examples
+    --------
+    >>> pattern("adex", "tonic").params["I"]
+    500.0
+    >>> pattern("hodgkin", "tonic")
+    Traceback (most recent call last):
+    ...
+    lifutils.errors.LifutilsError: family must be one of 'izhikevich', 'adex', got 'hodgkin'
+    """
+    if not isinstance(family, str) or family.lower() not in FAMILIES:
+        raise LifutilsError(f"family must be one of {_listing(FAMILIES)}, "
+                            f"got {check.show(family)}")
+    return FAMILIES[family.lower()](name, **overrides)
+
+
+#: Every pattern with its published parameters, keyed (family, name), in the grid's order.
+PATTERNS = MappingProxyType({
+    **{("izhikevich", name): izhikevich(name) for name in IZHIKEVICH_2003},
+    **{("adex", name): adex(name) for name in NAUD_2008},
+})

@@ -1,0 +1,126 @@
+"""Every claim that the prose and the printed lines of notebook 08 make, computed again.
+
+Where a number is solver noise (the spike-time error at the default tolerance), it is held by
+the bounds the notebook prints, not by its digits.
+"""
+import warnings
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from lifutils import LifutilsWarning, gallery, solve_ivp_with_resets
+from lifutils.exercises.gallery import solution_make_adex_reset
+
+TIGHT = dict(rtol=1e-10, atol=1e-10)
+
+
+@pytest.fixture(scope="module")
+def adapting():
+    m = gallery.adex("adapting")
+    return m, m.solve().t_events[0], m.solve(**TIGHT).t_events[0]
+
+
+def quiet(solve):
+    """A run that may fail (status -1), with any warning lifutils gives about it silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LifutilsWarning)
+        return solve()
+
+
+# =============================================================== 1. a published model
+
+def test_1_the_model_is_naud_table_1_adaptation():
+    m = gallery.adex("adapting")
+    assert m.params["b"] == 60.0 and m.params["tau_w"] == 300.0 and m.units["b"] == "pA"
+    assert "Naud" in m.source and "Table 1" in m.source
+    assert m.breakpoints == (10.0,) and m.current(9.9) == 0.0 and m.current(10.0) == 500.0
+
+
+def test_1_at_default_options_it_fires_with_growing_intervals(adapting):
+    _, default, _ = adapting
+    assert len(default) == 10 and np.all(np.diff(default, 2) > 0)
+
+
+def test_1_solve_is_the_call_by_hand(adapting):
+    m, default, _ = adapting
+    with np.errstate(over="ignore", invalid="ignore"):  # as solve() does
+        by_hand = solve_ivp_with_resets(m.rhs, m.t_span, np.array(m.y0), events=m.threshold,
+                                        reset=m.reset, breakpoints=m.breakpoints)
+    assert np.array_equal(by_hand.t_events[0], default)
+
+
+# =============================================================== 2. the defaults' error
+
+def test_2_defaults_are_tenths_of_a_millisecond_off(adapting):
+    _, default, tight = adapting
+    assert len(default) == len(tight)
+    gap = np.max(np.abs(default - tight))
+    assert 0.1 < gap < 1.0
+    # Far from either bound, so the printed True/True holds on any processor.
+    assert 0.2 < gap < 0.9
+
+
+def test_2_at_1e_8_every_spike_within_a_microsecond(adapting):
+    m, _, tight = adapting
+    closer = m.solve(rtol=1e-8, atol=1e-8).t_events[0]
+    assert len(closer) == len(tight) and np.max(np.abs(closer - tight)) < 1e-4  # 10x margin
+
+
+@pytest.mark.parametrize("method", ["RK45", "DOP853", "LSODA"])
+@pytest.mark.parametrize("tol", [1e-6, 1e-10, 1e-12])
+def test_2_at_a_peak_of_0_mv_these_methods_get_through(method, tol):
+    sol = gallery.adex("adapting").solve(method=method, rtol=tol, atol=tol)
+    assert sol.status == 0 and len(sol.t_events[0]) == 10
+
+
+@pytest.mark.parametrize("method", ["RK23", "BDF"])
+def test_2_at_a_peak_of_0_mv_these_stop_at_1e_10(method):
+    sol = quiet(lambda: gallery.adex("adapting").solve(method=method, rtol=1e-10, atol=1e-10))
+    assert sol.status == -1 and "spacing between numbers" in sol.message
+
+
+@pytest.mark.parametrize("method", ["RK45", "DOP853"])
+def test_2_at_a_peak_of_20_mv_none_gets_through(method):
+    sol = quiet(lambda: gallery.adex("adapting", v_peak=20.0).solve(method=method, rtol=1e-6,
+                                                                    atol=1e-6))
+    assert sol.status == -1 and "spacing between numbers" in sol.message
+    assert len(sol.t_events[0]) == 0
+
+
+def test_2_at_20_mv_the_last_millivolt_is_shorter_than_the_smallest_step():
+    m = gallery.adex("adapting", v_peak=20.0)
+    for w in (0.0, 100.0, 500.0):  # pA: the adaptation current stays in this range
+        slope_at_20 = m.rhs(30.0, np.array([20.0, w]))[0]
+        assert 1e14 < slope_at_20 < 3e14  # "about 2e14 mV/ms"
+        # dV/dt rises with V, so 19 to 20 mV takes less than 1 mV / dV/dt(19 mV):
+        assert 1.0 / m.rhs(30.0, np.array([19.0, w]))[0] < 1e-14
+    assert 1e-14 < 10 * np.spacing(30.0)  # solve_ivp's smallest step at t = 30 ms
+
+
+# =============================================================== 3. the gallery
+
+def test_3_the_listing():
+    assert [n for f, n in gallery.PATTERNS if f == "izhikevich"] == [
+        "RS", "IB", "CH", "FS", "LTS", "TC", "TC_rebound", "RZ"]
+    assert [n for f, n in gallery.PATTERNS if f == "adex"] == [
+        "tonic", "adapting", "initial_burst", "regular_bursting", "delayed_accelerating",
+        "delayed_regular_bursting", "transient", "irregular"]
+
+
+def test_3_the_grid_has_one_labelled_panel_per_pattern():
+    from lifutils.plotting_gallery import plot_pattern_grid
+    few = {k: gallery.PATTERNS[k] for k in list(gallery.PATTERNS)[::5]}
+    fig = plot_pattern_grid(gallery.solve_all(few, rtol=1e-6, atol=1e-6))
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title(loc="left") for ax in shown] == [m.label for m in few.values()]
+    assert {ax.get_xlabel() for ax in shown} >= {"time (ms)"}
+    assert {ax.get_ylabel() for ax in shown} >= {"v (mV)"}
+
+
+# =============================================================== 4. exercise 8.1
+
+def test_4_the_reference_reset_gives_the_gallerys_spikes(adapting):
+    m, default, _ = adapting
+    mine = replace(m, reset=solution_make_adex_reset(m.params["Vr"], m.params["b"])).solve()
+    assert np.array_equal(mine.t_events[0], default)
