@@ -7,6 +7,7 @@ again). The public function, its result and its dense output are in
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import warnings
@@ -19,6 +20,7 @@ from ._restart_args import _event_number, _event_vector, _Settings
 from .errors import BudgetError, IllConditionedWarning, LifutilsError, RunawayError
 
 FLOAT = np.dtype(float)  # a singleton: `dtype is FLOAT` is the cheapest test
+_NO_CHANGE = contextlib.nullcontext()
 
 
 class _Run:
@@ -98,9 +100,12 @@ class _Run:
         if next(itertools.islice(self.nfev_count, self.RESTART_COST - 1, None)) > s.max_nfev:
             self._over_nfev(self.t)
         try:
-            sol = solve_ivp(rhs, (self.t, t_stop), self.y,
-                            method=s.method, t_eval=solver_eval, dense_output=s.dense_output,
-                            events=passed or None, **opts)
+            # While check_finite watches, an overflow in a trial step is ours to judge (it is
+            # named if it matters): numpy's warnings on it, in fun and in scipy, are not shown.
+            with np.errstate(over="ignore", invalid="ignore") if s.check_finite else _NO_CHANGE:
+                sol = solve_ivp(rhs, (self.t, t_stop), self.y,
+                                method=s.method, t_eval=solver_eval, dense_output=s.dense_output,
+                                events=passed or None, **opts)
         except ValueError as exc:
             if isinstance(exc, LifutilsError) or "must have different signs" not in str(exc):
                 raise

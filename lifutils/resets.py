@@ -115,12 +115,15 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     time from a counter kept in the state.
 
     Tolerances: like solve_ivp, the defaults are ``rtol=1e-3, atol=1e-6``.
-    They put each spike off by a few hundredths of a ms, and the errors add
-    up from spike to spike: the LIF neuron of the docstring example (RK45)
-    is 0.045 ms late at its first spike and 0.091 ms at its fifth, and over
-    1000 ms it misses one spike of 56. For spike times good to about 1e-6 ms
-    pass ``rtol=1e-8, atol=1e-8`` (0.7e-6 ms there). :func:`~lifutils.simulate_events`
-    chooses tight defaults of its own; this general tool keeps scipy's.
+    They put spikes off by hundredths of a ms to a few ms, errors that add up
+    from spike to spike and can drop a spike: the LIF neuron of the example
+    below (RK45) is 0.045 ms late at its first spike and 0.091 ms at its
+    fifth, and over 1000 ms it misses one spike of 56; the published models
+    of :mod:`lifutils.gallery` are 0.01 to 3 ms off, and two of them lose a
+    spike. ``rtol=1e-8, atol=1e-8`` puts the LIF neuron's spikes within
+    1e-6 ms and the gallery's within 1e-4 ms; 1e-10 within 1e-6 ms for all
+    of them. :func:`~lifutils.simulate_events` chooses tight defaults of its
+    own; this general tool keeps scipy's.
 
     Failures: as solve_ivp, a solver that gives up returns what it computed
     (``status = -1``, ``success = False``) instead of raising; it also gives a
@@ -211,9 +214,12 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         step size becomes NaN, or after a long run of them, it is a
         LifutilsError that says when (a NaN can make RK45 loop forever, scipy
         issues 11239 and 17846), and a failure it causes is named in the
-        warning. It costs about 0.2 us per evaluation (under 15% of the run
-        time of a two-variable model, ``benchmarks/accuracy_cost.py``);
-        turn it off only when fun cannot return them. Default True.
+        warning. While it watches, numpy's overflow and invalid-value
+        warnings inside the solver (in fun and in scipy's own arithmetic on a
+        rejected trial step) are not shown. It costs about 0.2 us per
+        evaluation (under 15% of the run time of a two-variable model,
+        ``benchmarks/accuracy_cost.py``); turn it off only when fun cannot
+        return them. Default True.
     **options
         Passed to solve_ivp (``rtol``, ``atol``, ``max_step``, ``first_step``,
         ``jac`` ...). Note that solve_ivp looks for an event's sign change only
