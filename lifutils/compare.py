@@ -9,7 +9,7 @@ from .analytic import exact_spike_times
 from .errors import LifutilsError
 from .euler import simulate_euler
 from .events import simulate_events
-from .methods import LABELS, REGISTRY
+from .methods import LABELS, REGISTRY, WORK_PRECISION_METHODS
 from .params import LIFParams, LIFResult
 
 __all__ = ["spike_time_error", "lowest_v_after", "METHODS", "run_method", "compare_methods",
@@ -133,7 +133,7 @@ def euler_convergence(params: LIFParams, t_max, dts, *, interpolate=False):
 
 
 def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
-                   methods=("RK45", "DOP853", "LSODA"), rtols=(1e-3, 1e-6, 1e-9),
+                   methods=WORK_PRECISION_METHODS, rtols=(1e-3, 1e-6, 1e-9),
                    repeats=1, atol_ratio=1e-2):
     """Error against cost for the Euler loops and the event method.
 

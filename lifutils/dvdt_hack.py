@@ -9,6 +9,7 @@ from scipy.integrate import solve_ivp
 
 from . import _validate as check
 from .errors import HackStalledError, LifutilsError, SolverError
+from .methods import SOLVE_IVP_METHODS
 from .params import LIFParams, LIFResult, check_t_max
 
 __all__ = ["simulate_dvdt_hack", "HackStalledError", "MAX_NFEV"]
@@ -20,7 +21,6 @@ MAX_NFEV = 100_000
 
 #: solve_ivp's own defaults, as in the question (it gave no options).
 HACK_RTOL, HACK_ATOL = 1e-3, 1e-6
-METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
 
 
 def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTOL,
@@ -100,8 +100,8 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTO
         raise LifutilsError(f"simulate_dvdt_hack takes method, rtol, atol, max_step, t_eval and "
                             f"max_nfev; got {sorted(unknown)} (the hack has no events: "
                             "simulate_events is the version with them)")
-    if not isinstance(method, str) or method not in METHODS:
-        raise LifutilsError(f"method must be one of {', '.join(METHODS)}, got {check.show(method)}")
+    if not isinstance(method, str) or method not in SOLVE_IVP_METHODS:
+        raise LifutilsError(f"method must be one of {', '.join(SOLVE_IVP_METHODS)}, got {check.show(method)}")
     rtol, atol, max_step = check.solver_options(  # None: the default, as in simulate_events
         HACK_RTOL if rtol is None else rtol, HACK_ATOL if atol is None else atol,
         np.inf if max_step is None else max_step)

@@ -9,6 +9,7 @@ import numpy as np
 from . import _validate as check
 from .analytic import MAX_SPIKES, exact_spike_times, first_spike_time
 from .errors import IllConditionedWarning, LifutilsError, SolverError, SolverFailedWarning
+from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS
 from .params import LIFParams, LIFResult, check_t_max
 from .resets import MAX_NFEV, solve_ivp_with_resets
 
@@ -23,8 +24,9 @@ MAX_STEP_FOR_CALLABLE = 0.1
 TARGET_ERROR = 1e-4
 #: The tightest tolerance used when tightening (scipy's floor for rtol is 100 machine epsilons).
 TIGHTEST = 1e-13
-#: Explicit methods: their step is capped near a few tau_m by stability, whatever the tolerance.
-EXPLICIT = ("RK45", "RK23", "DOP853")
+#: Explicit methods (their step is capped near a few tau_m by stability, whatever the
+#: tolerance), from the registry's list of solve_ivp methods.
+EXPLICIT = EXPLICIT_METHODS
 
 
 def default_max_step(params: LIFParams) -> float:
@@ -117,7 +119,7 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=None, atol=
     array([13.8629, 31.7805, 49.6981, 67.6157, 85.5333])
     """
     t_max = check_t_max(t_max)
-    if not isinstance(method, str) or method not in EXPLICIT + ("Radau", "BDF", "LSODA"):
+    if not isinstance(method, str) or method not in SOLVE_IVP_METHODS:
         raise LifutilsError(f"method must be one of RK45, RK23, DOP853, Radau, BDF, LSODA, "
                             f"got {check.show(method)}")
     max_spikes = check.integer("max_spikes", max_spikes, minimum=1)

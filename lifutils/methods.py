@@ -26,7 +26,19 @@ from dataclasses import dataclass, field
 
 from .errors import LifutilsError
 
-__all__ = ["Method", "REGISTRY", "LABELS", "method_key", "result_name"]
+__all__ = ["Method", "REGISTRY", "LABELS", "method_key", "result_name", "SOLVE_IVP_METHODS",
+           "EXPLICIT_METHODS", "EVALUATIONS_PER_STEP", "WORK_PRECISION_METHODS"]
+
+#: solve_ivp's methods by name (scipy's word for them), written here once.
+SOLVE_IVP_METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+#: The explicit Runge-Kutta methods among them: each step costs a fixed number of evaluations.
+EXPLICIT_METHODS = SOLVE_IVP_METHODS[:3]
+#: Right-hand-side evaluations that each accepted step of an explicit method costs at
+#: least (first-same-as-last counted once); implicit methods and LSODA take at least one.
+EVALUATIONS_PER_STEP = dict(zip(EXPLICIT_METHODS, (6, 3, 12)))
+#: The solvers of notebook 04's work-precision sweep: the default, the high-order
+#: explicit one, and the automatic stiff/non-stiff switcher.
+WORK_PRECISION_METHODS = ("RK45", "DOP853", "LSODA")
 
 
 @dataclass(frozen=True)

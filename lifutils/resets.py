@@ -12,8 +12,9 @@ and guards against loops that would never end.
 Events may be vector events (one function, an array of thresholds, as for a
 population): their entries are numbered in order across the event functions.
 
-The loop reads as the algorithm (its steps are in ``_restart_loop``, the
-argument checks in ``_restart_args``): ``advance`` integrates to the next
+The loop reads as the algorithm (its steps are in :mod:`~lifutils.restart_loop`,
+the argument checks in :mod:`~lifutils.restart_args`, which events may fire in
+:mod:`~lifutils.restart_triggers`): ``advance`` integrates to the next
 event, breakpoint or release; ``apply_resets`` resets (every event that fires
 at that instant, in turn); ``hold_still`` steps over a stretch where every
 component is held; ``record`` stores the trace.
@@ -25,8 +26,8 @@ import warnings
 import numpy as np
 from scipy.optimize import OptimizeResult
 
-from ._restart_args import _Settings
-from ._restart_loop import _Run
+from .restart_args import Settings
+from .restart_loop import Run
 from .errors import SolverFailedWarning
 
 __all__ = ["solve_ivp_with_resets", "ResetResult", "StitchedSolution", "MAX_RESETS", "MAX_NFEV"]
@@ -301,10 +302,11 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     >>> sol.t_events[0], sol.sol(20.0).round(4), sol.sol(30.0).round(4)
     (array([20.]), array([-60.]), array([-66.3212]))
     """
-    settings = _Settings(fun, t_span, y0, events, reset, hold, method, t_eval, dense_output,
-                         args, breakpoints, max_resets, max_nfev, check_finite, options,
-                         keep_y_events)
-    run = _Run(settings, StitchedSolution(settings.n) if settings.dense_output else None)
+    settings = Settings(fun=fun, t_span=t_span, y0=y0, events=events, reset=reset, hold=hold,
+                        method=method, t_eval=t_eval, dense_output=dense_output, args=args,
+                        breakpoints=breakpoints, max_resets=max_resets, max_nfev=max_nfev,
+                        check_finite=check_finite, keep_y_events=keep_y_events, options=options)
+    run = Run(settings, StitchedSolution(settings.n) if settings.dense_output else None)
     while run.t < settings.tf:
         t_stop, seg_eval, held = run.next_stop()
         if held.all():

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from .. import plotting
 from ..errors import LifutilsError
 from ..events import DEFAULT_RTOL
-from ..methods import LABELS
+from ..methods import LABELS, SOLVE_IVP_METHODS
 from .redraw import FastPNG, update_trace
 
 __all__ = ["Dashboard", "T_MAX", "I_E", "DPI", "V_RESET_RANGE", "V_LIMITS", "SOLVERS",
@@ -47,7 +47,7 @@ _PROJECTOR_CSS = """<style>
 </style>"""
 V_RESET_RANGE = (-90.0, -50.0)  # mV; from -55 up the model refuses (v_reset >= v_thresh)
 V_LIMITS = (V_RESET_RANGE[0] - 3.0, -49.0)  # fixed v axis (mV): no re-layout per redraw
-SOLVERS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+SOLVERS = SOLVE_IVP_METHODS  # the registry's list, for the method dropdown
 DT_OPTIONS = (("0.01", 0.01), ("0.02", 0.02), ("0.05", 0.05), ("0.1", 0.1), ("0.2", 0.2),
               ("0.5", 0.5), ("1", 1.0))
 MAX_STEP_OPTIONS = (("inf", math.inf), ("1", 1.0), ("0.1", 0.1), ("0.01", 0.01))

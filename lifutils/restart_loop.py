@@ -1,8 +1,7 @@
 """The steps of solve_ivp_with_resets: advance, apply the resets, hold, record.
 
-:class:`_Run` carries the state of one call through t_span; :class:`_Triggers`
-keeps which events may fire (an event must leave its trigger before it fires
-again). The public function, its result and its dense output are in
+:class:`Run` carries the state of one call through t_span; which events may
+fire is kept by :class:`~lifutils.restart_triggers.Triggers`. The public function, its result and its dense output are in
 :mod:`lifutils.resets`.
 """
 from __future__ import annotations
@@ -10,23 +9,24 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-import warnings
 
 import numpy as np
 from scipy.integrate import solve_ivp
 
 from . import _validate as check
-from ._restart_args import _event_number, _event_vector, _Settings
-from .errors import BudgetError, IllConditionedWarning, LifutilsError, RunawayError
+from .restart_args import Settings, event_number, event_vector
+from .restart_guards import Guards
+from .restart_triggers import Triggers
+from .errors import LifutilsError
 
 FLOAT = np.dtype(float)  # a singleton: `dtype is FLOAT` is the cheapest test
 _NO_CHANGE = contextlib.nullcontext()
 
 
-class _Run:
+class Run(Guards):
     """The state of one call as it moves through t_span, and its steps."""
 
-    def __init__(self, s: _Settings, dense):
+    def __init__(self, s: Settings, dense):
         self.s = s
         self.t, self.y = s.t0, s.y0.copy()
         self.release = np.full(s.n, -np.inf)  # time each component is held until
@@ -52,7 +52,7 @@ class _Run:
         self._free_rhs = self._rhs(None)
         self._probe_fun()
         s.lay_out_events()  # after fun's probe, so that args that fit nothing name fun first
-        self.triggers = _Triggers(s.direction, s.layout)
+        self.triggers = Triggers(s.direction, s.layout)
         self.t_events = [[] for _ in range(s.layout.n_entries)]  # one list per entry
         self.y_events = [[] for _ in range(s.layout.n_entries)] if s.keep_y_events else None
         self.y_events_limit = check.MEMORY_BUDGET // (8 * s.n)  # states kept at resets
@@ -148,71 +148,6 @@ class _Run:
             return None
         return [trigger]
 
-    def _at_step(self, check_value, *args):
-        """``check_value(*args[:-1])`` on an event's value at a solver step; when the value
-        is bad because the solver accepted a non-finite state (``args[-1]``) after a
-        non-finite derivative, the error names the derivative, the cause."""
-        try:
-            return check_value(*args[:-1])
-        except LifutilsError:
-            bad, state = self.bad_derivative, args[-1]
-            if bad is not None and not np.isfinite(np.asarray(state, dtype=float)).all():
-                raise LifutilsError(
-                    f"fun returned a non-finite derivative {bad[1]!r} at t = {bad[0]:.6g}, and "
-                    f"the {self.s.method_name} solver then accepted a step to a non-finite "
-                    f"state {np.asarray(state)!r} (at t = {float(args[-2]):.6g}). Look for a NaN "
-                    "or inf in fun near that time, or try another method") from None
-            raise
-
-    #: Right-hand-side evaluations that one restart of the solver is charged against
-    #: max_nfev: setting up solve_ivp and its first step take about as long.
-    RESTART_COST = 100
-
-    #: Rounding units (of the state's largest magnitude) within which an event's value
-    #: after a reset counts as a tie with its trigger.
-    TIE_ULPS = 1024
-
-    def _near_ties(self, triggers, g, state):
-        """Warn (once per call) if any of ``triggers`` has its entry's value within rounding
-        of the trigger after a reset: whether that entry fires in this volley then depends
-        on the last bit of the arithmetic, which differs between processors."""
-        if self.tie_warned or not len(triggers):
-            return
-        tr = self.triggers
-        triggers = np.asarray(triggers, dtype=int)
-        scale = max(1.0, float(np.max(np.abs(state))))
-        tol = self.TIE_ULPS * np.finfo(float).eps * scale
-        values = g[tr.event[triggers]]
-        # An entry equal to one that fired is a symmetric tie (identical neurons), decided
-        # the same way on every processor: not a warning.
-        near = np.flatnonzero((np.abs(values) < tol) & ~np.isin(values, self.fired_values))
-        if not near.size:
-            return
-        self.tie_warned = True
-        entry, value = int(tr.event[triggers[near[0]]]), float(values[near[0]])
-        warnings.warn(IllConditionedWarning(
-            f"after the reset at t = {self.t:.6g}, event entry {entry} lies within rounding of "
-            f"its trigger (value {value:.3g}, within {tol:.1e}): whether it fires in this volley "
-            "depends on rounding, so another processor may give other spike times. Move the "
-            "parameters off the tie (a drive, a kick, a start) by more than that"), stacklevel=4)
-
-    def _failed(self, sol, sol_t, sol_y):
-        """The solver gave up: keep what it computed, as solve_ivp does, and say where."""
-        self.status = -1
-        self.record(sol_t, sol_y)  # what it did compute, as solve_ivp returns it
-        t_fail = max(self.t, float(self.t_last_step), float(sol_t[-1]) if sol_t.size else self.t)
-        self.message = f"solver failed at t = {t_fail:.6g}: {sol.message}"
-        s, bad = self.s, self.bad_derivative
-        cause = "" if bad is None or bad[0] < self.t else (
-            f" There, fun returned a non-finite derivative {bad[1]!r} (at t = {bad[0]:.6g}).")
-        self.failure = (
-            f"solve_ivp_with_resets stopped at t = {t_fail:.6g} of t_span ({s.t0:g}, {s.tf:g}), "
-            f"after {self.n_resets} resets: the {s.method_name} solver failed ({sol.message})."
-            f"{cause} The result holds the trace and events up to there (status = -1). Try "
-            "another method (LSODA, or Radau and BDF for a stiff model), another rtol/atol, "
-            "a max_step; for a model with an exponential upswing (AdEx), a lower peak (the "
-            "threshold event's level) keeps the exponential from overflowing")
-
     def apply_resets(self, triggers):
         """Reset for the triggers that fired, then for every other event that reached its
         trigger at this same instant, in turn; then store the point after the resets."""
@@ -286,13 +221,13 @@ class _Run:
         if len(sizes) == 1:  # one event function: no concatenation
             value = s.events[0](t, state, *s.extra)
             if sizes[0] is not None:  # a vector event; our own copy, not a reused buffer
-                return np.array(_event_vector(0, value, sizes[0], t))
+                return np.array(event_vector(0, value, sizes[0], t))
             if not isinstance(value, float) or value - value != 0.0:  # not a finite float
-                value = _event_number(0, value, t)
+                value = event_number(0, value, t)
             return np.array([value])
         return np.concatenate([
-            [_event_number(k, e(t, state, *s.extra), t)] if m is None
-            else _event_vector(k, e(t, state, *s.extra), m, t)
+            [event_number(k, e(t, state, *s.extra), t)] if m is None
+            else event_vector(k, e(t, state, *s.extra), m, t)
             for k, (e, m) in enumerate(zip(s.events, sizes))])
 
     def _scipy_event(self, entry, direction, count_steps):
@@ -315,9 +250,9 @@ class _Run:
                     run._over_memory()
             value = event(t, y, *extra)
             if m is not None:  # one entry of a vector event, watched alone
-                return float(run._at_step(_event_vector, k, value, m, t, y)[position])
+                return float(run._at_step(event_vector, k, value, m, t, y)[position])
             if not isinstance(value, float) or value - value != 0.0:  # not a finite float
-                return run._at_step(_event_number, k, value, t, y)
+                return run._at_step(event_number, k, value, t, y)
             return value
         wrapped.terminal = True
         wrapped.direction = direction
@@ -339,7 +274,7 @@ class _Run:
                 run.t_last_step = t
                 if next(steps) > limit:
                     run._over_memory()
-            values = run._at_step(_event_vector, k, event(t, y, *extra), m, t, y)
+            values = run._at_step(event_vector, k, event(t, y, *extra), m, t, y)
             return float(np.max(watch * values[positions]))
         grouped.terminal = True
         grouped.direction = 1.0
@@ -352,7 +287,7 @@ class _Run:
         re-armed time events."""
         tr, layout = self.triggers, self.s.layout
         k = int(layout.function_of[tr.event[triggers[0]]])
-        values = _event_vector(k, self.s.events[k](self.t, self.y, *self.s.extra),
+        values = event_vector(k, self.s.events[k](self.t, self.y, *self.s.extra),
                                layout.sizes[k], self.t)
         past = watch * values[tr.event[triggers] - layout.offsets[k]]
         hit = (past >= 0) | (past == past.max())
@@ -406,30 +341,6 @@ class _Run:
             return dy
         return rhs
 
-    #: Non-finite derivatives in a row after which the solver is taken to be stuck.
-    NON_FINITE_RUN = 1000
-
-    def _non_finite(self, k, t, dy):
-        """A derivative that may be non-finite (its square overflowed, or NaN or inf): note
-        it for the failure message, and stop the loops it could start."""
-        first = self.bad_derivative
-        if first is None or k != first[2] + 1:  # a new run of non-finite derivatives
-            first = (float(t), dy.copy(), k, 1)
-        else:
-            first = (first[0], first[1], k, first[3] + 1)
-        self.bad_derivative = first
-        t_bad, dy_bad, _, in_a_row = first
-        where = (f"fun returned a non-finite derivative {dy_bad!r} at t = {t_bad:.6g}")
-        if not math.isfinite(t):  # the step size itself became NaN: scipy would loop for ever
-            raise LifutilsError(
-                f"{where}, and the solver's step size became NaN (it was asked for fun at "
-                f"t = {t!r}): it would loop for ever. Look for a division by zero, a log or "
-                "sqrt of a negative number, or an exp that overflows where a step starts")
-        if in_a_row > self.NON_FINITE_RUN:
-            raise LifutilsError(
-                f"{where}, and {in_a_row} evaluations in a row since were non-finite: the "
-                "solver cannot step past it. Look for a NaN or inf in fun near that time")
-
     def _probe_fun(self):
         """One evaluation at the start: fun must return n finite real numbers."""
         s = self.s
@@ -481,153 +392,3 @@ class _Run:
         self.release[idx] = np.maximum(self.release[idx], self.t + duration)
         if idx.size:
             self.latest_release = max(self.latest_release, self.t + duration)
-
-    def _count_reset(self):
-        s = self.s
-        self.n_resets += 1
-        if self.n_resets > s.max_resets:
-            raise RunawayError(
-                f"more than max_resets = {check.show(s.max_resets)} resets before t = {self.t:g} "
-                f"(t_span ends at {s.tf:g}): the model fires too often to finish in "
-                "reasonable time; weaken the drive, shorten t_span, add a hold "
-                "(refractory period), or raise max_resets")
-        self.resets_here = self.resets_here + 1 if self.t == self.last_reset_t else 1
-        self.last_reset_t = self.t
-        if self.resets_here > 2 * s.layout.n_entries + 1:
-            raise LifutilsError(
-                f"{self.resets_here} resets at the same time t = {self.t:.6g}: the resets keep "
-                "re-triggering events without time moving on (Zeno); change reset")
-
-    def _over_nfev(self, t):
-        s = self.s
-        raise BudgetError(
-            f"solve_ivp_with_resets used its budget of max_nfev = {check.show(s.max_nfev)} "
-            f"right-hand-side evaluations and had reached t = {float(t):.6g} of t_span "
-            f"({s.t0:g}, {s.tf:g}) after {self.n_resets} resets (each restart of the solver "
-            f"counts as {self.RESTART_COST} evaluations): the steps are far smaller than the span (a stiff problem "
-            "for an explicit method, a step size collapsing, or a very long span), or the "
-            "resets come too fast (a reset just below its threshold). Try method='LSODA' or "
-            "'Radau', loosen rtol/atol, shorten t_span, reset further from the threshold, or "
-            "raise max_nfev")
-
-    def _over_y_events(self):
-        s = self.s
-        raise BudgetError(
-            f"the states kept at resets (y_events) have reached {self.n_resets - 1} resets of "
-            f"{s.n} components, over the memory budget of {check.MEMORY_BUDGET:.3g} bytes (at "
-            f"t = {self.t:.6g}): pass keep_y_events=False to keep the spike times only, or "
-            "shorten t_span")
-
-    def _over_memory(self):
-        s = self.s
-        raise BudgetError(
-            f"the trace has reached {self.step_limit + 1} solver steps, over the memory budget of "
-            f"{check.MEMORY_BUDGET:.3g} bytes for {s.n} components (at t = {self.t:.6g}); "
-            "pass t_eval to store fewer points, drop dense_output, or shorten t_span")
-
-
-class _Triggers:
-    """Which entries may fire, by direction: an entry must leave its trigger to fire again.
-
-    Trigger ``k`` watches entry ``event[k]`` (an event function's value, or one
-    entry of a vector event) for crossings in direction ``sign[k]`` (+1 rising,
-    -1 falling); an entry with direction 0 has two triggers, one per direction.
-    A disarmed trigger of a directional entry is given to the solver reversed,
-    as a re-arm watcher: when the entry goes back through zero the solver stops
-    there and the trigger is armed again. A disarmed half of a direction-0 entry
-    is armed again when the other half fires (the entry has then crossed back).
-    Everything here is done with numpy over all triggers at once, so that a
-    reset costs the same whatever the number of entries.
-    """
-
-    def __init__(self, direction, layout):
-        self.direction = direction
-        counts = np.where(direction == 0, 2, 1)
-        self.event = np.repeat(np.arange(direction.size), counts)
-        self.sign = direction[self.event].astype(float)
-        first = np.cumsum(counts) - counts
-        both = direction == 0
-        self.sign[first[both]], self.sign[first[both] + 1] = 1.0, -1.0
-        self.armed = np.ones(self.event.size, dtype=bool)
-        self.paired = bool(both.any())
-        self.function = layout.function_of[self.event]
-        self.in_vector = np.array([m is not None for m in layout.sizes], dtype=bool)[self.function]
-        self.any_vector = bool(self.in_vector.any())
-        self._cached = (None, None)  # (arming and grouping, what for_solver returned for it)
-
-    def arm_at_start(self, g0):
-        """A direction-0 event off zero can first cross only towards the other side."""
-        g = g0[self.event]
-        half = self.direction[self.event] == 0
-        self.armed = np.where(half & (g != 0), self.sign * g < 0, self.armed)
-
-    def for_solver(self, make, make_group, g):
-        """The events solve_ivp gets and what each is: armed triggers and re-arm watchers,
-        one scipy event each, except that those of a vector event below their trigger at the
-        start (``g``: the entries' values there) share one scipy event per event function.
-        The first one passed counts the solver's steps. Reused while the arming (and the
-        grouping) is unchanged, as it is from one spike to the next."""
-        fire = self.armed
-        state = fire.tobytes()
-        if not self.any_vector and state == self._cached[0]:
-            return self._cached[1]
-        rearm = ~fire & (self.direction[self.event] != 0)
-        watch = np.where(fire, self.sign, -self.sign)
-        active = fire | rearm
-        grouped = active & self.in_vector
-        if g is not None:
-            grouped &= watch * g[self.event] < 0
-        if self.any_vector:  # the grouping depends on g too
-            state += grouped.tobytes()
-            if state == self._cached[0]:
-                return self._cached[1]
-        passed, kinds = [], []
-        for k in np.flatnonzero(active & ~grouped):
-            kinds.append(("fire" if fire[k] else "rearm", int(k)))
-            passed.append(make(int(self.event[k]), float(watch[k]), count_steps=not passed))
-        functions = self.function[grouped]  # in order: one function unless first != last
-        for f in (np.unique(functions) if functions.size and functions[0] != functions[-1]
-                  else functions[:1]):
-            ks = np.flatnonzero(grouped & (self.function == f))
-            kinds.append(("group", ks))
-            passed.append(make_group(int(f), ks, watch[ks], count_steps=not passed))
-        self._cached = (state, (passed, kinds))
-        return passed, kinds
-
-    def after_reset(self, trigger, on_time_alone, g_before, g_after, t):
-        """Arm or disarm triggers after the reset of ``trigger``'s entry (at time t)."""
-        if self.event.size == 1:  # one directional entry: the same, without arrays
-            after = self.sign[0] * g_after[0]
-            if not on_time_alone and after >= 0:
-                self._still_triggered(0, g_after[0], t)
-            self.armed[0] = False if on_time_alone else after < 0
-            return
-        i = self.event[trigger]
-        mine = self.event == i
-        after = self.sign * g_after[self.event]
-        if on_time_alone:  # no reset can move it: it has not left its trigger
-            self.armed[mine] = np.arange(self.event.size)[mine] != trigger
-        else:  # (the other half of a direction-0 event has)
-            if (after[trigger] >= 0 if self.direction[i] != 0 else g_after[i] == 0):
-                self._still_triggered(i, g_after[i], t)
-            self.armed[mine] = after[mine] < 0
-        changed = g_after[self.event] != g_before[self.event]
-        self.armed |= ~mine & changed & (after < 0)  # moved back before its trigger by this reset
-
-    @staticmethod
-    def _still_triggered(i, value, t):
-        raise LifutilsError(
-            f"reset for event {i} at t = {t:.6g} returned a state where that event is "
-            f"still triggered (event value {value:g}): it would fire again at once "
-            "(Zeno). Reset below the threshold (for a neuron: v_reset < v_thresh)")
-
-    def crossed(self, g_start, g_after, exclude):
-        """Armed triggers whose entry went from before to at/past it, other than ``exclude``
-        (one trigger per entry, in order)."""
-        before, after = self.sign * g_start[self.event], self.sign * g_after[self.event]
-        excluded = np.zeros(self.direction.size, dtype=bool)
-        excluded[exclude] = True
-        ks = np.flatnonzero(self.armed & (before < 0) & (after >= 0) & ~excluded[self.event])
-        if self.paired and ks.size > 1:  # a direction-0 entry has two triggers: keep the first
-            ks = ks[np.concatenate([[True], self.event[ks[1:]] != self.event[ks[:-1]]])]
-        return [int(k) for k in ks]

@@ -3,62 +3,66 @@ and the checks of what its event functions return at each call."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 from scipy.integrate import OdeSolver
 
 from . import _validate as check
 from .errors import LifutilsError
-
-#: Right-hand-side evaluations that each accepted step of an explicit Runge-Kutta
-#: method costs at least (first-same-as-last counted once); implicit methods and
-#: LSODA take at least one.
-EVALUATIONS_PER_STEP = {"RK23": 3, "RK45": 6, "DOP853": 12}
-
-#: solve_ivp's methods by name.
-METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+from .methods import EVALUATIONS_PER_STEP, SOLVE_IVP_METHODS
 
 
-class _Settings:
-    """The arguments of solve_ivp_with_resets, checked once (messages name each one)."""
+@dataclass(kw_only=True, eq=False)
+class Settings:
+    """The arguments of solve_ivp_with_resets (keywords, as the user gave them), checked once
+    in ``__post_init__`` (messages name each one), with what follows from them."""
 
-    def __init__(self, fun, t_span, y0, events, reset, hold, method, t_eval, dense_output,
-                 args, breakpoints, max_resets, max_nfev, check_finite, options,
-                 keep_y_events=True):
-        self.t0, self.tf = _check_span(t_span)
-        self.y0 = _check_y0(y0)
+    fun: Callable
+    t_span: tuple
+    y0: object
+    events: object
+    reset: Callable
+    hold: Callable | None = None
+    method: object = "RK45"
+    t_eval: object = None
+    dense_output: bool = False
+    args: tuple | None = None
+    breakpoints: object = ()
+    max_resets: int = 5000
+    max_nfev: int = 2_000_000
+    check_finite: bool = True
+    keep_y_events: bool = True
+    options: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.t0, self.tf = _check_span(self.t_span)
+        self.y0 = _check_y0(self.y0)
         self.n = n = self.y0.size
-        if callable(events):
-            events = [events]
-        if isinstance(events, (str, bytes)) or not hasattr(events, "__iter__"):
-            check.function("events", events, "event(t, y) or a non-empty list of them")
-        self.events = list(events)
-        if not self.events or not all(callable(e) for e in self.events):
-            raise LifutilsError("events must be a callable or a non-empty list of callables "
-                                f"event(t, y), got {check.show(events)}")
-        check.function("fun", fun, "fun(t, y) -> dy/dt")
-        check.function("reset", reset, "reset(t, y, index) -> new state")
-        if hold is not None:
-            check.function("hold", hold, "hold(t, y, index) -> (duration, components), or None")
-        self.fun, self.reset, self.hold = fun, reset, hold
-        self.method = _check_method(method)
+        self.events = _check_events(self.events)
+        check.function("fun", self.fun, "fun(t, y) -> dy/dt")
+        check.function("reset", self.reset, "reset(t, y, index) -> new state")
+        if self.hold is not None:
+            check.function("hold", self.hold, "hold(t, y, index) -> (duration, components), or None")
+        self.method = _check_method(self.method)
         self.method_name = self.method if isinstance(self.method, str) else \
             getattr(self.method, "__name__", repr(self.method))
-        self.max_resets = check.integer("max_resets", max_resets, minimum=0)
-        self.max_nfev = check.integer("max_nfev", max_nfev, minimum=1)
-        if args is not None and not isinstance(args, (tuple, list)):
+        self.max_resets = check.integer("max_resets", self.max_resets, minimum=0)
+        self.max_nfev = check.integer("max_nfev", self.max_nfev, minimum=1)
+        if self.args is not None and not isinstance(self.args, (tuple, list)):
             raise LifutilsError(f"args must be a tuple of extra arguments, such as args=(20.0,), "
-                                f"got {check.show(args)}")
-        self.extra = () if args is None else tuple(args)
+                                f"got {check.show(self.args)}")
+        self.extra = () if self.args is None else tuple(self.args)
         self.layout = self.direction = None  # lay_out_events, once fun is known to work
-        self.t_eval = None if t_eval is None else check.times("t_eval", t_eval, low=self.t0,
-                                                                high=self.tf)
-        stops = _check_breakpoints(breakpoints)
+        self.t_eval = None if self.t_eval is None else check.times(
+            "t_eval", self.t_eval, low=self.t0, high=self.tf)
+        stops = _check_breakpoints(self.breakpoints)
         self.stops = stops[(stops > self.t0) & (stops < self.tf)]
-        self.dense_output = bool(dense_output)
-        self.check_finite = bool(check_finite)
-        self.keep_y_events = check.flag("keep_y_events", keep_y_events)
-        self.options = _check_options(dict(options), n)
+        self.dense_output = bool(self.dense_output)
+        self.check_finite = bool(self.check_finite)
+        self.keep_y_events = check.flag("keep_y_events", self.keep_y_events)
+        self.options = _check_options(dict(self.options), n)
         self.first_step = self.options.pop("first_step", None)
         # Bytes each accepted step adds to the stored trace (scipy's lists and ours).
         self.bytes_per_step = ((8 * (n + 1) + 200) if self.t_eval is None else 0) \
@@ -88,6 +92,19 @@ class _Settings:
             check.budget("t_eval", f"<{self.t_eval.size} times>",
                          16.0 * self.n * self.t_eval.size, check.MEMORY_BUDGET,
                          what="bytes of stored values", advice="store fewer times")
+
+
+def _check_events(events):
+    """A list of callables: one event function, or a non-empty list of them."""
+    if callable(events):
+        return [events]
+    if isinstance(events, (str, bytes)) or not hasattr(events, "__iter__"):
+        check.function("events", events, "event(t, y) or a non-empty list of them")
+    listed = list(events)
+    if not listed or not all(callable(e) for e in listed):
+        raise LifutilsError("events must be a callable or a non-empty list of callables "
+                            f"event(t, y), got {check.show(events)}")
+    return listed
 
 
 def _check_span(t_span):
@@ -127,11 +144,11 @@ def _check_breakpoints(breakpoints):
 
 
 def _check_method(method):
-    if isinstance(method, str) and method in METHODS:
+    if isinstance(method, str) and method in SOLVE_IVP_METHODS:
         return method
     if isinstance(method, type) and issubclass(method, OdeSolver):
         return method
-    raise LifutilsError(f"method must be one of {', '.join(METHODS)} or an OdeSolver class, "
+    raise LifutilsError(f"method must be one of {', '.join(SOLVE_IVP_METHODS)} or an OdeSolver class, "
                         f"got {check.show(method)}")
 
 
@@ -232,7 +249,7 @@ def _check_options(options, n):
     return options
 
 
-def _event_vector(k, value, m, t):
+def event_vector(k, value, m, t):
     """A vector event's values as a float array of shape (m,), or a LifutilsError that says
     what is wrong with them."""
     if type(value) is not np.ndarray or value.dtype != float:
@@ -254,7 +271,7 @@ def _event_vector(k, value, m, t):
     return value
 
 
-def _event_number(k, value, t):
+def event_number(k, value, t):
     """An event's value as a float, or a LifutilsError that says what is wrong with it."""
     array = check.real_array(value)
     if array is None or array.size != 1:

@@ -1,0 +1,155 @@
+"""The guards of solve_ivp_with_resets' loop: what stops it with a named error or warns.
+
+Budgets (evaluations, restarts, memory, resets), non-finite derivatives (a rejected
+trial step is fine; a NaN step size or a long run of them is not), a solver that gives
+up (a warning with the partial result), and resets that leave another event within
+rounding of its trigger (a tie). :class:`Guards` is mixed into
+:class:`~lifutils.restart_loop.Run`, whose state (``self.s``, ``self.t`` ...) it reads.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from . import _validate as check
+from .errors import BudgetError, IllConditionedWarning, LifutilsError, RunawayError
+
+__all__ = ["Guards"]
+
+
+class Guards:
+    """Checks and messages of the restart loop (a mixin of :class:`~lifutils.restart_loop.Run`)."""
+
+    def _at_step(self, check_value, *args):
+        """``check_value(*args[:-1])`` on an event's value at a solver step; when the value
+        is bad because the solver accepted a non-finite state (``args[-1]``) after a
+        non-finite derivative, the error names the derivative, the cause."""
+        try:
+            return check_value(*args[:-1])
+        except LifutilsError:
+            bad, state = self.bad_derivative, args[-1]
+            if bad is not None and not np.isfinite(np.asarray(state, dtype=float)).all():
+                raise LifutilsError(
+                    f"fun returned a non-finite derivative {bad[1]!r} at t = {bad[0]:.6g}, and "
+                    f"the {self.s.method_name} solver then accepted a step to a non-finite "
+                    f"state {np.asarray(state)!r} (at t = {float(args[-2]):.6g}). Look for a NaN "
+                    "or inf in fun near that time, or try another method") from None
+            raise
+
+    #: Right-hand-side evaluations that one restart of the solver is charged against
+    #: max_nfev: setting up solve_ivp and its first step take about as long.
+    RESTART_COST = 100
+
+    #: Rounding units (of the state's largest magnitude) within which an event's value
+    #: after a reset counts as a tie with its trigger.
+    TIE_ULPS = 1024
+
+    def _near_ties(self, triggers, g, state):
+        """Warn (once per call) if any of ``triggers`` has its entry's value within rounding
+        of the trigger after a reset: whether that entry fires in this volley then depends
+        on the last bit of the arithmetic, which differs between processors."""
+        if self.tie_warned or not len(triggers):
+            return
+        tr = self.triggers
+        triggers = np.asarray(triggers, dtype=int)
+        scale = max(1.0, float(np.max(np.abs(state))))
+        tol = self.TIE_ULPS * np.finfo(float).eps * scale
+        values = g[tr.event[triggers]]
+        # An entry equal to one that fired is a symmetric tie (identical neurons), decided
+        # the same way on every processor: not a warning.
+        near = np.flatnonzero((np.abs(values) < tol) & ~np.isin(values, self.fired_values))
+        if not near.size:
+            return
+        self.tie_warned = True
+        entry, value = int(tr.event[triggers[near[0]]]), float(values[near[0]])
+        warnings.warn(IllConditionedWarning(
+            f"after the reset at t = {self.t:.6g}, event entry {entry} lies within rounding of "
+            f"its trigger (value {value:.3g}, within {tol:.1e}): whether it fires in this volley "
+            "depends on rounding, so another processor may give other spike times. Move the "
+            "parameters off the tie (a drive, a kick, a start) by more than that"), stacklevel=4)
+
+    def _failed(self, sol, sol_t, sol_y):
+        """The solver gave up: keep what it computed, as solve_ivp does, and say where."""
+        self.status = -1
+        self.record(sol_t, sol_y)  # what it did compute, as solve_ivp returns it
+        t_fail = max(self.t, float(self.t_last_step), float(sol_t[-1]) if sol_t.size else self.t)
+        self.message = f"solver failed at t = {t_fail:.6g}: {sol.message}"
+        s, bad = self.s, self.bad_derivative
+        cause = "" if bad is None or bad[0] < self.t else (
+            f" There, fun returned a non-finite derivative {bad[1]!r} (at t = {bad[0]:.6g}).")
+        self.failure = (
+            f"solve_ivp_with_resets stopped at t = {t_fail:.6g} of t_span ({s.t0:g}, {s.tf:g}), "
+            f"after {self.n_resets} resets: the {s.method_name} solver failed ({sol.message})."
+            f"{cause} The result holds the trace and events up to there (status = -1). Try "
+            "another method (LSODA, or Radau and BDF for a stiff model), another rtol/atol, "
+            "a max_step; for a model with an exponential upswing (AdEx), a lower peak (the "
+            "threshold event's level) keeps the exponential from overflowing")
+
+    #: Non-finite derivatives in a row after which the solver is taken to be stuck.
+    NON_FINITE_RUN = 1000
+
+    def _non_finite(self, k, t, dy):
+        """A derivative that may be non-finite (its square overflowed, or NaN or inf): note
+        it for the failure message, and stop the loops it could start."""
+        first = self.bad_derivative
+        if first is None or k != first[2] + 1:  # a new run of non-finite derivatives
+            first = (float(t), dy.copy(), k, 1)
+        else:
+            first = (first[0], first[1], k, first[3] + 1)
+        self.bad_derivative = first
+        t_bad, dy_bad, _, in_a_row = first
+        where = (f"fun returned a non-finite derivative {dy_bad!r} at t = {t_bad:.6g}")
+        if not math.isfinite(t):  # the step size itself became NaN: scipy would loop for ever
+            raise LifutilsError(
+                f"{where}, and the solver's step size became NaN (it was asked for fun at "
+                f"t = {t!r}): it would loop for ever. Look for a division by zero, a log or "
+                "sqrt of a negative number, or an exp that overflows where a step starts")
+        if in_a_row > self.NON_FINITE_RUN:
+            raise LifutilsError(
+                f"{where}, and {in_a_row} evaluations in a row since were non-finite: the "
+                "solver cannot step past it. Look for a NaN or inf in fun near that time")
+
+    def _count_reset(self):
+        s = self.s
+        self.n_resets += 1
+        if self.n_resets > s.max_resets:
+            raise RunawayError(
+                f"more than max_resets = {check.show(s.max_resets)} resets before t = {self.t:g} "
+                f"(t_span ends at {s.tf:g}): the model fires too often to finish in "
+                "reasonable time; weaken the drive, shorten t_span, add a hold "
+                "(refractory period), or raise max_resets")
+        self.resets_here = self.resets_here + 1 if self.t == self.last_reset_t else 1
+        self.last_reset_t = self.t
+        if self.resets_here > 2 * s.layout.n_entries + 1:
+            raise LifutilsError(
+                f"{self.resets_here} resets at the same time t = {self.t:.6g}: the resets keep "
+                "re-triggering events without time moving on (Zeno); change reset")
+
+    def _over_nfev(self, t):
+        s = self.s
+        raise BudgetError(
+            f"solve_ivp_with_resets used its budget of max_nfev = {check.show(s.max_nfev)} "
+            f"right-hand-side evaluations and had reached t = {float(t):.6g} of t_span "
+            f"({s.t0:g}, {s.tf:g}) after {self.n_resets} resets (each restart of the solver "
+            f"counts as {self.RESTART_COST} evaluations): the steps are far smaller than the span (a stiff problem "
+            "for an explicit method, a step size collapsing, or a very long span), or the "
+            "resets come too fast (a reset just below its threshold). Try method='LSODA' or "
+            "'Radau', loosen rtol/atol, shorten t_span, reset further from the threshold, or "
+            "raise max_nfev")
+
+    def _over_y_events(self):
+        s = self.s
+        raise BudgetError(
+            f"the states kept at resets (y_events) have reached {self.n_resets - 1} resets of "
+            f"{s.n} components, over the memory budget of {check.MEMORY_BUDGET:.3g} bytes (at "
+            f"t = {self.t:.6g}): pass keep_y_events=False to keep the spike times only, or "
+            "shorten t_span")
+
+    def _over_memory(self):
+        s = self.s
+        raise BudgetError(
+            f"the trace has reached {self.step_limit + 1} solver steps, over the memory budget of "
+            f"{check.MEMORY_BUDGET:.3g} bytes for {s.n} components (at t = {self.t:.6g}); "
+            "pass t_eval to store fewer points, drop dense_output, or shorten t_span")
