@@ -7,17 +7,16 @@ import numpy as np
 
 from .analytic import exact_spike_times
 from .errors import LifutilsError
-from .euler import simulate_euler
+from .euler import DT, simulate_euler
 from .events import simulate_events
 from .methods import LABELS, REGISTRY, WORK_PRECISION_METHODS
 from .params import LIFParams, LIFResult
 
-__all__ = ["spike_time_error", "lowest_v_after", "METHODS", "run_method", "compare_methods",
+__all__ = ["spike_time_error", "lowest_v_after", "run_method", "compare_methods",
            "convergence_order", "euler_convergence", "work_precision", "simulated_rates"]
 
 #: The methods, in the order they are shown everywhere, with their labels
 #: (key -> label, read from :data:`lifutils.methods.REGISTRY`).
-METHODS = LABELS
 
 
 def spike_time_error(spike_times, reference) -> float:
@@ -58,9 +57,10 @@ def lowest_v_after(result: LIFResult, t_from) -> float:
     return float(after.min()) if after.size else float("nan")
 
 
-def run_method(name, params: LIFParams, t_max, *, dt=0.1, method="RK45", rtol=None,
+def run_method(key, params: LIFParams, t_max, *, dt=DT, method="RK45", rtol=None,
                atol=None, max_step=None) -> LIFResult:
-    """Run one of :data:`METHODS` by key with the usual settings.
+    """Run the registry's method ``key`` (:data:`lifutils.methods.REGISTRY`) with the usual
+    settings.
 
     ``dt`` is for the Euler loops (ms); ``method``, ``rtol``, ``atol``,
     ``max_step`` for the solve_ivp methods (None keeps each function's default).
@@ -72,31 +72,30 @@ def run_method(name, params: LIFParams, t_max, *, dt=0.1, method="RK45", rtol=No
     >>> run_method("events", LIFParams(i_e=20.0), 50.0).n_spikes
     3
     """
-    if name not in REGISTRY:
-        raise LifutilsError(f"name must be one of {list(REGISTRY)}, got {name!r}")
-    return REGISTRY[name].run(params, t_max, dt=dt, method=method, rtol=rtol, atol=atol,
+    if key not in REGISTRY:
+        raise LifutilsError(f"key must be one of {list(REGISTRY)}, got {key!r}")
+    return REGISTRY[key].run(params, t_max, dt=dt, method=method, rtol=rtol, atol=atol,
                               max_step=max_step)
 
 
-def compare_methods(params: LIFParams, t_max, *, names=tuple(METHODS), **settings):
+def compare_methods(params: LIFParams, t_max, *, keys=tuple(REGISTRY), **settings):
     """Run several methods on one neuron and compare their spikes with the exact ones.
 
-    Returns a list of dicts, one per method, with keys ``key``, ``method``
-    (label), ``n_spikes``, ``first_spike`` (ms, nan if none), ``max_error``
+    Returns a list of dicts, one per method, with keys ``key``, ``method`` (its label), ``n_spikes``, ``first_spike`` (ms, nan if none), ``max_error``
     (ms, against the closed form; inf if the spike count is wrong), ``nfev``
     and ``result`` (the LIFResult). Needs constant input.
 
     Examples
     --------
-    >>> rows = compare_methods(LIFParams(i_e=20.0), 100.0, names=("euler", "exact"))
+    >>> rows = compare_methods(LIFParams(i_e=20.0), 100.0, keys=("euler", "exact"))
     >>> [(r["key"], r["n_spikes"], round(r["max_error"], 3)) for r in rows]
     [('euler', 5, 0.133), ('exact', 5, 0.0)]
     """
     exact = exact_spike_times(params, t_max)
     rows = []
-    for key in names:
+    for key in keys:
         res = run_method(key, params, t_max, **settings)
-        rows.append(dict(key=key, method=METHODS[key], n_spikes=res.n_spikes,
+        rows.append(dict(key=key, method=LABELS[key], n_spikes=res.n_spikes,
                          first_spike=float(res.spike_times[0]) if res.n_spikes else float("nan"),
                          max_error=spike_time_error(res.spike_times, exact),
                          nfev=res.nfev, result=res))
@@ -138,7 +137,7 @@ def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
     """Error against cost for the Euler loops and the event method.
 
     The event method runs at each rtol with ``atol = atol_ratio * rtol`` (mV).
-    Returns a list of dicts with keys ``key`` (of :data:`METHODS`), ``family``
+    Returns a list of dicts with keys ``key`` (of :data:`lifutils.methods.REGISTRY`), ``family``
     (the results' ``method``: "Euler", "Euler, interpolated" or "events (METHOD)"),
     ``setting`` (text), ``step_or_rtol`` (dt in ms or rtol), ``n_spikes``,
     ``max_error`` (ms; inf when the spike count is wrong), ``nfev`` and
@@ -180,7 +179,7 @@ def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
     return rows
 
 
-def simulated_rates(name, params: LIFParams, currents, t_max=1000.0, **settings):
+def simulated_rates(key, params: LIFParams, currents, t_max=1000.0, **settings):
     """Steady firing rate (Hz) a method produces at each constant current (nA).
 
     The rate is 1000 / (mean interspike interval in ms) over ``t_max`` ms, 0
@@ -194,6 +193,6 @@ def simulated_rates(name, params: LIFParams, currents, t_max=1000.0, **settings)
     """
     rates = []
     for i in currents:
-        spikes = run_method(name, params.replace(i_e=float(i)), t_max, **settings).spike_times
+        spikes = run_method(key, params.replace(i_e=float(i)), t_max, **settings).spike_times
         rates.append(1000.0 / np.mean(np.diff(spikes)) if len(spikes) > 1 else 0.0)
     return np.array(rates)

@@ -69,10 +69,6 @@ class StitchedSolution:
         self._pieces.append(piece)
 
     @property
-    def t_min(self):
-        return self.t_starts[0]
-
-    @property
     def t_max(self):
         return self.t_ends[-1]
 

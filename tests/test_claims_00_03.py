@@ -78,7 +78,7 @@ def test_00_answer_cell_keeps_the_trace_with_vertical_resets():
 
 def test_00_three_methods_side_by_side_with_their_tolerances():
     rows = {r["key"]: r for r in compare_methods(P20, 100.0,
-                                                   names=("euler", "hack", "events", "exact"))}
+                                                   keys=("euler", "hack", "events", "exact"))}
     euler, hack, events = rows["euler"], rows["hack"], rows["events"]
     assert euler["n_spikes"] == 5 and close(euler["first_spike"], "13.8000", 4)
     assert f"{euler['max_error']:.2g}" == "0.13" and euler["nfev"] == 1000

@@ -12,7 +12,6 @@ def test_registry_order_and_labels():
     assert list(REGISTRY) == ["euler", "euler_interp", "hack", "events", "exact"]
     assert LABELS == {"euler": "Euler loop", "euler_interp": "Euler, interpolated",
                       "hack": "dv/dt hack", "events": "solve_ivp + events", "exact": "exact"}
-    assert compare.METHODS is LABELS  # the old name reads the registry
 
 
 @pytest.mark.parametrize("key", list(REGISTRY))

@@ -18,7 +18,8 @@ from matplotlib.text import Text  # noqa: E402
 
 import lifutils  # noqa: E402
 from lifutils import LIFParams, inputs, plotting  # noqa: E402
-from lifutils.compare import METHODS, compare_methods  # noqa: E402
+from lifutils.compare import compare_methods  # noqa: E402
+from lifutils.methods import LABELS  # noqa: E402
 from lifutils.widgets import redraw  # noqa: E402
 
 P20 = LIFParams(i_e=20.0)  # R*I = 20 mV: fires, first spike 10 ln 4 ms
@@ -27,7 +28,7 @@ T_MAX = 100.0
 
 @pytest.fixture(scope="module")
 def runs():
-    """One result per method at the teaching values, keyed like METHODS."""
+    """One result per method at the teaching values, keyed like LABELS."""
     return {row["key"]: row["result"] for row in compare_methods(P20, T_MAX)}
 
 
@@ -52,7 +53,7 @@ def _line(ax, gid):
 # --------------------------------------------------------------------------- colors and keys
 
 def test_method_colors_cover_every_method_and_differ():
-    assert set(plotting.METHOD_COLORS) == set(METHODS)
+    assert set(plotting.METHOD_COLORS) == set(LABELS)
     colors = [mcolors.to_hex(c) for c in plotting.METHOD_COLORS.values()]
     assert len(set(colors)) == len(colors), "two methods share a color"
     assert mcolors.same_color(plotting.METHOD_COLORS["exact"], "black")
@@ -153,7 +154,7 @@ def test_convergence_log_log_with_slope_one():
     assert mcolors.same_color(euler.get_color(), plotting.METHOD_COLORS["euler"])
     assert mcolors.same_color(interp.get_color(), plotting.METHOD_COLORS["euler_interp"])
     assert [line.get_label() for line in (euler, interp, own)] == [
-        METHODS["euler"], METHODS["euler_interp"], "my own"]  # keys shown by their labels
+        LABELS["euler"], LABELS["euler_interp"], "my own"]  # keys shown by their labels
     assert len(interp.get_xdata()) == 3  # the infinite error is left out
     x, y = ref.get_xdata(), ref.get_ydata()
     assert np.log(y[1] / y[0]) / np.log(x[1] / x[0]) == pytest.approx(1.0)

@@ -22,7 +22,8 @@ import lifutils  # noqa: E402
 from lifutils import widgets as W  # noqa: E402
 from lifutils.widgets import dashboards as D  # noqa: E402
 from lifutils.widgets import framework as F  # noqa: E402
-from lifutils.compare import METHODS, compare_methods  # noqa: E402
+from lifutils.compare import compare_methods  # noqa: E402
+from lifutils.methods import LABELS  # noqa: E402
 
 MINUS = "\N{MINUS SIGN}"  # d3-format, which draws the slider readouts, writes negatives so
 
@@ -226,25 +227,25 @@ def test_side_by_side_table_matches_compare_methods(dashboards):
     table = dash.table.value
     assert 'class="lif-table"' in table
     for row in rows:
-        assert METHODS[row["key"]] in table
+        assert LABELS[row["key"]] in table
         if row["key"] not in ("exact", "hack"):
             assert f"<td>{row['nfev']:,}</td>" in table
             assert f"{row['max_error']:.2g}" in table
     assert "wrong count" in table  # the hack: no spikes at all
     figure_panels = [ax for ax in dash.figure.axes if ax.get_title(loc="left")]
     assert [ax.get_title(loc="left") for ax in figure_panels] == [
-        METHODS[k] for k in ("euler", "euler_interp", "hack", "events")]
+        LABELS[k] for k in ("euler", "euler_interp", "hack", "events")]
 
 
 def test_side_by_side_reruns_only_what_a_control_touches(monkeypatch):
     calls = {"euler": 0, "hack": 0, "events": 0}
     real = D.compare_methods
 
-    def counting(params, t_max, *, names, **settings):
-        key = names[0].replace("_interp", "")
+    def counting(params, t_max, *, keys, **settings):
+        key = keys[0].replace("_interp", "")
         if key in calls:
             calls[key] += 1
-        return real(params, t_max, names=names, **settings)
+        return real(params, t_max, keys=keys, **settings)
 
     monkeypatch.setattr(D, "compare_methods", counting)
     dash = W.side_by_side()

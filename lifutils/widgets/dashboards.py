@@ -187,9 +187,6 @@ def events_explorer(*, t_max=T_MAX, size="screen"):
                            controls, run, summarize, (-85.0, V_LIMITS[1]), size)
 
 
-_SIDE_KEYS = tuple(k for k in REGISTRY if k != "exact")  # one panel each
-
-
 def _table(rows) -> str:
     """HTML table: spikes, first spike, largest spike-time error and nfev per method."""
     head = ("<tr><th>method</th><th>spikes</th><th>first spike<br>(ms)</th>"
@@ -256,7 +253,7 @@ def side_by_side(*, t_max=T_MAX, size="screen"):
 
     def row(key, i_e, tau_m, t_ref, v_reset, **settings):
         params = LIFParams(i_e=i_e, tau_m=tau_m, t_ref=t_ref, v_reset=v_reset)
-        return compare_methods(params, t_max, names=(key,), **settings)[0]
+        return compare_methods(params, t_max, keys=(key,), **settings)[0]
 
     # One cache per method, keyed by the parameters that method depends on.
     euler = cached(lambda interp, dt, *p: row("euler_interp" if interp else "euler", *p, dt=dt))
