@@ -44,7 +44,7 @@ from .drawing import zoom_inset as _zoom_inset
 from .methods import LABELS, REGISTRY, method_key
 from .params import check_t_max
 
-__all__ = ["METHOD_COLORS", "METHOD_STYLES", "method_key", "plot_trace", "plot_side_by_side",
+__all__ = ["METHOD_COLORS", "METHOD_TEXT_COLORS", "METHOD_STYLES", "method_key", "plot_trace", "plot_side_by_side",
            "plot_raster", "plot_convergence", "plot_fi_curve", "plot_work_precision",
            "plot_input", "new_figure", "figure_to_png"]
 
@@ -53,8 +53,12 @@ __all__ = ["METHOD_COLORS", "METHOD_STYLES", "method_key", "plot_trace", "plot_s
 METHOD_STYLES = {key: m.line_style for key, m in REGISTRY.items()}
 
 #: One color per method (hex, so HTML can use it too), used by every figure in
-#: the package.
+#: the package for lines and markers (3:1 contrast on white).
 METHOD_COLORS = {key: m.color for key, m in REGISTRY.items()}
+
+#: The same hues, dark enough for text (4.5:1 on white): panel titles, raster
+#: row labels, point labels.
+METHOD_TEXT_COLORS = {key: m.label_color for key, m in REGISTRY.items()}
 
 # --------------------------------------------------------------------------- traces
 
@@ -157,7 +161,8 @@ def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
     labels = [r.method for r in results] if labels is None else list(labels)
     for i, (ax, res, label) in enumerate(zip(axes, results, labels)):
         plot_trace(res, ax, exact=exact, label=label, legend=False)
-        ax.set_title(label, loc="left", fontsize="medium", color=METHOD_COLORS[method_key(res)])
+        ax.set_title(label, loc="left", fontsize="medium",
+                     color=METHOD_TEXT_COLORS[method_key(res)])
         ax.set_ylabel("v (mV)")
         if i < len(axes) - 1:
             ax.set_xlabel("")
@@ -208,11 +213,12 @@ def plot_raster(results, ax=None, *, exact=None, labels=None):
                 label=labels[k])
         # x in axes fraction, so the note stays inside when the caller zooms in time
         ax.text(0.5, y, "no spikes", ha="center", va="center", fontsize="small",
-                transform=ax.get_yaxis_transform(), color=color, style="italic",
+                transform=ax.get_yaxis_transform(), color=METHOD_TEXT_COLORS[method_key(res)],
+                style="italic",
                 gid="lif-raster-empty", visible=not len(spikes))
     ax.set_yticks(range(n - 1, -1, -1), labels)
     for tick, res in zip(ax.get_yticklabels(), rows):
-        tick.set_color(METHOD_COLORS[method_key(res)])
+        tick.set_color(METHOD_TEXT_COLORS[method_key(res)])
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(0.0, t_end)
     ax.set_xlabel("time (ms)")
@@ -383,10 +389,11 @@ def plot_work_precision(rows, ax=None):
     families = list(dict.fromkeys(r["family"] for r in rows))
     keys = {r["family"]: method_key(r["key"]) for r in rows}
     # One hue, marker and line per family: the method's own for the Euler loops and the
-    # first events solver, then other Okabe-Ito hues for the other solvers, so no two
-    # families differ by colour alone.
-    event_styles = iter([("o", "-", None), ("^", "--", "#E69F00"), ("v", "-.", "#CC79A7"),
-                         ("P", ":", "#7f7f7f"), ("*", "-", "#F0E442")])
+    # first events solver, then other Okabe-Ito hues for the other solvers (orange,
+    # reddish purple, grey, yellow, darkened to 4.5:1 on white so their point labels
+    # read too), so no two families differ by colour alone.
+    event_styles = iter([("o", "-", None), ("^", "--", "#9C6C00"), ("v", "-.", "#A26085"),
+                         ("P", ":", "#757575"), ("*", "-", "#7D7722")])
     labelled, left_out = set(), []
     for family in families:
         key = keys[family]
@@ -398,6 +405,7 @@ def plot_work_precision(rows, ax=None):
         left_out += [f"{family} {r['setting']}" for r in bad]
         marker, ls, color = ((REGISTRY[key].marker.get("marker", "o"), REGISTRY[key].linestyle, None)
                              if key != "events" else next(event_styles, ("o", "-", None)))
+        text_color = color or METHOD_TEXT_COLORS[key]
         color = color or METHOD_COLORS[key]
         ax.plot([r["nfev"] for r in pts], [r["max_error"] for r in pts], marker=marker,
                 linestyle=ls, color=color, label=family)
@@ -408,7 +416,7 @@ def plot_work_precision(rows, ax=None):
             labelled.add(kind)
             for r in pts[::2] if len(pts) > 5 else pts:  # every other one when crowded
                 ax.annotate(r["setting"], (r["nfev"], r["max_error"]), xytext=(5, 4),
-                            textcoords="offset points", fontsize="x-small", color=color)
+                            textcoords="offset points", fontsize="x-small", color=text_color)
     _draw_slope_guides(ax, rows)
     ax.set_xscale("log")
     ax.set_yscale("log")
