@@ -91,6 +91,7 @@ _ATTRIBUTES = {
     "th": {"colspan", "rowspan", "headers", "scope", "align"},
     "ol": {"start"},
     "details": {"open"},
+    "figcaption": {"aria-hidden"},
     **{tag: _MATHML_ATTRIBUTES for tag in _MATHML_TAGS},
 }
 _STYLE_PROPERTIES = {
@@ -170,6 +171,40 @@ def _image_metadata(meta) -> dict:
         if keep:
             clean[mime] = keep
     return clean
+
+
+def figure_captions(nb) -> int:
+    """Join each lifutils figure and the caption under it into one <figure>.
+
+    In a notebook a lifutils figure is two outputs: the PNG (its text/plain is
+    the figure's description) and the description as text. The handout shows
+    the image with the description as its alt text, and the caption under it
+    hidden from screen readers (they have just read the same words as the alt
+    text). Returns how many figures were joined.
+    """
+    joined = 0
+    for cell in nb.cells:
+        outputs = cell.get("outputs", []) if cell.get("cell_type") == "code" else []
+        new = []
+        for out in outputs:
+            caption = out.get("metadata", {}).get("lifutils", {}) if isinstance(
+                out.get("metadata"), dict) else {}
+            before = new[-1] if new else None
+            png = before.get("data", {}).get("image/png") if before else None
+            text = before.get("data", {}).get("text/plain") if before else None
+            if (isinstance(caption, dict) and caption.get("caption") and _is_base64(png)
+                    and isinstance(text, str)):
+                png = "".join(png.split())
+                new[-1] = nbformat.v4.new_output("display_data", data={"text/html": (
+                    f'<figure class="lif-figure"><img src="data:image/png;base64,{png}" '
+                    f'alt="{html.escape(text)}"><figcaption aria-hidden="true">Figure: '
+                    f"{html.escape(text)}</figcaption></figure>"), "text/plain": text})
+                joined += 1
+                continue
+            new.append(out)
+        if outputs:
+            cell["outputs"] = new
+    return joined
 
 
 def sanitise_outputs(nb) -> int:
@@ -283,9 +318,13 @@ def _static_parts(state: dict, model_id: str, seen=None) -> list[str]:
         parts.append(f"<div>{sanitise_html(model['value'])}</div>")
     outputs = model.get("outputs", [])
     for out in outputs if isinstance(outputs, list) else []:
-        png = out.get("data", {}).get("image/png") if isinstance(out, dict) else None
+        data = out.get("data", {}) if isinstance(out, dict) else {}
+        png, text = data.get("image/png"), data.get("text/plain")
         if png and _is_base64(png):
-            parts.append(f'<img alt="dashboard figure" '
+            # The figure's description (lifutils puts it in text/plain) is the alt text.
+            alt = text if isinstance(text, str) and text and not text.startswith("<") else \
+                "dashboard figure"
+            parts.append(f'<img alt="{html.escape(alt)}" '
                          f'src="data:image/png;base64,{html.escape("".join(png.split()))}">')
     children = model.get("children", [])
     for ref in children if isinstance(children, list) else []:
@@ -416,6 +455,7 @@ def render(nb, notebook: Path, out_dir: Path, title: str) -> Path:
 
     nb.metadata["title"] = title  # the page <title>; the file is not written
     static_dashboards(nb)
+    figure_captions(nb)  # before sanitise_outputs, which drops the caption's metadata
     sanitise_outputs(nb)
     formulas = {}
     for cell in nb.cells:

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from .. import plotting
+from ..drawing import describe
 from ..errors import LifutilsError
 from ..events import DEFAULT_RTOL
 from ..methods import LABELS
@@ -39,6 +40,10 @@ DPI = 80               # small PNGs: quick to render and to send
 SIZES = {"screen": DPI, "projector": 128}
 # Controls and status line for the back of a room: ipywidgets 8 sizes its
 # controls from these variables, set here for one dashboard only.
+# Visually hidden, read by screen readers (the usual "sr-only" rules, inline).
+_SCREEN_READER_ONLY = ("position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; "
+                       "overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0")
+
 _PROJECTOR_CSS = """<style>
 .lif-projector { --jp-widgets-font-size: 20px; --jp-widgets-inline-height: 40px;
   --jp-widgets-inline-label-width: 11em; --jp-widgets-slider-handle-size: 22px;
@@ -268,8 +273,9 @@ class Dashboard(widgets.VBox):
         values = control_values(self.controls)
         # Shown at once in the page, so a slow setting (the dv/dt hack with Radau
         # takes seconds to use up its budget) is visibly at work, not frozen.
-        self.status.value = ('<span style="font-family: var(--jp-code-font-family, monospace); '
-                             'font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}</span>')
+        self.status.value = ('<div role="status" aria-live="polite" aria-atomic="true">'
+                             '<span style="font-family: var(--jp-code-font-family, monospace); '
+                             'font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}</span></div>')
         try:
             summary = self._draw(values)
         except LifutilsError as exc:
@@ -280,16 +286,28 @@ class Dashboard(widgets.VBox):
         self.n_redraws += 1
         settings = "  ".join(f"{name}={readout(w)}" for name, w in self.controls.items())
         text = f"{settings}  \N{EM DASH}  {summary}  \N{EM DASH}  redraw {self.n_redraws}"
+        # A live region: a screen reader announces the new status, and, read only
+        # by it, what the figure now shows (the figure's description).
+        figure_text = ("" if self.error_message is not None
+                       else f" Figure: {self.description}")
         self.status.value = (
+            '<div role="status" aria-live="polite" aria-atomic="true">'
             '<span style="font-family: var(--jp-code-font-family, monospace); '
-            f'font-size: 0.9em">{html.escape(text)}</span>')
+            f'font-size: 0.9em">{html.escape(text)}</span>'
+            f'<span class="lif-sr-only" style="{_SCREEN_READER_ONLY}">{html.escape(figure_text)}'
+            '</span></div>')
+
+    @property
+    def description(self) -> str:
+        """What the figure shows now, in words (:func:`lifutils.drawing.describe`)."""
+        return describe(self.figure)
 
     def _show_png(self, png):
         self.png = png
         self.output.outputs = ({
             "output_type": "display_data",
             "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                     "text/plain": f"<figure: {self._title}>"},
+                     "text/plain": describe(self.figure)},
             "metadata": {},
         },)
         if self.figure_area.children[0] is not self.output:
