@@ -123,10 +123,14 @@ def set_description(ax, text: str) -> None:
 def _axes_outline(ax) -> str:
     """What any Axes shows, from its labels: the fallback description."""
     title = next((t for t in (ax.get_title(loc=w) for w in ("center", "left", "right")) if t), "")
-    x, y = ax.get_xlabel() or "x", ax.get_ylabel() or "y"
-    lo, hi = ax.get_xlim()
+    # A panel over a shared time axis has no x label of its own: its sibling's.
+    x = ax.get_xlabel() or next((a.get_xlabel() for a in ax.get_shared_x_axes().get_siblings(ax)
+                                 if a.get_xlabel()), "") or "x"
+    y = ax.get_ylabel() or "y"
+    lo, hi = ax.dataLim.intervalx if np.all(np.isfinite(ax.dataLim.intervalx)) else ax.get_xlim()
     parts = [f"{title}: " if title else "", f"{y} against {x}, {lo:.3g} to {hi:.3g}"]
-    labels = [line.get_label() for line in ax.lines if not line.get_label().startswith("_")]
+    labels = [" ".join(line.get_label().split()) for line in ax.lines
+              if not line.get_label().startswith("_")]
     if labels:
         parts.append(f"; lines: {', '.join(dict.fromkeys(labels))}")
     return "".join(parts)

@@ -44,6 +44,15 @@ SIZES = {"screen": DPI, "projector": 128}
 _SCREEN_READER_ONLY = ("position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; "
                        "overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0")
 
+# A visible focus on every control (WCAG 2.4.7): ipywidgets' slider handles and
+# readouts show none of their own. JupyterLab's brand blue (3:1 and more on its
+# light and dark backgrounds), a dark blue without JupyterLab.
+_FOCUS_CSS = """<style>
+.lif-dashboard .noUi-handle:focus, .lif-dashboard .widget-dropdown > select:focus,
+.lif-dashboard .widget-readout:focus, .lif-dashboard button:focus {
+  outline: 3px solid var(--jp-brand-color1, #005A8C) !important; outline-offset: 2px; }
+</style>"""
+
 _PROJECTOR_CSS = """<style>
 .lif-projector { --jp-widgets-font-size: 20px; --jp-widgets-inline-height: 40px;
   --jp-widgets-inline-label-width: 11em; --jp-widgets-slider-handle-size: 22px;
@@ -237,7 +246,7 @@ class Dashboard(widgets.VBox):
             [figure_area, side],
             layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         panel = widgets.Box(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-        heading = widgets.HTML(f'<b class="lif-title">{html.escape(title)}</b>'
+        heading = widgets.HTML(f'<b class="lif-title">{html.escape(title)}</b>' + _FOCUS_CSS
                                + (_PROJECTOR_CSS if size == "projector" else ""))
         super().__init__([heading, panel, status, body])
         self.add_class("lif-dashboard")
