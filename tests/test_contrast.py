@@ -224,3 +224,15 @@ def test_the_dashboard_error_message_colour_fallback_is_aa_on_white():
     colour = re.search(r"color: var\(--jp-error-color1, (#[0-9a-fA-F]{6})\)", dash.error.value)
     assert colour, dash.error.value
     assert contrast(to_rgba(colour.group(1)), to_rgba("#ffffff")) >= TEXT
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_dashboard_focus_outline_shows_on_both_themes(theme):
+    """The outline around the focused control (JupyterLab's brand blue, this blue
+    without JupyterLab) has 3:1 against the page (WCAG 1.4.11)."""
+    import re
+    from lifutils.widgets import framework
+    fallback = re.search(r"var\(--jp-brand-color1, (#[0-9A-Fa-f]{6})\)", framework._FOCUS_CSS).group(1)
+    brand = {"light": "#1976d2", "dark": "#2196f3"}[theme]  # JupyterLab 4.6 --jp-brand-color1
+    for colour in ((fallback, brand) if theme == "light" else (brand,)):
+        assert contrast(to_rgba(colour), to_rgba(THEMES[theme])) >= GRAPHICS, colour
