@@ -105,7 +105,9 @@ def hack_explorer(*, t_max=T_MAX, size="screen"):
     >>> "method=RK23" in dash.status.value
     True
     """
-    controls = {"method": choices("method", SOLVERS, "RK45", dropdown=True),
+    # A selection slider, not a drop-down list: in JupyterLab the arrow keys on a
+    # focused drop-down list move to the next cell instead (the keyboard test).
+    controls = {"method": choices("method", SOLVERS, "RK45"),
                 "max_step": max_step_choice(),
                 "i_e": i_e_slider()}
 

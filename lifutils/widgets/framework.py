@@ -112,8 +112,9 @@ def dt_choice():
 
 
 def max_step_choice():
-    """solve_ivp's max_step (ms), inf for no cap."""
-    return choices("max_step (ms)", MAX_STEP_OPTIONS, math.inf, dropdown=True)
+    """solve_ivp's max_step (ms), inf for no cap (a selection slider: the arrow keys work
+    it in JupyterLab, where on a drop-down list they move to the next cell)."""
+    return choices("max_step (ms)", MAX_STEP_OPTIONS, math.inf)
 
 
 def rtol_choice():
