@@ -32,6 +32,11 @@ student's notebook, a student opens a shared handout):
 * the page carries a Content-Security-Policy that allows no script at all, as
   a second wall behind the first.
 
+A lifutils figure comes with its description (what it shows, from its data):
+the handout shows it as the image's alt text, and as a caption
+(:func:`figure_captions`); a dashboard's static picture takes the description
+its figure had when the notebook was saved.
+
 Exit status: 0 on success, 1 if there are no notebooks, 2 on bad usage.
 """
 
