@@ -41,5 +41,10 @@ html: $(STAMP)  ## static HTML handouts of every notebook in build/html/, with a
 student: $(STAMP)  ## student copies without solutions in build/student/, each run top to bottom
 	$(PY) scripts/make_student.py --run
 
-publish:  ## point the Binder/Colab links and install cells at REPO=owner/name (stdlib only)
-	$(PYTHON) scripts/publish.py -- "$(REPO)"
+# REPO and BRANCH reach publish.py in the environment, as their raw text ($(value ...):
+# make expands nothing in them, and no shell reads them); nothing else exports them.
+unexport REPO BRANCH
+publish: export LIFUTILS_PUBLISH_REPO = $(value REPO)
+publish: export LIFUTILS_PUBLISH_BRANCH = $(value BRANCH)
+publish:  ## point the Binder/Colab links and install cells at REPO=owner/name [BRANCH=main] (stdlib only)
+	$(PYTHON) scripts/publish.py --from-env

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -28,23 +29,138 @@ from .errors import LifutilsError
 
 __all__ = ["GUIDE_COLOR", "MAX_DRAWN_POINTS", "PngFigure", "new_axes", "new_figure",
            "draw_slope_guides", "zoom_inset", "thin", "spike_marker_y",
-           "draw_guides", "fi_grid", "figure_to_png"]
+           "draw_guides", "fi_grid", "figure_to_png", "describe", "set_description",
+           "spikes_phrase", "number"]
 
 GUIDE_COLOR = "0.45"   # threshold and reset guides
 MAX_DRAWN_POINTS = 4000  # longer traces are thinned for drawing (min/max kept)
 
 
 class PngFigure(Figure):
-    """A Figure that shows itself as a PNG in Jupyter even when pyplot was never imported.
+    """A Figure that shows itself as a PNG in Jupyter, with its description beside it.
 
     IPython's inline backend only registers its figure formatter once pyplot
     is loaded; until then a bare Figure would show as ``<Figure size ...>``.
     When the formatter is registered, it is used instead (it is looked up
     before ``_repr_png_``).
+
+    Shown in a notebook (the last line of a cell, or ``display(fig)``), the
+    figure is two outputs: the PNG, whose text/plain form is the figure's
+    description (:func:`describe`: what it shows, built from its data; the
+    handouts make it the image's alt text), and that description again as a
+    line of text under it, so that a screen reader, or a reader who cannot
+    make out the picture, reads what the figure shows.
     """
 
     def _repr_png_(self):
         return figure_to_png(self)
+
+    def _ipython_display_(self):
+        from IPython import get_ipython
+        from IPython.display import display
+
+        shell = get_ipython()
+        formatter = shell.display_formatter.formatters["image/png"] if shell else None
+        png = formatter(self) if formatter is not None else None
+        text = describe(self)
+        display({"image/png": png if png is not None else figure_to_png(self),
+                 "text/plain": text}, raw=True, metadata={"lifutils": {"figure": True}})
+        display({"text/markdown": f"*Figure: {_markdown_escape(text)}*",
+                 "text/plain": f"Figure: {text}"}, raw=True,
+                metadata={"lifutils": {"caption": True}})
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|$])")
+
+
+def _markdown_escape(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def number(x, digits=2) -> str:
+    """``x`` to ``digits`` significant digits, for a description: ``0.063``, ``14``;
+    values below 0.001 (solver noise) as ``less than 0.001``."""
+    x = float(x)
+    if not math.isfinite(x):
+        return "infinite" if x > 0 else "undefined" if math.isnan(x) else "-infinite"
+    if 0 < abs(x) < 1e-3:
+        return "less than 0.001"
+    if abs(x) >= 10 ** digits:  # no exponent for a large number: 144, not 1.4e+02
+        return f"{x:.0f}"
+    return f"{x:.{digits}g}"
+
+
+def spikes_phrase(label, spikes, exact=None, n_shown=6) -> str:
+    """``"Euler: 5 spikes at 13.8, 31.6, ... ms (largest error 0.063 ms)"``.
+
+    Spike times to 0.1 ms, at most ``n_shown`` of them; with ``exact``
+    spike times the largest difference when the counts agree, else both counts.
+    """
+    spikes = np.asarray(spikes, dtype=float)
+    k = len(spikes)
+    if not k:
+        text = f"{label}: no spikes"
+    else:
+        shown = ", ".join(f"{t:.1f}" for t in spikes[:n_shown])
+        more = f" and {k - n_shown} more" if k > n_shown else ""
+        text = f"{label}: {k} spike{'s' if k != 1 else ''} at {shown}{more} ms"
+    if exact is not None:
+        exact = np.asarray(exact, dtype=float)
+        if len(exact) == k and k:
+            text += f" (largest spike-time error {number(np.max(np.abs(spikes - exact)))} ms)"
+        elif len(exact) != k:
+            text += f" (the exact answer has {len(exact)})"
+    return text
+
+
+def set_description(ax, text: str) -> None:
+    """Attach ``text``, what ``ax`` shows in a sentence or two, to the Axes and
+    update its figure's ``lifutils_description`` (see :func:`describe`)."""
+    ax.lifutils_description = text
+    ax.figure.lifutils_description = describe(ax.figure)
+
+
+def _axes_outline(ax) -> str:
+    """What any Axes shows, from its labels: the fallback description."""
+    title = next((t for t in (ax.get_title(loc=w) for w in ("center", "left", "right")) if t), "")
+    # A panel over a shared time axis has no x label of its own: its sibling's.
+    x = ax.get_xlabel() or next((a.get_xlabel() for a in ax.get_shared_x_axes().get_siblings(ax)
+                                 if a.get_xlabel()), "") or "x"
+    y = ax.get_ylabel() or "y"
+    lo, hi = ax.dataLim.intervalx if np.all(np.isfinite(ax.dataLim.intervalx)) else ax.get_xlim()
+    parts = [f"{title}: " if title else "", f"{y} against {x}, {lo:.3g} to {hi:.3g}"]
+    labels = [" ".join(line.get_label().split()) for line in ax.lines
+              if not line.get_label().startswith("_")]
+    if labels:
+        parts.append(f"; lines: {', '.join(dict.fromkeys(labels))}")
+    return "".join(parts)
+
+
+def describe(fig) -> str:
+    """A short text alternative of ``fig``: what it shows, from its data.
+
+    Each ``plot_*`` of :mod:`lifutils.plotting` attaches a description to the
+    Axes it draws on (spike counts and times, the largest error ...); an Axes
+    drawn otherwise is described by its labels. Several panels are numbered.
+
+    Examples
+    --------
+    >>> from lifutils import LIFParams, simulate_euler, simulate_exact
+    >>> from lifutils.plotting import plot_raster
+    >>> p = LIFParams(i_e=20.0)
+    >>> ax = plot_raster([simulate_euler(p, 100.0)], exact=simulate_exact(p, 100.0))
+    >>> print(describe(ax.figure))  # doctest: +ELLIPSIS
+    Spike raster, 0 to 100 ms, one row per method. Euler: 5 spikes at 13.8, ... ms (largest spike-time error 0.13 ms); exact: 5 spikes at 13.9, ...
+    """
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison
+              and not getattr(ax, "_lifutils_inset", False)]
+    texts = [getattr(ax, "lifutils_description", None) or _axes_outline(ax) for ax in panels]
+    head = getattr(fig, "_lifutils_head", "")
+    if len(texts) == 1 and not head:
+        return texts[0]
+    return " ".join([head] * bool(head) + [
+        f"Panel {k} of {len(texts)}: {text}" + ("" if text.endswith(".") else ".")
+        for k, text in enumerate(texts, 1)])
 
 
 def figure_to_png(fig, *, dpi=None) -> bytes:
@@ -190,6 +306,7 @@ def zoom_inset(ax, params, zoom):
     if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
         raise LifutilsError(f"zoom must be a window (t0, t1) with t1 > t0 (ms), got {zoom!r}")
     inset = ax.inset_axes([0.62, 0.35, 0.35, 0.55])
+    inset._lifutils_inset = True  # part of the main axes' description
     t = np.linspace(t0, t1, 2001)
     inset.plot(t, params.current(t), color="0.2", linewidth=1.4)
     inset.set_xlim(t0, t1)

@@ -62,7 +62,13 @@ class Method:
     options : dict
         Fixed keywords for the runner (e.g. ``interpolate=True``).
     color : str
-        Hex colour of the method in every figure and table.
+        Hex colour of the method's lines and markers in every figure and table:
+        at least 3:1 contrast against the white figure background (WCAG 2.1
+        1.4.11, graphics).
+    text_color : str
+        Hex colour of text written in the method's colour (panel titles, raster
+        row labels): the same hue, dark enough for 4.5:1 (WCAG 1.4.3, text);
+        empty means ``color``. ``tests/test_contrast.py`` measures both.
     linestyle, linewidth, zorder :
         How its trace is drawn (the exact answer: thin, dashed, on top).
     marker : dict
@@ -77,10 +83,16 @@ class Method:
     settings: tuple = ()
     options: dict = field(default_factory=dict)
     color: str = "#000000"
+    text_color: str = ""
     linestyle: object = "-"  # a matplotlib line style: a name or (offset, dashes)
     linewidth: float = 1.6
     zorder: float = 2.0
     marker: dict = field(default_factory=dict)
+
+    @property
+    def label_color(self) -> str:
+        """The colour for text in this method's colour (``text_color``, else ``color``)."""
+        return self.text_color or self.color
 
     @property
     def line_style(self) -> dict:
@@ -108,24 +120,28 @@ class Method:
 _SOLVE_IVP = ("method", "rtol", "atol", "max_step")
 
 #: The methods, in the order they are shown everywhere. Colours: the
-#: Okabe-Ito palette, chosen so that every pair stays clearly apart (CIEDE2000
-#: at least 15) for normal vision, protanopia and deuteranopia
-#: (tests/test_palette.py): Euler sky blue, interpolated Euler bluish green,
-#: dv/dt hack vermillion, events blue, exact black. No figure relies on colour
-#: alone: each method also has its own line style and marker.
+#: Okabe-Ito palette, the sky blue and the blue darkened so that every line
+#: has 3:1 contrast on white and every pair stays clearly apart (CIEDE2000 at
+#: least 15) for normal vision, protanopia and deuteranopia
+#: (tests/test_palette.py, tests/test_contrast.py): Euler sky blue,
+#: interpolated Euler bluish green, dv/dt hack vermillion, events dark blue,
+#: exact black; text in a method's colour uses a darker shade of it (4.5:1).
+#: No figure relies on colour alone: each method also has its own line style
+#: and marker.
 REGISTRY = {m.key: m for m in (
     Method("euler", "Euler loop", "Euler", "lifutils.euler:simulate_euler", ("dt",),
-           color="#56B4E9", linestyle=(0, (5, 1)),
+           color="#4A9AC7", text_color="#3B7BA0", linestyle=(0, (5, 1)),
            marker=dict(marker="s", markersize=8, markerfacecolor="none", markeredgewidth=1.3)),
     Method("euler_interp", "Euler, interpolated", "Euler, interpolated",
            "lifutils.euler:simulate_euler", ("dt",), dict(interpolate=True), color="#009E73",
+           text_color="#008561",
            linestyle="-.",
            marker=dict(marker="D", markersize=6, markerfacecolor="none", markeredgewidth=1.3)),
     Method("hack", "dv/dt hack", "dv/dt hack", "lifutils.dvdt_hack:simulate_dvdt_hack",
-           _SOLVE_IVP, color="#D55E00", linestyle=":", linewidth=2.0,
+           _SOLVE_IVP, color="#D55E00", text_color="#C05500", linestyle=":", linewidth=2.0,
            marker=dict(marker="x", markersize=6, markeredgewidth=1.5)),
     Method("events", "solve_ivp + events", "events", "lifutils.events:simulate_events",
-           _SOLVE_IVP, color="#0072B2", linestyle="-", marker=dict(marker="o", markersize=4)),
+           _SOLVE_IVP, color="#005A8C", linestyle="-", marker=dict(marker="o", markersize=4)),
     Method("exact", "exact", "exact", "lifutils.analytic:simulate_exact", color="#000000",
            linestyle="--", linewidth=0.9, zorder=3.0,
            marker=dict(marker="+", markersize=8, markeredgewidth=1.3)),

@@ -30,7 +30,7 @@ import numpy as np
 
 from .analytic import firing_rate, rheobase
 # The building blocks live in drawing.py, shared with the dashboards' redraws.
-from .drawing import GUIDE_COLOR, figure_to_png
+from .drawing import GUIDE_COLOR, describe, figure_to_png, number, set_description, spikes_phrase
 from .errors import LifutilsError
 from .drawing import PngFigure as _Figure
 from .drawing import draw_guides as _draw_guides
@@ -44,17 +44,21 @@ from .drawing import zoom_inset as _zoom_inset
 from .methods import LABELS, REGISTRY, method_key
 from .params import check_t_max
 
-__all__ = ["METHOD_COLORS", "METHOD_STYLES", "method_key", "plot_trace", "plot_side_by_side",
+__all__ = ["METHOD_COLORS", "METHOD_TEXT_COLORS", "METHOD_STYLES", "method_key", "plot_trace", "plot_side_by_side",
            "plot_raster", "plot_convergence", "plot_fi_curve", "plot_work_precision",
-           "plot_input", "new_figure", "figure_to_png"]
+           "plot_input", "new_figure", "figure_to_png", "describe"]
 
 #: Line style of each method (keys of :data:`lifutils.methods.REGISTRY`, which
 #: holds the colours). The exact answer is a thin black dashed line drawn on top.
 METHOD_STYLES = {key: m.line_style for key, m in REGISTRY.items()}
 
 #: One color per method (hex, so HTML can use it too), used by every figure in
-#: the package.
+#: the package for lines and markers (3:1 contrast on white).
 METHOD_COLORS = {key: m.color for key, m in REGISTRY.items()}
+
+#: The same hues, dark enough for text (4.5:1 on white): panel titles, raster
+#: row labels, point labels.
+METHOD_TEXT_COLORS = {key: m.label_color for key, m in REGISTRY.items()}
 
 # --------------------------------------------------------------------------- traces
 
@@ -113,10 +117,40 @@ def plot_trace(result, ax=None, *, exact=None, show_threshold=True, label=None, 
     ax.set_xlim(0.0, float(result.t[-1]) if len(result.t) else 1.0)
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("membrane potential v (mV)")
+    ax._lifutils_traces = getattr(ax, "_lifutils_traces", []) + [
+        [result.method if label is None else label, spikes, exact]]
+    ax._lifutils_guides = show_threshold or getattr(ax, "_lifutils_guides", False)
+    describe_traces(ax, params)
     if legend:
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False,
                   fontsize="small", borderaxespad=0.2, handlelength=2.5)
     return ax
+
+
+def describe_traces(ax, params):
+    """(Re)write the description of a trace Axes from the traces drawn on it
+    (``ax._lifutils_traces``: [label, spike times, exact result or None] each):
+    spike counts and times, the largest error, then the exact answer's."""
+    traces = getattr(ax, "_lifutils_traces", [])
+    lo, hi = ax.get_xlim()
+    head = f"Membrane potential v (mV) against time, {lo:g} to {hi:g} ms"
+    if getattr(ax, "_lifutils_guides", False):
+        head += (f", threshold v_thresh {params.v_thresh:g} mV and reset v_reset "
+                 f"{params.v_reset:g} mV marked")
+    exact = [ex for *_, ex in traces if ex is not None]
+    exact_spikes = np.asarray(exact[-1].spike_times, dtype=float) if exact else None
+    parts = [spikes_phrase(lab, sp, None if ex is None else exact_spikes)
+             for lab, sp, ex in traces]
+    if getattr(ax, "_lifutils_panel", False):  # plot_side_by_side: the head says it once
+        ax.figure._lifutils_head = (
+            f"{head.replace('Membrane potential', 'Stacked panels of membrane potential')}"
+            + (f", the exact answer dashed on each ({spikes_phrase('exact', exact_spikes)})"
+               if exact else "") + ".")
+        set_description(ax, "; ".join(parts) + ".")
+        return
+    if exact:
+        parts.append(spikes_phrase("exact (dashed)", exact_spikes))
+    set_description(ax, f"{head}. " + "; ".join(parts) + ".")
 
 
 def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
@@ -156,14 +190,27 @@ def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
         raise LifutilsError(f"axes must hold one Axes per result ({len(results)}), got {len(axes)}")
     labels = [r.method for r in results] if labels is None else list(labels)
     for i, (ax, res, label) in enumerate(zip(axes, results, labels)):
+        ax._lifutils_panel = True
         plot_trace(res, ax, exact=exact, label=label, legend=False)
-        ax.set_title(label, loc="left", fontsize="medium", color=METHOD_COLORS[method_key(res)])
+        ax.set_title(label, loc="left", fontsize="medium",
+                     color=METHOD_TEXT_COLORS[method_key(res)])
         ax.set_ylabel("v (mV)")
         if i < len(axes) - 1:
             ax.set_xlabel("")
     if exact is not None:
         axes[0].set_title("black dashed: exact", loc="right", fontsize="small")
     return axes
+
+
+def describe_raster(ax, rows, exact):
+    """(Re)write the description of a raster Axes: each row's spikes, errors against exact."""
+    exact_spikes = None if exact is None else np.asarray(exact.spike_times, dtype=float)
+    labels = getattr(ax, "_lifutils_rows", [r.method for r in rows])
+    phrases = [spikes_phrase(lab, res.spike_times, exact_spikes if res is not exact else None)
+               for lab, res in zip(labels, rows)]
+    lo, hi = ax.get_xlim()
+    set_description(ax, f"Spike raster, {lo:g} to {hi:g} ms, one row per method. "
+                        + "; ".join(phrases) + ".")
 
 
 def plot_raster(results, ax=None, *, exact=None, labels=None):
@@ -208,15 +255,18 @@ def plot_raster(results, ax=None, *, exact=None, labels=None):
                 label=labels[k])
         # x in axes fraction, so the note stays inside when the caller zooms in time
         ax.text(0.5, y, "no spikes", ha="center", va="center", fontsize="small",
-                transform=ax.get_yaxis_transform(), color=color, style="italic",
+                transform=ax.get_yaxis_transform(), color=METHOD_TEXT_COLORS[method_key(res)],
+                style="italic",
                 gid="lif-raster-empty", visible=not len(spikes))
     ax.set_yticks(range(n - 1, -1, -1), labels)
     for tick, res in zip(ax.get_yticklabels(), rows):
-        tick.set_color(METHOD_COLORS[method_key(res)])
+        tick.set_color(METHOD_TEXT_COLORS[method_key(res)])
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_xlim(0.0, t_end)
     ax.set_xlabel("time (ms)")
     ax.tick_params(axis="y", length=0)
+    ax._lifutils_rows = labels
+    describe_raster(ax, rows, exact)
     ax.grid(axis="x", color="0.9", linewidth=0.6)
     ax.set_axisbelow(True)
     return ax
@@ -278,6 +328,22 @@ def plot_convergence(dts, errors_by_label, ax=None):
     ax.set_ylabel("largest spike-time error (ms)")
     ax.legend(fontsize="small", loc="upper left")
     ax.grid(which="major", color="0.9", linewidth=0.6)
+    phrases = []
+    for label, errors in errors_by_label.items():
+        errors = np.asarray(errors, dtype=float)
+        ok = np.isfinite(errors) & (errors > 0)
+        name = LABELS.get(label, label)
+        if ok.sum() >= 2:
+            (i, j) = np.flatnonzero(ok)[[0, -1]]
+            phrases.append(f"{name}: {number(errors[i])} ms at dt {dts[i]:g} ms, "
+                           f"{number(errors[j])} ms at dt {dts[j]:g} ms")
+        elif ok.any():
+            i = np.flatnonzero(ok)[0]
+            phrases.append(f"{name}: {number(errors[i])} ms at dt {dts[i]:g} ms")
+        else:
+            phrases.append(f"{name}: no finite error")
+    set_description(ax, "Largest spike-time error (ms) against the time step dt (ms), log-log, "
+                        "with a dotted slope-1 guide. " + "; ".join(phrases) + ".")
     return ax
 
 
@@ -341,7 +407,24 @@ def plot_fi_curve(params, currents, simulated=None, ax=None):
     ax.set_xlabel("input current i_e (nA)")
     ax.set_ylabel("firing rate (Hz)")
     ax.legend(fontsize="small", loc="upper left")
+    describe_fi_curve(ax, params, currents, simulated)
     return ax
+
+
+def describe_fi_curve(ax, params, currents, simulated):
+    """(Re)write the description of an f-I Axes: the analytic curve, each method's gap."""
+    currents = np.asarray(currents, dtype=float)
+    top = float(firing_rate(params, i_e=currents.max()))
+    text = (f"Firing rate (Hz) against input current i_e (nA), {currents.min():g} to "
+            f"{currents.max():g} nA. The analytic curve is 0 Hz up to the rheobase "
+            f"{rheobase(params):.3g} nA, then rises to {number(top, 3)} Hz at "
+            f"{currents.max():g} nA.")
+    analytic = firing_rate(params, i_e=currents)
+    for key, rates in (simulated or {}).items():
+        gap = np.max(np.abs(np.asarray(rates, dtype=float) - analytic))
+        text += (f" {LABELS[method_key(key)]} (markers): largest difference from the analytic "
+                 f"curve {number(gap)} Hz.")
+    set_description(ax, text)
 
 
 def plot_work_precision(rows, ax=None):
@@ -383,10 +466,11 @@ def plot_work_precision(rows, ax=None):
     families = list(dict.fromkeys(r["family"] for r in rows))
     keys = {r["family"]: method_key(r["key"]) for r in rows}
     # One hue, marker and line per family: the method's own for the Euler loops and the
-    # first events solver, then other Okabe-Ito hues for the other solvers, so no two
-    # families differ by colour alone.
-    event_styles = iter([("o", "-", None), ("^", "--", "#E69F00"), ("v", "-.", "#CC79A7"),
-                         ("P", ":", "#7f7f7f"), ("*", "-", "#F0E442")])
+    # first events solver, then other Okabe-Ito hues for the other solvers (orange,
+    # reddish purple, grey, yellow, darkened to 4.5:1 on white so their point labels
+    # read too), so no two families differ by colour alone.
+    event_styles = iter([("o", "-", None), ("^", "--", "#9C6C00"), ("v", "-.", "#A26085"),
+                         ("P", ":", "#757575"), ("*", "-", "#7D7722")])
     labelled, left_out = set(), []
     for family in families:
         key = keys[family]
@@ -398,6 +482,7 @@ def plot_work_precision(rows, ax=None):
         left_out += [f"{family} {r['setting']}" for r in bad]
         marker, ls, color = ((REGISTRY[key].marker.get("marker", "o"), REGISTRY[key].linestyle, None)
                              if key != "events" else next(event_styles, ("o", "-", None)))
+        text_color = color or METHOD_TEXT_COLORS[key]
         color = color or METHOD_COLORS[key]
         ax.plot([r["nfev"] for r in pts], [r["max_error"] for r in pts], marker=marker,
                 linestyle=ls, color=color, label=family)
@@ -408,7 +493,7 @@ def plot_work_precision(rows, ax=None):
             labelled.add(kind)
             for r in pts[::2] if len(pts) > 5 else pts:  # every other one when crowded
                 ax.annotate(r["setting"], (r["nfev"], r["max_error"]), xytext=(5, 4),
-                            textcoords="offset points", fontsize="x-small", color=color)
+                            textcoords="offset points", fontsize="x-small", color=text_color)
     _draw_slope_guides(ax, rows)
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -422,6 +507,19 @@ def plot_work_precision(rows, ax=None):
     if left_out:
         ax.text(1.02, 0.0, "not shown (wrong\nspike count):\n" + "\n".join(left_out),
                 transform=ax.transAxes, ha="left", va="bottom", fontsize="x-small", color="0.35")
+    phrases = []
+    for family in families:
+        pts = sorted((r["nfev"], r["max_error"]) for r in rows if r["family"] == family
+                     and np.isfinite(r["max_error"]) and r["max_error"] > 0)
+        if pts:
+            (n0, e0), (n1, e1) = pts[0], pts[-1]
+            phrases.append(f"{family}: {number(e0)} ms error for {n0:,} evaluations"
+                           + (f", {number(e1)} ms for {n1:,}" if len(pts) > 1 else ""))
+    text = ("Largest spike-time error (ms) against right-hand-side evaluations (nfev), log-log, "
+            "with dotted slope guides. " + "; ".join(phrases) + ".")
+    if left_out:
+        text += " Not shown (wrong spike count): " + ", ".join(left_out) + "."
+    set_description(ax, text)
     return ax
 
 
@@ -469,4 +567,11 @@ def plot_input(params, t_max, ax=None, *, zoom=None):
         ax.set_title(description, loc="left", fontsize="small")
     if zoom is not None:
         _zoom_inset(ax, params, zoom)
+    current = params.current(t)
+    text = (f"Input current i_e (nA) against time, 0 to {t_max:g} ms"
+            + (f": {description}" if description else "")
+            + f"; from {number(np.min(current), 3)} to {number(np.max(current), 3)} nA.")
+    if zoom is not None:
+        text += f" An inset magnifies {zoom[0]:g} to {zoom[1]:g} ms."
+    set_description(ax, text)
     return ax

@@ -20,17 +20,36 @@ The pages load nothing from a network, so they read the same offline:
 * the template (``scripts/handout_template/offline.html.j2``) drops the
   require.js, MathJax and mermaid scripts of nbconvert's lab template.
 
+Nothing in a notebook can run a script in its handout (a teacher renders a
+student's notebook, a student opens a shared handout):
+
+* markdown cells, ``text/html`` and ``text/markdown`` outputs and the saved
+  widget HTML are cleaned with nh3 (the Ammonia sanitiser) to an allow-list of
+  HTML and MathML tags and attributes (:func:`sanitise_html`): no
+  ``<script>``, no ``on...=`` handler, no ``javascript:`` URL, no iframe;
+* JavaScript and mermaid outputs are dropped (:func:`sanitise_outputs`), image
+  data must be base64 and image metadata numbers, cell ids and tags plain;
+* the page carries a Content-Security-Policy that allows no script at all, as
+  a second wall behind the first.
+
+A lifutils figure comes with its description (what it shows, from its data):
+the handout shows it as the image's alt text, and as a caption
+(:func:`figure_captions`); a dashboard's static picture takes the description
+its figure had when the notebook was saved.
+
 Exit status: 0 on success, 1 if there are no notebooks, 2 on bad usage.
 """
 
 from __future__ import annotations
 
 import argparse
+import binascii
 import html
 import re
 import sys
 import urllib.parse
 from pathlib import Path
+
 import nbformat
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +61,197 @@ INDEX_DESCRIPTION = (
     "Threshold and reset of a leaky integrate-and-fire neuron with scipy's "
     "solve_ivp: the teaching notebooks, as static handouts."
 )
+
+# --- Sanitising -------------------------------------------------------------
+# What the handouts keep of a notebook's HTML: ordinary text markup, tables,
+# images (data: URLs of images only), <details>, and the MathML that
+# latex2mathml writes. Everything else (script, style attributes beyond a few
+# layout properties, iframe, object, svg, form, event handlers, javascript:
+# URLs) is removed by nh3.
+_MATHML_TAGS = {
+    "math", "mi", "mn", "mo", "ms", "mtext", "mspace", "mrow", "mfrac", "msqrt", "mroot",
+    "msub", "msup", "msubsup", "munder", "mover", "munderover", "mtable", "mtr", "mtd",
+    "mstyle", "mpadded", "mphantom", "menclose", "merror", "mmultiscripts", "mprescripts",
+    "none", "semantics", "annotation",
+}
+_MATHML_ATTRIBUTES = {
+    "display", "xmlns", "mathvariant", "stretchy", "fence", "separator", "form", "lspace",
+    "rspace", "accent", "accentunder", "columnalign", "rowalign", "columnspacing",
+    "rowspacing", "columnlines", "rowlines", "frame", "width", "height", "depth",
+    "linethickness", "displaystyle", "scriptlevel", "notation", "minsize", "maxsize",
+    "movablelimits", "symmetric", "largeop", "encoding",
+}
+_HTML_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "samp", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "u", "ul", "var", "wbr",
+}
+_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir", "style", "role"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "headers", "align"},
+    "th": {"colspan", "rowspan", "headers", "scope", "align"},
+    "ol": {"start"},
+    "details": {"open"},
+    "figcaption": {"aria-hidden"},
+    **{tag: _MATHML_ATTRIBUTES for tag in _MATHML_TAGS},
+}
+_STYLE_PROPERTIES = {
+    "font-family", "font-size", "font-weight", "font-style", "color", "background-color",
+    "text-align", "vertical-align", "white-space", "line-height", "padding", "padding-left",
+    "padding-right", "margin", "margin-left", "border", "border-bottom", "border-top",
+    "border-collapse", "width", "max-width",
+}
+_IMAGE_DATA_URL = re.compile(r"data:image/(?:png|jpeg|gif|svg\+xml);base64,[A-Za-z0-9+/]+={0,2}")
+# A <style> block of an output (lifutils' tables bring one) is kept only if it
+# is plain CSS rules: nothing that loads (url(), @import) or escapes.
+_STYLE_BLOCK = re.compile(r"<style[^>]*>(.*?)</style\s*>", re.I | re.S)
+_SAFE_CSS = re.compile(r"[\w\s.,:;#%(){}*>+~'\"!=-]*")
+_UNSAFE_CSS = re.compile(r"url\s*\(|expression|behavior|binding|javascript|@|\\|<", re.I)
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    """Keep a data: URL only as an image's source, and only of an image type."""
+    if attribute in ("href", "src") and value.strip().lower().startswith("data:"):
+        return value if tag == "img" and _IMAGE_DATA_URL.fullmatch(value.strip()) else None
+    return value
+
+
+def sanitise_html(markup: str) -> str:
+    """``markup`` cleaned to what a handout may show (nh3, an allow-list).
+
+    Examples
+    --------
+    >>> sanitise_html('<b onclick="alert(1)">bold</b><script>alert(2)</script>')
+    '<b>bold</b>'
+    >>> sanitise_html('<math><mfrac><mi>a</mi><mn>2</mn></mfrac></math>')
+    '<math><mfrac><mi>a</mi><mn>2</mn></mfrac></math>'
+    """
+    import nh3
+
+    styles = [block for block in _STYLE_BLOCK.findall(markup)
+              if _SAFE_CSS.fullmatch(block) and not _UNSAFE_CSS.search(block)]
+    clean = nh3.clean(
+        markup, tags=_HTML_TAGS | _MATHML_TAGS, attributes=_ATTRIBUTES,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "svg", "template",
+                            "noscript", "textarea", "select", "frameset", "noembed"},
+        url_schemes={"http", "https", "mailto", "data"},
+        attribute_filter=_attribute_filter, filter_style_properties=_STYLE_PROPERTIES,
+        link_rel="noopener noreferrer")
+    return "".join(f"<style>{block}</style>" for block in styles) + clean
+
+
+_SCRIPT_TYPES = ("application/javascript", "text/javascript", "application/x-javascript",
+                 "application/ecmascript", "text/vnd.mermaid")
+_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")
+_BASE64 = re.compile(r"[A-Za-z0-9+/\s]*={0,2}\s*")
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def _is_base64(data) -> bool:
+    if not isinstance(data, str) or not _BASE64.fullmatch(data):
+        return False
+    try:
+        binascii.a2b_base64(data)
+    except binascii.Error:
+        return False
+    return True
+
+
+def _image_metadata(meta) -> dict:
+    """An output's metadata, reduced to the image sizes and flags nbconvert uses, each
+    checked (the lab template writes them into <img> unquoted)."""
+    clean = {}
+    for mime, value in (meta or {}).items() if isinstance(meta, dict) else ():
+        if mime not in _IMAGE_TYPES or not isinstance(value, dict):
+            continue
+        keep = {k: v for k, v in value.items()
+                if (k in ("width", "height") and isinstance(v, (int, float))
+                    and not isinstance(v, bool) and 0 < v < 100_000)
+                or (k == "needs_background" and v in ("light", "dark"))
+                or (k == "unconfined" and isinstance(v, bool))}
+        if keep:
+            clean[mime] = keep
+    return clean
+
+
+def figure_captions(nb) -> int:
+    """Join each lifutils figure and the caption under it into one <figure>.
+
+    In a notebook a lifutils figure is two outputs: the PNG (its text/plain is
+    the figure's description) and the description as text. The handout shows
+    the image with the description as its alt text, and the caption under it
+    hidden from screen readers (they have just read the same words as the alt
+    text). Returns how many figures were joined.
+    """
+    joined = 0
+    for cell in nb.cells:
+        outputs = cell.get("outputs", []) if cell.get("cell_type") == "code" else []
+        new = []
+        for out in outputs:
+            caption = out.get("metadata", {}).get("lifutils", {}) if isinstance(
+                out.get("metadata"), dict) else {}
+            before = new[-1] if new else None
+            png = before.get("data", {}).get("image/png") if before else None
+            text = before.get("data", {}).get("text/plain") if before else None
+            if (isinstance(caption, dict) and caption.get("caption") and _is_base64(png)
+                    and isinstance(text, str)):
+                png = "".join(png.split())
+                new[-1] = nbformat.v4.new_output("display_data", data={"text/html": (
+                    f'<figure class="lif-figure"><img src="data:image/png;base64,{png}" '
+                    f'alt="{html.escape(text)}"><figcaption aria-hidden="true">Figure: '
+                    f"{html.escape(text)}</figcaption></figure>"), "text/plain": text})
+                joined += 1
+                continue
+            new.append(out)
+        if outputs:
+            cell["outputs"] = new
+    return joined
+
+
+def sanitise_outputs(nb) -> int:
+    """Make the outputs and cell fields of ``nb`` safe for the lab template, in place.
+
+    Drops JavaScript (and mermaid) outputs, images whose data is not base64,
+    output metadata other than checked image sizes, cell tags and ids that are
+    not plain names, non-integer execution counts. HTML and markdown are
+    cleaned later, by :func:`sanitise_html` as the template's ``clean_html``.
+    Returns how many outputs or parts of outputs were dropped.
+    """
+    dropped = 0
+    for cell in nb.cells:
+        if "id" in cell and not (isinstance(cell["id"], str) and _PLAIN_ID.fullmatch(cell["id"])):
+            del cell["id"]
+        tags = cell.get("metadata", {}).get("tags")
+        if tags is not None:
+            cell["metadata"]["tags"] = [t for t in tags if isinstance(t, str) and _PLAIN_ID.fullmatch(t)] \
+                if isinstance(tags, list) else []
+        if cell.get("cell_type") != "code":
+            continue
+        count = cell.get("execution_count")
+        if not (count is None or (isinstance(count, int) and not isinstance(count, bool))):
+            cell["execution_count"] = None
+        outputs = []
+        for out in cell.get("outputs", []):
+            if "data" in out:
+                data = out["data"]
+                for mime in list(data):
+                    if mime in _SCRIPT_TYPES or (mime in _IMAGE_TYPES and not _is_base64(data[mime])):
+                        del data[mime]
+                        dropped += 1
+                if not data:
+                    data["text/plain"] = "(an output the handout leaves out: a script or bad data)"
+                out["metadata"] = _image_metadata(out.get("metadata"))
+            if out.get("output_type") == "execute_result" and not isinstance(
+                    out.get("execution_count"), (int, type(None))):
+                out["execution_count"] = None
+            outputs.append(out)
+        cell["outputs"] = outputs
+    return dropped
+
 
 _ATX = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
@@ -109,12 +319,18 @@ def _static_parts(state: dict, model_id: str, seen=None) -> list[str]:
     model = entry.get("state", {})
     name = model.get("_model_name", entry.get("model_name", ""))
     parts = []
-    if name in ("HTMLModel", "HTMLMathModel") and model.get("value"):
-        parts.append(f"<div>{model['value']}</div>")
-    for out in model.get("outputs", []):
-        png = out.get("data", {}).get("image/png")
-        if png:
-            parts.append(f'<img alt="dashboard figure" src="data:image/png;base64,{png}">')
+    if name in ("HTMLModel", "HTMLMathModel") and isinstance(model.get("value"), str):
+        parts.append(f"<div>{sanitise_html(model['value'])}</div>")
+    outputs = model.get("outputs", [])
+    for out in outputs if isinstance(outputs, list) else []:
+        data = out.get("data", {}) if isinstance(out, dict) else {}
+        png, text = data.get("image/png"), data.get("text/plain")
+        if png and _is_base64(png):
+            # The figure's description (lifutils puts it in text/plain) is the alt text.
+            alt = text if isinstance(text, str) and text and not text.startswith("<") else \
+                "dashboard figure"
+            parts.append(f'<img alt="{html.escape(alt)}" '
+                         f'src="data:image/png;base64,{html.escape("".join(png.split()))}">')
     children = model.get("children", [])
     for ref in children if isinstance(children, list) else []:
         if isinstance(ref, str) and ref.startswith("IPY_MODEL_"):
@@ -163,12 +379,18 @@ _INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])")
 def _mathml(latex: str, display: str, log) -> str:
     from latex2mathml.converter import convert
 
+    fence = "$$" if display == "block" else "$"
     try:
-        return convert(latex.strip(), display=display)
+        mathml = convert(latex.strip(), display=display)
     except Exception as exc:  # an unsupported command: leave the TeX as it was
         log(f"      note: formula left as TeX ({type(exc).__name__}: {exc}): {latex.strip()[:60]}")
-        fence = "$$" if display == "block" else "$"
         return html.escape(f"{fence}{latex}{fence}")
+    # latex2mathml copies \text{...} through unescaped: markup in a formula is
+    # not a formula. Shown as TeX, escaped.
+    if any(tag.lower() not in _MATHML_TAGS for tag in _TAG_NAME.findall(mathml)):
+        log(f"      note: formula left as TeX (it holds HTML): {latex.strip()[:60]}")
+        return html.escape(f"{fence}{latex}{fence}")
+    return mathml
 
 
 def math_to_mathml(text: str, formulas: dict, log=print) -> str:
@@ -223,6 +445,10 @@ def math_to_mathml(text: str, formulas: dict, log=print) -> str:
     return "".join(out)
 
 
+_TAG = re.compile(r"<[^<>]*>")
+_TAG_NAME = re.compile(r"<\s*/?\s*([A-Za-z][\w:.-]*)")
+_PLACEHOLDER = re.compile(r"lifmath\d{5}x")
+
 # Links to a notebook (from docs/: ../notebooks/NAME.ipynb) point at its handout.
 _NOTEBOOK_LINK = re.compile(r"\]\((?:\.\./notebooks/)?([\w-]+)\.ipynb(?=[)#])")
 
@@ -234,20 +460,30 @@ def render(nb, notebook: Path, out_dir: Path, title: str) -> Path:
 
     nb.metadata["title"] = title  # the page <title>; the file is not written
     static_dashboards(nb)
+    figure_captions(nb)  # before sanitise_outputs, which drops the caption's metadata
+    sanitise_outputs(nb)
     formulas = {}
     for cell in nb.cells:
         if cell.get("cell_type") == "markdown":
             text = math_to_mathml(_source(cell), formulas)
             cell["source"] = _NOTEBOOK_LINK.sub(r"](\1.html", text)
-    exporter = HTMLExporter(template_name="lab", embed_images=True,
+
+    def clean_html(markup) -> str:
+        """The template's filter for markdown and HTML: formulas in, then nh3."""
+        markup = markup.decode() if isinstance(markup, bytes) else str(markup)
+        # A formula's placeholder inside a tag (a heading's id) becomes nothing.
+        markup = _TAG.sub(lambda m: _PLACEHOLDER.sub("", m.group(0)), markup)
+        markup = _PLACEHOLDER.sub(lambda m: formulas.get(m.group(0), ""), markup)
+        return sanitise_html(markup)
+
+    exporter = HTMLExporter(template_name="lab", embed_images=True, sanitize_html=True,
+                            filters={"clean_html": clean_html},
                             extra_template_paths=[str(TEMPLATE_DIR)],
                             template_file="offline.html.j2")
     body, _ = exporter.from_notebook_node(
         nb,
         resources={"metadata": {"name": notebook.stem, "path": str(notebook.parent)}},
     )
-    for key, mathml in formulas.items():
-        body = body.replace(key, mathml)
     target = out_dir / f"{notebook.stem}.html"
     target.write_text(body, encoding="utf-8")
     return target

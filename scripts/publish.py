@@ -1,6 +1,7 @@
 """Point the launch links at the published repository (the `make publish` target).
 
     python3 scripts/publish.py OWNER/NAME [--branch main] [--root DIR]
+    make publish REPO=OWNER/NAME [BRANCH=main]
 
 Run once by whoever publishes the repository on GitHub as OWNER/NAME. It
 
@@ -13,27 +14,47 @@ Run once by whoever publishes the repository on GitHub as OWNER/NAME. It
   notebook opened where lifutils is missing (Colab, a bare kernel) installs it
   from there. Running it again with another name rewrites both.
 
+OWNER/NAME must follow GitHub's rules and the branch git's branch-name rules
+(``git check-ref-format --branch``), exactly: no trailing newline, no space,
+nothing a shell or a link would read as syntax. Every file is read and
+rewritten in memory first; only if all of them can be is any written, so a
+refusal changes nothing. ``make publish`` hands REPO and BRANCH over in the
+environment (``--from-env``), never through a shell command line.
+
 Files are edited as text, so nothing else in them changes. Standard library
 only: it runs without the project's virtual environment.
 
-Exit status: 0 on success, 2 on a bad OWNER/NAME or a README without markers.
+Exit status: 0 on success, 2 on a bad OWNER/NAME or branch, a README without
+markers, or a file that cannot be read or rewritten.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
+import urllib.parse
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- launch-links -->", "<!-- /launch-links -->"
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
+# `make publish` passes REPO and BRANCH in these (the Makefile's publish recipe).
+ENV_REPO, ENV_BRANCH = "LIFUTILS_PUBLISH_REPO", "LIFUTILS_PUBLISH_BRANCH"
+# GitHub: an owner is 1 to 39 ASCII letters, digits and single inner hyphens;
+# a repository name 1 to 100 letters, digits, '.', '_', '-', not '.', '..' or
+# ending in '.git'. Matched with re.fullmatch (a `$` would also match before a
+# trailing newline).
 _OWNER = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
 _NAME = r"[A-Za-z0-9._-]{1,100}"
-_REPO = re.compile(rf"^({_OWNER})/({_NAME})$")
-_BRANCH = re.compile(r"^[A-Za-z0-9._/-]{1,100}$")
+_REPO = re.compile(rf"({_OWNER})/({_NAME})", re.ASCII)
+# git check-ref-format, for refs/heads/<branch>: no ASCII control character,
+# space, ~ ^ : ? * [ \ ; no '..' nor '@{'; no empty component (no leading,
+# trailing or doubled '/'); no component that starts with '.' or ends with
+# '.lock'; not ending in '.'. `--branch` adds: not starting with '-', not 'HEAD'.
+_BRANCH_BAD_CHAR = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]")
 # The install cell's line, as a JSON string in the .ipynb file: unpublished
 # (None) or published before (a git+https URL, its quotes escaped as \").
 _SOURCE_LINE = re.compile(
@@ -51,9 +72,14 @@ def check_repo(repo: str) -> str:
     --------
     >>> check_repo("ada/lif-course")
     'ada/lif-course'
+    >>> try:
+    ...     check_repo("ada/lif-course\\n")
+    ... except PublishError as exc:
+    ...     print(str(exc)[-22:])
+    got 'ada/lif-course\\n'
     """
-    match = _REPO.match(repo or "")
-    if not match or match.group(2) in (".", "..") or match.group(2).endswith(".git"):
+    match = _REPO.fullmatch(repo) if isinstance(repo, str) else None
+    if not match or match.group(2) in (".", "..") or match.group(2).lower().endswith(".git"):
         raise PublishError(
             f"REPO must be a GitHub repository as owner/name (owner: letters, digits and "
             f"single inner hyphens, at most 39; name: letters, digits, '.', '_', '-', no "
@@ -61,10 +87,54 @@ def check_repo(repo: str) -> str:
     return repo
 
 
+def branch_problem(branch: str) -> str | None:
+    """The git rule ``branch`` breaks (None if it is a valid branch name).
+
+    The rules of ``git check-ref-format --branch``; tests/test_publish.py
+    checks this against git itself.
+
+    Examples
+    --------
+    >>> branch_problem("teaching/2026") is None
+    True
+    >>> branch_problem("main\\n")
+    'no control characters, spaces or any of ~ ^ : ? * [ \\\\'
+    """
+    if not isinstance(branch, str) or not branch:
+        return "not empty"
+    if _BRANCH_BAD_CHAR.search(branch):
+        return "no control characters, spaces or any of ~ ^ : ? * [ \\"
+    if ".." in branch or "@{" in branch:
+        return "no '..' and no '@{'"
+    if branch.startswith("-") or branch == "HEAD":
+        return "not starting with '-' and not 'HEAD'"
+    if branch.endswith("."):
+        return "not ending in '.'"
+    for part in branch.split("/"):
+        if not part:
+            return "no leading, trailing or doubled '/'"
+        if part.startswith(".") or part.endswith(".lock"):
+            return "no '/'-separated part starting with '.' or ending in '.lock'"
+    return None
+
+
+def check_branch(branch: str) -> str:
+    """``branch`` if git accepts it as a branch name, else PublishError naming the rule."""
+    problem = branch_problem(branch)
+    if problem:
+        raise PublishError(f"BRANCH must be a git branch name ({problem}); got {branch!r}")
+    return branch
+
+
 def launch_links(repo: str, branch: str = "main") -> str:
-    """The README's launch links (markdown) for ``repo``, notebook 00 first."""
-    binder = f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{FIRST_NOTEBOOK}"
-    colab = f"https://colab.research.google.com/github/{repo}/blob/{branch}/{FIRST_NOTEBOOK}"
+    """The README's launch links (markdown) for ``repo``, notebook 00 first.
+
+    The branch is percent-encoded in the links (git allows ``#``, ``(`` and
+    non-ASCII letters in a branch name; a link must not).
+    """
+    ref = urllib.parse.quote(branch, safe="/")
+    binder = f"https://mybinder.org/v2/gh/{repo}/{ref}?urlpath=lab/tree/{FIRST_NOTEBOOK}"
+    colab = f"https://colab.research.google.com/github/{repo}/blob/{ref}/{FIRST_NOTEBOOK}"
     return (f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder})\n"
             f"[![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
             f"({colab})")
@@ -78,37 +148,55 @@ def publish_readme(text: str, repo: str, branch: str = "main") -> str:
     return f"{text[:start]}{START}\n{launch_links(repo, branch)}\n{text[end:]}"
 
 
-def publish_notebook(raw: str, repo: str) -> tuple[str, int]:
+def publish_notebook(raw: str, repo: str, name: str = "notebook") -> tuple[str, int]:
     """The .ipynb file text ``raw`` with its install line pointing at ``repo``.
 
     Returns the new text and how many lines were set (0 if the notebook has
-    no install cell).
+    no install cell). PublishError if ``raw``, or the result, is not JSON.
     """
-    source = f'LIFUTILS_SOURCE = \\"git+https://github.com/{repo}\\"'
+    try:
+        json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise PublishError(f"{name} is not a valid notebook file (not JSON: {exc})") from None
+    source = f'LIFUTILS_SOURCE = \\"git+https://github.com/{check_repo(repo)}\\"'
     new, count = _SOURCE_LINE.subn(lambda m: m.group(1) + source, raw)
     if count:
-        json.loads(new)  # still a valid notebook file
+        try:
+            json.loads(new)
+        except json.JSONDecodeError as exc:  # pragma: no cover - the repo check forbids it
+            raise PublishError(f"{name}: the rewritten install line is not JSON ({exc})") from None
     return new, count
 
 
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PublishError(f"cannot read {path}: {exc}") from None
+
+
 def publish(root: Path, repo: str, branch: str = "main", log=print) -> None:
-    """Rewrite ``root``/README.md and ``root``/notebooks/*.ipynb for ``repo``."""
+    """Rewrite ``root``/README.md and ``root``/notebooks/*.ipynb for ``repo``.
+
+    Checks the arguments and computes every file's new text before writing
+    any, so a PublishError leaves all files as they were.
+    """
     check_repo(repo)
-    if not _BRANCH.match(branch) or ".." in branch:
-        raise PublishError(f"branch must be a plain git branch name, got {branch!r}")
+    check_branch(branch)
     readme = root / "README.md"
-    readme.write_text(publish_readme(readme.read_text(encoding="utf-8"), repo, branch),
-                      encoding="utf-8")
-    log(f"README.md: Binder and Colab links now point at {repo} ({branch})")
+    writes = {readme: publish_readme(_read(readme), repo, branch)}
+    paths = sorted((root / "notebooks").glob("*.ipynb"))
     missing = []
-    for path in sorted((root / "notebooks").glob("*.ipynb")):
-        new, count = publish_notebook(path.read_text(encoding="utf-8"), repo)
+    for path in paths:
+        new, count = publish_notebook(_read(path), repo, name=f"notebooks/{path.name}")
         if count:
-            path.write_text(new, encoding="utf-8")
+            writes[path] = new
         else:
             missing.append(path.name)
-    total = len(list((root / "notebooks").glob("*.ipynb")))
-    log(f"notebooks: {total - len(missing)} of {total} install cells now install "
+    for path, text in writes.items():
+        path.write_text(text, encoding="utf-8")
+    log(f"README.md: Binder and Colab links now point at {repo} ({branch})")
+    log(f"notebooks: {len(paths) - len(missing)} of {len(paths)} install cells now install "
         f"git+https://github.com/{repo}")
     if missing:
         log(f"  without an install cell (`LIFUTILS_SOURCE = None` line): {', '.join(missing)}")
@@ -120,9 +208,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--branch", default="main", help="branch the links open (default: main)")
     parser.add_argument("--root", type=Path, default=REPO_ROOT,
                         help="the repository to rewrite (default: this one)")
+    parser.add_argument("--from-env", action="store_true",
+                        help=f"read the repository and branch from ${ENV_REPO} and ${ENV_BRANCH} "
+                             "(how `make publish` passes them; an empty branch means main)")
     args = parser.parse_args(argv)
+    repo, branch = args.repo, args.branch
+    if args.from_env:
+        if args.repo:
+            parser.error("give the repository either as an argument or with --from-env, not both")
+        repo = os.environ.get(ENV_REPO, "")
+        branch = os.environ.get(ENV_BRANCH, "") or "main"
     try:
-        publish(args.root, args.repo, args.branch)
+        publish(args.root, repo, branch)
     except PublishError as exc:
         print(f"publish: {exc}", file=sys.stderr)
         return 2

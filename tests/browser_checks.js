@@ -130,6 +130,52 @@ window.lifTest = (() => {
     return Math.max(0, Math.ceil(content - scroller.clientHeight));
   }
 
+  // The keyboard pass (tests/test_browser.py): which control of `dash` has the
+  // focus, its value as shown, whether the focus is visible, and the status.
+  const CONTROL = '.widget-slider, .widget-hslider, .widget-dropdown';
+  function controlCount(dash) {
+    return [...dash.querySelectorAll(CONTROL)].length;
+  }
+  function focused(dash) {
+    const el = document.activeElement;
+    const controls = [...dash.querySelectorAll(CONTROL)];
+    const control = el && el.closest(CONTROL);
+    const index = control ? controls.indexOf(control) : -1;
+    const inside = !!(el && dash.contains(el));
+    let kind = null, value = null, atEnd = false;
+    if (el && el.classList.contains('noUi-handle')) {
+      kind = 'slider';
+      value = control.querySelector('.widget-readout').textContent.trim();
+      atEnd = Number(el.getAttribute('aria-valuenow')) >= Number(el.getAttribute('aria-valuemax'));
+    } else if (el && el.tagName === 'SELECT') {
+      kind = 'select';
+      value = el.options[el.selectedIndex].text;
+      atEnd = el.selectedIndex === el.options.length - 1;
+    }
+    const s = el ? getComputedStyle(el) : null;
+    const visible = !!s && ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0)
+                            || (s.boxShadow && s.boxShadow !== 'none'));
+    return {index, inside, kind, value, atEnd, visible,
+            label: control ? (control.querySelector('.widget-label')?.textContent || '') : '',
+            tag: el ? el.tagName + '.' + el.className : ''};
+  }
+  function statusOf(dash) {
+    const status = dash.querySelector('.lif-status');
+    const img = dash.querySelector('.widget-output img');
+    const m = status ? [...status.innerText.matchAll(/redraw\s+(\d+)/g)] : [];
+    return {text: status ? status.innerText : '', n: m.length ? Number(m[m.length - 1][1]) : -1,
+            src: img ? img.getAttribute('src') : null, error: !!dash.querySelector('.lif-error'),
+            live: status ? (status.querySelector('[aria-live]')?.getAttribute('aria-live') || '') : ''};
+  }
+  // After a key press on a control: a new 'redraw N' and a figure (or an error). The
+  // figure is the same PNG when the new setting draws the same picture (max_step=1
+  // instead of inf at a tight rtol), so a new one is not required here; the first
+  // slider's check (redrawn, figureChanged) requires it.
+  function keyRedrawn(dash, oldN, oldSrc) {
+    const s = statusOf(dash);
+    return s.n > oldN && (s.error || s.src !== null);
+  }
+
   return {findErrors, state, kernelReady, runFinished, cleared, widgetsReady, redrawn,
-          figureChanged, notebookHeight};
+          figureChanged, notebookHeight, controlCount, focused, statusOf, keyRedrawn};
 })();

@@ -110,7 +110,7 @@ def test_side_by_side_panels_share_time_and_show_exact(runs):
         assert "(mV)" in ax.get_ylabel()
         title = [a for a in ax.get_children()
                  if isinstance(a, Text) and a.get_text() == ax.get_title(loc="left")]
-        assert mcolors.same_color(title[0].get_color(), plotting.METHOD_COLORS[key])
+        assert mcolors.same_color(title[0].get_color(), plotting.METHOD_TEXT_COLORS[key])
         assert ax.get_shared_x_axes().joined(ax, axes[0])
     assert axes[-1].get_xlabel() == "time (ms)"
     p = LIFParams(i_e=25.0)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from hypothesis import given, settings, strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,7 +118,165 @@ def test_a_readme_without_markers_is_refused(copy):
         publish.publish(copy, "ada/lif-course", log=lambda *_: None)
 
 
-def test_make_publish_passes_repo_to_the_script():
-    done = subprocess.run(["make", "-s", "-C", str(ROOT), "-n", "publish", "REPO=ada/x"],
-                          capture_output=True, text=True, check=True)
-    assert 'scripts/publish.py -- "ada/x"' in done.stdout
+def _snapshot(root: Path) -> dict[str, str]:
+    """Every file under ``root``, by relative path, with the hash of its bytes."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def repo_copy(tmp_path):
+    """A temporary copy of what `make publish` touches: the Makefile, the script, the
+    README and the notebooks; plus an empty directory the payloads aim at."""
+    root = tmp_path / "repo"
+    (root / "scripts").mkdir(parents=True)
+    for name in ("Makefile", "README.md", "scripts/publish.py"):
+        shutil.copy(ROOT / name, root / name)
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    (tmp_path / "target").mkdir()
+    return root
+
+
+# Each payload tries to create the file MARK; the shell forms, make's own `$(shell ...)`,
+# `$$` (make's escape for `$`), trailing newlines and quotes of either kind. (A leading
+# newline is not here: make strips leading blanks from `VAR=value` before anything
+# sees it; the script's own test below refuses one.)
+HOSTILE = [
+    'x"; touch MARK; echo "',
+    "x'; touch MARK; echo '",
+    "`touch MARK`",
+    "a/`touch MARK`",
+    "$(touch MARK)",
+    "a/$(touch MARK)",
+    "$$(touch MARK)",
+    "$(shell touch MARK)",
+    "a/b$(shell touch MARK)",
+    "a/b; touch MARK",
+    "a/b && touch MARK",
+    "a/b | touch MARK",
+    "a/b\ntouch MARK",
+    "a/b\n",
+    "a/b\n\n",
+    "a/b\r",
+    "a/b ",
+    "a/b\ttouch MARK",
+]
+
+
+def _make_publish(root: Path, **variables: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "REPO", "BRANCH")}
+    return subprocess.run(["make", "-s", "-C", str(root), "publish", f"PYTHON={sys.executable}",
+                           *(f"{k}={v}" for k, v in variables.items())],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+@pytest.mark.parametrize("variable", ["REPO", "BRANCH"])
+def test_make_publish_runs_nothing_from_hostile_repo_or_branch(payload, variable, repo_copy):
+    mark = repo_copy.parent / "target" / "pwned"
+    value = payload.replace("MARK", str(mark))
+    before = _snapshot(repo_copy.parent)
+    variables = {"REPO": value} if variable == "REPO" else {"REPO": "ada/lif-course", "BRANCH": value}
+    done = _make_publish(repo_copy, **variables)
+    assert not mark.exists(), done
+    assert _snapshot(repo_copy.parent) == before, "a refused publish changed a file"
+    assert done.returncode != 0
+    rule = "REPO must be a GitHub repository" if variable == "REPO" else "BRANCH must be a git branch"
+    assert f"publish: {rule}" in done.stderr
+    assert repr(value) in done.stderr  # the value as received: nothing expanded on the way
+    assert "Traceback" not in done.stderr
+
+
+def test_make_publish_writes_the_links(repo_copy):
+    done = _make_publish(repo_copy, REPO="ada/lif-course", BRANCH="teaching/2026")
+    assert done.returncode == 0, done.stderr
+    readme = (repo_copy / "README.md").read_text()
+    assert "https://mybinder.org/v2/gh/ada/lif-course/teaching/2026?urlpath=" in readme
+    done = _make_publish(repo_copy, REPO="bob/x")  # BRANCH unset: main
+    assert done.returncode == 0, done.stderr
+    readme = (repo_copy / "README.md").read_text()
+    assert "https://colab.research.google.com/github/bob/x/blob/main/notebooks/" in readme
+    assert "ada/lif-course" not in readme
+
+
+def test_make_publish_without_repo_is_refused(repo_copy):
+    before = _snapshot(repo_copy)
+    done = _make_publish(repo_copy)
+    assert done.returncode != 0 and "REPO must be a GitHub repository" in done.stderr
+    assert _snapshot(repo_copy) == before
+
+
+def test_a_branch_git_allows_is_written_percent_encoded_and_runs_nothing(repo_copy):
+    """`;`, `$`, `{`, `(`, `#` and non-ASCII letters are legal in a git branch name:
+    the branch is accepted, no shell reads it, and the links carry it encoded."""
+    mark = repo_copy.parent / "target" / "pwned"
+    branch = f"x;touch${{IFS}}{mark}#(é)"
+    done = _make_publish(repo_copy, REPO="ada/lif-course", BRANCH=branch)
+    assert done.returncode == 0, done.stderr
+    assert not mark.exists()
+    readme = (repo_copy / "README.md").read_text()
+    encoded = "x%3Btouch%24%7BIFS%7D" + str(mark) + "%23%28%C3%A9%29"
+    assert f"/v2/gh/ada/lif-course/{encoded}?urlpath=" in readme
+    block = readme[readme.index(publish.START):readme.index(publish.END)]
+    # two badges, two links, and no parenthesis of the branch that would close one early
+    assert block.count("](https://") == 4 and block.count(")") == 4
+
+
+@pytest.mark.parametrize("repo", ["a/b\n", "a/b\n\n", "a\n/b", "\na/b", "ada/lif-course\r"])
+def test_a_trailing_newline_is_refused_by_the_script(repo, copy):
+    before = _snapshot(copy)
+    done = subprocess.run([sys.executable, str(SCRIPT), "--root", str(copy), "--", repo],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and "REPO must be" in done.stderr, done.stderr
+    assert _snapshot(copy) == before
+
+
+@pytest.mark.parametrize("branch", ["main\n", "main\r\n", "a b", "..", "a..b", "-x", "HEAD",
+                                    "a.lock", "a/.b", "a//b", "/a", "a/", "a.", "a@{1}", "a~1",
+                                    "a^", "a:b", "a?", "a*", "a[b", "a\\b", "\x7f", ""])
+def test_bad_branches_are_refused_and_change_nothing(branch, copy):
+    before = _snapshot(copy)
+    done = subprocess.run([sys.executable, str(SCRIPT), "ada/lif-course", "--root", str(copy),
+                           f"--branch={branch}"], capture_output=True, text=True)
+    assert done.returncode == 2, done.stderr
+    assert "BRANCH must be a git branch name" in done.stderr and repr(branch) in done.stderr
+    assert _snapshot(copy) == before
+
+
+def test_a_broken_notebook_stops_everything_before_any_write(copy):
+    (copy / "notebooks" / "50_broken.ipynb").write_text('{"cells": [', encoding="utf-8")
+    before = _snapshot(copy)
+    done = subprocess.run([sys.executable, str(SCRIPT), "ada/lif-course", "--root", str(copy)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "notebooks/50_broken.ipynb is not a valid notebook file" in done.stderr
+    assert "Traceback" not in done.stderr and "JSONDecodeError" not in done.stderr
+    assert _snapshot(copy) == before  # the README, read and rewritten first, is not written
+
+
+_REF_CHARS = list("ab./-@{}~^:?*[\\ HEADlock#é;$") + ["\n", "\t", "\r", "\x7f", "\x01"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_REF_CHARS), max_size=8))
+def test_branch_rules_are_gits(tmp_path_factory, branch):
+    """branch_problem agrees with `git check-ref-format --branch` (run outside any repository)."""
+    cwd = tmp_path_factory.getbasetemp()
+    git = subprocess.run(["git", "check-ref-format", "--branch", branch], cwd=cwd,
+                         capture_output=True, text=True, timeout=10,
+                         env={**os.environ, "GIT_CEILING_DIRECTORIES": str(cwd.parent)})
+    assert (publish.branch_problem(branch) is None) == (git.returncode == 0), (branch, git.stderr)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aZ09-._/") + ["\n", " ", "$", "`", '"']),
+               max_size=12))
+def test_repo_rule_never_admits_a_character_outside_githubs(repo):
+    try:
+        publish.check_repo(repo)
+    except publish.PublishError:
+        return
+    owner, name = repo.split("/")
+    assert 1 <= len(owner) <= 39 and owner[0] != "-" and owner[-1] != "-" and "--" not in owner
+    assert set(owner) <= set("aZ09-") and set(name) <= set("aZ09-._")
+    assert name not in (".", "..") and not name.endswith(".git")

@@ -71,7 +71,10 @@ def _redraws(dash):
 
 
 def _status_text(dash):
-    return re.sub(r"<[^>]+>", "", dash.status.value).strip()
+    """The status line as shown (without the figure's description, which only a
+    screen reader reads)."""
+    shown = re.sub(r'<span class="lif-sr-only".*?</span>', "", dash.status.value, flags=re.S)
+    return re.sub(r"<[^>]+>", "", shown).strip()
 
 
 def _assert_figure_shown(dash):

@@ -19,6 +19,7 @@ import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from .. import plotting
+from ..drawing import describe
 from ..errors import LifutilsError
 from ..events import DEFAULT_RTOL
 from ..methods import LABELS, SOLVE_IVP_METHODS
@@ -39,6 +40,19 @@ DPI = 80               # small PNGs: quick to render and to send
 SIZES = {"screen": DPI, "projector": 128}
 # Controls and status line for the back of a room: ipywidgets 8 sizes its
 # controls from these variables, set here for one dashboard only.
+# Visually hidden, read by screen readers (the usual "sr-only" rules, inline).
+_SCREEN_READER_ONLY = ("position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; "
+                       "overflow: hidden; clip: rect(0, 0, 0, 0); white-space: nowrap; border: 0")
+
+# A visible focus on every control (WCAG 2.4.7): ipywidgets' slider handles and
+# readouts show none of their own. JupyterLab's brand blue (3:1 and more on its
+# light and dark backgrounds), a dark blue without JupyterLab.
+_FOCUS_CSS = """<style>
+.lif-dashboard .noUi-handle:focus, .lif-dashboard .widget-dropdown > select:focus,
+.lif-dashboard .widget-readout:focus, .lif-dashboard button:focus {
+  outline: 3px solid var(--jp-brand-color1, #005A8C) !important; outline-offset: 2px; }
+</style>"""
+
 _PROJECTOR_CSS = """<style>
 .lif-projector { --jp-widgets-font-size: 20px; --jp-widgets-inline-height: 40px;
   --jp-widgets-inline-label-width: 11em; --jp-widgets-slider-handle-size: 22px;
@@ -98,8 +112,9 @@ def dt_choice():
 
 
 def max_step_choice():
-    """solve_ivp's max_step (ms), inf for no cap."""
-    return choices("max_step (ms)", MAX_STEP_OPTIONS, math.inf, dropdown=True)
+    """solve_ivp's max_step (ms), inf for no cap (a selection slider: the arrow keys work
+    it in JupyterLab, where on a drop-down list they move to the next cell)."""
+    return choices("max_step (ms)", MAX_STEP_OPTIONS, math.inf)
 
 
 def rtol_choice():
@@ -232,7 +247,7 @@ class Dashboard(widgets.VBox):
             [figure_area, side],
             layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         panel = widgets.Box(list(controls.values()), layout=widgets.Layout(flex_flow="row wrap"))
-        heading = widgets.HTML(f'<b class="lif-title">{html.escape(title)}</b>'
+        heading = widgets.HTML(f'<b class="lif-title">{html.escape(title)}</b>' + _FOCUS_CSS
                                + (_PROJECTOR_CSS if size == "projector" else ""))
         super().__init__([heading, panel, status, body])
         self.add_class("lif-dashboard")
@@ -268,8 +283,9 @@ class Dashboard(widgets.VBox):
         values = control_values(self.controls)
         # Shown at once in the page, so a slow setting (the dv/dt hack with Radau
         # takes seconds to use up its budget) is visibly at work, not frozen.
-        self.status.value = ('<span style="font-family: var(--jp-code-font-family, monospace); '
-                             'font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}</span>')
+        self.status.value = ('<div role="status" aria-live="polite" aria-atomic="true">'
+                             '<span style="font-family: var(--jp-code-font-family, monospace); '
+                             'font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}</span></div>')
         try:
             summary = self._draw(values)
         except LifutilsError as exc:
@@ -280,16 +296,28 @@ class Dashboard(widgets.VBox):
         self.n_redraws += 1
         settings = "  ".join(f"{name}={readout(w)}" for name, w in self.controls.items())
         text = f"{settings}  \N{EM DASH}  {summary}  \N{EM DASH}  redraw {self.n_redraws}"
+        # A live region: a screen reader announces the new status, and, read only
+        # by it, what the figure now shows (the figure's description).
+        figure_text = ("" if self.error_message is not None
+                       else f" Figure: {self.description}")
         self.status.value = (
+            '<div role="status" aria-live="polite" aria-atomic="true">'
             '<span style="font-family: var(--jp-code-font-family, monospace); '
-            f'font-size: 0.9em">{html.escape(text)}</span>')
+            f'font-size: 0.9em">{html.escape(text)}</span>'
+            f'<span class="lif-sr-only" style="{_SCREEN_READER_ONLY}">{html.escape(figure_text)}'
+            '</span></div>')
+
+    @property
+    def description(self) -> str:
+        """What the figure shows now, in words (:func:`lifutils.drawing.describe`)."""
+        return describe(self.figure)
 
     def _show_png(self, png):
         self.png = png
         self.output.outputs = ({
             "output_type": "display_data",
             "data": {"image/png": base64.b64encode(png).decode("ascii"),
-                     "text/plain": f"<figure: {self._title}>"},
+                     "text/plain": describe(self.figure)},
             "metadata": {},
         },)
         if self.figure_area.children[0] is not self.output:

@@ -18,6 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from ..analytic import firing_rate, rheobase
 from ..drawing import fi_grid, spike_marker_y, thin
 from ..errors import LifutilsError
+from ..plotting import describe_fi_curve, describe_raster, describe_traces
 
 __all__ = ["update_trace", "update_side_by_side", "update_raster", "update_fi_curve", "FastPNG"]
 
@@ -69,6 +70,10 @@ def update_trace(result, ax, *, exact=None):
         if line is not None:
             line.set_ydata([value, value])
             _find(ax, f"{gid}-label", "texts").set_y(value)
+    traces = getattr(ax, "_lifutils_traces", None)
+    if traces:  # the description follows the data
+        traces[-1][1:] = [spikes, exact if exact is not None else traces[-1][2]]
+        describe_traces(ax, params)
     return ax
 
 
@@ -108,6 +113,7 @@ def update_raster(results, ax, *, exact=None):
         line.set_data(spikes, np.full(len(spikes), line.get_ydata()[0] if len(line.get_ydata())
                                       else note.get_position()[1]))
         note.set_visible(not len(spikes))
+    describe_raster(ax, rows, exact)
     return ax
 
 
@@ -141,6 +147,7 @@ def update_fi_curve(params, currents, simulated, ax):
         top = max(top, float(np.max(sim)) if len(sim) else 0.0)
     top = top if top > 0 else 1.0
     ax.set_ylim(-0.04 * top, 1.08 * top)  # room for the markers at 0 Hz
+    describe_fi_curve(ax, params, currents, simulated)
     return ax
 
 
