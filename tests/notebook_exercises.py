@@ -15,7 +15,7 @@ def verdict(capsys, check, answer, **kwargs):
     """Run a check; return (result, printed line), and insist on exactly one line."""
     result = check(answer, **kwargs)
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1, lines
+    assert len(lines) == 1, lines  # one paragraph, one line
     assert isinstance(result, bool)
     assert lines[0].startswith("Right: " if result else "Not yet: "), lines[0]
     return result, lines[0]

@@ -18,8 +18,8 @@ __all__ = ["REFRACTORY_NEURON", "ISI_NEURONS", "check_isi"]
 REFRACTORY_NEURON = LIFParams(i_e=20.0, t_ref=2.0)
 #: Exercise 6.1: every neuron the student's function is asked about.
 ISI_NEURONS = (REFRACTORY_NEURON,
-               LIFParams(i_e=12.0, r_m=2.0, t_ref=1.5, tau_m=15.0),
-               LIFParams(i_e=45.0, r_m=0.5, t_ref=0.5, v_reset=-75.0, tau_m=8.0))
+               LIFParams(i_e=45.0, r_m=0.5, t_ref=0.5, v_reset=-75.0, tau_m=8.0),
+               LIFParams(i_e=12.0, r_m=2.0, t_ref=1.5, tau_m=15.0))
 
 
 def _isi_hint(number, p):
@@ -62,7 +62,7 @@ def _judge_isi(func):
         if problem:
             return False, problem
         hint = _isi_hint(number, p)
-        if hint and k > 0 and "r_m" not in hint:
+        if hint and k > 0 and "leaves it out" not in hint:
             hint = (f"right for the notebook's neuron, but {number:g} ms for one with "
                     f"i_e = {p.i_e:g} nA, r_m = {p.r_m:g} MOhm, tau_m = {p.tau_m:g} ms, t_ref = "
                     f"{p.t_ref:g} ms, v_reset = {p.v_reset:g} mV (it is "

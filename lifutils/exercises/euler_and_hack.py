@@ -174,10 +174,10 @@ def _judge_slopes(func):
         if problems:
             return False, problems[0]
         hint = _slopes_hint(numbers[0][0], numbers[1][0], p)
-        if hint and k > 0 and "r_m" not in hint and "swapped" not in hint:
+        if hint and k > 0 and "leaves out r_m" not in hint and "swapped" not in hint:
             hint = (f"right for the question's neuron but not for one with i_e = {p.i_e:g} nA, "
                     f"tau_m = {p.tau_m:g} ms, r_m = {p.r_m:g} MOhm. Hint: use p.i_e, p.tau_m, "
-                    "p.r_m, ... instead of fixed numbers.")
+                    "p.r_m, ..., not fixed numbers.")
         if hint:
             return False, hint
     p = SLOPE_NEURONS[0]
