@@ -325,7 +325,7 @@ MAX_STEP_WRONG = [
 def thresholds(n, v_thresh):
     def make(i):
         def event(t, y):
-            return y[i] - v_thresh
+            return y[2 * i] - v_thresh
         event.direction = 1
         return event
     return [make(i) for i in range(n)]
@@ -334,7 +334,7 @@ def thresholds(n, v_thresh):
 def thresholds_default(n, v_thresh):
     events = []
     for i in range(n):
-        e = lambda t, y, i=i: y[i] - v_thresh
+        e = lambda t, y, k=2 * i: y[k] - v_thresh
         e.direction = 1.0
         events.append(e)
     return events
@@ -347,19 +347,31 @@ def _loop_lambdas(n, v_thresh, body):
     return events
 
 
+def _late(n, v_thresh):
+    events = []
+    for i in range(n):
+        events.append(lambda t, y: y[2 * i] - v_thresh)
+    for e in events:
+        e.direction = 1
+    return events
+
+
 THRESHOLDS_RIGHT = [thresholds, thresholds_default]
 THRESHOLDS_WRONG = [
-    (lambda n, v_thresh: _loop_lambdas(n, v_thresh, lambda i: (lambda t, y: y[n - 1] - v_thresh)),
-     "late-binding"),
-    (lambda n, v_thresh: [lambda t, y, i=i: y[i] - v_thresh for i in range(n)], "directions"),
+    (_late, "late-binding"),
+    (lambda n, v_thresh: [lambda t, y, i=i: y[2 * i] - v_thresh for i in range(n)], "directions"),
     (lambda n, v_thresh: _loop_lambdas(
-        n, v_thresh, lambda i: (lambda t, y: y[i] - v_thresh - (0.2 if t > 0 else 0))),
+        n, v_thresh, lambda i: (lambda t, y: y[2 * i] - v_thresh - (0.2 if t > 0 else 0))),
      "whatever t"),
     (lambda n, v_thresh: thresholds(n, -55.0), "Use the arguments"),
     (lambda n, v_thresh: _loop_lambdas(n, v_thresh, lambda i: (lambda t, y: y[0] - v_thresh)),
      "neuron 0"),
     (lambda n, v_thresh: _loop_lambdas(
-        n, v_thresh, lambda i: (lambda t, y: y[(i + 1) % n] - v_thresh)), "off by one"),
+        n, v_thresh, lambda i: (lambda t, y: y[(2 * i + 2) % (2 * n)] - v_thresh)), "off by one"),
+    (lambda n, v_thresh: _loop_lambdas(n, v_thresh, lambda i: (lambda t, y: y[i] - v_thresh)),
+     "y[1] is w_0"),
+    (lambda n, v_thresh: _loop_lambdas(
+        n, v_thresh, lambda i: (lambda t, y: y[2 * i + 1] - v_thresh)), "watches w_i"),
     (lambda n, v_thresh: thresholds(n - 1, v_thresh), "one event per neuron"),
 ]
 

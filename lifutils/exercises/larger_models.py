@@ -338,12 +338,22 @@ def check_max_step(func, *, time_limit=None) -> bool:
 
 # --------------------------------------------------------------------------- exercise 6.4
 
-#: Exercise 6.4: four uncoupled neurons (nA).
+#: Exercise 6.4: four uncoupled adaptive neurons (nA), the state y = [v_0, w_0, v_1, w_1, ...].
 NETWORK_DRIVES = (18.0, 20.0, 22.0, 24.0)
+_W_PROBE = 3.75  # nA: the w entries of a probe state, far from any v - v_thresh
+
+
+def _probe_state(n, v_thresh, i):
+    """y = [v_0, w_0, ...] with only neuron i above the threshold (by i + 1 mV)."""
+    y = np.empty(2 * n)
+    y[0::2] = v_thresh - 10.0
+    y[1::2] = _W_PROBE + np.arange(n)
+    y[2 * i] = v_thresh + i + 1.0
+    return y
 
 
 def _thresholds_hint(events, n, v_thresh):
-    """Why ``events`` are not n thresholds, one per neuron; None if they are."""
+    """Why ``events`` are not n thresholds on v_i = y[2 i]; None if they are."""
     if isinstance(events, (str, bytes)) or not hasattr(events, "__len__"):
         return f"my_thresholds returned a {type(events).__name__}; return a list of n event functions."
     events = list(events)
@@ -352,32 +362,37 @@ def _thresholds_hint(events, n, v_thresh):
     if len(events) != n:
         return f"got {len(events)} events for {n} neurons. Hint: one event per neuron."
     for t in (0.0, 37.5, 250.0):
-        for i in range(n):  # neuron i alone above the threshold, by i + 1 mV
-            v = np.full(n, v_thresh - 10.0)
-            v[i] = v_thresh + i + 1.0
+        for i in range(n):
+            y0 = _probe_state(n, v_thresh, i)
             values = []
             for k, event in enumerate(events):
-                y = v.copy()
-                number, problem = _as_number(event(t, y), "mV", "y[i] - v_thresh")
+                y = y0.copy()
+                number, problem = _as_number(event(t, y), "mV", "y[2 * i] - v_thresh")
                 if problem:
                     return f"event {k}: {problem}"
-                if not np.array_equal(y, v):
+                if not np.array_equal(y, y0):
                     return (f"event {k} changed the state y it was given. Hint: an event only "
-                            "reads y: return y[i] - v_thresh.")
+                            "reads y: return y[2 * i] - v_thresh.")
                 values.append(number)
-            want = v - v_thresh
-            if not np.allclose(values, want, rtol=0, atol=1e-9):
-                if np.allclose(values, v[n - 1] - v_thresh) and i != n - 1:
-                    return ("every event watches the last neuron: the lambda late-binding trap "
-                            "(a lambda in a loop looks i up when called, after the loop). Hint: "
-                            "make each event in a function call, or write lambda t, y, i=i: ...")
-                if np.allclose(values, v[0] - v_thresh) and i != 0:
-                    return "every event watches neuron 0. Hint: event i returns y[i] - v_thresh."
-                if np.allclose(values, np.roll(want, 1)) or np.allclose(values, np.roll(want, -1)):
-                    return "event i watches neuron i + 1 or i - 1: off by one. Hint: y[i]."
-                return (f"at t = {t:g} ms with only neuron {i} above the threshold the events "
-                        f"gave {np.round(values, 3).tolist()}, not {want.tolist()}. Hint: event "
-                        "i returns y[i] - v_thresh, whatever t.")
+            want = y0[0::2] - v_thresh
+            if np.allclose(values, want, rtol=0, atol=1e-9):
+                continue
+            if np.allclose(values, y0[:n] - v_thresh):
+                return ("event i watches y[i], but the state is [v_0, w_0, v_1, w_1, ...]: y[1] "
+                        "is w_0, not v_1. Hint: neuron i's v is y[2 * i].")
+            if np.allclose(values, y0[1::2] - v_thresh):
+                return "event i watches w_i = y[2 * i + 1]. Hint: neuron i's v is y[2 * i]."
+            if np.allclose(values, y0[2 * (n - 1)] - v_thresh) and i != n - 1:
+                return ("every event watches the last neuron: the lambda late-binding trap (a "
+                        "lambda in a loop looks i up when called, after the loop). Hint: make "
+                        "each event in a function call, or write lambda t, y, i=i: ...")
+            if np.allclose(values, y0[0] - v_thresh) and i != 0:
+                return "every event watches neuron 0. Hint: event i returns y[2 * i] - v_thresh."
+            if np.allclose(values, np.roll(want, 1)) or np.allclose(values, np.roll(want, -1)):
+                return "event i watches neuron i + 1 or i - 1: off by one. Hint: y[2 * i]."
+            return (f"at t = {t:g} ms with only neuron {i} above the threshold the events gave "
+                    f"{np.round(values, 3).tolist()}, not {want.tolist()}. Hint: event i returns "
+                    "y[2 * i] - v_thresh, whatever t.")
     directions = [getattr(e, "direction", None) for e in events]
     if not all(_is_one(d) for d in directions):
         return (f"the directions are {directions}. Hint: set event.direction = 1 on each "
@@ -401,42 +416,54 @@ def _judge_thresholds(func):
     events = list(func(n, p.v_thresh))
     drives = np.array(NETWORK_DRIVES)
 
-    def reset(t, v, index):
-        v = v.copy()
-        v[index] = p.v_reset
-        return v
+    def rhs(t, y):
+        v, w = y[0::2], y[1::2]
+        dy = np.empty_like(y)
+        dy[0::2] = (-(v - p.v_rest) + p.r_m * (drives - w)) / p.tau_m
+        dy[1::2] = -w / ADAPTIVE_TAU_W
+        return dy
+
+    def reset(t, y, index):
+        y = y.copy()
+        y[2 * index] = p.v_reset
+        y[2 * index + 1] += ADAPTIVE_B
+        return y
     t_max = 300.0
-    run = solve_ivp_with_resets(lambda t, v: (-(v - p.v_rest) + p.r_m * drives) / p.tau_m,
-                                (0.0, t_max), np.full(n, p.v_rest), events=events,
-                                reset=reset, rtol=1e-10, atol=1e-10)
-    exact = [exact_spike_times(p.replace(i_e=d), t_max) for d in drives]
+    y0 = np.zeros(2 * n)
+    y0[0::2] = p.v_rest
+    run = solve_ivp_with_resets(rhs, (0.0, t_max), y0, events=events, reset=reset,
+                                rtol=1e-10, atol=1e-10)
+    exact = [adaptive_reference(p.replace(i_e=d), t_max, tau_w=ADAPTIVE_TAU_W, b=ADAPTIVE_B)
+             for d in drives]
     gaps = [np.inf if got.size != want.size else float(np.max(np.abs(got - want), initial=0.0))
             for got, want in zip(run.t_events, exact)]
     if max(gaps) > _RUN_TOL_MS:
         return False, (f"in solve_ivp_with_resets the neurons fired {[g.size for g in run.t_events]} "
                        f"times, not the exact {[e.size for e in exact]} (within {_RUN_TOL_MS:g} ms). "
-                       "Hint: event i returns y[i] - v_thresh, nothing else.")
+                       "Hint: event i returns y[2 * i] - v_thresh, nothing else.")
     total = sum(e.size for e in exact)
-    return True, (f"event i watches neuron i, whatever n and v_thresh; the four neurons' {total} "
-                  f"spikes match the closed form within {_RUN_TOL_MS:g} ms (largest gap "
-                  f"{max(gaps):.1e} ms).")
+    return True, (f"event i watches v_i = y[2 i], whatever n and v_thresh; the four adaptive "
+                  f"neurons' {total} spikes match the exact ones within {_RUN_TOL_MS:g} ms "
+                  f"(largest gap {max(gaps):.1e} ms).")
 
 
 def check_thresholds(func, *, time_limit=None) -> bool:
     """Check exercise 6.4: ``func(n, v_thresh)`` returns n threshold events, one per neuron.
 
-    Called with n = 4, v_thresh = -55 mV and with n = 3, v_thresh = -52.5 mV;
-    event i must return ``y[i] - v_thresh`` at any t, leave y as it was and
-    have ``direction = 1``. Then the events run the four uncoupled neurons of
-    :data:`NETWORK_DRIVES` in :func:`lifutils.solve_ivp_with_resets` for 300 ms,
-    and every spike must match the closed form within 1e-6 ms.
+    The state of n adaptive neurons is ``y = [v_0, w_0, v_1, w_1, ...]``. Called
+    with n = 4, v_thresh = -55 mV and with n = 3, v_thresh = -52.5 mV; event i
+    must return ``y[2 i] - v_thresh`` at any t, leave y as it was and have
+    ``direction = 1``. Then the events run the four uncoupled adaptive neurons
+    of :data:`NETWORK_DRIVES` in :func:`lifutils.solve_ivp_with_resets` for
+    300 ms, and every spike must match
+    :func:`lifutils.references.adaptive_reference` within 1e-6 ms.
 
     Examples
     --------
-    >>> check_thresholds(lambda n, v_thresh: [lambda t, y: y[i] - v_thresh for i in range(n)])
+    >>> check_thresholds(lambda n, v_thresh: [lambda t, y: y[2 * i] - v_thresh for i in range(n)])
     Not yet: every event watches the last neuron: the lambda late-binding trap (a lambda in a loop looks i up when called, after the loop). Hint: make each event in a function call, or write lambda t, y, i=i: ...
     False
     """
     return judge(_judge_thresholds, func, exercise="6.4", name="my_thresholds",
-                 hint="my_thresholds(n, v_thresh) returns a list of n functions event(t, y).",
-                 time_limit=time_limit)[0]
+                 hint="my_thresholds(n, v_thresh) returns a list of n functions event(t, y); "
+                      "neuron i's v is y[2 * i].", time_limit=time_limit)[0]
