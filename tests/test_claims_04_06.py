@@ -392,3 +392,10 @@ def test_06_missed_pulse():
     assert caught == len(PULSE_ONSETS) // 2  # "1 ms catches it at half the onsets"
     found, exact = pulse_reference(10.0, max_step=0.1)
     assert f"{found:.2f}" == f"{exact:.2f}" == "10.10"
+
+
+def test_04_which_solver_about_half_at_1e9_and_a_third_at_1e11(wp):
+    """04's "Which solver": DOP853 and LSODA need about half of RK45's evaluations at 1e-9."""
+    at = {m: wp[(f"events ({m})", "rtol=1e-09")]["nfev"] for m in ("RK45", "DOP853", "LSODA")}
+    for m in ("DOP853", "LSODA"):
+        assert 0.4 < at[m] / at["RK45"] < 0.65, at

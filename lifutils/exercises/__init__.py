@@ -25,6 +25,7 @@ from ._student import TIME_LIMIT, judge
 from ._verdict import TOL_MS, TOL_NA
 from .closed_form import *  # noqa: F401,F403
 from .closed_form import __all__ as _closed_form
+from .figures import plot_attempt
 from .comparison import *  # noqa: F401,F403
 from .comparison import __all__ as _comparison
 from .euler_and_hack import *  # noqa: F401,F403
@@ -53,5 +54,5 @@ EXERCISES = {
 }
 POINTS = {number: points for number, (_, _, points) in EXERCISES.items()}
 
-__all__ = ["TOL_NA", "TOL_MS", "TIME_LIMIT", "judge", "EXERCISES", "POINTS", *_closed_form,
+__all__ = ["TOL_NA", "TOL_MS", "TIME_LIMIT", "judge", "plot_attempt", "EXERCISES", "POINTS", *_closed_form,
            *_restart_loop, *_euler_and_hack, *_comparison, *_larger_models, *_populations]
