@@ -21,6 +21,7 @@ from lifutils.compare import (compare_methods, convergence_order, euler_converge
                               lowest_v_after, spike_time_error)
 from lifutils.dvdt_hack import HackStalledError
 from lifutils.events import default_max_step
+from notebook_exercises import teacher_solution
 
 QUESTION = LIFParams()          # the question's own values: i_e = 3 nA, R = 1 MOhm
 P20 = LIFParams(i_e=20.0)       # the input the notebooks use from 00 on
@@ -254,10 +255,10 @@ def test_03_terminal_event_stops_at_the_first_spike():
     assert close(sol.y_events[0][0][0], "-55.0000", 4)
 
 
-def test_03_the_reference_event_is_the_one_the_notebook_uses():
-    from lifutils.exercises import solution_event_function
-    assert solution_event_function.terminal is True and solution_event_function.direction == 1
-    assert solution_event_function(0.0, np.array([-60.0])) == threshold(0.0, np.array([-60.0]))
+def test_03_the_solution_event_is_the_one_the_notebook_uses():
+    my_threshold = teacher_solution("03_event_driven_solve_ivp", "my_threshold", v_thresh=V_THRESH)
+    assert my_threshold.terminal is True and my_threshold.direction == 1
+    assert my_threshold(0.0, np.array([-60.0])) == threshold(0.0, np.array([-60.0]))
 
 
 def test_03_restart_loop_and_simulate_events_match_the_exact_times():
