@@ -415,3 +415,40 @@ NETWORK_WRONG = [
     (_net(lambda w, r, v, i: np.array([r])), "whole state"),
     (_net(lambda w, r, v, i: None), "return v"),
 ]
+
+
+# ------------------------------------------------------------------ 3.3 the t_eval loop
+
+def grid_loop(i_e, t_max, *, when=lambda sol: sol.t_events[0][0], reset=V_RESET, rtol=1e-8,
+              once=False):
+    rhs = lambda t, y: (-(y - V_REST) + i_e) / 10.0
+    hit = lambda t, y: y[0] - V_THRESH
+    hit.terminal, hit.direction = True, 1
+    t0, v0, spikes = 0.0, V_REST, []
+    while t0 < t_max:
+        grid = np.arange(np.ceil(t0 / 0.5) * 0.5, t_max, 0.5)
+        sol = solve_ivp(rhs, (t0, t_max), [v0], events=hit, t_eval=grid, rtol=rtol, atol=rtol)
+        if sol.status != 1:
+            break
+        t0, v0 = when(sol), reset
+        spikes.append(t0)
+        if once:
+            break
+    return spikes
+
+
+def grid_loop_dense(i_e, t_max):
+    """Right, written without t_eval at all, with the event's own state."""
+    return grid_loop(i_e, t_max, when=lambda sol: float(sol.t_events[0][-1]))
+
+
+GRID_RIGHT = [grid_loop, grid_loop_dense]
+GRID_WRONG = [
+    (lambda i_e, t_max: grid_loop(i_e, t_max, when=lambda sol: sol.t[-1]), "storage grid"),
+    (lambda i_e, t_max: grid_loop(i_e, t_max, reset=V_REST), "reset to v_rest"),
+    (lambda i_e, t_max: grid_loop(i_e, t_max, rtol=1e-3), "rtol"),
+    (lambda i_e, t_max: grid_loop(i_e, t_max, once=True), "only the first spike"),
+    (lambda i_e, t_max: grid_loop(20.0, 100.0), "Use the arguments"),
+    (lambda i_e, t_max: [round(t, 1) for t in grid_loop(i_e, t_max)], "more than 0.001 ms"),
+    (lambda i_e, t_max: grid_loop(i_e, t_max)[1:], "spikes, the exact loop has"),
+]

@@ -11,6 +11,7 @@ CORPUS = {
     "2.1": (exercises.check_hack_slopes, corpus.SLOPES_RIGHT, corpus.SLOPES_WRONG),
     "3.1": (exercises.check_event_function, corpus.EVENT_RIGHT, corpus.EVENT_WRONG),
     "3.2": (exercises.check_threshold_events, corpus.EVENTS_RIGHT, corpus.EVENTS_WRONG),
+    "3.3": (exercises.check_grid_loop, corpus.GRID_RIGHT, corpus.GRID_WRONG),
     "4.1": (exercises.check_firing_rate, corpus.RATE_RIGHT, corpus.RATE_WRONG),
     "5.1": (exercises.check_adaptation_reset, corpus.RESET_RIGHT, corpus.RESET_WRONG),
     "6.1": (exercises.check_isi, corpus.ISI_RIGHT, corpus.ISI_WRONG),

@@ -44,6 +44,7 @@ EXERCISES = {
     "2.1": ("02_dvdt_reset_hack", "check_hack_slopes", 2),
     "3.1": ("03_event_driven_solve_ivp", "check_event_function", 2),
     "3.2": ("03_event_driven_solve_ivp", "check_threshold_events", 2),
+    "3.3": ("03_event_driven_solve_ivp", "check_grid_loop", 2),
     "4.1": ("04_side_by_side", "check_firing_rate", 2),
     "5.1": ("05_larger_models", "check_adaptation_reset", 2),
     "6.1": ("06_exercises", "check_isi", 1),

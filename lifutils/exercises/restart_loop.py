@@ -17,9 +17,10 @@ from scipy.integrate import solve_ivp
 from ..analytic import first_spike_time
 from ..params import LIFParams
 from ._student import StudentError, judge, not_callable
-from ._verdict import _as_number, _is_one
+from ._verdict import TOL_MS, _as_number, _is_one
 
-__all__ = ["N_NEURONS", "check_event_function", "check_threshold_events"]
+__all__ = ["N_NEURONS", "check_event_function", "check_threshold_events", "GRID_CASES", "GRID_STEP",
+           "check_grid_loop"]
 
 _V_THRESH = LIFParams().v_thresh  # -55 mV
 _V_REST = LIFParams().v_rest      # -70 mV
@@ -231,3 +232,103 @@ def check_threshold_events(func, *, time_limit=None) -> bool:
     return judge(_judge_events, func, exercise="3.2", name="my_events",
                  hint="my_events(n) returns a list of n functions event(t, y), event i "
                       "reading y[i].", time_limit=time_limit)[0]
+
+
+# --------------------------------------------------------------------------- exercise 3.3
+
+#: Exercise 3.3: (i_e in nA, t_max in ms) the repaired loop is run with.
+GRID_CASES = ((20.0, 100.0), (27.5, 150.0))
+#: Exercise 3.3: the loop stores its trace every GRID_STEP ms (t_eval).
+GRID_STEP = 0.5
+
+
+def _grid_loop(i_e, t_max, *, spike_time):
+    """The loop of exercise 3.3, restarting at ``spike_time(sol)``: the broken one or not."""
+    p = LIFParams(i_e=i_e)
+
+    def threshold(t, y):
+        return y[0] - p.v_thresh
+    threshold.terminal, threshold.direction = True, 1
+    t0, v0, spikes = 0.0, p.v_rest, []
+    while t0 < t_max and len(spikes) < 1000:
+        grid = np.arange(np.ceil(t0 / GRID_STEP) * GRID_STEP, t_max, GRID_STEP)
+        sol = solve_ivp(lambda t, y: (-(y - p.v_rest) + p.r_m * p.i_e) / p.tau_m, (t0, t_max),
+                        [v0], events=threshold, t_eval=grid, rtol=1e-8, atol=1e-8)
+        if sol.status != 1:
+            break
+        t0, v0 = spike_time(sol), p.v_reset
+        spikes.append(t0)
+    return np.array(spikes)
+
+
+def _grid_hint(times, i_e, t_max):
+    """None if ``times`` are the exact spike times at ``i_e`` over ``t_max``, else the hint."""
+    from ..analytic import exact_spike_times
+
+    p = LIFParams(i_e=i_e)
+    exact = exact_spike_times(p, t_max)
+
+    def same(other, tol):
+        return times.size == other.size and bool(np.all(np.abs(times - other) <= tol))
+    if same(exact, TOL_MS):
+        return None
+    if times.size == 0:
+        return "no spikes. Hint: keep the loop; repair only the line that takes the spike time."
+    if same(_grid_loop(i_e, t_max, spike_time=lambda sol: sol.t[-1]), 1e-6) or (
+            np.all(np.abs(times / GRID_STEP - np.round(times / GRID_STEP)) < 1e-9)):
+        return (f"every spike time is on the {GRID_STEP:g} ms storage grid: that is sol.t[-1], the "
+                "last t_eval point before the event, up to half a millisecond early (and the "
+                "restart from there shifts every later spike). Hint: the event time is "
+                "sol.t_events[0][0].")
+    if times.size == 1 and abs(times[0] - exact[0]) <= TOL_MS:
+        return "only the first spike. Hint: the loop must restart after each spike until t_max."
+    if same(exact_spike_times(p.replace(v_reset=p.v_rest), t_max), 1e-3):
+        return f"these are spikes with a reset to v_rest. Hint: restart from v_reset = {p.v_reset:g} mV."
+    if same(exact, 0.5):
+        return (f"the right number of spikes, but off by up to "
+                f"{float(np.max(np.abs(times - exact))):.2g} ms (more than {TOL_MS:g} ms). Hint: "
+                "keep rtol=1e-8, atol=1e-8; solve_ivp's default rtol = 1e-3 is too loose.")
+    return (f"{times.size} spikes, the exact loop has {exact.size} (first at {exact[0]:.4f} ms). "
+            "Hint: restart from the spike time, sol.t_events[0][0], with v = v_reset.")
+
+
+def _judge_grid(func):
+    if not callable(func):
+        raise StudentError(not_callable(func, "my_grid_spike_times"))
+    from ._verdict import _as_times
+
+    for k, (i_e, t_max) in enumerate(GRID_CASES):
+        times, problem = _as_times(func(i_e, t_max), "my_grid_spike_times")
+        if problem:
+            return False, problem
+        hint = _grid_hint(times, i_e, t_max)
+        if hint and k > 0 and "storage grid" not in hint:
+            hint = (f"right at {GRID_CASES[0][0]:g} nA over {GRID_CASES[0][1]:g} ms, but not at "
+                    f"{i_e:g} nA over {t_max:g} ms: {hint} (Use the arguments i_e and t_max, not "
+                    "fixed numbers.)")
+        if hint:
+            return False, hint
+    return True, (f"every spike time comes from sol.t_events, off the {GRID_STEP:g} ms storage "
+                  f"grid, within {TOL_MS:g} ms of the exact ones at {GRID_CASES[0][0]:g} and "
+                  f"{GRID_CASES[1][0]:g} nA; t_eval now only says where the trace is stored.")
+
+
+def check_grid_loop(func, *, time_limit=None) -> bool:
+    """Check exercise 3.3: ``func(i_e, t_max)``, a restart loop with ``t_eval``, repaired.
+
+    The loop stores its trace every 0.5 ms (``t_eval``) and must still return
+    the spike times (ms) of the question's neuron at ``i_e`` nA over ``t_max``
+    ms, within :data:`TOL_MS` of :func:`lifutils.exact_spike_times`. Called
+    with each case of :data:`GRID_CASES`. The unrepaired loop, which takes the
+    spike time from ``sol.t[-1]``, gets its own hint.
+
+    Examples
+    --------
+    >>> check_grid_loop(lambda i_e, t_max: _grid_loop(i_e, t_max, spike_time=lambda s: s.t[-1]))
+    Not yet: every spike time is on the 0.5 ms storage grid: that is sol.t[-1], the last t_eval point before the event, up to half a millisecond early (and the restart from there shifts every later spike). Hint: the event time is sol.t_events[0][0].
+    False
+    """
+    return judge(_judge_grid, func, exercise="3.3", name="my_grid_spike_times",
+                 hint="my_grid_spike_times(i_e, t_max) returns the list of spike times (ms).",
+                 time_limit=time_limit,
+                 hint_long="a restart that does not move t0 on (or moves it back) never ends.")[0]
