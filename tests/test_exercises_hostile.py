@@ -82,3 +82,40 @@ def test_the_error_names_the_line_of_the_students_code(capsys):
         return values[params.t_ref]  # a float index: TypeError
     ok, line = verdict(capsys, exercises.check_isi, my_isi)
     assert not ok and "in my_isi, line" in line and "values[params.t_ref]" in line
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+CAPSYS = [HealthCheck.function_scoped_fixture]  # capsys is read and emptied on every example
+
+ANYTHING = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=5),
+                     st.lists(st.floats(), max_size=4), st.complex_numbers())
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=CAPSYS)
+@given(value=ANYTHING)
+def test_a_constant_answer_is_never_right_and_never_raises(capsys, value):
+    """No constant is the interval of three neurons, or the rate of four trains."""
+    for check in (exercises.check_isi, exercises.check_firing_rate, exercises.check_max_step):
+        capsys.readouterr()
+        answer = (lambda: value) if check is exercises.check_max_step else (lambda *a: value)
+        result = check(answer, time_limit=10.0)
+        lines = capsys.readouterr().out.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Right: " if result else "Not yet: ")
+        if check is not exercises.check_max_step:
+            assert result is False
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=CAPSYS)
+@given(shift=st.floats(min_value=2e-3, max_value=50.0), k=st.integers(0, 4))
+def test_a_spike_train_off_by_more_than_the_tolerance_is_not_yet(capsys, shift, k):
+    """Move one spike of a right answer by more than 0.001 ms: the check must see it."""
+    import exercise_corpus as corpus
+
+    def shifted(i_e, t_max):
+        times = list(corpus.grid_loop(i_e, t_max))
+        times[k % len(times)] += shift
+        return times
+    capsys.readouterr()
+    ok, line = verdict(capsys, exercises.check_grid_loop, shifted, time_limit=20.0)
+    assert not ok

@@ -90,7 +90,7 @@ def _describe(exc, tb, exercise, name, hint):
         what = f"{name} tried to stop Python ({kind})"
     else:
         what = f"{name} raised {kind}: {text}"
-    return f"{what}{_where(tb)}. Hint: {hint}".replace("..", ".")
+    return f"{what.rstrip('.')}{_where(tb)}. Hint: {hint}"
 
 
 def _judge_here(body, args, exercise, name, hint):
