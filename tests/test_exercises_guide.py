@@ -59,3 +59,9 @@ def test_the_nbgrader_metadata_follows_the_registry():
         meta = test["metadata"]["nbgrader"]
         assert meta["grade"] and meta["locked"] and meta["points"] == points
         assert f"right = exercises.{check}(" in source(test) and "assert right" in source(test)
+
+
+def test_the_guide_states_the_total_points():
+    total, count = sum(exercises.POINTS.values()), len(exercises.POINTS)
+    words = {11: "eleven", 12: "twelve", 13: "thirteen"}
+    assert f"{total} points over {words[count]} exercises" in GUIDE.replace("\n", " ")
