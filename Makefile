@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lifutils needs Python 3.10 or newer; set PYTHON=python3.x")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --upgrade pip
-	$(PY) -m pip install -e ".[lab,test,docs]"
+	$(PY) -m pip install -e ".[lab,test,docs,grading]"
 	$(PY) -m pip install -e ".[nest]" || echo "note: no NEST wheel here (lifutils[nest]); notebook 07 says how to get NEST"
 	touch $(STAMP)
 

@@ -21,6 +21,7 @@ from lifutils.compare import (compare_methods, convergence_order, euler_converge
                               lowest_v_after, spike_time_error)
 from lifutils.dvdt_hack import HackStalledError
 from lifutils.events import default_max_step
+from notebook_exercises import teacher_solution
 
 QUESTION = LIFParams()          # the question's own values: i_e = 3 nA, R = 1 MOhm
 P20 = LIFParams(i_e=20.0)       # the input the notebooks use from 00 on
@@ -254,10 +255,10 @@ def test_03_terminal_event_stops_at_the_first_spike():
     assert close(sol.y_events[0][0][0], "-55.0000", 4)
 
 
-def test_03_the_reference_event_is_the_one_the_notebook_uses():
-    from lifutils.exercises import solution_event_function
-    assert solution_event_function.terminal is True and solution_event_function.direction == 1
-    assert solution_event_function(0.0, np.array([-60.0])) == threshold(0.0, np.array([-60.0]))
+def test_03_the_solution_event_is_the_one_the_notebook_uses():
+    my_threshold = teacher_solution("03_event_driven_solve_ivp", "my_threshold", v_thresh=V_THRESH)
+    assert my_threshold.terminal is True and my_threshold.direction == 1
+    assert my_threshold(0.0, np.array([-60.0])) == threshold(0.0, np.array([-60.0]))
 
 
 def test_03_restart_loop_and_simulate_events_match_the_exact_times():
@@ -354,3 +355,26 @@ def test_03_pulse_figure_zooms_on_the_pulse_in_an_inset():
     for bad in ((50.4, 49.8), 5.0, ("a", "b"), (np.nan, 1.0)):
         with pytest.raises(ValueError, match="zoom must be a window"):
             plot_input(LIFParams(i_e=pulse), 100.0, zoom=bad)
+
+
+def test_00_the_hack_finishes_at_1e4_and_runs_out_of_budget_from_1e5():
+    assert simulate_dvdt_hack(P20, 100.0, rtol=1e-4).t[-1] == 100.0
+    with pytest.raises(HackStalledError, match="its budget, max_nfev"):
+        simulate_dvdt_hack(P20, 100.0, rtol=1e-5)
+
+
+def test_02_radau_and_bdf_do_no_better():
+    """02: Radau runs out of budget even at 0.1; BDF finishes only at 0.1."""
+    with pytest.raises(HackStalledError, match="its budget"):
+        simulate_dvdt_hack(P20, 100.0, method="Radau", rtol=0.1, atol=0.1)
+    bdf = simulate_dvdt_hack(P20, 100.0, method="BDF", rtol=0.1, atol=0.1)
+    assert bdf.t[-1] == 100.0 and 25_000 < bdf.nfev < 40_000  # "some 30,000 evaluations"
+    with pytest.raises(HackStalledError, match="its budget"):
+        simulate_dvdt_hack(P20, 100.0, method="BDF", rtol=1e-2, atol=1e-2)
+
+
+def test_guide_misconception_5_every_euler_spike_is_early_at_dt_01():
+    """The grid delays detection by up to dt, but Euler's error shortens each interval more."""
+    error = simulate_euler(P20, 100.0, dt=0.1).spike_times - exact_spike_times(P20, 100.0)
+    assert error.size == 5 and np.all(error < 0)
+    assert (f"{error[0]:.3f}", f"{error[-1]:.3f}") == ("-0.063", "-0.133")

@@ -13,6 +13,7 @@ from lifutils import (IllConditionedWarning, LIFParams, exact_spike_times, exerc
                       interspike_interval, rheobase, solve_ivp_with_resets)
 from lifutils.compare import compare_methods, simulated_rates, work_precision
 from lifutils.references import adapted_isi, adaptive_reference, exact_lif_with_current
+from notebook_exercises import teacher_solution
 
 P20 = LIFParams(i_e=20.0)
 TOL = dict(rtol=1e-10, atol=1e-10)  # notebook 05's tolerances
@@ -184,9 +185,10 @@ def test_04_think_and_summary(second):
 
 
 def test_04_exercise_rate():
+    my_rate = teacher_solution("04_side_by_side", "my_rate")
     spikes = exact_spike_times(P20, 1000.0)
-    assert f"{exercises.solution_firing_rate(spikes):.1f}" == "55.8"
-    assert exercises.solution_firing_rate(spikes) == pytest.approx(firing_rate(P20), abs=1e-3)
+    assert f"{my_rate(spikes):.1f}" == "55.8"
+    assert my_rate(spikes) == pytest.approx(firing_rate(P20), abs=1e-3)
 
 
 # =============================================================== 05_larger_models
@@ -408,7 +410,8 @@ def test_05_network_locks_into_volleys(runs):
 def test_06_warm_up_interval():
     isi = interspike_interval(exercises.REFRACTORY_NEURON)
     assert f"{isi:.4f}" == f"{2.0 + 10.0 * math.log(6.0):.4f}" == "19.9176"  # "2 + 10 ln 6"
-    assert exercises.solution_isi(exercises.REFRACTORY_NEURON) == pytest.approx(isi, abs=1e-12)
+    my_isi = teacher_solution("06_exercises", "my_isi")
+    assert my_isi(exercises.REFRACTORY_NEURON) == pytest.approx(isi, abs=1e-12)
 
 
 def test_06_adaptive_capstone():
@@ -416,8 +419,8 @@ def test_06_adaptive_capstone():
     assert len(exact) == 9
     isi = np.diff(exact)
     assert f"{isi[0]:.1f}" == "21.6" and f"{isi[-1]:.1f}" == "39.6"
-    got = exercises.solution_adaptive_spike_times(P20, 100.0, 2.0, 300.0)
-    assert np.max(np.abs(got - exact)) < 1e-5
+    got = teacher_solution("06_exercises", "my_adaptive_spike_times")(P20, 100.0, 2.0, 300.0)
+    assert np.max(np.abs(got - exact)) < 1e-5  # solver noise: a bound, not digits
 
 
 def test_06_missed_pulse():
@@ -432,3 +435,10 @@ def test_06_missed_pulse():
     assert caught == len(PULSE_ONSETS) // 2  # "1 ms catches it at half the onsets"
     found, exact = pulse_reference(10.0, max_step=0.1)
     assert f"{found:.2f}" == f"{exact:.2f}" == "10.10"
+
+
+def test_04_which_solver_about_half_at_1e9_and_a_third_at_1e11(wp):
+    """04's "Which solver": DOP853 and LSODA need about half of RK45's evaluations at 1e-9."""
+    at = {m: wp[(f"events ({m})", "rtol=1e-09")]["nfev"] for m in ("RK45", "DOP853", "LSODA")}
+    for m in ("DOP853", "LSODA"):
+        assert 0.4 < at[m] / at["RK45"] < 0.65, at

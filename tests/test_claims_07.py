@@ -9,11 +9,14 @@ number of event-function calls per spike.
 import numpy as np
 import pytest
 
-from lifutils import LIFParams, exercises, solve_ivp_with_resets
+from lifutils import LIFParams, solve_ivp_with_resets
 from lifutils.nest_bridge import simulate_population_nest
 from lifutils.population import (POPULATION_NEURON, compare_trains, exact_population,
                                  population_drives, simulate_population)
 from lifutils.references import exact_delta_network
+from notebook_exercises import teacher_solution
+
+make_network_reset = teacher_solution("07_many_neurons", "make_network_reset")
 
 P = POPULATION_NEURON
 
@@ -98,7 +101,7 @@ def network():
     thresholds.direction = 1
     sol = solve_ivp_with_resets(lambda t, v: (-(v - q.v_rest) + q.r_m * i_net) / q.tau_m,
                                 (0.0, 300.0), v_net, events=thresholds,
-                                reset=exercises.solution_make_network_reset(w, q.v_reset),
+                                reset=make_network_reset(w, q.v_reset),
                                 rtol=1e-10, atol=1e-10)
     return w, sol, exact_delta_network(q, 300.0, i_e=i_net, v0=v_net, weights=w)
 

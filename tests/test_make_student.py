@@ -15,6 +15,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from lifutils import exercises
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,7 +159,8 @@ def test_main_writes_copies_and_refuses_to_overwrite_the_teachers(tmp_path, caps
     assert sorted(p.name for p in out.iterdir()) == ["03_events.ipynb"]
     assert make_student.leaks(nbformat.read(out / "03_events.ipynb", as_version=4)) == []
     printed = capsys.readouterr().out
-    assert "03_events.ipynb: removed 1 solution cells and 2 Solution blocks; kept 1 stubs" in printed
+    assert ("03_events.ipynb: replaced 0 solution regions by stubs, removed 1 solution cells and "
+            "2 Solution blocks; kept 1 stubs") in printed
     assert "no leaks" in printed
     assert make_student.main([str(nb_dir), "--out", str(nb_dir)]) == 2
     assert "--out must differ" in capsys.readouterr().err
@@ -168,14 +171,14 @@ def test_main_writes_copies_and_refuses_to_overwrite_the_teachers(tmp_path, caps
 
 def test_run_reports_not_done_yet_and_a_failing_cell(tmp_path):
     student, _ = make_student.student_copy(_teacher_notebook())
-    assert make_student.run(student, tmp_path / "x.ipynb") == (3, 1)
-    student.cells.append(new_code_cell("1 / 0"))
+    assert make_student.run(student, tmp_path / "x.ipynb") == (3, 1, 0)
+    student.cells.insert(1, new_code_cell("1 / 0"))
     lines = []
     nb_dir = tmp_path / "nb"
     nb_dir.mkdir()
     nbformat.write(student, nb_dir / "broken.ipynb")
     assert make_student.build(nb_dir, tmp_path / "out", execute=True, log=lines.append) == 1
-    assert "FAILED to run: ZeroDivisionError" in lines[0]
+    assert "FAILED to run: cell 2 ('1 / 0') raised ZeroDivisionError" in lines[0]
 
 
 # --------------------------------------------------------------------------- the real notebooks
@@ -196,10 +199,12 @@ def test_student_copy_has_no_solution_and_keeps_every_stub(path, student_dir):
     teacher = nbformat.read(path, as_version=4)
     student = nbformat.read(student_dir / path.name, as_version=4)
     assert make_student.leaks(student) == []
-    stubs = [c.source for c in teacher.cells if c.cell_type == "code"
-             and "raise NotImplementedError" in c.source]
-    assert stubs == [c.source for c in student.cells if c.cell_type == "code"
-                     and "raise NotImplementedError" in c.source]
+    exercises = [c for c in teacher.cells if "BEGIN SOLUTION" in c.source]
+    for teacher_cell in exercises:  # each exercise's cell is there, with its stubs in place
+        texts = teacher_cell.metadata["lifutils"]["stubs"]
+        first = teacher_cell.source.splitlines()[0]
+        (stub,) = [c for c in student.cells if c.source.startswith(first)]
+        assert all(text in stub.source for text in texts)
     answers = [c.source for c in teacher.cells if "<summary>Answer</summary>" in c.source]
     assert all(a in [c.source for c in student.cells] for a in answers)
 
@@ -208,9 +213,98 @@ def test_student_copy_has_no_solution_and_keeps_every_stub(path, student_dir):
 def test_student_copy_runs_top_to_bottom(path, student_dir, monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)
     student = nbformat.read(student_dir / path.name, as_version=4)
-    n_code, not_done = make_student.run(student, student_dir / path.name)
+    n_code, not_done, waiting = make_student.run(student, student_dir / path.name)
     assert n_code == sum(c.cell_type == "code" for c in student.cells)
     stubs = sum("raise NotImplementedError" in c.source for c in student.cells
                 if c.cell_type == "code")
     # Every untouched stub is reported by its check (a check may run twice).
     assert not_done >= stubs
+
+
+def _solution_lines(source):
+    """The code lines (10 characters or more) of a cell's solution regions, and the others."""
+    inside, lines, given = False, [], []
+    for line in source.splitlines():
+        if re.search(r"(BEGIN|END) SOLUTION", line):
+            inside = "BEGIN" in line
+            continue
+        code = line.split("#")[0].strip()
+        if len(code) >= 10:
+            (lines if inside else given).append(code)
+    return lines, given
+
+
+def _solutions_and_given():
+    solutions, given = {}, []
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            lines, other = _solution_lines(cell.source)
+            given.extend(other)  # the given code, and the stubs students get:
+            given.extend("\n".join(cell.metadata.get("lifutils", {}).get("stubs", [])).splitlines())
+            if lines:
+                solutions[cell.metadata["lifutils"]["exercise"]] = lines
+    text = "\n".join(given)
+    return solutions, {line for lines in solutions.values() for line in lines if line in text}
+
+
+def test_no_exercise_is_answered_by_the_given_code():
+    """Half of each solution's lines (or three) appear nowhere in the teacher's given code."""
+    solutions, given = _solutions_and_given()
+    assert len(solutions) == len(exercises.EXERCISES)
+    for number, lines in solutions.items():
+        new = [line for line in lines if line not in given]
+        assert len(new) >= min(3, max(1, len(lines) / 2)), (number, [l for l in lines if l in given])
+
+
+def test_no_student_copy_holds_a_line_of_any_solution(student_dir):
+    solutions, given = _solutions_and_given()
+    distinctive = {line for lines in solutions.values() for line in lines if line not in given}
+    assert len(distinctive) >= 30
+    for path in NOTEBOOKS:
+        text = "\n".join(c.source for c in
+                         nbformat.read(student_dir / path.name, as_version=4).cells)
+        assert [line for line in distinctive if line in text] == [], path.name
+    # ... and the installed package holds no reference solution either.
+    assert not [name for name in dir(exercises) if name.startswith("solution")]
+
+
+SUMMARIES = ['<summary class="sol">Solution</summary>', "<summary><b>Solution</b></summary>",
+             "<SUMMARY>SOLUTION</SUMMARY>", "<summary>\n  <strong>solution</strong> (6.2)\n</summary>"]
+
+
+@pytest.mark.parametrize("summary", SUMMARIES)
+def test_a_solution_block_is_found_however_its_summary_is_written(summary):
+    text = f"Before.\n\n<details>{summary}\n\n```python\nanswer = 42\n```\n\n</details>\n\nAfter."
+    new, cut = make_student.strip_solution_blocks(text)
+    assert cut == 1 and "answer = 42" not in new and "Before." in new and "After." in new
+
+
+def test_code_about_details_is_not_markup():
+    fenced = ("How to fold:\n\n```html\n<details><summary>Solution</summary>x</details>\n```\n")
+    assert make_student.strip_solution_blocks(fenced) == (fenced, 0)
+    inline = ("<details><summary>Solution</summary>\n\nWrite `<details>` to fold.\n\n"
+              "</details>\nkept")
+    new, cut = make_student.strip_solution_blocks(inline)
+    assert cut == 1 and new == "kept"
+
+
+def test_a_broken_region_names_the_notebook_and_the_cell():
+    nb = _teacher_notebook()
+    nb.cells[4].source = "def f():\n    ### BEGIN SOLUTION\n    return 1\n"
+    with pytest.raises(ValueError, match=r"03_x.ipynb, cell 5 \('def f\(\):'\): .*has no END"):
+        make_student.student_copy(nb, "03_x.ipynb")
+    nb.cells[4].source = "x = 1"
+    nb.cells[2].source = "<details><summary>Solution</summary>\n\nno end"
+    with pytest.raises(ValueError, match=r"03_x.ipynb, cell 3 .*no closing"):
+        make_student.student_copy(nb, "03_x.ipynb")
+
+
+def test_regions_become_their_stubs_and_hidden_tests_go():
+    code = ("def f(x):\n    ### BEGIN SOLUTION\n    return 2 * x\n    ### END SOLUTION\n\n"
+            "### BEGIN SOLUTION\nf.attr = 1\n### END SOLUTION")
+    new, n = make_student.strip_regions(code, ["    raise NotImplementedError('E 1.1')", "# set f.attr"])
+    assert n == 2 and new == "def f(x):\n    raise NotImplementedError('E 1.1')\n\n# set f.attr"
+    check = "check(f)\n### BEGIN HIDDEN TESTS\nassert check(f)\n### END HIDDEN TESTS"
+    assert make_student.strip_regions(check) == ("check(f)", 0)

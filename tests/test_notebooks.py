@@ -42,6 +42,10 @@ def test_cells_are_short_and_nothing_is_empty(path):
         source = "".join(cell["source"])
         assert source.strip(), f"{path.name}: empty cell"
         if cell["cell_type"] == "code":
+            # An exercise's solution region counts as the stub the students see in its place.
+            stubs = "\n".join(cell["metadata"].get("lifutils", {}).get("stubs", []))
+            source = re.sub(r"^[ \t]*### BEGIN SOLUTION.*?### END SOLUTION", "", source,
+                            flags=re.M | re.S) + "\n" + stubs
             lines = [ln for ln in source.splitlines() if ln.strip() and not ln.strip().startswith("#")]
             # The headline answer (tagged "answer") is whole in one cell: at most 15 lines.
             limit = 15 if "answer" in cell["metadata"].get("tags", []) else 12

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from lifutils import LIFParams, LifutilsError, exact_spike_times, solve_ivp_with_resets
-from lifutils.exercises import solution_make_network_reset
+from notebook_exercises import teacher_solution
 from lifutils.population import compare_trains, exact_population, population_drives
 from lifutils.references import exact_delta_network
 
@@ -158,7 +158,7 @@ def test_delta_network_matches_the_exact_reference(seed):
     w = rng.uniform(-1.0, 3.0, (n, n)) * (1 - np.eye(n))
     i_e, v0 = rng.uniform(15.0, 25.0, n), rng.uniform(-75.0, -58.0, n)
     sol = solve_ivp_with_resets(lif(i_e), (0.0, 200.0), v0, events=vector_threshold(),
-                                reset=solution_make_network_reset(w, P.v_reset), **TOL)
+                                reset=teacher_solution("07_many_neurons", "make_network_reset")(w, P.v_reset), **TOL)
     exact = exact_delta_network(P, 200.0, i_e=i_e, v0=v0, weights=w)
     error, wrong = compare_trains(sol.t_events, exact.spike_times)
     assert wrong == 0 and error < 1e-6
@@ -170,7 +170,7 @@ def test_a_cascade_at_one_instant_in_the_order_of_the_reference():
     w = np.array([[0.0, 3.0, 0.0], [1.0, 0.0, 4.0], [2.0, 0.5, 0.0]])
     i_e, v0 = np.array([20.0, 18.0, 16.0]), np.array([-70.0, -70.0, -62.0])
     sol = solve_ivp_with_resets(lif(i_e), (0.0, 60.0), v0, events=vector_threshold(),
-                                reset=solution_make_network_reset(w, P.v_reset), **TOL)
+                                reset=teacher_solution("07_many_neurons", "make_network_reset")(w, P.v_reset), **TOL)
     exact = exact_delta_network(P, 60.0, i_e=i_e, v0=v0, weights=w)
     first = [ts[0] for ts in sol.t_events]
     assert first[0] == first[1] == first[2]

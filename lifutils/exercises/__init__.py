@@ -1,31 +1,31 @@
-"""Automatic checks and reference solutions for the exercises of the notebooks.
+"""Automatic checks for the exercises of the notebooks.
 
-Each ``check_*`` function takes a student's answer, prints a one-line verdict
-(``Right: ...`` or ``Not yet: ...`` with a hint) and returns True or False. A
-wrong answer, a wrong type or an exception in the student's code never raises:
-it is reported in that one line.
+Each ``check_*`` function takes the student's *function*, runs it under a time
+limit in a separate process (:func:`judge`; a thread where ``os.fork`` is
+missing), compares what it returns with a reference computed another way (the
+closed form, :mod:`lifutils.references`, :func:`lifutils.simulate_euler`),
+prints one verdict, ``Right: ...`` or ``Not yet: ...`` with a hint aimed at the
+likely mistake, and returns True or False. A wrong answer, a wrong type, an
+exception, a loop that never ends or a number too large for a float never
+raises: it is reported in that paragraph. The reference solutions live in the
+teacher's notebooks, not here.
 
-The neurons of the exercises (units: ms, mV, nA, MOhm):
-
-* :data:`RHEOBASE_NEURON`: the question's neuron with ``r_m = 2`` MOhm;
-* :data:`FIRST_SPIKE_NEURON`: the question's neuron with ``i_e = 25`` nA;
-* :data:`REFRACTORY_NEURON`: ``i_e = 20`` nA and ``t_ref = 2`` ms, simulated
-  for :data:`LOOP_T_MAX` = 100 ms in the restart-loop exercise.
+:data:`POINTS` gives each exercise's points for grading with nbgrader
+(``scripts/nbgrader_metadata.py``).
 
 Examples
 --------
->>> check_rheobase(7.5)
-Right: the rheobase is 7.500 nA (within 0.001 nA): (v_thresh - v_rest) / r_m = 15 mV / 2 MOhm.
-True
->>> check_rheobase("7.5")
-Not yet: got text ('7.5'); give a number in nA, e.g. 12.5 (no quotes, no unit).
+>>> check_isi(lambda params: "19.9")
+Not yet: got text ('19.9'); give a number in ms, e.g. 19.9 (no quotes, no unit).
 False
 """
 from __future__ import annotations
 
+from ._student import TIME_LIMIT, judge
 from ._verdict import TOL_MS, TOL_NA
 from .closed_form import *  # noqa: F401,F403
 from .closed_form import __all__ as _closed_form
+from .figures import plot_attempt
 from .comparison import *  # noqa: F401,F403
 from .comparison import __all__ as _comparison
 from .euler_and_hack import *  # noqa: F401,F403
@@ -37,5 +37,23 @@ from .populations import __all__ as _populations
 from .restart_loop import *  # noqa: F401,F403
 from .restart_loop import __all__ as _restart_loop
 
-__all__ = ["TOL_NA", "TOL_MS", *_closed_form, *_restart_loop, *_euler_and_hack, *_comparison,
-           *_larger_models, *_populations]
+#: Each exercise: (notebook, check, points for nbgrader). One home for what the notebooks,
+#: the guide's counts and the grading metadata say.
+EXERCISES = {
+    "1.1": ("01_euler_loop", "check_euler_spike_times", 2),
+    "2.1": ("02_dvdt_reset_hack", "check_hack_slopes", 2),
+    "3.1": ("03_event_driven_solve_ivp", "check_event_function", 2),
+    "3.2": ("03_event_driven_solve_ivp", "check_threshold_events", 2),
+    "3.3": ("03_event_driven_solve_ivp", "check_grid_loop", 2),
+    "4.1": ("04_side_by_side", "check_firing_rate", 2),
+    "5.1": ("05_larger_models", "check_adaptation_reset", 2),
+    "6.1": ("06_exercises", "check_isi", 1),
+    "6.2": ("06_exercises", "check_adaptive_spike_times", 4),
+    "6.3": ("06_exercises", "check_max_step", 1),
+    "6.4": ("06_exercises", "check_thresholds", 2),
+    "7.1": ("07_many_neurons", "check_network_reset", 2),
+}
+POINTS = {number: points for number, (_, _, points) in EXERCISES.items()}
+
+__all__ = ["TOL_NA", "TOL_MS", "TIME_LIMIT", "judge", "plot_attempt", "EXERCISES", "POINTS", *_closed_form,
+           *_restart_loop, *_euler_and_hack, *_comparison, *_larger_models, *_populations]

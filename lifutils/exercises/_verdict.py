@@ -3,16 +3,11 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 
 import numpy as np
 
 TOL_NA = 1e-3  # tolerance for currents (nA)
 TOL_MS = 1e-3  # tolerance for times (ms)
-
-def _verdict(ok: bool, text: str) -> bool:
-    print(("Right: " if ok else "Not yet: ") + text)
-    return ok
 
 
 def _as_number(value, unit, example):
@@ -28,42 +23,51 @@ def _as_number(value, unit, example):
     if not isinstance(value, numbers.Real):
         try:
             arr = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None, (f"got a value of type {type(value).__name__}; give a number in {unit}, "
                           f"e.g. {example}.")
         if arr.size != 1:
             return None, (f"got {arr.size} values (shape {arr.shape}); give one number "
                           f"in {unit}.")
         value = arr.reshape(())
-    number = float(value)
+    try:
+        number = float(value)
+    except (OverflowError, TypeError, ValueError):
+        return None, f"got {str(value)[:20]}..., too large for a float; give a number in {unit}."
     if not math.isfinite(number):
         return None, f"got {number!r}; give a finite number in {unit}."
     return number, None
+
+
+def _as_times(out, name):
+    """(1-D float array, None) or (None, message) for a student's list of spike times (ms)."""
+    if out is None:
+        return None, f"{name} returned None: did it forget to `return spike_times`?"
+    if isinstance(out, (str, bytes, dict)) or callable(out) or (
+            not hasattr(out, "__len__") and not isinstance(out, np.ndarray)):
+        return None, (f"{name} returned a {type(out).__name__}; return a list of spike times "
+                      "in ms (an empty list if there are none).")
+    try:
+        times = np.asarray(out, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return None, (f"{name} returned something that is not a flat list of numbers (lists of "
+                      "different lengths, text, huge numbers?); return the spike times in ms.")
+    if times.ndim == 0:
+        return None, (f"{name} returned one number; return a list of spike times in ms (an "
+                      "empty list if there are none).")
+    if times.ndim != 1:
+        return None, (f"{name} returned an array of shape {times.shape}; return a flat list of "
+                      "spike times in ms.")
+    if not np.all(np.isfinite(times)):
+        return None, f"{name} returned NaN or inf among the spike times; give finite times in ms."
+    return times, None
 
 
 def _near(a, b, tol):
     return abs(a - b) <= tol
 
 
-
-def _not_done(exc, exercise):
-    """The one message for a stub that still raises NotImplementedError."""
-    found = re.search(r"[Ee]xercise\s+(\d+(?:\.\d+)?)", str(exc))
-    label = found.group(1) if found else exercise
-    return f"exercise {label} is not done yet (the stub raises NotImplementedError)"
-
-
-def _call_student(func, args, exercise, signature):
-    """Call a student's ``func(*args)``: (result, None), or (None, message) if it failed."""
-    if not callable(func):
-        return None, (f"got a value of type {type(func).__name__}, not a function. Hint: pass "
-                      f"the function itself, {signature.split('(')[0]}, without calling it.")
-    try:
-        return func(*args), None
-    except NotImplementedError as exc:
-        return None, _not_done(exc, exercise)
-    except TypeError as exc:
-        return None, (f"calling it as {signature} raised TypeError: {exc}. Hint: it must "
-                      f"take exactly the arguments of {signature}.")
-    except Exception as exc:  # any error in the student's code becomes a hint
-        return None, f"calling it raised {type(exc).__name__}: {exc}."
+def _is_one(value):
+    """True for 1, 1.0, np.int64(1): a number equal to one, not True and not an array."""
+    return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+            and value == 1)

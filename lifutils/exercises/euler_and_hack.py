@@ -1,17 +1,14 @@
 """Exercises of notebooks 01 (the Euler loop) and 02 (the dv/dt hack).
 
-Each ``check_*`` takes the student's function, calls it itself, prints one
-line, ``Right: ...`` or ``Not yet: ...`` with a hint, and returns True or
-False; it never raises.
+Each ``check_*`` takes the student's function, runs it safely (see
+:func:`lifutils.exercises.judge`), prints ``Right: ...`` or ``Not yet: ...`` with a
+hint, and returns True or False; it never raises and never hangs.
 
 Examples
 --------
->>> check_euler_spike_times(solution_euler_spike_times)
-Right: 5 spikes at 20 nA (dt = 0.1 ms), on the grid at the end of each step, as the question's loop has them; and right again at 25 nA with dt = 0.05 ms.
-True
->>> check_hack_slopes(solution_hack_slopes)
-Right: just below v_thresh dv/dt = +0.5 mV/ms (up), just above it -25.0 mV/ms (down): the two branches point at each other.
-True
+>>> check_euler_spike_times(lambda i_e, dt: [13.8, 31.7, 49.6, 67.5, 85.4])
+Not yet: right at 20 nA with dt = 0.1 ms, but not at 25 nA with dt = 0.05 ms. Hint: use the arguments i_e and dt, not fixed numbers.
+False
 """
 from __future__ import annotations
 
@@ -19,93 +16,92 @@ import numpy as np
 
 from ..euler import simulate_euler
 from ..params import LIFParams
-from ._verdict import _as_number, _call_student, _verdict
+from ._student import StudentError, judge, not_callable
+from ._verdict import _as_number, _as_times
 
-__all__ = ["EULER_T_MAX", "check_euler_spike_times", "solution_euler_spike_times",
-           "check_hack_slopes", "solution_hack_slopes"]
+__all__ = ["EULER_T_MAX", "check_euler_spike_times", "check_hack_slopes", "SLOPE_NEURONS"]
 
 #: Exercise 1.1: simulated time (ms), as in the question.
 EULER_T_MAX = 100.0
 _QUESTION = LIFParams()  # tau_m 10 ms, v_rest -70, v_thresh -55, v_reset -80 mV, r_m 1 MOhm
 _TIME_TOL = 1e-6  # ms: t + dt summed in floating point may differ from k * dt by ~1e-13
+#: Exercise 1.1: (i_e in nA, dt in ms) the loop is run with, in order.
+_EULER_PROBES = ((20.0, 0.1), (25.0, 0.05), (32.0, 0.2))
 
 
 # --------------------------------------------------------------------------- exercise 1.1
 
-def solution_euler_spike_times(i_e, dt):
-    """Reference solution of exercise 1.1: the question's loop, keeping spike times (ms).
-
-    The question's neuron (tau_m = 10 ms, v_rest = -70 mV, v_thresh = -55 mV,
-    v_reset = -80 mV, R = 1 MOhm) driven by ``i_e`` nA for 100 ms with steps of
-    ``dt`` ms. A spike is recorded at the end of the step that crossed, t + dt.
-
-    Examples
-    --------
-    >>> np.round(solution_euler_spike_times(20.0, 0.1), 4).tolist()
-    [13.8, 31.7, 49.6, 67.5, 85.4]
-    """
-    p = _QUESTION
-    v, spike_times = p.v_rest, []
-    for t in np.arange(0.0, EULER_T_MAX, dt):
-        v += (-(v - p.v_rest) + p.r_m * i_e) / p.tau_m * dt
-        if v >= p.v_thresh:
-            v = p.v_reset
-            spike_times.append(t + dt)  # the step that crossed ends at t + dt
-    return spike_times
-
-
-def _as_times(out):
-    """(1-D float array, None) or (None, message) for a student's list of spike times."""
-    if out is None:
-        return None, "it returned None: did it forget to `return spike_times`?"
-    if isinstance(out, (str, bytes)) or np.ndim(out) == 0:
-        return None, (f"it returned a {type(out).__name__}; return a list of spike times "
-                      "in ms (an empty list if there are none).")
-    try:
-        times = np.asarray(out, dtype=float)
-    except (TypeError, ValueError):
-        return None, "it returned something that is not a list of numbers; return the spike times in ms."
-    if times.ndim != 1:
-        return None, f"it returned an array of shape {times.shape}; return a flat list of spike times."
-    return times, None
+def _euler(params, dt):
+    return simulate_euler(params, EULER_T_MAX, dt=dt).spike_times
 
 
 def _euler_mismatch(times, i_e, dt):
     """None if ``times`` are the loop's spike times, else a hint."""
     params = _QUESTION.replace(i_e=i_e)
-    right = simulate_euler(params, EULER_T_MAX, dt=dt).spike_times
+    right = _euler(params, dt)
     where = f"at {i_e:g} nA with dt = {dt:g} ms"
-    if times.size == right.size and np.allclose(times, right, rtol=0, atol=_TIME_TOL):
+
+    def same(other, tol=_TIME_TOL):
+        return times.size == other.size and np.allclose(times, other, rtol=0, atol=tol)
+    if same(right):
         return None
     if times.size == 0:
         return (f"no spikes {where}, where there are {right.size}. Hint: after the step, "
                 "test v >= v_thresh and then append the time and set v = v_reset; i_e is "
                 "in nA and R = 1 MOhm, so r_m * i_e is simply i_e mV (no 1e-9).")
-    if times.size == right.size and np.allclose(times, right - dt, rtol=0, atol=_TIME_TOL):
+    if same(right - dt):
         return ("every spike is one step early. Hint: the step from t to t + dt ends at "
                 "t + dt; that is when v crossed, so append t + dt.")
+    if same(right + dt):
+        return ("every spike is one step late. Hint: append t + dt, the end of the step that "
+                "crossed, where t is the start of that step.")
     if times.size > 2 * right.size and np.median(np.diff(times)) <= dt * (1 + 1e-6):
         return (f"{times.size} spikes {where}, but there are only {right.size}. Hint: after "
                 "a spike, set v = v_reset, below v_thresh; without the reset (or with one that "
                 "does not go below the threshold) v stays above v_thresh and counts a spike "
                 "at every step.")
-    to_rest = simulate_euler(params.replace(v_reset=params.v_rest), EULER_T_MAX, dt=dt).spike_times
-    if times.size == to_rest.size and np.allclose(times, to_rest, rtol=0, atol=1e-3):
+    if same(_euler(params.replace(v_reset=params.v_rest), dt), 1e-3):
         return "these are spikes with a reset to v_rest. Hint: reset to v_reset = -80 mV."
-    return (f"{times.size} spikes {where}, first at {times[0] if times.size else float('nan'):.4g} ms; "
-            f"the loop gives {right.size}, first at {right[0]:.4g} ms. Hint: one step is "
-            "v += (-(v - v_rest) + i_e) / tau_m * dt, then the threshold test, from "
-            "v = v_rest at t = 0 until t_max = 100 ms.")
+    if times.size and same(right[:times.size]) and times.size < right.size:
+        return (f"the first {times.size} spikes are right, but the loop stops early ({right.size} "
+                f"spikes in {EULER_T_MAX:g} ms). Hint: run the loop until t_max = 100 ms.")
+    if same(right[:-1]) or same(right[1:]):
+        return ("one spike too few: off by one in the loop's range. Hint: "
+                "for t in np.arange(0, t_max, dt), starting at t = 0.")
+    first = f"{times[0]:.4g}" if times.size else "none"
+    return (f"{times.size} spikes {where}, first at {first} ms; the loop gives {right.size}, "
+            f"first at {right[0]:.4g} ms. Hint: one step is v += (-(v - v_rest) + i_e) / tau_m "
+            "* dt, then the threshold test, from v = v_rest at t = 0 until t_max = 100 ms.")
 
 
-def check_euler_spike_times(func) -> bool:
+def _judge_euler(func):
+    if not callable(func):
+        raise StudentError(not_callable(func, "my_spike_times"))
+    for k, (i_e, dt) in enumerate(_EULER_PROBES):
+        times, problem = _as_times(func(i_e, dt), "my_spike_times")
+        if problem:
+            return False, problem
+        problem = _euler_mismatch(times, i_e, dt)
+        if problem and k > 0 and "Hint: reset" not in problem and "early" not in problem:
+            first = _EULER_PROBES[0]
+            problem = (f"right at {first[0]:g} nA with dt = {first[1]:g} ms, but not at "
+                       f"{i_e:g} nA with dt = {dt:g} ms. Hint: use the arguments i_e and dt, "
+                       "not fixed numbers.")
+        if problem:
+            return False, problem
+    return True, ("5 spikes at 20 nA (dt = 0.1 ms), on the grid at the end of each step, as "
+                  "the question's loop has them; and right again at 25 nA (dt = 0.05 ms) and "
+                  "32 nA (dt = 0.2 ms), within 1e-06 ms.")
+
+
+def check_euler_spike_times(func, *, time_limit=None) -> bool:
     """Check exercise 1.1: ``func(i_e, dt)`` returns the Euler loop's spike times (ms).
 
     ``func`` runs the question's loop for 100 ms from v_rest with input ``i_e``
     (nA) and step ``dt`` (ms), and returns the spike times, each at the end of
-    the step that crossed (t + dt). It is called with (20 nA, 0.1 ms) and
-    (25 nA, 0.05 ms), and compared with :func:`lifutils.simulate_euler`
-    within 1e-6 ms.
+    the step that crossed (t + dt). It is called with (20 nA, 0.1 ms),
+    (25 nA, 0.05 ms) and (32 nA, 0.2 ms), and compared with
+    :func:`lifutils.simulate_euler` within 1e-6 ms.
 
     Examples
     --------
@@ -113,72 +109,91 @@ def check_euler_spike_times(func) -> bool:
     Not yet: no spikes at 20 nA with dt = 0.1 ms, where there are 5. Hint: after the step, test v >= v_thresh and then append the time and set v = v_reset; i_e is in nA and R = 1 MOhm, so r_m * i_e is simply i_e mV (no 1e-9).
     False
     """
-    for i_e, dt in ((20.0, 0.1), (25.0, 0.05)):
-        out, problem = _call_student(func, (i_e, dt), "1.1", "my_spike_times(i_e, dt)")
-        if problem:
-            return _verdict(False, problem)
-        times, problem = _as_times(out)
-        if problem:
-            return _verdict(False, problem)
-        problem = _euler_mismatch(times, i_e, dt)
-        if problem and i_e == 25.0:
-            problem = ("right at 20 nA with dt = 0.1 ms, but not at 25 nA with dt = 0.05 ms. "
-                       "Hint: use the arguments i_e and dt, not fixed numbers.")
-        if problem:
-            return _verdict(False, problem)
-    return _verdict(True, "5 spikes at 20 nA (dt = 0.1 ms), on the grid at the end of each "
-                          "step, as the question's loop has them; and right again at 25 nA "
-                          "with dt = 0.05 ms.")
+    return judge(_judge_euler, func, exercise="1.1", name="my_spike_times",
+                 hint="my_spike_times(i_e, dt) takes a current in nA and a step in ms and "
+                      "returns a list of spike times.", time_limit=time_limit,
+                 hint_long="the loop is for t in np.arange(0, t_max, dt).")[0]
 
 
 # --------------------------------------------------------------------------- exercise 2.1
 
-def solution_hack_slopes(p: LIFParams):
-    """Reference solution of exercise 2.1: the hack's dv/dt (mV/ms) on either side of v_thresh.
+#: Exercise 2.1: the neurons the slopes are asked for (the second has r_m = 0.8 MOhm).
+SLOPE_NEURONS = (LIFParams(i_e=20.0),
+                 LIFParams(i_e=30.0, tau_m=20.0, r_m=0.8, v_reset=-75.0),
+                 LIFParams(i_e=10.0, tau_m=5.0, r_m=2.5, v_thresh=-50.0, v_rest=-65.0))
 
-    Returns ``(below, above)``: the leak branch at v = v_thresh and the
-    "reset" branch ``v_reset - v`` at v = v_thresh.
 
-    Examples
-    --------
-    >>> solution_hack_slopes(LIFParams(i_e=20.0))
-    (0.5, -25.0)
-    """
-    below = (-(p.v_thresh - p.v_rest) + p.r_m * p.i_e) / p.tau_m
-    above = p.v_reset - p.v_thresh
-    return below, above
+def _leak(p, v):
+    return (-(v - p.v_rest) + p.r_m * p.i_e) / p.tau_m
 
 
 def _slopes_hint(below, above, p):
-    """None if (below, above) are right for ``p``, else a hint."""
-    right_below, right_above = solution_hack_slopes(p)
-    ok_below = abs(below - right_below) <= 1e-9
-    ok_above = abs(above - right_above) <= 1e-9
+    """None if (below, above) are the hack's slopes at v_thresh for ``p``, else a hint."""
+    right_below, right_above = _leak(p, p.v_thresh), p.v_reset - p.v_thresh
+
+    def near(a, b):
+        return abs(a - b) <= 1e-9 * max(1.0, abs(b))
+    ok_below, ok_above = near(below, right_below), near(above, right_above)
     if ok_below and ok_above:
         return None
-    if abs(below - right_above) <= 1e-9 and abs(above - right_below) <= 1e-9:
+    if near(below, right_above) and near(above, right_below):
         return "the two are swapped. Hint: return (below, above): the leak branch first."
     if not ok_below:
-        if abs(below - right_below * p.tau_m) <= 1e-9:
+        if near(below, _leak(p.replace(r_m=1.0), p.v_thresh)):
+            return (f"below = {below:g} mV/ms leaves out r_m (this neuron has r_m = {p.r_m:g} "
+                    "MOhm). Hint: the input moves v by r_m * i_e mV: use p.r_m * p.i_e.")
+        if near(below, right_below * p.tau_m):
             return (f"below = {below:g}: that is tau_m * dv/dt. Hint: the leak branch is "
                     "divided by tau_m.")
-        return (f"below = {below:g} mV/ms, not right for i_e = {p.i_e:g} nA, tau_m = "
-                f"{p.tau_m:g} ms. Hint: put v = v_thresh into (-(v - v_rest) + r_m * i_e) "
-                "/ tau_m, using p's fields.")
-    if abs(above - right_above / p.tau_m) <= 1e-9:
+        if near(below, right_below * 1e-9) or near(below, right_below * 1e-3):
+            return f"below = {below:g}: a unit factor crept in. Hint: mV, ms, nA and MOhm need none."
+        return (f"below = {below:g} mV/ms, not right for i_e = {p.i_e:g} nA, r_m = {p.r_m:g} "
+                f"MOhm, tau_m = {p.tau_m:g} ms. Hint: put v = p.v_thresh into "
+                "(-(v - p.v_rest) + p.r_m * p.i_e) / p.tau_m, using p's fields.")
+    if near(above, right_above / p.tau_m):
         return (f"above = {above:g}: the question's reset branch, v_reset - y, is not divided "
                 "by tau_m.")
-    return (f"above = {above:g} mV/ms. Hint: the question's reset branch is v_reset - y; "
-            "put y = v_thresh.")
+    if near(above, -right_above):
+        return (f"above = {above:g} points up. Hint: the reset branch is v_reset - y; at "
+                "y = v_thresh it is negative.")
+    return (f"above = {above:g} mV/ms. Hint: the question's reset branch is p.v_reset - y; "
+            "put y = p.v_thresh.")
 
 
-def check_hack_slopes(func) -> bool:
+def _judge_slopes(func):
+    if not callable(func):
+        raise StudentError(not_callable(func, "my_slopes"))
+    for k, p in enumerate(SLOPE_NEURONS):
+        out = func(p)
+        if out is None:
+            return False, "my_slopes returned None: did it forget to `return below, above`?"
+        if isinstance(out, (str, bytes, dict)) or np.ndim(out) != 1 or len(out) != 2:
+            return False, "return two numbers, (below, above), in mV/ms."
+        numbers = [_as_number(x, "mV/ms", "0.5") for x in out]
+        problems = [m for _, m in numbers if m]
+        if problems:
+            return False, problems[0]
+        hint = _slopes_hint(numbers[0][0], numbers[1][0], p)
+        if hint and k > 0 and "leaves out r_m" not in hint and "swapped" not in hint:
+            hint = (f"right for the question's neuron but not for one with i_e = {p.i_e:g} nA, "
+                    f"tau_m = {p.tau_m:g} ms, r_m = {p.r_m:g} MOhm. Hint: use p.i_e, p.tau_m, "
+                    "p.r_m, ..., not fixed numbers.")
+        if hint:
+            return False, hint
+    p = SLOPE_NEURONS[0]
+    return True, (f"just below v_thresh dv/dt = {_leak(p, p.v_thresh):+.1f} mV/ms (up), just "
+                  f"above it {p.v_reset - p.v_thresh:+.1f} mV/ms (down): the two branches point "
+                  f"at each other; right too for {len(SLOPE_NEURONS) - 1} other neurons.")
+
+
+def check_hack_slopes(func, *, time_limit=None) -> bool:
     """Check exercise 2.1: ``func(p)`` returns the hack's two slopes at v_thresh (mV/ms).
 
     ``func`` takes a :class:`lifutils.LIFParams` and returns ``(below, above)``:
     the hack's dv/dt at v = v_thresh from the leak branch (just below the
-    threshold) and from the "reset" branch (at and above it). Checked for
-    20 nA and for 30 nA with tau_m = 20 ms, within 1e-9 mV/ms.
+    threshold) and from the "reset" branch (at and above it). Checked on
+    :data:`SLOPE_NEURONS` (other drives, time constants, resistances and
+    potentials), within 1e-9 mV/ms.
 
     Examples
     --------
@@ -186,24 +201,7 @@ def check_hack_slopes(func) -> bool:
     Not yet: the two are swapped. Hint: return (below, above): the leak branch first.
     False
     """
-    for p in (LIFParams(i_e=20.0), LIFParams(i_e=30.0, tau_m=20.0)):
-        out, problem = _call_student(func, (p,), "2.1", "my_slopes(p)")
-        if problem:
-            return _verdict(False, problem)
-        if out is None:
-            return _verdict(False, "it returned None: did it forget to `return below, above`?")
-        if isinstance(out, (str, bytes)) or np.ndim(out) != 1 or len(out) != 2:
-            return _verdict(False, "return two numbers, (below, above), in mV/ms.")
-        numbers = [_as_number(x, "mV/ms", "0.5") for x in out]
-        problems = [m for _, m in numbers if m]
-        if problems:
-            return _verdict(False, problems[0])
-        hint = _slopes_hint(numbers[0][0], numbers[1][0], p)
-        if hint and p.i_e != 20.0:
-            hint = ("right at 20 nA but not at 30 nA with tau_m = 20 ms. Hint: use p.i_e, "
-                    "p.tau_m, ... instead of fixed numbers.")
-        if hint:
-            return _verdict(False, hint)
-    below, above = solution_hack_slopes(LIFParams(i_e=20.0))
-    return _verdict(True, f"just below v_thresh dv/dt = {below:+.1f} mV/ms (up), just above "
-                          f"it {above:+.1f} mV/ms (down): the two branches point at each other.")
+    return judge(_judge_slopes, func, exercise="2.1", name="my_slopes",
+                 hint="my_slopes(p) reads the fields of p (p.tau_m, p.v_rest, p.v_thresh, "
+                      "p.v_reset, p.r_m, p.i_e) and returns two numbers.",
+                 time_limit=time_limit)[0]

@@ -1,7 +1,11 @@
-"""Restart-loop exercises: the threshold event function and the loop that resets.
+"""Exercises of notebook 03: the threshold event (3.1) and one event per neuron (3.2).
 
-Each ``check_*`` prints one line, ``Right: ...`` or ``Not yet: ...`` with a hint,
-and returns True or False; it never raises.
+Each ``check_*`` runs the student's code safely (:func:`lifutils.exercises.judge`),
+prints ``Right: ...`` or ``Not yet: ...`` with a hint, and returns True or False;
+it never raises and never hangs. An event is judged by what solve_ivp does with
+it: its values on states below, at and above the threshold (on a copy of the
+state, which it must not change), its ``terminal`` and ``direction``, and then
+a real solve_ivp run whose event time is compared with the closed form.
 """
 from __future__ import annotations
 
@@ -10,164 +14,154 @@ import numbers
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from ..analytic import exact_spike_times
+from ..analytic import first_spike_time
 from ..params import LIFParams
-from ._verdict import TOL_MS, _as_number, _call_student, _not_done, _verdict
-from .closed_form import LOOP_T_MAX, REFRACTORY_NEURON
+from ._student import StudentError, judge, not_callable
+from ._verdict import TOL_MS, _as_number, _is_one
 
-__all__ = ["N_NEURONS", "check_event_function", "check_reset_loop", "check_threshold_events",
-           "solution_event_function", "solution_reset_loop", "solution_threshold_events"]
+__all__ = ["N_NEURONS", "check_event_function", "check_threshold_events", "GRID_CASES", "GRID_STEP",
+           "check_grid_loop"]
 
-# --------------------------------------------------------------------------- exercise 3.1
-
-def solution_event_function(t, y):
-    """Reference solution of exercise 3.1: the threshold event for solve_ivp.
-
-    Zero when v = y[0] reaches v_thresh = -55 mV (mV; negative below,
-    positive above); ``terminal = True`` stops solve_ivp at the spike and
-    ``direction = 1`` counts only upward crossings.
-
-    Examples
-    --------
-    >>> print(solution_event_function(0.0, np.array([-60.0])))  # v = -60 mV
-    -5.0
-    >>> solution_event_function.terminal, solution_event_function.direction
-    (True, 1)
-    """
-    return y[0] - LIFParams().v_thresh
-
-
-solution_event_function.terminal = True
-solution_event_function.direction = 1
-
+_V_THRESH = LIFParams().v_thresh  # -55 mV
+_V_REST = LIFParams().v_rest      # -70 mV
 # (t in ms, v in mV) at which an event function is probed: below and above
-# v_thresh = -55 mV, -60 mV at two different times, and (last) v_thresh itself.
+# v_thresh = -55 mV, -60 mV at two different times.
 _EVENT_PROBES = ((0.0, -70.0), (3.0, -60.0), (40.0, -60.0), (50.0, -56.0), (7.0, -50.0),
-                 (80.0, -40.0))
+                 (80.0, -40.0), (12.5, -54.9))
+_EVENT_TOL_MS = 1e-6  # a right event, at rtol = atol = 1e-10, finds the spike this close
 
 
-def _event_values(func, name, exercise, state):
-    """The event's values at the probe voltages, or a hint (str) if it misbehaves.
+def _terminal_problem(terminal, name):
+    """None for terminal = True or 1 (scipy >= 1.12: stop after one event), else a hint."""
+    if terminal is True or isinstance(terminal, np.bool_) and bool(terminal) or _is_one(terminal):
+        return None
+    if terminal is None or terminal is False or (isinstance(terminal, np.bool_)):
+        return (f"the values and direction are right, but {name} has no terminal = True. Hint: "
+                f"set {name}.terminal = True, so that solve_ivp stops at the spike and you can "
+                "reset v (without it, solve_ivp notes the crossing and carries on).")
+    if isinstance(terminal, numbers.Integral) and terminal > 1:
+        return (f"terminal = {terminal} stops solve_ivp only after {terminal} events, so the "
+                "reset would come too late. Hint: terminal = True (or 1).")
+    return f"terminal = {terminal!r}. Hint: set {name}.terminal = True."
 
-    ``state(v)`` builds the array ``y`` that holds v where ``func`` should look.
-    """
+
+def _event_values(func, name, state):
+    """The event's values at the probe voltages, or raise StudentError with the hint."""
     values = []
-    for t, v in _EVENT_PROBES + ((1.0, LIFParams().v_thresh),):
+    for t, v in _EVENT_PROBES + ((1.0, _V_THRESH),):
         y = state(v)
-        try:
-            out = func(t, y)
-        except NotImplementedError as exc:
-            return _not_done(exc, exercise) + ": replace the stub with your code."
-        except TypeError as exc:
-            return (f"calling {name}(t, y) raised TypeError: {exc}. Hint: solve_ivp calls an "
-                    "event function with two arguments, the time t and the state array y.")
-        except Exception as exc:  # any error in the student's code becomes a hint
-            return (f"calling {name}({t:g}, {np.array2string(y)}) raised "
-                    f"{type(exc).__name__}: {exc}. Hint: v is y[0].")
+        seen = y.copy()
+        out = func(t, y)
+        if not np.array_equal(y, seen):
+            raise StudentError(f"{name} changed the state y it was given (v went from {v:g} to "
+                               f"{np.ravel(y)[np.argmax(y != seen)]:g} mV). solve_ivp passes "
+                               "its own state; an event must only read it. Hint: return "
+                               "y[0] - v_thresh without `-=` or `=` on y.")
         if isinstance(out, (bool, np.bool_)) or (isinstance(out, np.ndarray)
                                                  and out.dtype == bool):
-            return (f"it returned a True/False ({bool(np.all(out))} at v = {v:g} mV). Hint: "
-                    "solve_ivp locates the zero of a continuous number; return y[0] - v_thresh.")
+            raise StudentError(f"{name} returned a True/False ({bool(np.all(out))} at v = {v:g} "
+                               "mV). Hint: solve_ivp locates the zero of a continuous number; "
+                               "return y[0] - v_thresh.")
         if out is None:
-            return f"{name} returned None: did it forget to `return`? Hint: return y[0] - v_thresh."
+            raise StudentError(f"{name} returned None: did it forget to `return`? Hint: return "
+                               "y[0] - v_thresh.")
         number, problem = _as_number(out, "mV", "y[0] - v_thresh")
         if problem:
-            return (f"at v = {v:g} mV {name} returned {out!r}. Hint: return one number (mV), "
-                    "y[0] - v_thresh.")
+            raise StudentError(f"at v = {v:g} mV {name} returned {str(out)[:40]}. Hint: return "
+                               "one number (mV), y[0] - v_thresh.")
         values.append(number)
     return values
 
 
-def _event_problem(func, exercise="3.1", state=lambda v: np.array([v]), name=None):
-    """None if ``func`` is a right threshold event, else the hint (without 'Not yet: ')."""
+def _event_problem(func, name, state, watched=0):
+    """None if ``func`` is a right threshold event for y[watched], else the hint."""
     if not callable(func):
-        return (f"got a value of type {type(func).__name__}, not a function. Hint: pass the "
-                "function itself, e.g. check_event_function(my_threshold), without calling it.")
-    v_thresh = LIFParams().v_thresh
-    name = name or getattr(func, "__name__", "your function")
-    values = _event_values(func, name, exercise, state)
-    if isinstance(values, str):
-        return values
-    below = [g for (t, v), g in zip(_EVENT_PROBES, values) if v < v_thresh]
-    above = [g for (t, v), g in zip(_EVENT_PROBES, values) if v > v_thresh]
+        return not_callable(func, name)
+    values = _event_values(func, name, state)
+    below = [g for (t, v), g in zip(_EVENT_PROBES, values) if v < _V_THRESH]
+    above = [g for (t, v), g in zip(_EVENT_PROBES, values) if v > _V_THRESH]
     at = values[-1]
-    if all(g > 0 for g in below) and all(g < 0 for g in above):
-        return ("the sign is flipped: positive below the threshold, negative above. Hint: "
-                "return y[0] - v_thresh (and keep direction = 1).")
-    if not (all(g < 0 for g in below) and all(g > 0 for g in above)):
-        return ("it must be negative for every v below -55 mV and positive above; it gave "
-                f"{values[:-1]} at v = {[v for _, v in _EVENT_PROBES]} mV. Hint: y[0] - v_thresh.")
-    if abs(at) > 1e-9:
-        return (f"at v = v_thresh = {v_thresh:g} mV it gives {at:g}, not 0. Hint: the zero "
-                "must be at the threshold: y[0] - v_thresh.")
     if values[1] != values[2]:  # v = -60 mV at t = 3 and at t = 40 ms
-        return "it depends on t. Hint: the threshold is a voltage; use y[0] only."
+        return f"{name} depends on t. Hint: the threshold is a voltage; use y[{watched}] only."
+    if all(g > 0 for g in below) and all(g < 0 for g in above):
+        return (f"the sign is flipped: positive below the threshold, negative above. Hint: "
+                f"return y[{watched}] - v_thresh (and keep direction = 1).")
+    if not (all(g < 0 for g in below) and all(g > 0 for g in above)):
+        return (f"{name} must be negative for every v below -55 mV and positive above; it gave "
+                f"{[round(g, 4) for g in values[:-1]]} at v = {[v for _, v in _EVENT_PROBES]} mV. "
+                f"Hint: y[{watched}] - v_thresh.")
+    if abs(at) > 1e-9:
+        return (f"at v = v_thresh = {_V_THRESH:g} mV {name} gives {at:g}, not 0. Hint: the zero "
+                f"must be at the threshold: y[{watched}] - v_thresh.")
+    slope = [g / (v - _V_THRESH) for (t, v), g in zip(_EVENT_PROBES, values)]
+    if max(slope) > 1000 * min(slope):
+        return (f"{name} is not y[{watched}] - v_thresh: its values {values[:-1]} bend. Hint: "
+                "a straight difference lets solve_ivp find the zero quickly.")
     direction = getattr(func, "direction", None)
-    if direction is None or isinstance(direction, (bool, np.bool_)) or direction != 1:
+    if not _is_one(direction):
         what = "no direction attribute" if direction is None else f"direction = {direction!r}"
-        return (f"the values are right, but it has {what}. Hint: set {name}.direction = 1, "
+        return (f"the values are right, but {name} has {what}. Hint: set {name}.direction = 1, "
                 "so that only v rising through the threshold counts as a spike (without it, "
                 "v falling back below would count too).")
-    if getattr(func, "terminal", False) is not True:
-        return ("the values and direction are right, but terminal is not True. Hint: set "
-                f"{name}.terminal = True, so that solve_ivp stops at the spike and you can "
-                "reset v (without it, solve_ivp notes the crossing and carries on).")
+    return _terminal_problem(getattr(func, "terminal", None), name)
+
+
+def _run_problem(event, name):
+    """Run the question's neuron at 20 nA with ``event``; None if the spike is where it must be."""
+    p = LIFParams(i_e=20.0)
+
+    def lif(t, y):
+        return (-(y - p.v_rest) + p.r_m * p.i_e) / p.tau_m
+    sol = solve_ivp(lif, (0.0, 100.0), [p.v_rest], events=event, rtol=1e-10, atol=1e-10)
+    exact = first_spike_time(p)
+    found = sol.t_events[0]
+    if sol.status != 1 or found.size != 1 or abs(found[0] - exact) > _EVENT_TOL_MS:
+        return (f"in solve_ivp {name} gave events at {np.round(found, 4).tolist()} ms and "
+                f"status {sol.status}; the spike is at {exact:.4f} ms. Hint: y[0] - v_thresh, "
+                "terminal = True, direction = 1.")
     return None
 
 
-def check_event_function(func) -> bool:
+def _judge_event(func):
+    name = getattr(func, "__name__", "my_threshold")
+    name = "my_threshold" if name == "<lambda>" else name
+    problem = _event_problem(func, name, lambda v: np.array([v]))
+    if problem is None:
+        problem = _run_problem(func, name)
+    if problem:
+        return False, problem
+    return True, (f"negative below {_V_THRESH:g} mV, zero at it, positive above; terminal "
+                  "stops solve_ivp at the spike and direction = 1 counts only upward "
+                  f"crossings; in solve_ivp it finds the first spike within {_EVENT_TOL_MS:g} ms "
+                  "of the exact one.")
+
+
+def check_event_function(func, *, time_limit=None) -> bool:
     """Check exercise 3.1: a threshold event function ``func(t, y)`` for solve_ivp.
 
     ``func`` is called as solve_ivp calls it, with a time (ms) and a state
     array ``y`` whose ``y[0]`` is v (mV), on states below, at and above
     v_thresh = -55 mV. It must return one number that is negative below the
     threshold, zero at it (within 1e-9 mV) and positive above, the same at any
-    t; and have ``terminal = True`` and ``direction = 1`` (or +1.0). A stub
-    that still raises NotImplementedError is reported as not done yet.
+    t, and leave ``y`` as it was; have ``terminal`` True (or 1) and
+    ``direction = 1``. Then solve_ivp runs the 20 nA neuron with it and the
+    event must be the exact first spike within 1e-6 ms.
 
     Examples
     --------
-    >>> check_event_function(solution_event_function)
-    Right: negative below -55 mV, zero at it, positive above; terminal = True stops solve_ivp at the spike and direction = 1 counts only upward crossings.
-    True
     >>> check_event_function(lambda t, y: y[0] >= -55.0)
-    Not yet: it returned a True/False (False at v = -70 mV). Hint: solve_ivp locates the zero of a continuous number; return y[0] - v_thresh.
+    Not yet: my_threshold returned a True/False (False at v = -70 mV). Hint: solve_ivp locates the zero of a continuous number; return y[0] - v_thresh.
     False
     """
-    problem = _event_problem(func)
-    if problem:
-        return _verdict(False, problem)
-    return _verdict(True, f"negative below {LIFParams().v_thresh:g} mV, zero at it, positive "
-                          "above; terminal = True stops solve_ivp at the spike and direction = 1 "
-                          "counts only upward crossings.")
+    return judge(_judge_event, func, exercise="3.1", name="my_threshold",
+                 hint="solve_ivp calls an event with two arguments, the time t and the state "
+                      "array y; v is y[0].", time_limit=time_limit)[0]
 
 
 # --------------------------------------------------------------------------- exercise 3.2
 
-#: Exercise 3.2: the number of neurons, y = [v_0, v_1, v_2] (mV).
-N_NEURONS = 3
-
-
-def solution_threshold_events(n=N_NEURONS, v_thresh=-55.0):
-    """Reference solution of exercise 3.2: one terminal, rising threshold event per neuron.
-
-    Event ``i`` watches ``y[i]``. A factory function gives each event its own
-    ``i``; a ``lambda t, y: y[i] - v_thresh`` written in a loop would not (it
-    reads ``i`` when called, after the loop has ended: all would watch the last
-    neuron).
-
-    Examples
-    --------
-    >>> events = solution_threshold_events()
-    >>> [float(g(0.0, np.array([-55.0, -60.0, -70.0]))) for g in events]
-    [0.0, -5.0, -15.0]
-    """
-    def make_threshold(i):
-        def threshold(t, y):
-            return y[i] - v_thresh
-        threshold.terminal, threshold.direction = True, 1
-        return threshold
-    return [make_threshold(i) for i in range(n)]
+#: Exercise 3.2: the numbers of neurons the student's function is asked for.
+N_NEURONS = (3, 5)
 
 
 def _watched_neuron(func, n):
@@ -181,144 +175,160 @@ def _watched_neuron(func, n):
     return moved.index(True) if moved.count(True) == 1 else None
 
 
-def check_threshold_events(func) -> bool:
+def _judge_events(func):
+    if not callable(func):
+        raise StudentError(not_callable(func, "my_events"))
+    for n in N_NEURONS:
+        events = func(n)
+        if callable(events) or isinstance(events, (str, bytes)) or not hasattr(events, "__len__"):
+            return False, (f"my_events({n}) returned a {type(events).__name__}; return a list "
+                           f"of {n} event functions, one per neuron.")
+        events = list(events)
+        if len(events) != n:
+            return False, (f"my_events({n}) returned {len(events)} events; return {n}, one per "
+                           "neuron.")
+        watched = [_watched_neuron(f, n) if callable(f) else None for f in events]
+        if watched.count(n - 1) == n:
+            return False, (f"all {n} events watch neuron {n - 1}, the last: the late-binding "
+                           "trap. A lambda in a loop looks up i when it is called, after the "
+                           "loop, so every one sees the last i. Hint: make each event in a "
+                           "function, def make_threshold(i): ..., and call it in the loop.")
+        if watched.count(watched[0]) == n and watched[0] is not None:
+            return False, (f"all {n} events watch neuron {watched[0]}. Hint: event i must "
+                           "return y[i] - v_thresh, with its own i.")
+        if all(w is not None for w in watched):
+            shift = {(w - i) % n for i, w in enumerate(watched)}
+            if len(shift) == 1 and shift != {0}:
+                k = shift.pop()
+                return False, (f"event i watches neuron i{(k if k <= n // 2 else k - n):+d}: off "
+                               "by one. Hint: event 0 watches y[0], event i watches y[i].")
+        for i, event in enumerate(events):
+            def state(v, i=i):
+                y = np.full(n, _V_REST)
+                y[i] = v
+                return y
+            problem = _event_problem(event, f"event {i}", state, watched=i)
+            if problem:
+                return False, (f"with {n} neurons, {problem}" if n != N_NEURONS[0] else problem)
+    return True, (f"event i watches y[i] for each of {N_NEURONS[0]} and of {N_NEURONS[1]} "
+                  f"neurons, terminal, rising through {_V_THRESH:g} mV.")
+
+
+def check_threshold_events(func, *, time_limit=None) -> bool:
     """Check exercise 3.2: ``func(n)`` returns n threshold events, event i watching y[i].
 
-    Called with n = :data:`N_NEURONS` = 3. Each event must pass the checks of
+    Called with each n of :data:`N_NEURONS`. Each event must pass the checks of
     exercise 3.1 for its own neuron (the others held at v_rest = -70 mV), with
-    ``terminal = True`` and ``direction = 1``. Lambdas made in a loop that all
-    watch the last neuron (the late-binding trap) get their own hint.
+    ``terminal`` True (or 1) and ``direction = 1``. Lambdas made in a loop that all
+    watch the last neuron (the late-binding trap), events that all watch one
+    other neuron, and events off by one each get their own hint.
 
     Examples
     --------
-    >>> check_threshold_events(solution_threshold_events)
-    Right: event i watches y[i] for each of the 3 neurons, terminal, rising through -55 mV.
-    True
     >>> check_threshold_events(lambda n: [lambda t, y: y[i] + 55.0 for i in range(n)])
-    Not yet: all 3 events watch neuron 2: the late-binding trap. A lambda in a loop looks up i when it is called, after the loop, so every one sees the last i. Hint: make each event in a function, def make_threshold(i): ..., and call it in the loop.
+    Not yet: all 3 events watch neuron 2, the last: the late-binding trap. A lambda in a loop looks up i when it is called, after the loop, so every one sees the last i. Hint: make each event in a function, def make_threshold(i): ..., and call it in the loop.
     False
     """
-    n = N_NEURONS
-    events, problem = _call_student(func, (n,), "3.2", "my_events(n)")
-    if problem:
-        return _verdict(False, problem)
-    if callable(events) or isinstance(events, (str, bytes)) or not hasattr(events, "__len__"):
-        return _verdict(False, f"it returned a {type(events).__name__}; return a list of "
-                               f"{n} event functions, one per neuron.")
-    if len(events) != n:
-        return _verdict(False, f"my_events({n}) returned {len(events)} events; return {n}, "
-                               "one per neuron.")
-    watched = [_watched_neuron(f, n) if callable(f) else None for f in events]
-    if watched.count(watched[-1]) == n and watched[-1] is not None and n > 1:
-        return _verdict(False, f"all {n} events watch neuron {watched[-1]}: the late-binding "
-                               "trap. A lambda in a loop looks up i when it is called, after "
-                               "the loop, so every one sees the last i. Hint: make each event in "
-                               "a function, def make_threshold(i): ..., and call it in the loop.")
-    for i, func in enumerate(events):
-        def state(v, i=i):
-            y = np.full(n, LIFParams().v_rest)
-            y[i] = v
-            return y
-        problem = _event_problem(func, "3.2", state, name=f"event {i}")
-        if problem:
-            problem = problem.replace("y[0]", f"y[{i}]").replace("v is y[0]", f"v is y[{i}]")
-            return _verdict(False, f"event {i}: {problem}")
-    return _verdict(True, f"event i watches y[i] for each of the {n} neurons, terminal, rising "
-                          f"through {LIFParams().v_thresh:g} mV.")
+    return judge(_judge_events, func, exercise="3.2", name="my_events",
+                 hint="my_events(n) returns a list of n functions event(t, y), event i "
+                      "reading y[i].", time_limit=time_limit)[0]
 
 
-# --------------------------------------------------------------------------- exercise 5
+# --------------------------------------------------------------------------- exercise 3.3
 
-def solution_reset_loop(params: LIFParams = REFRACTORY_NEURON, t_max=LOOP_T_MAX):
-    """Reference solution of exercise 5: spike times (ms) from a solve_ivp restart loop.
+#: Exercise 3.3: (i_e in nA, t_max in ms) the repaired loop is run with.
+GRID_CASES = ((20.0, 100.0), (27.5, 150.0))
+#: Exercise 3.3: the loop stores its trace every GRID_STEP ms (t_eval).
+GRID_STEP = 0.5
 
-    Plain solve_ivp with a terminal threshold event; after each spike, v is
-    held at v_reset for t_ref (nothing to integrate), then the solver restarts.
 
-    Examples
-    --------
-    >>> solution_reset_loop(REFRACTORY_NEURON, 100.0).round(4)
-    array([13.8629, 33.7805, 53.6981, 73.6157, 93.5333])
-    """
-    p = params
-
-    def lif(t, y):
-        return (-(y - p.v_rest) + p.r_m * p.i_e) / p.tau_m
+def _grid_loop(i_e, t_max, *, spike_time):
+    """The loop of exercise 3.3, restarting at ``spike_time(sol)``: the broken one or not."""
+    p = LIFParams(i_e=i_e)
 
     def threshold(t, y):
         return y[0] - p.v_thresh
-    threshold.terminal = True
-    threshold.direction = 1
-
-    t, v, spike_times = 0.0, p.v_rest, []
-    while t < t_max:
-        sol = solve_ivp(lif, (t, t_max), [v], events=threshold, rtol=1e-8, atol=1e-8)
-        if sol.status != 1:  # reached t_max without a spike
+    threshold.terminal, threshold.direction = True, 1
+    t0, v0, spikes = 0.0, p.v_rest, []
+    while t0 < t_max and len(spikes) < 1000:
+        grid = np.arange(np.ceil(t0 / GRID_STEP) * GRID_STEP, t_max, GRID_STEP)
+        sol = solve_ivp(lambda t, y: (-(y - p.v_rest) + p.r_m * p.i_e) / p.tau_m, (t0, t_max),
+                        [v0], events=threshold, t_eval=grid, rtol=1e-8, atol=1e-8)
+        if sol.status != 1:
             break
-        t_spike = sol.t_events[0][0]
-        spike_times.append(t_spike)
-        t, v = t_spike + p.t_ref, p.v_reset  # held at v_reset for t_ref, then restart
-    return np.array(spike_times)
+        t0, v0 = spike_time(sol), p.v_reset
+        spikes.append(t0)
+    return np.array(spikes)
 
 
-def check_reset_loop(spike_times) -> bool:
-    """Check exercise 5: spike times (ms) of :data:`REFRACTORY_NEURON` over 100 ms.
+def _grid_hint(times, i_e, t_max):
+    """None if ``times`` are the exact spike times at ``i_e`` over ``t_max``, else the hint."""
+    from ..analytic import exact_spike_times
 
-    Compared with the exact spike times (:func:`lifutils.exact_spike_times`);
-    right when the count matches and every time is within :data:`TOL_MS` =
-    0.001 ms.
+    p = LIFParams(i_e=i_e)
+    exact = exact_spike_times(p, t_max)
+
+    def same(other, tol):
+        return times.size == other.size and bool(np.all(np.abs(times - other) <= tol))
+    if same(exact, TOL_MS):
+        return None
+    if times.size == 0:
+        return "no spikes. Hint: keep the loop; repair only the line that takes the spike time."
+    if same(_grid_loop(i_e, t_max, spike_time=lambda sol: sol.t[-1]), 1e-6) or (
+            np.all(np.abs(times / GRID_STEP - np.round(times / GRID_STEP)) < 1e-9)):
+        return (f"every spike time is on the {GRID_STEP:g} ms storage grid: that is sol.t[-1], the "
+                "last t_eval point before the event, up to half a millisecond early (and the "
+                "restart from there shifts every later spike). Hint: the event time is "
+                "sol.t_events[0][0].")
+    if times.size == 1 and abs(times[0] - exact[0]) <= TOL_MS:
+        return "only the first spike. Hint: the loop must restart after each spike until t_max."
+    if same(exact_spike_times(p.replace(v_reset=p.v_rest), t_max), 1e-3):
+        return f"these are spikes with a reset to v_rest. Hint: restart from v_reset = {p.v_reset:g} mV."
+    if same(exact, 0.5):
+        return (f"the right number of spikes, but off by up to "
+                f"{float(np.max(np.abs(times - exact))):.2g} ms (more than {TOL_MS:g} ms). Hint: "
+                "keep rtol=1e-8, atol=1e-8; solve_ivp's default rtol = 1e-3 is too loose.")
+    return (f"{times.size} spikes, the exact loop has {exact.size} (first at {exact[0]:.4f} ms). "
+            "Hint: restart from the spike time, sol.t_events[0][0], with v = v_reset.")
+
+
+def _judge_grid(func):
+    if not callable(func):
+        raise StudentError(not_callable(func, "my_grid_spike_times"))
+    from ._verdict import _as_times
+
+    for k, (i_e, t_max) in enumerate(GRID_CASES):
+        times, problem = _as_times(func(i_e, t_max), "my_grid_spike_times")
+        if problem:
+            return False, problem
+        hint = _grid_hint(times, i_e, t_max)
+        if hint and k > 0 and "storage grid" not in hint:
+            hint = (f"right at {GRID_CASES[0][0]:g} nA over {GRID_CASES[0][1]:g} ms, but not at "
+                    f"{i_e:g} nA over {t_max:g} ms: {hint} (Use the arguments i_e and t_max, not "
+                    "fixed numbers.)")
+        if hint:
+            return False, hint
+    return True, (f"every spike time comes from sol.t_events, off the {GRID_STEP:g} ms storage "
+                  f"grid, within {TOL_MS:g} ms of the exact ones at {GRID_CASES[0][0]:g} and "
+                  f"{GRID_CASES[1][0]:g} nA; t_eval now only says where the trace is stored.")
+
+
+def check_grid_loop(func, *, time_limit=None) -> bool:
+    """Check exercise 3.3: ``func(i_e, t_max)``, a restart loop with ``t_eval``, repaired.
+
+    The loop stores its trace every 0.5 ms (``t_eval``) and must still return
+    the spike times (ms) of the question's neuron at ``i_e`` nA over ``t_max``
+    ms, within :data:`TOL_MS` of :func:`lifutils.exact_spike_times`. Called
+    with each case of :data:`GRID_CASES`. The unrepaired loop, which takes the
+    spike time from ``sol.t[-1]``, gets its own hint.
 
     Examples
     --------
-    >>> check_reset_loop([13.8629, 33.7805, 53.6981, 73.6157, 93.5333])
-    Right: all 5 spike times within 0.001 ms of the exact ones (largest error 4.4e-05 ms).
-    True
-    >>> check_reset_loop([])
-    Not yet: no spikes. Hint: is the event terminal with direction = 1, and do you record sol.t_events[0][0] when sol.status == 1?
+    >>> check_grid_loop(lambda i_e, t_max: _grid_loop(i_e, t_max, spike_time=lambda s: s.t[-1]))
+    Not yet: every spike time is on the 0.5 ms storage grid: that is sol.t[-1], the last t_eval point before the event, up to half a millisecond early (and the restart from there shifts every later spike). Hint: the event time is sol.t_events[0][0].
     False
     """
-    if spike_times is None:
-        return _verdict(False, "got None: did your function forget to `return` the spike "
-                               "times?")
-    if isinstance(spike_times, (str, bytes)) or isinstance(spike_times, numbers.Number):
-        return _verdict(False, f"got a value of type {type(spike_times).__name__}; give a list or array of "
-                               "spike times in ms.")
-    try:
-        times = np.asarray(spike_times, dtype=float)
-    except (TypeError, ValueError):
-        return _verdict(False, f"got a value of type {type(spike_times).__name__}, not a list of "
-                               "numbers; give a list or 1-D array of spike times in ms.")
-    if times.ndim != 1:
-        return _verdict(False, f"got an array of shape {times.shape}; give a flat list or "
-                               "1-D array of spike times in ms.")
-    if not np.all(np.isfinite(times)):
-        return _verdict(False, "some spike times are NaN or inf; give finite times in ms.")
-    p = REFRACTORY_NEURON
-    exact = exact_spike_times(p, LOOP_T_MAX)
-    n, n_exact = times.size, exact.size
-    if n == 0:
-        return _verdict(False, "no spikes. Hint: is the event terminal with direction = 1, and "
-                               "do you record sol.t_events[0][0] when sol.status == 1?")
-    if np.any(np.diff(times) <= 0):
-        return _verdict(False, "the spike times are not strictly increasing (a spike twice?). "
-                               "Hint: after a spike, restart at t_spike + t_ref from v_reset.")
-    no_hold = exact_spike_times(p.replace(t_ref=0.0), LOOP_T_MAX)
-    if n == no_hold.size and np.allclose(times, no_hold, rtol=0, atol=0.01):
-        return _verdict(False, "these are the spike times without the refractory period. "
-                               f"Hint: restart at t_spike + t_ref (t_ref = {p.t_ref:g} ms), "
-                               "not at t_spike.")
-    if n != n_exact:
-        return _verdict(False, f"{n} spikes, but there are {n_exact} in {LOOP_T_MAX:g} ms. "
-                               "Hint: i_e = 20 nA, start at v_rest, and restart after each "
-                               "spike from v_reset at t_spike + t_ref until t_max.")
-    error = float(np.max(np.abs(times - exact)))
-    if error <= TOL_MS:
-        return _verdict(True, f"all {n} spike times within {TOL_MS:g} ms of the exact ones "
-                              f"(largest error {error:.2g} ms).")
-    if error < 1.0:
-        return _verdict(False, f"the right number of spikes, but off by up to {error:.2g} ms. "
-                               "Hint: solve_ivp's default rtol = 1e-3 is too loose for spike "
-                               "times; pass rtol=1e-8, atol=1e-8.")
-    return _verdict(False, f"the right number of spikes, but off by up to {error:.3g} ms "
-                           f"(exact: {np.round(exact, 3).tolist()}). Hint: check the start "
-                           "(v_rest at t = 0) and the reset (v_reset, held for t_ref).")
+    return judge(_judge_grid, func, exercise="3.3", name="my_grid_spike_times",
+                 hint="my_grid_spike_times(i_e, t_max) returns the list of spike times (ms).",
+                 time_limit=time_limit,
+                 hint_long="a restart that does not move t0 on (or moves it back) never ends.")[0]

@@ -1,0 +1,454 @@
+"""The corpus of answers every check is tried with: right ones written differently, and the
+typical wrong ones, each with the words its hint must contain (tests/test_exercises_corpus.py).
+
+Answers are plain functions, as a student writes them in the notebook.
+"""
+import math
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+V_THRESH, V_REST, V_RESET = -55.0, -70.0, -80.0
+
+
+# ------------------------------------------------------------------ 1.1 the Euler loop
+
+def euler(i_e, dt, *, reset=V_RESET, record=lambda t, dt: t + dt, scale=1.0, t_max=100.0,
+          start=0.0):
+    v, spikes = V_REST, []
+    for t in np.arange(start, t_max, dt):
+        v += (-(v - V_REST) + scale * i_e) / 10.0 * dt
+        if v >= V_THRESH:
+            v = reset
+            spikes.append(record(t, dt))
+    return spikes
+
+
+def euler_while(i_e, dt):
+    v, t, k, spikes = V_REST, 0.0, 0, []
+    while k < round(100.0 / dt):
+        v = v + dt * (V_REST - v + i_e) / 10.0
+        k += 1
+        if v >= V_THRESH:
+            spikes.append(k * dt)
+            v = V_RESET
+    return np.array(spikes)
+
+
+EULER_RIGHT = [euler, euler_while]
+EULER_WRONG = [
+    (lambda i_e, dt: euler(i_e, dt, record=lambda t, dt: t), "one step early"),
+    (lambda i_e, dt: euler(i_e, dt, reset=V_REST), "reset to v_rest"),
+    (lambda i_e, dt: euler(i_e, dt, reset=-54.0), "v = v_reset, below v_thresh"),
+    (lambda i_e, dt: euler(i_e, dt, scale=1e-9), "no 1e-9"),
+    (lambda i_e, dt: [13.8, 31.7, 49.6, 67.5, 85.4], "not fixed numbers"),
+    (lambda i_e, dt: euler(i_e, dt, t_max=60.0), "stops early"),
+    (lambda i_e, dt: euler(i_e, dt, record=lambda t, dt: t + 2 * dt), "one step late"),
+    (lambda i_e, dt: euler(20.0, 0.1), "not fixed numbers"),
+]
+
+
+# ------------------------------------------------------------------ 2.1 the hack's slopes
+
+def slopes(p):
+    below = (-(p.v_thresh - p.v_rest) + p.r_m * p.i_e) / p.tau_m
+    return below, p.v_reset - p.v_thresh
+
+
+SLOPES_RIGHT = [slopes,
+                lambda p: np.array([(p.v_rest - p.v_thresh + p.r_m * p.i_e) / p.tau_m,
+                                    -(p.v_thresh - p.v_reset)])]
+SLOPES_WRONG = [
+    (lambda p: ((-(p.v_thresh - p.v_rest) + p.i_e) / p.tau_m, p.v_reset - p.v_thresh),
+     "leaves out r_m"),
+    (lambda p: slopes(p)[::-1], "swapped"),
+    (lambda p: (slopes(p)[0] * p.tau_m, slopes(p)[1]), "tau_m * dv/dt"),
+    (lambda p: (slopes(p)[0], slopes(p)[1] / p.tau_m), "not divided by tau_m"),
+    (lambda p: (0.5, -25.0), "not fixed numbers"),
+    (lambda p: (slopes(p)[0], -slopes(p)[1]), "points up"),
+    (lambda p: (slopes(p)[0] * 1e-9, slopes(p)[1]), "unit factor"),
+    (lambda p: slopes(p)[0], "two numbers"),
+]
+
+
+# ------------------------------------------------------------------ 3.1 the threshold event
+
+def with_attrs(f, terminal=True, direction=1):
+    if terminal is not None:
+        f.terminal = terminal
+    if direction is not None:
+        f.direction = direction
+    return f
+
+
+def event_right():
+    def my_threshold(t, y):
+        return y[0] - V_THRESH
+    my_threshold.terminal = True
+    my_threshold.direction = 1
+    return my_threshold
+
+
+EVENT_RIGHT = [event_right(),
+               with_attrs(lambda t, y: float(y[0]) + 55.0, terminal=1, direction=1.0),
+               with_attrs(lambda t, y: np.subtract(y, V_THRESH)[0], terminal=np.True_,
+                          direction=np.int64(1))]
+
+
+def _mutating(t, y):
+    y[0] -= -55.0
+    return y[0]
+
+
+EVENT_WRONG = [
+    (with_attrs(lambda t, y: y[0] - V_THRESH, terminal=None), "no terminal"),
+    (with_attrs(lambda t, y: y[0] - V_THRESH, direction=None), "no direction"),
+    (with_attrs(lambda t, y: V_THRESH - y[0]), "sign is flipped"),
+    (with_attrs(lambda t, y: y[0] >= V_THRESH), "True/False"),
+    (with_attrs(_mutating), "changed the state"),
+    (with_attrs(lambda t, y: y[0] - V_RESET), "negative for every v below"),
+    (with_attrs(lambda t, y: y[0] - V_THRESH - 0.01 * t), "depends on t"),
+    (with_attrs(lambda t, y: y[0] - V_THRESH, direction=-1), "direction = -1"),
+    (with_attrs(lambda t, y: y[0] - V_THRESH, terminal=2), "only after 2 events"),
+    (with_attrs(lambda t, y: y[1] - V_THRESH), "IndexError"),
+    (with_attrs(lambda t, y: y[0] - V_THRESH, direction=np.array([1, 1])), "direction"),
+]
+
+
+# ------------------------------------------------------------------ 3.2 one event per neuron
+
+def make_threshold(i, offset=0):
+    def threshold(t, y):
+        return y[(i + offset) % len(y)] - V_THRESH
+    threshold.terminal, threshold.direction = True, 1
+    return threshold
+
+
+def events_factory(n):
+    return [make_threshold(i) for i in range(n)]
+
+
+def events_default_arg(n):
+    events = [lambda t, y, i=i: y[i] - V_THRESH for i in range(n)]
+    for e in events:
+        e.terminal, e.direction = 1, 1
+    return events
+
+
+def events_late_binding(n):
+    events = [lambda t, y: y[i] - V_THRESH for i in range(n)]
+    for e in events:
+        e.terminal, e.direction = True, 1
+    return events
+
+
+EVENTS_RIGHT = [events_factory, events_default_arg]
+EVENTS_WRONG = [
+    (events_late_binding, "late-binding"),
+    (lambda n: [make_threshold(0) for i in range(n)], "watch neuron 0"),
+    (lambda n: [make_threshold(i, offset=1) for i in range(n)], "off by one"),
+    (lambda n: [make_threshold(i) for i in range(3)], "return 5"),
+    (lambda n: [with_attrs(lambda t, y, i=i: y[i] - V_THRESH, terminal=None) for i in range(n)],
+     "no terminal"),
+    (lambda n: [with_attrs(lambda t, y, i=i: y[i] - V_THRESH, direction=None) for i in range(n)],
+     "no direction"),
+    (lambda n: make_threshold(0), "list of"),
+]
+
+
+# ------------------------------------------------------------------ 4.1 the firing rate
+
+def rate(spike_times):
+    if len(spike_times) < 2:
+        return 0.0
+    return 1000.0 / np.mean(np.diff(spike_times))
+
+
+def rate_telescoped(s):
+    s = list(s)
+    return 1000.0 * (len(s) - 1) / (s[-1] - s[0]) if len(s) > 1 else 0
+
+
+RATE_RIGHT = [rate, rate_telescoped]
+RATE_WRONG = [
+    (lambda s: 0.0 if len(s) < 2 else 1.0 / np.mean(np.diff(s)), "per ms"),
+    (lambda s: 0.0 if len(s) < 2 else 1000.0 / np.median(np.diff(s)), "median"),
+    (lambda s: 0.0 if len(s) < 2 else 1000.0 * np.mean(1.0 / np.diff(s)), "mean of 1000 / each"),
+    (lambda s: len(s) / 1000.0 * 1000.0, "counts spikes"),
+    (lambda s: 0.0 if len(s) < 2 else np.mean(np.diff(s)), "interval in ms"),
+    (lambda s: 1000.0 / np.mean(np.diff(s)), "fewer than two spikes"),
+    (lambda s: 55.811, "irregular train"),
+    (lambda s: 0.0 if len(s) < 2 else 1e6 / np.mean(np.diff(s)), "1000 times too large"),
+]
+
+
+# ------------------------------------------------------------------ 5.1 the adaptive reset
+
+def reset_right(t, y, index):
+    v, w = y
+    return np.array([V_RESET, w + 2.0])
+
+
+def reset_in_place(t, y, index):
+    y[0], y[1] = V_RESET, y[1] + 2.0
+    return y
+
+
+RESET_RIGHT = [reset_right, reset_in_place, lambda t, y, i: [-80, y[1] + 2]]
+RESET_WRONG = [
+    (lambda t, y, i: np.array([-80.0, y[1]]), "w did not change"),
+    (lambda t, y, i: np.array([-80.0, 2.0]), "whatever it was"),
+    (lambda t, y, i: np.array([-70.0, y[1] + 2.0]), "that is v_rest"),
+    (lambda t, y, i: np.array([-54.9, y[1] + 2.0]), "not below v_thresh"),
+    (lambda t, y, i: np.array([-80.0, y[1] + 2000.0]), "already in nA"),
+    (lambda t, y, i: np.array([-80.0, y[1] - 2.0]), "went down by b"),
+    (lambda t, y, i: np.array([-80.0, y[1] + (2.0 if t == 20.0 else 1.9)]), "w + b"),
+    (lambda t, y, i: np.array([[-80.0], [y[1] + 2.0]]), "shape (2, 1)"),
+    (lambda t, y, i: None, "forget to `return`"),
+]
+
+
+# ------------------------------------------------------------------ 6.1 the interval
+
+def isi(params):
+    v_inf = params.v_rest + params.r_m * params.i_e
+    return params.t_ref + params.tau_m * math.log((params.v_reset - v_inf)
+                                                  / (params.v_thresh - v_inf))
+
+
+ISI_RIGHT = [isi, lambda q: q.t_ref - q.tau_m * np.log((q.v_thresh - q.v_inf)
+                                                      / (q.v_reset - q.v_inf))]
+ISI_WRONG = [
+    (lambda q: isi(q) - q.t_ref, "without the refractory period"),
+    (lambda q: q.t_ref + q.tau_m * math.log((q.v_reset - q.v_rest - q.i_e)
+                                            / (q.v_thresh - q.v_rest - q.i_e)), "leaves it out"),
+    (lambda q: 2 + 10 * math.log(6), "not fixed numbers"),
+    (lambda q: isi(q.replace(v_reset=q.v_rest)), "climb from v_rest"),
+    (lambda q: 1000.0 / isi(q), "firing rate in Hz"),
+    (lambda q: isi(q) / 1000.0, "seconds"),
+    (lambda q: isi(q) - 2 * q.t_ref, "subtracted t_ref"),
+    (lambda q: 2 * q.t_ref - isi(q), "upside down"),
+]
+# r_m = 1 is the only resistance of the notebook's neuron: an interval without it is
+# right there and wrong for the second probe neuron.
+ISI_WRONG.append((lambda q: isi(q.replace(r_m=1.0)), "leaves it out"))
+
+
+# ------------------------------------------------------------------ 6.2 the adaptive loop
+
+def adaptive(params, tau_w, b, t_max, *, reset=None, factor=1.0, rtol=1e-8, use_rm=True,
+             w_to_b=False, max_pieces=1000):
+    p = params
+
+    def rhs(t, y):
+        v, w = y
+        r_m = p.r_m if use_rm else 1.0
+        return [(-(v - p.v_rest) + r_m * (p.i_e - w)) / p.tau_m, -w / tau_w]
+
+    def threshold(t, y):
+        return y[0] - p.v_thresh
+    threshold.terminal = True
+    threshold.direction = 1
+    t, y, spikes = 0.0, [p.v_rest, 0.0], []
+    for _ in range(max_pieces):
+        sol = solve_ivp(rhs, (t, t_max), y, events=threshold, rtol=rtol, atol=rtol)
+        if sol.status != 1:
+            break
+        t = sol.t_events[0][0]
+        v, w = sol.y_events[0][0]
+        spikes.append(t)
+        y = [p.v_reset if reset is None else reset, (b * factor) if w_to_b else w + b * factor]
+    return spikes
+
+
+def adaptive_while(params, tau_w, b, t_max):
+    """Right, written with a while loop and the event time from t_events."""
+    p = params
+    lif = lambda t, y: [(p.v_rest - y[0] + p.r_m * (p.i_e - y[1])) / p.tau_m, -y[1] / tau_w]
+    hit = lambda t, y: y[0] - p.v_thresh
+    hit.terminal, hit.direction = 1, 1.0
+    t0, state, spikes = 0.0, np.array([p.v_rest, 0.0]), []
+    while t0 < t_max:
+        sol = solve_ivp(lif, (t0, t_max), state, events=hit, rtol=1e-10, atol=1e-10)
+        if not sol.t_events[0].size:
+            break
+        t0 = sol.t_events[0][0]
+        spikes.append(t0)
+        state = sol.y_events[0][0] + np.array([p.v_reset - p.v_thresh, b])
+    return spikes
+
+
+def adaptive_zeno(params, tau_w, b, t_max):
+    """A while loop that forgets to move t on: it never ends."""
+    p = params
+    rhs = lambda t, y: [(p.v_rest - y[0] + p.r_m * (p.i_e - y[1])) / p.tau_m, -y[1] / tau_w]
+    hit = lambda t, y: y[0] - p.v_thresh
+    hit.terminal, hit.direction = True, 1
+    t, y, spikes = 0.0, [p.v_rest, 0.0], []
+    while t < t_max:
+        sol = solve_ivp(rhs, (t, t_max), y, events=hit)
+        spikes.append(sol.t[-1])
+        y = [p.v_reset, sol.y[1, -1] + b]
+    return spikes
+
+
+ADAPTIVE_RIGHT = [adaptive, adaptive_while]
+ADAPTIVE_WRONG = [
+    (lambda *a: adaptive(*a, factor=1000.0), "1000 b silences"),
+    (lambda *a: adaptive(*a, reset=-54.9), "never rises through"),
+    (lambda *a: adaptive(*a, rtol=1e-3), "rtol"),
+    (lambda *a: adaptive(*a, w_to_b=True), "do not add up"),
+    (lambda *a: adaptive(*a, factor=0.0), "without adaptation"),
+    (lambda *a: adaptive(*a, reset=V_REST), "restarts from v_rest"),
+    (lambda *a: adaptive(*a, use_rm=False), "leaves it out"),
+    (lambda params, tau_w, b, t_max: adaptive(params, 100.0, 2.0, 300.0), "not fixed numbers"),
+]
+ADAPTIVE_HANGS = adaptive_zeno
+
+
+# ------------------------------------------------------------------ 6.3 max_step
+
+MAX_STEP_RIGHT = [lambda: 0.1, lambda: 0.2, lambda: 0.005, lambda: np.float64(0.05)]
+MAX_STEP_WRONG = [
+    (lambda: 0.5, "missed"),
+    (lambda: 0.0002, "seconds"),
+    (lambda: 0.0, "positive"),
+    (lambda: -0.1, "positive"),
+    (lambda: "0.1", "no quotes"),
+    (lambda: None, "forget to `return`"),
+    (lambda: 0.25, "Hint: max_step <= 0.2"),
+]
+
+
+# ------------------------------------------------------------------ 6.4 events in a loop
+
+def thresholds(n, v_thresh):
+    def make(i):
+        def event(t, y):
+            return y[2 * i] - v_thresh
+        event.direction = 1
+        return event
+    return [make(i) for i in range(n)]
+
+
+def thresholds_default(n, v_thresh):
+    events = []
+    for i in range(n):
+        e = lambda t, y, k=2 * i: y[k] - v_thresh
+        e.direction = 1.0
+        events.append(e)
+    return events
+
+
+def _loop_lambdas(n, v_thresh, body):
+    events = [body(i) for i in range(n)]
+    for e in events:
+        e.direction = 1
+    return events
+
+
+def _late(n, v_thresh):
+    events = []
+    for i in range(n):
+        events.append(lambda t, y: y[2 * i] - v_thresh)
+    for e in events:
+        e.direction = 1
+    return events
+
+
+THRESHOLDS_RIGHT = [thresholds, thresholds_default]
+THRESHOLDS_WRONG = [
+    (_late, "late-binding"),
+    (lambda n, v_thresh: [lambda t, y, i=i: y[2 * i] - v_thresh for i in range(n)], "directions"),
+    (lambda n, v_thresh: _loop_lambdas(
+        n, v_thresh, lambda i: (lambda t, y: y[2 * i] - v_thresh - (0.2 if t > 0 else 0))),
+     "whatever t"),
+    (lambda n, v_thresh: thresholds(n, -55.0), "Use the arguments"),
+    (lambda n, v_thresh: _loop_lambdas(n, v_thresh, lambda i: (lambda t, y: y[0] - v_thresh)),
+     "neuron 0"),
+    (lambda n, v_thresh: _loop_lambdas(
+        n, v_thresh, lambda i: (lambda t, y: y[(2 * i + 2) % (2 * n)] - v_thresh)), "off by one"),
+    (lambda n, v_thresh: _loop_lambdas(n, v_thresh, lambda i: (lambda t, y: y[i] - v_thresh)),
+     "y[1] is w_0"),
+    (lambda n, v_thresh: _loop_lambdas(
+        n, v_thresh, lambda i: (lambda t, y: y[2 * i + 1] - v_thresh)), "watches w_i"),
+    (lambda n, v_thresh: thresholds(n - 1, v_thresh), "one event per neuron"),
+]
+
+
+# ------------------------------------------------------------------ 7.1 the network reset
+
+def network(weights, v_reset):
+    def reset(t, v, index):
+        v = v + weights[index]
+        v[index] = v_reset
+        return v
+    return reset
+
+
+def network_loop(weights, v_reset):
+    def reset(t, v, index):
+        new = np.array(v, dtype=float)
+        for j in range(len(new)):
+            new[j] = v_reset if j == index else new[j] + weights[index][j]
+        return new
+    return reset
+
+
+def _net(body):
+    return lambda weights, v_reset: (lambda t, v, index: body(weights, v_reset, np.array(v), index))
+
+
+def _set(v, index, value):
+    v[index] = value
+    return v
+
+
+NETWORK_RIGHT = [network, network_loop]
+NETWORK_WRONG = [
+    (_net(lambda w, r, v, i: _set(v + w[:, i], i, r)), "column"),
+    (_net(lambda w, r, v, i: np.full_like(v, r)), "every neuron is reset"),
+    (_net(lambda w, r, v, i: v + w[i]), "set v[index] = v_reset"),
+    (_net(lambda w, r, v, i: _set(v, i, r)), "did not move"),
+    (_net(lambda w, r, v, i: _set(v + w[i], i, -80.0)), "passed to make_network_reset"),
+    (_net(lambda w, r, v, i: _set(v + 2 * w[i], i, r)), "wrong amounts"),
+    (_net(lambda w, r, v, i: np.array([r])), "whole state"),
+    (_net(lambda w, r, v, i: None), "return v"),
+]
+
+
+# ------------------------------------------------------------------ 3.3 the t_eval loop
+
+def grid_loop(i_e, t_max, *, when=lambda sol: sol.t_events[0][0], reset=V_RESET, rtol=1e-8,
+              once=False):
+    rhs = lambda t, y: (-(y - V_REST) + i_e) / 10.0
+    hit = lambda t, y: y[0] - V_THRESH
+    hit.terminal, hit.direction = True, 1
+    t0, v0, spikes = 0.0, V_REST, []
+    while t0 < t_max:
+        grid = np.arange(np.ceil(t0 / 0.5) * 0.5, t_max, 0.5)
+        sol = solve_ivp(rhs, (t0, t_max), [v0], events=hit, t_eval=grid, rtol=rtol, atol=rtol)
+        if sol.status != 1:
+            break
+        t0, v0 = when(sol), reset
+        spikes.append(t0)
+        if once:
+            break
+    return spikes
+
+
+def grid_loop_dense(i_e, t_max):
+    """Right, written without t_eval at all, with the event's own state."""
+    return grid_loop(i_e, t_max, when=lambda sol: float(sol.t_events[0][-1]))
+
+
+GRID_RIGHT = [grid_loop, grid_loop_dense]
+GRID_WRONG = [
+    (lambda i_e, t_max: grid_loop(i_e, t_max, when=lambda sol: sol.t[-1]), "storage grid"),
+    (lambda i_e, t_max: grid_loop(i_e, t_max, reset=V_REST), "reset to v_rest"),
+    (lambda i_e, t_max: grid_loop(i_e, t_max, rtol=1e-3), "rtol"),
+    (lambda i_e, t_max: grid_loop(i_e, t_max, once=True), "only the first spike"),
+    (lambda i_e, t_max: grid_loop(20.0, 100.0), "Use the arguments"),
+    (lambda i_e, t_max: [round(t, 1) for t in grid_loop(i_e, t_max)], "more than 0.001 ms"),
+    (lambda i_e, t_max: grid_loop(i_e, t_max)[1:], "spikes, the exact loop has"),
+]
