@@ -452,3 +452,39 @@ GRID_WRONG = [
     (lambda i_e, t_max: [round(t, 1) for t in grid_loop(i_e, t_max)], "more than 0.001 ms"),
     (lambda i_e, t_max: grid_loop(i_e, t_max)[1:], "spikes, the exact loop has"),
 ]
+
+
+# ------------------------------------------------------------------ 8.1 the AdEx reset
+
+def adex_reset(v_r, b):
+    def reset(t, y, index):
+        return np.array([v_r, y[1] + b])
+    return reset
+
+
+def adex_reset_in_place(v_r, b):
+    def reset(t, y, index):
+        y = y.copy()
+        y[0] = v_r
+        y[1] += b
+        return y
+    return reset
+
+
+def _adex(body):
+    return lambda v_r, b: lambda t, y, index: body(v_r, b, t, y)
+
+
+ADEX_RIGHT = [adex_reset, adex_reset_in_place,
+              _adex(lambda v_r, b, t, y: [v_r, float(y[1]) + b])]
+ADEX_WRONG = [
+    (_adex(lambda v_r, b, t, y: np.array([v_r, b])), "w is set to b"),
+    (_adex(lambda v_r, b, t, y: np.array([v_r, y[1]])), "w did not change"),
+    (_adex(lambda v_r, b, t, y: np.array([y[1] + b, v_r])), "swapped"),
+    (_adex(lambda v_r, b, t, y: np.array([-58.0, y[1] + b])), "V goes to v_r"),
+    (_adex(lambda v_r, b, t, y: np.array([v_r, y[1] + 60.0])), "not w + b"),
+    (_adex(lambda v_r, b, t, y: np.array([v_r])), "return both V and w"),
+    (lambda v_r, b: None, "return reset"),
+    (_adex(lambda v_r, b, t, y: np.array([v_r, y[1] + (b if t == 42.0 else 0.0)])),
+     "must not depend on t"),
+]

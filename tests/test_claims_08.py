@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lifutils import LifutilsWarning, gallery, solve_ivp_with_resets
-from lifutils.exercises.gallery import solution_make_adex_reset
+from notebook_exercises import teacher_solution
 
 TIGHT = dict(rtol=1e-10, atol=1e-10)
 
@@ -122,5 +122,5 @@ def test_3_the_grid_has_one_labelled_panel_per_pattern():
 
 def test_4_the_reference_reset_gives_the_gallerys_spikes(adapting):
     m, default, _ = adapting
-    mine = replace(m, reset=solution_make_adex_reset(m.params["Vr"], m.params["b"])).solve()
+    mine = replace(m, reset=teacher_solution("08_model_gallery", "make_adex_reset")(m.params["Vr"], m.params["b"])).solve()
     assert np.array_equal(mine.t_events[0], default)

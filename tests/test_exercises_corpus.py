@@ -19,6 +19,7 @@ CORPUS = {
     "6.3": (exercises.check_max_step, corpus.MAX_STEP_RIGHT, corpus.MAX_STEP_WRONG),
     "6.4": (exercises.check_thresholds, corpus.THRESHOLDS_RIGHT, corpus.THRESHOLDS_WRONG),
     "7.1": (exercises.check_network_reset, corpus.NETWORK_RIGHT, corpus.NETWORK_WRONG),
+    "8.1": (exercises.check_adex_reset, corpus.ADEX_RIGHT, corpus.ADEX_WRONG),
 }
 RIGHT = [(n, k) for n, (_, right, _) in CORPUS.items() for k in range(len(right))]
 WRONG = [(n, k) for n, (_, _, wrong) in CORPUS.items() for k in range(len(wrong))]

@@ -30,6 +30,8 @@ from .comparison import *  # noqa: F401,F403
 from .comparison import __all__ as _comparison
 from .euler_and_hack import *  # noqa: F401,F403
 from .euler_and_hack import __all__ as _euler_and_hack
+from .gallery import *  # noqa: F401,F403
+from .gallery import __all__ as _gallery
 from .larger_models import *  # noqa: F401,F403
 from .larger_models import __all__ as _larger_models
 from .populations import *  # noqa: F401,F403
@@ -52,8 +54,9 @@ EXERCISES = {
     "6.3": ("06_exercises", "check_max_step", 1),
     "6.4": ("06_exercises", "check_thresholds", 2),
     "7.1": ("07_many_neurons", "check_network_reset", 2),
+    "8.1": ("08_model_gallery", "check_adex_reset", 2),
 }
 POINTS = {number: points for number, (_, _, points) in EXERCISES.items()}
 
 __all__ = ["TOL_NA", "TOL_MS", "TIME_LIMIT", "judge", "plot_attempt", "EXERCISES", "POINTS", *_closed_form,
-           *_restart_loop, *_euler_and_hack, *_comparison, *_larger_models, *_populations]
+           *_restart_loop, *_euler_and_hack, *_comparison, *_larger_models, *_populations, *_gallery]
