@@ -23,8 +23,7 @@ P = POPULATION_NEURON
 @pytest.fixture(scope="module")
 def population():
     i_e = population_drives(50)
-    spikes, sol = simulate_population(P, i_e, 200.0)
-    return i_e, spikes, sol
+    return i_e, simulate_population(P, i_e, 200.0, rtol=1e-10, atol=1e-10)
 
 
 def test_1_the_population_is_the_one_described():
@@ -34,15 +33,15 @@ def test_1_the_population_is_the_one_described():
 
 
 def test_1_every_spike_on_the_closed_form(population):
-    i_e, spikes, sol = population
-    error, wrong = compare_trains(spikes, exact_population(P, i_e, 200.0))
+    i_e, record = population
+    error, wrong = compare_trains(record, exact_population(P, i_e, 200.0))
     assert wrong == 0 and error < 1e-6
-    assert sol.n_resets == sum(len(s) for s in spikes) == 612
+    assert record.n_spikes == sum(len(s) for s in record.spike_trains()) == 612
 
 
 def test_1_silent_below_the_rheobase_rate_rising_above(population):
-    i_e, spikes, _ = population
-    counts = np.array([len(s) for s in spikes])
+    i_e, record = population
+    counts = record.counts()
     below = P.r_m * i_e < 15.0
     assert np.all(counts[below] == 0) and np.all(counts[~below] > 0)
     assert np.all(np.diff(counts[~below]) >= 0)  # the rate rises with the drive
@@ -123,9 +122,9 @@ def test_3_cascades_fire_many_neurons_at_one_instant(network):
 # =============================================================== 4. NEST
 
 def test_4_nest_gives_the_same_spikes(nest, population):
-    i_e, spikes, _ = population
-    nest_spikes = simulate_population_nest(P, 200.0, i_e=i_e)
-    error, wrong = compare_trains(nest_spikes, spikes)
+    i_e, record = population
+    nest_spikes = simulate_population_nest(P, i_e, 200.0)
+    error, wrong = compare_trains(nest_spikes, record)
     assert wrong == 0 and error < 1e-6
     error, wrong = compare_trains(nest_spikes, exact_population(P, i_e, 200.0))
     assert wrong == 0 and error < 1e-9
