@@ -30,7 +30,7 @@ Budgets. A NEST neuron of this model takes about 32 kB and a recorded spike
 about 400 bytes (measured), and NEST takes about 20 ns per neuron and step:
 neurons, the spikes the closed form expects and the neuron-steps are checked
 against :data:`lifutils._validate.MEMORY_BUDGET` (1 GB) and
-:data:`lifutils.population.MAX_NEURON_STEPS` before NEST runs. Anything NEST
+:data:`MAX_NEST_NEURON_STEPS` before NEST runs. Anything NEST
 itself refuses comes back as a LifutilsError naming the argument.
 """
 from __future__ import annotations
@@ -45,7 +45,7 @@ from .errors import LifutilsError, RunawayError
 from . import _validate as check
 from .analytic import _isi_from_gap, runaway_message, threshold_gap
 from .params import LIFParams, check_t_max
-from .population import MAX_NEURON_STEPS, SpikeRecord, _max_spikes, _params
+from .population import SpikeRecord, _max_spikes, _params
 
 __all__ = ["NEST_MODEL", "RESOLUTION", "INSTALL_HINT", "nest_available",
            "simulate_population_nest"]
@@ -60,6 +60,10 @@ TIC = 0.001
 #: Bytes NEST takes per neuron of NEST_MODEL, and per recorded spike (measured: 32 kB, 380 B).
 NEST_BYTES_PER_NEURON = 40_000
 NEST_BYTES_PER_SPIKE = 500
+#: Work budget of a NEST run in neuron-steps (about 20 s here: 15-25 ns per neuron-step);
+#: a step costs as much as NEST_STEP_OVERHEAD neurons whatever n is (measured 80 ns).
+MAX_NEST_NEURON_STEPS = 1_000_000_000
+NEST_STEP_OVERHEAD = 4
 
 #: What to tell a user whose Python has no NEST.
 INSTALL_HINT = (
@@ -234,7 +238,7 @@ def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
         raise LifutilsError(f"v0 must lie below v_thresh = {params.v_thresh:g} mV for NEST, "
                             f"got {check.show(max(starts))}")
     n_steps = _on_grid("t_max", t_max, resolution)
-    check.budget("t_max", t_max, float(n) * n_steps, MAX_NEURON_STEPS,
+    check.budget("t_max", t_max, float(n + NEST_STEP_OVERHEAD) * n_steps, MAX_NEST_NEURON_STEPS,
                  what=f"neuron-steps of NEST ({n} neurons, resolution {resolution:g} ms)",
                  advice="shorten t_max, use a coarser resolution or fewer neurons")
     edges = sorted({0.0, t_max} | {float(b) for c in currents if callable(c)

@@ -48,7 +48,7 @@ from .params import LIFParams, check_dt, check_t_max
 from .resets import MAX_NFEV, solve_ivp_with_resets
 
 __all__ = ["POPULATION_NEURON", "DRIVE_RANGE", "POPULATION_T_MAX", "METHODS", "SpikeRecord",
-           "MAX_NEURON_STEPS", "MAX_EVENT_CALLS", "population_drives", "exact_population",
+           "MAX_NEURON_STEPS", "STEP_OVERHEAD", "MAX_EVENT_CALLS", "population_drives", "exact_population",
            "simulate_population", "simulate_population_euler", "compare_trains", "measure"]
 
 #: The membrane of every neuron: the question's, with t_ref = 2 ms.
@@ -59,8 +59,12 @@ DRIVE_RANGE = (10.0, 40.0)
 POPULATION_T_MAX = 200.0
 #: The methods :func:`measure` knows.
 METHODS = ("vector", "per_neuron", "euler", "nest")
-#: Work budget of the vectorised Euler loop: neurons times steps (about 10 s here).
-MAX_NEURON_STEPS = 1_000_000_000
+#: Work budget of a loop over neurons and time steps (vectorised Euler, NEST): neuron-steps,
+#: about 15 s here (numpy: 6 ns per neuron-step; NEST: 15-25 ns).
+MAX_NEURON_STEPS = 2_000_000_000
+#: What one step of the vectorised Euler loop costs whatever n is (8 us of numpy calls),
+#: in neuron-steps: a step of n neurons counts as n + STEP_OVERHEAD.
+STEP_OVERHEAD = 1000
 #: Work budget of one event per neuron: event-function calls, at least neurons x
 #: spikes (each reset restarts the solver, which calls every event), about 30 s here.
 MAX_EVENT_CALLS = 2_000_000
@@ -198,8 +202,9 @@ def _currents(i_e) -> np.ndarray:
 
 def _max_spikes(max_spikes, n) -> int:
     """The cap on spikes: MAX_SPIKES per neuron by default, as for one neuron; within memory."""
-    max_spikes = MAX_SPIKES * n if max_spikes is None else \
-        check.integer("max_spikes", max_spikes, minimum=1)
+    if max_spikes is None:
+        return min(MAX_SPIKES * n, check.MEMORY_BUDGET // BYTES_PER_SPIKE)
+    max_spikes = check.integer("max_spikes", max_spikes, minimum=1)
     check.budget("max_spikes", max_spikes, BYTES_PER_SPIKE * max_spikes, check.MEMORY_BUDGET,
                  what="bytes of spike record", advice="lower max_spikes")
     return max_spikes
@@ -282,11 +287,15 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
     max_step : float
         Step cap (ms); inf (default) for none: v rises monotonically to each threshold.
     max_spikes : int or None
-        Cap on the spikes of all neurons (default 5000 per neuron); the closed
-        form counts them first, so more is a RunawayError before any work.
+        Cap on the spikes of all neurons (default 5000 per neuron, at most
+        31 million: 1 GB of record); the closed form counts them first, so more
+        is a RunawayError before any work.
     max_nfev : int
         Budget of right-hand-side evaluations of the whole population, as in
-        :func:`lifutils.solve_ivp_with_resets`.
+        :func:`lifutils.solve_ivp_with_resets`. An explicit method (RK45,
+        RK23, DOP853) needs at least one evaluation per ``tau_m`` of t_max
+        whatever the tolerance, so a t_max beyond the budget is refused at
+        once, as :func:`lifutils.simulate_events` does.
 
     Returns
     -------
@@ -312,6 +321,11 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
     max_spikes = _max_spikes(max_spikes, n)
     expected = _expected_spikes(params, drive, t_max, max_spikes)
     _check_solver_budgets(events, n, expected, t_max, params)
+    if method in EXPLICIT:
+        check.budget("t_max", t_max, t_max / params.tau_m, max_nfev,
+                     what=f"membrane time constants, each at least one evaluation for {method}",
+                     advice="use method='LSODA' (or 'Radau', 'BDF'), whose steps grow while "
+                            "nothing happens, or shorten t_max")
     p = params
     drive = p.r_m * drive
 
@@ -396,7 +410,8 @@ def simulate_population_euler(params: LIFParams, i_e, t_max, *, dt=None,
     dt : float or None
         Time step (ms); None: 0.1 ms, or t_max / 10 for a run shorter than 1 ms,
         as in :func:`lifutils.simulate_euler`. More than 20 million steps, or
-        more than :data:`MAX_NEURON_STEPS` neuron-steps, is refused (BudgetError).
+        more than :data:`MAX_NEURON_STEPS` neuron-steps (a step costs as much
+        as :data:`STEP_OVERHEAD` neurons), is refused (BudgetError).
     max_spikes : int or None
         Cap on the spikes of all neurons (default 5000 per neuron): the loop
         stops with a RunawayError beyond it.
@@ -417,8 +432,9 @@ def simulate_population_euler(params: LIFParams, i_e, t_max, *, dt=None,
                  what=f"Euler steps over t_max = {t_max:g} ms",
                  advice="use a larger dt or a shorter t_max")
     n = drive.size
-    check.budget("dt", dt, n * t_max / dt, MAX_NEURON_STEPS,
-                 what=f"neuron-steps for {n} neurons over t_max = {t_max:g} ms",
+    check.budget("dt", dt, (n + STEP_OVERHEAD) * t_max / dt, MAX_NEURON_STEPS,
+                 what=f"neuron-steps for {n} neurons (+ {STEP_OVERHEAD} per step for the loop) "
+                 f"over t_max = {t_max:g} ms",
                  advice="use a larger dt, a shorter t_max or fewer neurons")
     max_spikes = _max_spikes(max_spikes, n)
     p = params
