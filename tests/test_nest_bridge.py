@@ -10,8 +10,8 @@ import sys
 import numpy as np
 import pytest
 
-from lifutils import LIFParams, exact_spike_times, exact_voltage, inputs, \
-    simulate_events
+from lifutils import BudgetError, LIFParams, LifutilsError, RunawayError, exact_spike_times, \
+    exact_voltage, inputs, simulate_events
 from lifutils import nest_bridge
 from lifutils.nest_bridge import simulate_population_nest
 from lifutils.population import (POPULATION_NEURON, compare_trains, exact_population,
@@ -116,3 +116,62 @@ def test_import_lifutils_does_not_import_nest():
             "print('nest' in sys.modules, 'lifutils.nest_bridge' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# ---- times off NEST's grid, and NEST's own errors ----
+
+@pytest.mark.parametrize("resolution, steps", [(0.037, 47), (0.111, 19), (0.013, 131)])
+def test_a_refractory_period_and_a_resolution_that_are_not_round(nest, resolution, steps):
+    """t_ref = 47 x 0.037 ms = 1.739 ms ...: NEST keeps it exactly, so no spike drifts."""
+    p = POPULATION_NEURON.replace(t_ref=steps * resolution)
+    t_max = round(3000 * resolution, 3)
+    drive = np.linspace(15.5, 40.0, 20)
+    record = simulate_population_nest(p, drive, t_max, resolution=resolution)
+    error, wrong = compare_trains(record, exact_population(p, drive, t_max))
+    assert wrong == 0 and error < 1e-9 and record.n_spikes > 50  # measured: 4e-13 ms
+    events = simulate_population(p, drive, t_max, **EVENTS)
+    error, wrong = compare_trains(record, events)
+    assert wrong == 0 and error < TOL_MS
+
+
+@pytest.mark.parametrize("t_ref, resolution, words", [
+    (0.15, 0.1, r"t_ref must be a multiple of resolution = 0.1 ms \(NEST would round it"),
+    (2.0, 0.111, r"t_ref must be a multiple of resolution = 0.111 ms"),
+    (2.0, 0.0005, r"resolution must be at least NEST's tic, 0.001 ms, got 0.0005"),
+    (2.0, 1e-9, r"resolution must be at least NEST's tic"),
+    (2.0, 0.1234, r"resolution must be a multiple of NEST's tic = 0.001 ms"),
+])
+def test_times_nest_would_round_are_refused(t_ref, resolution, words):
+    """NEST rounded t_ref = 0.15 up to 0.2 ms: spikes at 31.981, 50.098 ... instead of 31.931 ..."""
+    with pytest.raises(LifutilsError, match=words):
+        simulate_population_nest(LIFParams(t_ref=t_ref), [20.0], 99.9, resolution=resolution)
+
+
+def test_nest_s_own_errors_become_lifutils_errors_naming_the_argument(nest):
+    from lifutils.nest_bridge import _import_nest, _nest_call
+    kernel = _import_nest()
+    kernel.ResetKernel()
+    with pytest.raises(LifutilsError, match=r"resolution must be a time step NEST accepts; NEST "
+                                            r"refused 1e-09: KernelException: Resolution must be"):
+        _nest_call("resolution", 1e-9, "a time step NEST accepts",
+                   lambda: setattr(kernel, "resolution", 1e-9))
+    with pytest.raises(LifutilsError, match=r"t_max must be .* BadParameter"):
+        kernel.ResetKernel()
+        _nest_call("t_max", 1e300, "a length NEST can simulate",
+                   lambda: kernel.Simulate(1e300))
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    (dict(t_max=1e12), BudgetError, r"t_max = 1e\+12 implies .* neuron-steps of NEST"),
+    (dict(t_max=1e300), BudgetError, r"t_max = 1e\+300 implies"),
+    (dict(i_e=np.full(10**6, 20.0)), BudgetError, r"i_e = <1000000 values> implies .* bytes of NEST"),
+    (dict(i_e=[1e6], t_max=1e5, params=LIFParams(t_ref=0.1)), RunawayError, r"about 9.98e\+05 spikes"),
+    (dict(i_e=np.full((2, 2), 20.0)), LifutilsError, r"i_e must be a number or a 1-D sequence"),
+    (dict(i_e={"a": 1}), LifutilsError, r"i_e\[0\] must be a finite number"),
+    (dict(params={"t_ref": 2.0}), LifutilsError, r"params must be a LIFParams"),
+])
+def test_nest_budgets_and_odd_inputs_are_refused_before_nest_runs(kwargs, error, words):
+    args = dict(params=NEURON, i_e=[20.0], t_max=100.0)
+    args.update(kwargs)
+    with pytest.raises(error, match=words):
+        simulate_population_nest(args.pop("params"), args.pop("i_e"), args.pop("t_max"))
