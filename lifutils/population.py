@@ -48,7 +48,8 @@ from .params import LIFParams, check_dt, check_t_max
 from .resets import MAX_NFEV, solve_ivp_with_resets
 
 __all__ = ["POPULATION_NEURON", "DRIVE_RANGE", "POPULATION_T_MAX", "METHODS", "SpikeRecord",
-           "MAX_NEURON_STEPS", "STEP_OVERHEAD", "MAX_EVENT_CALLS", "population_drives", "exact_population",
+           "MAX_NEURON_STEPS", "STEP_OVERHEAD", "MAX_RESET_WORK", "RESET_OVERHEAD",
+           "MAX_EVENT_CALLS", "population_drives", "exact_population",
            "simulate_population", "simulate_population_euler", "compare_trains", "measure"]
 
 #: The membrane of every neuron: the question's, with t_ref = 2 ms.
@@ -68,6 +69,11 @@ STEP_OVERHEAD = 1000
 #: Work budget of one event per neuron: event-function calls, at least neurons x
 #: spikes (each reset restarts the solver, which calls every event), about 30 s here.
 MAX_EVENT_CALLS = 2_000_000
+#: Work budget of solve_ivp_with_resets for a population, in neuron-resets: each reset
+#: restarts the solver on all n neurons, about 1.2 ms + 0.3 us x n here, so a reset counts
+#: as n + RESET_OVERHEAD; 1e8 of them is about 30 s.
+MAX_RESET_WORK = 100_000_000
+RESET_OVERHEAD = 4000
 #: Bytes a spike takes in a SpikeRecord (its index and its time) and while it is collected.
 BYTES_PER_SPIKE = 32
 #: Bytes per neuron the simulators hold at once (state, drive, event values, solver stages).
@@ -280,6 +286,10 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
     events : {"vector", "per_neuron"}
         One event function returning all n thresholds, or n event functions
         (at most :data:`MAX_EVENT_CALLS` calls, counted as neurons x spikes, up front).
+        Each spike restarts the solver on all n neurons: the spikes the closed
+        form expects times ``n + RESET_OVERHEAD`` must stay within
+        :data:`MAX_RESET_WORK` (about 30 s here; 1000 neurons over 200 ms
+        are 12,000 spikes, well within; 3000 are not).
     method : str
         A solve_ivp method ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA").
     rtol, atol : float or None
@@ -373,6 +383,10 @@ def _check_solver_budgets(events, n, expected, t_max, params):
         check.budget("t_max", t_max, 8.0 * n * expected, check.MEMORY_BUDGET,
                      what=f"bytes of states stored at {expected} resets of {n} neurons",
                      advice="shorten t_max or simulate fewer neurons")
+    check.budget("t_max", t_max, float(expected) * (n + RESET_OVERHEAD), MAX_RESET_WORK,
+                 what=f"neuron-resets ({expected} resets, each a restart of the solver on {n} "
+                 f"neurons, counted as {n} + {RESET_OVERHEAD})",
+                 advice="shorten t_max or simulate fewer neurons (or use NEST)")
     if events == "per_neuron":
         calls = float(n) * max(expected, 1)
         check.budget("i_e", f"<{n} currents>", calls, MAX_EVENT_CALLS,
