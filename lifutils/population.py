@@ -74,6 +74,8 @@ MAX_EVENT_CALLS = 2_000_000
 #: as n + RESET_OVERHEAD; 1e8 of them is about 30 s.
 MAX_RESET_WORK = 100_000_000
 RESET_OVERHEAD = 4000
+#: Largest drive |r_m * i_e| (mV) solve_ivp is given: its error norms square the derivative.
+MAX_DRIVE = 1e100
 #: Bytes a spike takes in a SpikeRecord (its index and its time) and while it is collected.
 BYTES_PER_SPIKE = 32
 #: Bytes per neuron the simulators hold at once (state, drive, event values, solver stages).
@@ -121,12 +123,19 @@ class SpikeRecord:
     nfev: int | None = None
 
     def __post_init__(self):
-        i, t = np.asarray(self.i, dtype=np.int64), np.asarray(self.t, dtype=float)
+        i, t = check.real_array(self.i), check.real_array(self.t)
+        if i is None or not np.all(np.isfinite(i)) or np.any(i != np.round(i)):
+            raise LifutilsError(f"i must be neuron indices (integers), got {check.show(self.i)}")
+        if t is None or not np.all(np.isfinite(t)):
+            raise LifutilsError(f"t must be finite spike times (ms), got {check.show(self.t)}")
+        n = check.integer("n", self.n, minimum=1)
         if i.shape != t.shape or i.ndim != 1:
             raise LifutilsError(f"i and t must be 1-D arrays of one length, got shapes "
                                 f"{i.shape} and {t.shape}")
-        if i.size and (i.min() < 0 or i.max() >= self.n):
-            raise LifutilsError(f"i must hold neuron indices from 0 to n - 1 = {self.n - 1}")
+        if i.size and (i.min() < 0 or i.max() >= n):
+            raise LifutilsError(f"i must hold neuron indices from 0 to n - 1 = {n - 1}")
+        i = i.astype(np.int64)
+        object.__setattr__(self, "n", n)
         order = np.lexsort((i, t))  # by time, then by neuron
         i, t = i[order], t[order]
         i.flags.writeable = t.flags.writeable = False
@@ -171,8 +180,8 @@ def population_drives(n, params: LIFParams = POPULATION_NEURON) -> np.ndarray:
     array([10., 20., 30., 40.])
     """
     n = check.integer("n", n, minimum=1)
-    check.budget("n", n, BYTES_PER_NEURON * n, check.MEMORY_BUDGET, what="bytes of neurons",
-                 advice="simulate fewer neurons")
+    check.budget("n", n, float(BYTES_PER_NEURON) * min(n, 10**300), check.MEMORY_BUDGET,
+                 what="bytes of neurons", advice="simulate fewer neurons")
     return np.linspace(*DRIVE_RANGE, n) / params.r_m
 
 
@@ -211,8 +220,8 @@ def _max_spikes(max_spikes, n) -> int:
     if max_spikes is None:
         return min(MAX_SPIKES * n, check.MEMORY_BUDGET // BYTES_PER_SPIKE)
     max_spikes = check.integer("max_spikes", max_spikes, minimum=1)
-    check.budget("max_spikes", max_spikes, BYTES_PER_SPIKE * max_spikes, check.MEMORY_BUDGET,
-                 what="bytes of spike record", advice="lower max_spikes")
+    check.budget("max_spikes", max_spikes, float(BYTES_PER_SPIKE) * min(max_spikes, 10**300),
+                 check.MEMORY_BUDGET, what="bytes of spike record", advice="lower max_spikes")
     return max_spikes
 
 
@@ -323,11 +332,15 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
     if not isinstance(method, str) or method not in EXPLICIT + ("Radau", "BDF", "LSODA"):
         raise LifutilsError(f"method must be one of RK45, RK23, DOP853, Radau, BDF, LSODA, "
                             f"got {check.show(method)}")
-    if events not in ("vector", "per_neuron"):
+    if not isinstance(events, str) or events not in ("vector", "per_neuron"):
         raise LifutilsError(f'events must be "vector" or "per_neuron", got {check.show(events)}')
     rtol, atol, max_step = check.solver_options(DEFAULT_RTOL if rtol is None else rtol,
                                                 DEFAULT_ATOL if atol is None else atol, max_step)
     max_nfev = check.integer("max_nfev", max_nfev, minimum=1)
+    if np.max(np.abs(params.r_m * drive)) > MAX_DRIVE:
+        raise LifutilsError(f"i_e must give drives |r_m * i_e| up to {MAX_DRIVE:g} mV for "
+                            f"solve_ivp (its error norms square the derivative and overflow), "
+                            f"got {check.show(float(np.max(np.abs(drive))))} nA")
     max_spikes = _max_spikes(max_spikes, n)
     expected = _expected_spikes(params, drive, t_max, max_spikes)
     _check_solver_budgets(events, n, expected, t_max, params)
@@ -458,7 +471,8 @@ def simulate_population_euler(params: LIFParams, i_e, t_max, *, dt=None,
     v = np.full(n, p.v_start)
     free_from = np.zeros(n, dtype=np.int64)  # first step each neuron integrates again
     # Steps a neuron is held after its spike, capped so that a huge t_ref cannot overflow.
-    held_steps = int(min(math.ceil(p.t_ref / dt - 1e-9), n_steps + 1))
+    held = p.t_ref / dt - 1e-9  # inf for a dt of a few denormals
+    held_steps = n_steps + 1 if not held < n_steps + 1 else max(math.ceil(held), 0)
     steps, who, total = [], [], 0
     drive = p.r_m * drive
     for k in range(n_steps):
@@ -548,7 +562,7 @@ def measure(method, n, *, t_max=POPULATION_T_MAX, dt=0.1, params: LIFParams = PO
     >>> row["spikes"], row["error"] < 1e-6, row["wrong_counts"]
     (30, True, 0)
     """
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise LifutilsError(f"method must be one of {METHODS}, got {check.show(method)}")
     drive = population_drives(n, params)
     if method == "nest":

@@ -62,18 +62,22 @@ def _network_arrays(params, i_e, v0, weights):
     n = drive.size
     check.budget("i_e", f"<{n} currents>", 8.0 * n * n, check.MEMORY_BUDGET,
                  what=f"bytes of a {n} x {n} weight matrix", advice="simulate fewer neurons")
+    if not np.all(np.isfinite(drive)):
+        raise LifutilsError("i_e must be finite")
     start = _real("v0", v0)
     start = np.full(n, float(start)) if start.ndim == 0 else start
-    w = _real("weights", weights)
     if start.shape != (n,):
-        raise LifutilsError(f"v0 must be a number or hold one potential (mV) per neuron, "
-                            f"shape ({n},), got shape {start.shape}")
+        raise LifutilsError(f"v0 must be a number or hold one potential (mV) per neuron "
+                            f"(shape ({n},), as i_e), got shape {start.shape}")
+    if not np.all(np.isfinite(start)):
+        raise LifutilsError("v0 must be finite")
+    w = _real("weights", weights)
     if w.shape != (n, n):
-        raise LifutilsError(f"weights must have shape ({n}, {n}) (weights[i, j]: jump of v_j "
-                            f"in mV when neuron i fires), got shape {w.shape}")
-    for name, a in (("i_e", drive), ("v0", start), ("weights", w)):
-        if not np.all(np.isfinite(a)):
-            raise LifutilsError(f"{name} must be finite")
+        raise LifutilsError(f"weights must have shape ({n}, {n}), one row and column per "
+                            f"current of i_e (weights[i, j]: jump of v_j in mV when neuron i "
+                            f"fires), got shape {w.shape}")
+    if not np.all(np.isfinite(w)):
+        raise LifutilsError("weights must be finite")
     if np.any(np.diag(w) != 0):
         raise LifutilsError("weights[i, i] must be 0: a neuron that fires is reset, "
                             "it does not kick itself")
