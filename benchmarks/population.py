@@ -16,9 +16,10 @@ with numpy at dt = 0.1 and 0.01 ms, and NEST (when installed).
 
 One event per neuron is run only while its previous size took less than
 --budget seconds (a minute by default) extrapolated to the next size, and up
-to N = 1000. N above 1000 runs over --t-max-large ms (20 by default): each
-reset restarts the solver on all N neurons, so 3000 neurons over 200 ms are
-over simulate_population's work budget (it refuses them at once, BudgetError).
+to N = 1000. N above 1000 runs over --t-max-large ms (10 by default): each
+reset restarts the solver on all N neurons, so 3000 neurons over 200 ms, or
+10000 over 20 ms, are over simulate_population's work budget (it refuses them
+at once, BudgetError).
 A run that a budget refuses is printed as such.
 
 Goals (issue 10): the vector event's time per reset grows by at most 1.5x from
@@ -100,8 +101,8 @@ def row_cells(label, row):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--t-max", type=float, default=POPULATION_T_MAX)
-    parser.add_argument("--t-max-large", type=float, default=20.0,
-                        help="simulated length (ms) for N above 1000 (default 20)")
+    parser.add_argument("--t-max-large", type=float, default=10.0,
+                        help="simulated length (ms) for N above 1000 (default 10)")
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--budget", type=float, default=60.0,
                         help="seconds one event-per-neuron run may take (default 60)")
