@@ -60,9 +60,9 @@ DRIVE_RANGE = (10.0, 40.0)
 POPULATION_T_MAX = 200.0
 #: The methods :func:`measure` knows.
 METHODS = ("vector", "per_neuron", "euler", "nest")
-#: Work budget of a loop over neurons and time steps (vectorised Euler, NEST): neuron-steps,
-#: about 15 s here (numpy: 6 ns per neuron-step; NEST: 15-25 ns).
-MAX_NEURON_STEPS = 2_000_000_000
+#: Work budget of the vectorised Euler loop in neuron-steps: 6-20 s here (numpy: 6 ns per
+#: neuron-step on a quiet machine, 20 ns on a busy one).
+MAX_NEURON_STEPS = 1_000_000_000
 #: What one step of the vectorised Euler loop costs whatever n is (8 us of numpy calls),
 #: in neuron-steps: a step of n neurons counts as n + STEP_OVERHEAD.
 STEP_OVERHEAD = 1000
@@ -311,7 +311,9 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
         is a RunawayError before any work.
     max_nfev : int
         Budget of right-hand-side evaluations of the whole population, as in
-        :func:`lifutils.solve_ivp_with_resets`. An explicit method (RK45,
+        :func:`lifutils.solve_ivp_with_resets` (seconds for a few neurons; an
+        evaluation of many neurons costs more, and the work budget of the
+        resets above bounds the time). An explicit method (RK45,
         RK23, DOP853) needs at least one evaluation per ``tau_m`` of t_max
         whatever the tolerance, so a t_max beyond the budget is refused at
         once, as :func:`lifutils.simulate_events` does.
