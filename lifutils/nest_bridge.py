@@ -45,7 +45,7 @@ from .errors import LifutilsError, RunawayError
 from . import _validate as check
 from .analytic import _isi_from_gap, runaway_message, threshold_gap
 from .params import LIFParams, check_t_max
-from .population import SpikeRecord, _max_spikes, _params
+from .population import SpikeRecord, _max_spikes, _no_other_options, _params
 
 __all__ = ["NEST_MODEL", "RESOLUTION", "INSTALL_HINT", "nest_available",
            "simulate_population_nest"]
@@ -168,7 +168,7 @@ def _nest_call(name, value, rule, action):
 
 
 def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
-                             resolution=RESOLUTION, max_spikes=None) -> SpikeRecord:
+                             resolution=RESOLUTION, max_spikes=None, **options) -> SpikeRecord:
     """Simulate uncoupled LIF neurons in NEST and return their spikes.
 
     Each neuron is a NEST ``iaf_psc_delta_ps`` with the membrane of ``params``
@@ -197,6 +197,8 @@ def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
     max_spikes : int or None
         Cap on the spikes of all neurons (default 5000 per neuron), checked
         against an upper bound from the closed form before NEST runs.
+    **options
+        None: any other keyword is refused with a LifutilsError that names it.
 
     Returns
     -------
@@ -218,6 +220,7 @@ def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
     >>> rec.spike_trains()[0].round(4)
     array([13.8629, 33.7805, 53.6981, 73.6157, 93.5333])
     """
+    _no_other_options("simulate_population_nest", options, ("v0", "resolution", "max_spikes"))
     params, t_max = _params(params), check_t_max(t_max)
     resolution = _check_resolution(resolution)
     if params.t_ref < resolution:

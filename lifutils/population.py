@@ -215,6 +215,14 @@ def _currents(i_e) -> np.ndarray:
     return array
 
 
+def _no_other_options(who, options, known):
+    """Refuse keywords that ``who`` does not take, naming them (not Python's TypeError)."""
+    if options:
+        raise LifutilsError(f"{who} takes no argument {sorted(options)!r} (a SpikeRecord keeps "
+                            f"spike times, no trace: for one, use solve_ivp_with_resets); its "
+                            f"options are {', '.join(known)}")
+
+
 def _max_spikes(max_spikes, n) -> int:
     """The cap on spikes: MAX_SPIKES per neuron by default, as for one neuron; within memory."""
     if max_spikes is None:
@@ -253,7 +261,7 @@ def _expected_spikes(params, i_e, t_max, max_spikes) -> int:
 
 # ------------------------------------------------------------------ the closed form
 
-def exact_population(params: LIFParams, i_e, t_max, *, max_spikes=None) -> SpikeRecord:
+def exact_population(params: LIFParams, i_e, t_max, *, max_spikes=None, **options) -> SpikeRecord:
     """Closed-form spike times (ms) of each neuron driven by ``i_e`` (nA), as a SpikeRecord.
 
     The same numbers as :func:`lifutils.exact_spike_times` for each neuron,
@@ -265,6 +273,7 @@ def exact_population(params: LIFParams, i_e, t_max, *, max_spikes=None) -> Spike
     >>> [s.round(2) for s in exact_population(POPULATION_NEURON, [10.0, 40.0], 20.0).spike_trains()]
     [array([], dtype=float64), array([ 4.7 , 13.63])]
     """
+    _no_other_options("exact_population", options, ("max_spikes",))
     params, t_max, i_e = _params(params), check_t_max(t_max), _currents(i_e)
     _expected_spikes(params, i_e, t_max, _max_spikes(max_spikes, i_e.size))
     first, isi, count = _closed_form(params, i_e, t_max)
@@ -281,7 +290,7 @@ def exact_population(params: LIFParams, i_e, t_max, *, max_spikes=None) -> Spike
 
 def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", method="RK45",
                         rtol=None, atol=None, max_step=np.inf, max_spikes=None,
-                        max_nfev=MAX_NFEV) -> SpikeRecord:
+                        max_nfev=MAX_NFEV, **options) -> SpikeRecord:
     """Simulate uncoupled LIF neurons with :func:`lifutils.solve_ivp_with_resets`.
 
     Parameters
@@ -317,6 +326,9 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
         RK23, DOP853) needs at least one evaluation per ``tau_m`` of t_max
         whatever the tolerance, so a t_max beyond the budget is refused at
         once, as :func:`lifutils.simulate_events` does.
+    **options
+        None: any other keyword (t_eval, dense_output ...) is refused with a
+        LifutilsError that names it.
 
     Returns
     -------
@@ -329,6 +341,8 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
     >>> rec.t.round(4), rec.i
     (array([ 6.9315, 13.8629, 18.7398]), array([1, 0, 1]))
     """
+    _no_other_options("simulate_population", options, ("events", "method", "rtol", "atol",
+                                                       "max_step", "max_spikes", "max_nfev"))
     params, t_max, drive = _params(params, below=True), check_t_max(t_max), _currents(i_e)
     n = drive.size
     if not isinstance(method, str) or method not in EXPLICIT + ("Radau", "BDF", "LSODA"):
@@ -421,7 +435,7 @@ def _threshold_of(i, v_thresh):
 # ------------------------------------------------------------------ Euler, vectorised
 
 def simulate_population_euler(params: LIFParams, i_e, t_max, *, dt=None,
-                              max_spikes=None) -> SpikeRecord:
+                              max_spikes=None, **options) -> SpikeRecord:
     """The question's Euler loop for all neurons at once (numpy), as :func:`lifutils.simulate_euler`.
 
     Each step updates every v by ``dt * dv/dt``; a neuron at or above
@@ -444,6 +458,8 @@ def simulate_population_euler(params: LIFParams, i_e, t_max, *, dt=None,
     max_spikes : int or None
         Cap on the spikes of all neurons (default 5000 per neuron): the loop
         stops with a RunawayError beyond it.
+    **options
+        None: any other keyword is refused with a LifutilsError that names it.
 
     Returns
     -------
@@ -455,6 +471,7 @@ def simulate_population_euler(params: LIFParams, i_e, t_max, *, dt=None,
     >>> simulate_population_euler(POPULATION_NEURON, [20.0], 40.0).t.round(1)
     array([13.8, 33.7])
     """
+    _no_other_options("simulate_population_euler", options, ("dt", "max_spikes"))
     params, t_max, drive = _params(params, below=True), check_t_max(t_max), _currents(i_e)
     dt = check_dt((min(DT, t_max / 10) or t_max) if dt is None else dt, t_max)
     check.budget("dt", dt, t_max / dt, MAX_EULER_STEPS,

@@ -29,14 +29,21 @@ def test_every_population_simulator_takes_params_i_e_t_max_then_keywords(simulat
     parameters = list(inspect.signature(simulate).parameters.values())
     assert [p.name for p in parameters[:3]] == ["params", "i_e", "t_max"]
     assert all(p.kind is p.POSITIONAL_OR_KEYWORD for p in parameters[:3])
-    assert all(p.kind is p.KEYWORD_ONLY for p in parameters[3:]), parameters
+    assert all(p.kind is p.KEYWORD_ONLY for p in parameters[3:-1]), parameters
+    assert parameters[-1].kind is parameters[-1].VAR_KEYWORD  # refused by name, see below
+
+
+@pytest.mark.parametrize("simulate", SIMULATORS, ids=lambda f: f.__name__)
+def test_an_option_a_simulator_does_not_take_is_refused_by_name(simulate):
+    with pytest.raises(LifutilsError, match=r"takes no argument \['t_eval'\] .* its options are"):
+        simulate(P, [20.0], 10.0, t_eval=[1.0, 2.0])
 
 
 def test_options_are_named_as_in_the_single_neuron_functions():
     one = set(inspect.signature(simulate_events).parameters) | \
         set(inspect.signature(simulate_euler).parameters)
     for simulate in SIMULATORS:
-        options = set(list(inspect.signature(simulate).parameters)[3:])
+        options = set(list(inspect.signature(simulate).parameters)[3:-1])
         assert options - {"events", "v0", "resolution"} <= one, (simulate.__name__, options - one)
 
 
