@@ -45,7 +45,11 @@ from .errors import LifutilsError, RunawayError
 from .events import DEFAULT_ATOL, DEFAULT_RTOL, EXPLICIT
 from .euler import DT, MAX_EULER_STEPS
 from .params import LIFParams, check_dt, check_t_max
+from ._restart_loop import _Run
 from .resets import MAX_NFEV, solve_ivp_with_resets
+
+#: What solve_ivp_with_resets charges against max_nfev for each restart of the solver.
+RESTART_COST = _Run.RESTART_COST
 
 __all__ = ["POPULATION_NEURON", "DRIVE_RANGE", "POPULATION_T_MAX", "METHODS", "SpikeRecord",
            "MAX_NEURON_STEPS", "STEP_OVERHEAD", "MAX_RESET_WORK", "RESET_OVERHEAD",
@@ -359,7 +363,7 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
                             f"got {check.show(float(np.max(np.abs(drive))))} nA")
     max_spikes = _max_spikes(max_spikes, n)
     expected = _expected_spikes(params, drive, t_max, max_spikes)
-    _check_solver_budgets(events, n, expected, t_max, params)
+    _check_solver_budgets(events, n, expected, t_max, max_nfev)
     if method in EXPLICIT:
         check.budget("t_max", t_max, t_max / params.tau_m, max_nfev,
                      what=f"membrane time constants, each at least one evaluation for {method}",
@@ -389,29 +393,19 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
                                 reset=reset, hold=hold if p.t_ref > 0 else None, method=method,
                                 t_eval=np.empty(0), rtol=rtol, atol=atol, max_step=max_step,
                                 max_resets=max_spikes, max_nfev=max_nfev, check_finite=False,
-                                **_KEEP_NO_STATES)
+                                keep_y_events=False)  # the spike times only: no state per reset
     counts = [len(s) for s in sol.t_events]
     who = np.repeat(np.arange(n), counts)
     when = np.concatenate([np.asarray(s, dtype=float) for s in sol.t_events])
     return SpikeRecord(i=who, t=when, n=n, t_max=t_max, method=events, nfev=int(sol.nfev))
 
 
-def _keep_no_states() -> dict:
-    """keep_y_events=False where solve_ivp_with_resets has it: spike times without every state."""
-    import inspect
-    return {"keep_y_events": False} if "keep_y_events" in \
-        inspect.signature(solve_ivp_with_resets).parameters else {}
-
-
-_KEEP_NO_STATES = _keep_no_states()
-
-
-def _check_solver_budgets(events, n, expected, t_max, params):
-    """Refuse, before any work, the memory and the event calls the spikes imply."""
-    if not _KEEP_NO_STATES:  # every reset stores the whole state in y_events
-        check.budget("t_max", t_max, 8.0 * n * expected, check.MEMORY_BUDGET,
-                     what=f"bytes of states stored at {expected} resets of {n} neurons",
-                     advice="shorten t_max or simulate fewer neurons")
+def _check_solver_budgets(events, n, expected, t_max, max_nfev):
+    """Refuse, before any work, the work the spikes imply (each one restarts the solver)."""
+    check.budget("t_max", t_max, float(expected) * RESTART_COST, max_nfev,
+                 what=f"right-hand-side evaluations ({expected} resets, each restart of the "
+                 f"solver charged as {RESTART_COST}, against max_nfev)",
+                 advice="shorten t_max, simulate fewer neurons or raise max_nfev")
     check.budget("t_max", t_max, float(expected) * (n + RESET_OVERHEAD), MAX_RESET_WORK,
                  what=f"neuron-resets ({expected} resets, each a restart of the solver on {n} "
                  f"neurons, counted as {n} + {RESET_OVERHEAD})",
