@@ -100,6 +100,8 @@ def _per_neuron(name, value, default):
     """A list of per-neuron values (value, a 1-D sequence of them, or default)."""
     if value is None:
         value = default
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]  # a 0-d array is one number
     if isinstance(value, np.ndarray) and value.ndim > 1:
         raise LifutilsError(f"{name} must be a number or a 1-D sequence, one per neuron, "
                             f"got shape {value.shape}")

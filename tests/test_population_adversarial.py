@@ -27,7 +27,8 @@ PN = POPULATION_NEURON
 
 @pytest.mark.parametrize("call, error, match", [
     (lambda: simulate_population(PN, population_drives(3000), 200.0), BudgetError,
-     r"t_max = 200.0 implies 3.68e\+06 right-hand-side evaluations \(36818 resets"),
+     r"t_max = 200.0 implies 7.36e\+06 right-hand-side evaluations \(36818 resets, 73636 "
+     r"restarts"),
     (lambda: simulate_population(PN, population_drives(3000), 200.0, max_nfev=10**8),
      BudgetError, r"t_max = 200.0 implies .* neuron-resets"),
     (lambda: simulate_population(PN, population_drives(10_000), 200.0), BudgetError,
