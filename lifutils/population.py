@@ -312,7 +312,8 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
         Each spike restarts the solver on all n neurons: the spikes the closed
         form expects times ``n + RESET_OVERHEAD`` must stay within
         :data:`MAX_RESET_WORK` (about 30 s here; 1000 neurons over 200 ms
-        are 12,000 spikes, well within; 3000 are not).
+        are 12,000 spikes, within it; 3000 are not), and each restart is
+        charged against ``max_nfev`` (below).
     method : str
         A solve_ivp method ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA").
     rtol, atol : float or None
@@ -327,7 +328,10 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
         Budget of right-hand-side evaluations of the whole population, as in
         :func:`lifutils.solve_ivp_with_resets` (seconds for a few neurons; an
         evaluation of many neurons costs more, and the work budget of the
-        resets above bounds the time). An explicit method (RK45,
+        resets above bounds the time). Each reset restarts the solver, and so
+        does each release after ``t_ref``: 100 evaluations each, charged up
+        front from the closed-form count (1000 neurons over 200 ms restart
+        24,500 times: pass ``max_nfev=10**7``). An explicit method (RK45,
         RK23, DOP853) needs at least one evaluation per ``tau_m`` of t_max
         whatever the tolerance, so a t_max beyond the budget is refused at
         once, as :func:`lifutils.simulate_events` does.
