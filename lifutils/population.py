@@ -43,11 +43,12 @@ import numpy as np
 from . import _validate as check
 from .analytic import MAX_SPIKES, runaway_message, threshold_gap
 from .errors import LifutilsError, RunawayError
-from .events import DEFAULT_ATOL, DEFAULT_RTOL, EXPLICIT
+from .events import DEFAULT_ATOL, DEFAULT_RTOL
 from .euler import DT, MAX_EULER_STEPS
+from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS
 from .params import LIFParams, check_dt, check_t_max
-from ._restart_loop import _Run
 from .resets import MAX_NFEV, solve_ivp_with_resets
+from .restart_guards import Guards
 
 __all__ = ["POPULATION_NEURON", "DRIVE_RANGE", "POPULATION_T_MAX", "METHODS", "SpikeRecord",
            "MAX_NEURON_STEPS", "STEP_OVERHEAD", "MAX_RESET_WORK", "RESET_OVERHEAD",
@@ -63,7 +64,7 @@ POPULATION_T_MAX = 200.0
 #: The methods :func:`measure` knows.
 METHODS = ("vector", "per_neuron", "euler", "nest")
 #: What solve_ivp_with_resets charges against max_nfev for each restart of the solver.
-RESTART_COST = _Run.RESTART_COST
+RESTART_COST = Guards.RESTART_COST
 #: Work budget of the vectorised Euler loop in neuron-steps: 6-20 s here (numpy: 6 ns per
 #: neuron-step on a quiet machine, 20 ns on a busy one).
 MAX_NEURON_STEPS = 1_000_000_000
@@ -354,8 +355,8 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
                                                        "max_step", "max_spikes", "max_nfev"))
     params, t_max, drive = _params(params, below=True), check_t_max(t_max), _currents(i_e)
     n = drive.size
-    if not isinstance(method, str) or method not in EXPLICIT + ("Radau", "BDF", "LSODA"):
-        raise LifutilsError(f"method must be one of RK45, RK23, DOP853, Radau, BDF, LSODA, "
+    if not isinstance(method, str) or method not in SOLVE_IVP_METHODS:
+        raise LifutilsError(f"method must be one of {', '.join(SOLVE_IVP_METHODS)}, "
                             f"got {check.show(method)}")
     if not isinstance(events, str) or events not in ("vector", "per_neuron"):
         raise LifutilsError(f'events must be "vector" or "per_neuron", got {check.show(events)}')
@@ -369,7 +370,7 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
     max_spikes = _max_spikes(max_spikes, n)
     expected = _expected_spikes(params, drive, t_max, max_spikes)
     _check_solver_budgets(events, n, expected, t_max, max_nfev, params.t_ref)
-    if method in EXPLICIT:
+    if method in EXPLICIT_METHODS:
         check.budget("t_max", t_max, t_max / params.tau_m, max_nfev,
                      what=f"membrane time constants, each at least one evaluation for {method}",
                      advice="use method='LSODA' (or 'Radau', 'BDF'), whose steps grow while "
