@@ -5,7 +5,19 @@ where ``v_inf = v_rest + r_m * I``. The neuron fires only if ``v_inf > v_thresh`
 then the first spike comes at ``tau_m ln((v0 - v_inf) / (v_thresh - v_inf))`` and
 every later one ``T = t_ref + tau_m ln((v_reset - v_inf) / (v_thresh - v_inf))``
 after the one before. The logarithms are computed with ``log1p`` so that they
-stay accurate to rounding when the ratio is close to 1 (strong drive).
+stay accurate to rounding when the ratio is close to 1 (strong drive), and the
+gap ``v_inf - v_thresh`` is computed as ``r_m * i_e - (v_thresh - v_rest)``, not
+from v_inf, so that it keeps its digits just above the rheobase: at
+``i_e = 15 + 1e-12`` nA, v_inf = -54.999999999999 mV carries a rounding error of
+about 2e-15 mV, 0.2 % of the 1e-12 mV gap (0.02 ms of a 300 ms spike time),
+while ``r_m * i_e - 15`` is exact. What holds: with ``r_m * i_e`` and
+``v_thresh - v_rest`` exact in double precision (r_m = 1, or a power of 2, and
+voltages that are whole or short binary fractions), each spike time is exact to
+a few rounding errors of itself (relative 1e-15) for *the double* ``i_e`` given
+(15 + 1e-12 is not exactly representable: the double nearest it is 0.009 %
+further from 15, which moves the first spike by 9e-4 ms); otherwise the rounding of
+``r_m * i_e`` (relative 1.1e-16) moves a spike by about
+``tau_m * 1.1e-16 * r_m * i_e / gap`` ms.
 """
 from __future__ import annotations
 
@@ -50,12 +62,24 @@ def rheobase(params: LIFParams = LIFParams()) -> float:
     return (params.v_thresh - params.v_rest) / params.r_m
 
 
-def _isi_from_v_inf(params: LIFParams, v_inf):
-    """Interspike interval (ms) for steady-state potential(s) v_inf; inf where silent."""
-    v_inf = np.asarray(v_inf, dtype=float)
-    above = v_inf > params.v_thresh
-    gap = np.where(above, v_inf - params.v_thresh, 1.0)
-    climb = params.tau_m * np.log1p((params.v_thresh - params.v_reset) / gap)
+def threshold_gap(params: LIFParams, i_e):
+    """``v_inf - v_thresh`` (mV) for constant current(s) i_e (nA), without v_inf's rounding.
+
+    Examples
+    --------
+    >>> p = LIFParams()
+    >>> threshold_gap(p, 15.0 + 1e-12), p.v_rest + p.r_m * (15.0 + 1e-12) - p.v_thresh
+    (1.000088900582341e-12, 1.0018652574217413e-12)
+    """
+    gap = params.r_m * np.asarray(i_e, dtype=float) - (params.v_thresh - params.v_rest)
+    return float(gap) if gap.ndim == 0 else gap
+
+
+def _isi_from_gap(params: LIFParams, gap):
+    """Interspike interval (ms) for gap(s) v_inf - v_thresh (mV); inf where silent."""
+    gap = np.asarray(gap, dtype=float)
+    above = gap > 0
+    climb = params.tau_m * np.log1p((params.v_thresh - params.v_reset) / np.where(above, gap, 1.0))
     return np.where(above, params.t_ref + climb, np.inf)
 
 
@@ -68,7 +92,7 @@ def interspike_interval(params: LIFParams) -> float:
     17.9176
     """
     i_e = _constant_current(params, "interspike_interval")
-    return float(_isi_from_v_inf(params, params.v_rest + params.r_m * i_e))
+    return float(_isi_from_gap(params, threshold_gap(params, i_e)))
 
 
 def firing_rate(params: LIFParams, i_e=None):
@@ -104,7 +128,7 @@ def firing_rate(params: LIFParams, i_e=None):
         if not np.all(np.isfinite(current)):
             raise LifutilsError(f"i_e must be finite currents (nA), got {check.show(i_e)}")
     with np.errstate(over="ignore", divide="ignore"):
-        isi = _isi_from_v_inf(params, params.v_rest + params.r_m * current)
+        isi = _isi_from_gap(params, threshold_gap(params, current))
         rate = 1000.0 / isi
     if not np.all(np.isfinite(rate)):
         raise LifutilsError(f"the firing rate overflows double precision for i_e = "
@@ -123,13 +147,13 @@ def first_spike_time(params: LIFParams) -> float:
     13.8629
     """
     i_e = _constant_current(params, "first_spike_time")
-    v_inf = params.v_rest + params.r_m * i_e
+    gap = float(threshold_gap(params, i_e))
     v0 = params.v_start
     if v0 >= params.v_thresh:
         return 0.0
-    if not v_inf > params.v_thresh:
+    if not gap > 0:
         return float("inf")
-    return float(params.tau_m * np.log1p((params.v_thresh - v0) / (v_inf - params.v_thresh)))
+    return float(params.tau_m * np.log1p((params.v_thresh - v0) / gap))
 
 
 def exact_spike_times(params: LIFParams, t_max, *, max_spikes: int = MAX_SPIKES) -> np.ndarray:

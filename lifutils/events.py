@@ -24,6 +24,10 @@ MAX_STEP_FOR_CALLABLE = 0.1
 TARGET_ERROR = 1e-4
 #: The tightest tolerance used when tightening (scipy's floor for rtol is 100 machine epsilons).
 TIGHTEST = 1e-13
+#: Ill-conditioned: the gap v_inf - v_thresh is under this fraction of v_thresh - v_reset, so a
+#: tolerance moves the spike times at least this many times more than it does far from the
+#: rheobase (the slope dv/dt = gap / tau_m at the threshold is that much shallower).
+ILL_CONDITIONED_RATIO = 0.1
 #: Explicit methods (their step is capped near a few tau_m by stability, whatever the
 #: tolerance), from the registry's list of solve_ivp methods.
 EXPLICIT = EXPLICIT_METHODS
@@ -70,10 +74,14 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=None, atol=
     when v only creeps up to threshold a solver error can miss a spike or add
     one. For constant input this is checked before solving: with the default
     tolerances they are tightened (down to 1e-13) until the expected error is
-    below 1e-4 ms per spike; where even that cannot resolve it, or where
-    tolerances you chose are as large as the gap, an
+    below 1e-4 ms per spike; where even that cannot resolve it, an
     :class:`~lifutils.IllConditionedWarning` names the gap and the tolerance
-    that would resolve it.
+    that would resolve it. With tolerances you chose, the same warning comes
+    whenever they do not resolve the spike times near the rheobase: the gap
+    is under a tenth of ``v_thresh - v_reset`` (the slope ``dv/dt = gap /
+    tau_m`` at the threshold is shallow) and the expected error
+    ``tau_m * tol / gap`` is over 1e-4 ms; or whenever they are as large as
+    the gap (the count itself may be wrong).
 
     Parameters
     ----------
@@ -224,8 +232,8 @@ def _condition(params: LIFParams, t_max, rtol, atol, chosen):
         tol = atol + rtol * abs(params.v_thresh)
         if tol <= needed:
             return rtol, atol
-    elif tol < (gap if timing else needed * 100):
-        return rtol, atol  # your tolerances: only a count that may be wrong is worth a warning
+    elif tol < (gap if timing else needed * 100) and not (timing and _unresolved(params, tol, gap)):
+        return rtol, atol  # your tolerances: a wrong count, or unresolved times near rheobase
     if needed <= 0:
         reach = (": no tolerance can, v approaches v_thresh without reaching it "
                  "(exact_spike_times is exact here)")
@@ -242,6 +250,12 @@ def _condition(params: LIFParams, t_max, rtol, atol, chosen):
         f"rtol = {rtol:.3g}, atol = {atol:.3g} (about {tol:.2g} mV) {risk}. Resolving it{reach}"),
         stacklevel=3)
     return rtol, atol
+
+
+def _unresolved(params: LIFParams, tol, gap) -> bool:
+    """Near the rheobase (ill-conditioned), a tolerance of tol mV misses the target error."""
+    ill = gap < ILL_CONDITIONED_RATIO * (params.v_thresh - params.v_reset)
+    return ill and params.tau_m * tol / gap > TARGET_ERROR
 
 
 def _resolving_tolerance(params: LIFParams, t_max):

@@ -17,6 +17,21 @@ Units. NEST's model takes C_m in pF and I_e in pA. With ``C_m = tau_m``
 ``r_m * i_e`` in mV: the drive of our neurons, in our units (ms, mV, nA, MOhm).
 NEST needs a refractory period of at least one resolution step, so these
 neurons need ``t_ref >= resolution``.
+
+Times on NEST's grid. NEST rounds every time it is given to its grid: the
+resolution to its tic (0.001 ms), and ``t_ref``, ``t_max`` and the moments
+an input changes to whole steps of the resolution (``t_ref = 0.15`` at
+``resolution = 0.1`` becomes 0.2 ms, and every spike drifts 0.05 ms further).
+So each of them must lie on that grid, or the call is refused with a
+:class:`~lifutils.LifutilsError` that names it; a time within a relative 1e-9
+of the grid is set exactly on it.
+
+Budgets. A NEST neuron of this model takes about 32 kB and a recorded spike
+about 400 bytes (measured), and NEST takes about 20 ns per neuron and step:
+neurons, the spikes the closed form expects and the neuron-steps are checked
+against :data:`lifutils._validate.MEMORY_BUDGET` (1 GB) and
+:data:`MAX_NEST_NEURON_STEPS` before NEST runs. Anything NEST
+itself refuses comes back as a LifutilsError naming the argument.
 """
 from __future__ import annotations
 
@@ -26,9 +41,11 @@ import os
 
 import numpy as np
 
-from .errors import LifutilsError
+from .errors import LifutilsError, RunawayError
 from . import _validate as check
+from .analytic import _isi_from_gap, runaway_message, threshold_gap
 from .params import LIFParams, check_t_max
+from .population import SpikeRecord, _max_spikes, _no_other_options, _params
 
 __all__ = ["NEST_MODEL", "RESOLUTION", "INSTALL_HINT", "nest_available",
            "simulate_population_nest"]
@@ -38,6 +55,15 @@ NEST_MODEL = "iaf_psc_delta_ps"
 
 #: NEST's time grid (ms). Input changes must fall on it; spikes need not.
 RESOLUTION = 0.1
+#: NEST's smallest time (ms): a resolution must be a whole number of tics.
+TIC = 0.001
+#: Bytes NEST takes per neuron of NEST_MODEL, and per recorded spike (measured: 32 kB, 380 B).
+NEST_BYTES_PER_NEURON = 40_000
+NEST_BYTES_PER_SPIKE = 500
+#: Work budget of a NEST run in neuron-steps (about 20 s here: 15-25 ns per neuron-step);
+#: a step costs as much as NEST_STEP_OVERHEAD neurons whatever n is (measured 80 ns).
+MAX_NEST_NEURON_STEPS = 1_000_000_000
+NEST_STEP_OVERHEAD = 4
 
 #: What to tell a user whose Python has no NEST.
 INSTALL_HINT = (
@@ -71,22 +97,31 @@ def _import_nest():
 
 
 def _per_neuron(name, value, default):
-    """A list of per-neuron values (value, a sequence of them, or default)."""
+    """A list of per-neuron values (value, a 1-D sequence of them, or default)."""
     if value is None:
         value = default
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]  # a 0-d array is one number
+    if isinstance(value, np.ndarray) and value.ndim > 1:
+        raise LifutilsError(f"{name} must be a number or a 1-D sequence, one per neuron, "
+                            f"got shape {value.shape}")
     if isinstance(value, (list, tuple, np.ndarray)):
-        values = list(np.ravel(value)) if isinstance(value, np.ndarray) else list(value)
-        if not values:
+        if not len(value):
             raise LifutilsError(f"{name} must hold at least one value, got an empty sequence")
-        return values
+        check.budget(name, f"<{len(value)} values>", NEST_BYTES_PER_NEURON * len(value),
+                     check.MEMORY_BUDGET, what="bytes of NEST neurons",
+                     advice="simulate fewer neurons")
+        return list(np.ravel(value)) if isinstance(value, np.ndarray) else list(value)
     return [value]
 
 
-def _on_grid(name, t, resolution):
-    steps = t / resolution
-    if abs(steps - round(steps)) > 1e-9 * max(1.0, steps):
-        raise LifutilsError(f"{name} must be a multiple of resolution = {resolution:g} ms "
-                         f"(NEST simulates and changes inputs in whole steps of its time grid), got {t!r}")
+def _on_grid(name, t, grid, what="resolution", why="NEST simulates and changes inputs in "
+             "whole steps of its time grid"):
+    """The number of grid steps in t; a LifutilsError naming t when it is off the grid."""
+    steps = t / grid
+    if not math.isfinite(steps) or abs(steps - round(steps)) > 1e-9 * max(1.0, steps):
+        raise LifutilsError(f"{name} must be a multiple of {what} = {grid:g} ms ({why}), "
+                            f"got {check.show(t)}")
     return round(steps)
 
 
@@ -102,9 +137,41 @@ def _check_current(i, current):
     return check.real(f"i_e[{i}]", current)
 
 
-def simulate_population_nest(params: LIFParams, t_max, *, i_e=None, v0=None,
-                             resolution=RESOLUTION) -> list:
-    """Simulate uncoupled LIF neurons in NEST and return each one's spike times (ms).
+def _check_resolution(resolution):
+    resolution = check.real("resolution", resolution)
+    if not resolution >= TIC:
+        raise LifutilsError(f"resolution must be at least NEST's tic, {TIC:g} ms, "
+                            f"got {check.show(resolution)}")
+    return _on_grid("resolution", resolution, TIC, "NEST's tic",
+                    "NEST counts time in tics") * TIC
+
+
+def _spike_bound(params, currents, edges, t_max):
+    """At most how many spikes (closed form at each neuron's largest current, per piece)."""
+    largest = np.array([max(float(c(b)) for b in edges[:-1]) if callable(c) else c
+                        for c in currents], dtype=float)
+    pieces = len(edges) - 1
+    with np.errstate(divide="ignore", over="ignore"):
+        isi = _isi_from_gap(params, threshold_gap(params, largest))
+        per_neuron = pieces + np.where(np.isfinite(isi), np.floor(t_max / isi), 0.0)
+    return float(np.sum(per_neuron))
+
+
+def _nest_call(name, value, rule, action):
+    """action(), with NEST's own exceptions (and its bad_alloc) as a LifutilsError naming name."""
+    try:
+        return action()
+    except Exception as exc:  # NEST's errors come from its own module, NESTErrors
+        if not (type(exc).__module__ == "NESTErrors" or isinstance(exc, MemoryError)):
+            raise
+        message = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        raise LifutilsError(f"{name} must be {rule}; NEST refused {check.show(value)}: "
+                            f"{type(exc).__name__}: {message}") from exc
+
+
+def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
+                             resolution=RESOLUTION, max_spikes=None, **options) -> SpikeRecord:
+    """Simulate uncoupled LIF neurons in NEST and return their spikes.
 
     Each neuron is a NEST ``iaf_psc_delta_ps`` with the membrane of ``params``
     (``tau_m``, ``v_rest``, ``v_thresh``, ``v_reset``, ``r_m``, ``t_ref``), its own
@@ -113,80 +180,106 @@ def simulate_population_nest(params: LIFParams, t_max, *, i_e=None, v0=None,
     Parameters
     ----------
     params : LIFParams
-        The neuron (ms, mV, nA, MOhm); ``t_ref`` must be at least ``resolution``.
-    t_max : float
-        Simulation length (ms), a multiple of ``resolution``.
-    i_e : float, Input or sequence of them, optional
+        The neuron (ms, mV, nA, MOhm); ``t_ref`` must be a whole number (>= 1)
+        of ``resolution`` steps.
+    i_e : float, Input or sequence of them
         Input current of each neuron (nA): numbers, or piecewise-constant inputs
         from :mod:`lifutils.inputs` whose breakpoints lie on the time grid
-        (NEST's I_e is set anew at each breakpoint). Default ``params.i_e``.
+        (NEST's I_e is set anew at each breakpoint); ``params.i_e`` for the
+        neuron of ``params``. A single value is one neuron (or, with several
+        ``v0``, every neuron's).
+    t_max : float
+        Simulation length (ms), a multiple of ``resolution``.
     v0 : float or sequence of float, optional
         Starting potential of each neuron (mV), below ``v_thresh``. Default
-        ``params.v_start``. A single value (of i_e or v0) is used for every neuron.
+        ``params.v_start``.
     resolution : float
-        NEST's time step (ms), > 0. Spike times are not rounded to it.
+        NEST's time step (ms), a whole number of NEST's tics (0.001 ms).
+        Spike times are not rounded to it.
+    max_spikes : int or None
+        Cap on the spikes of all neurons (default 5000 per neuron), checked
+        against an upper bound from the closed form before NEST runs.
+    **options
+        None: any other keyword is refused with a LifutilsError that names it.
 
     Returns
     -------
-    list of ndarray
-        ``spike_times[k]``: the spike times of neuron k (ms), in order.
+    SpikeRecord
+        ``method`` "nest"; ``nfev`` None.
 
     Raises
     ------
     ModuleNotFoundError
         Without NEST, with :data:`INSTALL_HINT` as the message.
     LifutilsError
-        For parameters NEST cannot take, naming the parameter and the rule.
+        For parameters NEST cannot take, or that it would round (a time off
+        its grid), naming the parameter and the rule; BudgetError for a run
+        over the memory or work budget.
 
     Examples
     --------
-    >>> spikes = simulate_population_nest(LIFParams(t_ref=2.0), 100.0,
-    ...                                   i_e=[20.0, 30.0])
-    >>> spikes[0].round(4)
+    >>> rec = simulate_population_nest(LIFParams(t_ref=2.0), [20.0, 30.0], 100.0)
+    >>> rec.spike_trains()[0].round(4)
     array([13.8629, 33.7805, 53.6981, 73.6157, 93.5333])
     """
-    t_max = check_t_max(t_max)
-    resolution = check.real("resolution", resolution)
-    if not resolution > 0:
-        raise LifutilsError(f"resolution must be > 0 ms, got {resolution!r}")
+    _no_other_options("simulate_population_nest", options, ("v0", "resolution", "max_spikes"))
+    params, t_max = _params(params), check_t_max(t_max)
+    resolution = _check_resolution(resolution)
     if params.t_ref < resolution:
         raise LifutilsError(f"t_ref must be at least resolution = {resolution:g} ms (NEST's "
-                         f"{NEST_MODEL} needs a refractory period of one step), "
-                         f"got {params.t_ref!r}")
-    currents = [_check_current(i, c) for i, c in
-                enumerate(_per_neuron("i_e", i_e, params.i_e))]
-    starts = [check.real(f"v0[{i}]", v) for i, v in
-              enumerate(_per_neuron("v0", v0, params.v_start))]
+                            f"{NEST_MODEL} needs a refractory period of one step), "
+                            f"got {check.show(params.t_ref)}")
+    t_ref = _on_grid("t_ref", params.t_ref, resolution, why="NEST would round it to whole "
+                     "steps, and every spike would drift") * resolution
+    currents = _per_neuron("i_e", i_e, None)
+    starts = _per_neuron("v0", v0, params.v_start)
     n = max(len(currents), len(starts))
     if {len(currents), len(starts)} - {1, n}:
         raise LifutilsError(f"i_e and v0 must have one value or one per neuron; got "
-                         f"{len(currents)} currents and {len(starts)} starting potentials")
-    currents, starts = currents * (n // len(currents)), starts * (n // len(starts))
+                            f"{len(currents)} currents and {len(starts)} starting potentials")
+    currents = [_check_current(i, c) for i, c in enumerate(currents)] * (n // len(currents))
+    starts = [check.real(f"v0[{i}]", v) for i, v in enumerate(starts)] * (n // len(starts))
     if max(starts) >= params.v_thresh:
         raise LifutilsError(f"v0 must lie below v_thresh = {params.v_thresh:g} mV for NEST, "
-                         f"got {max(starts)!r}")
-    _on_grid("t_max", t_max, resolution)
+                            f"got {check.show(max(starts))}")
+    n_steps = _on_grid("t_max", t_max, resolution)
+    check.budget("t_max", t_max, float(n + NEST_STEP_OVERHEAD) * n_steps, MAX_NEST_NEURON_STEPS,
+                 what=f"neuron-steps of NEST ({n} neurons, resolution {resolution:g} ms)",
+                 advice="shorten t_max, use a coarser resolution or fewer neurons")
     edges = sorted({0.0, t_max} | {float(b) for c in currents if callable(c)
                                    for b in c.breakpoints if 0.0 < b < t_max})
     steps = [_on_grid("each breakpoint of i_e", b, resolution) for b in edges]
+    bound = _spike_bound(params, currents, edges, t_max)
+    max_spikes = _max_spikes(max_spikes, n)
+    if bound > max_spikes:
+        raise RunawayError(runaway_message(bound, max_spikes, t_max))
+    check.budget("t_max", t_max, NEST_BYTES_PER_SPIKE * bound, check.MEMORY_BUDGET,
+                 what=f"bytes of NEST's record of up to {bound:.3g} spikes",
+                 advice="shorten t_max or simulate fewer neurons")
 
     nest = _import_nest()
     nest.ResetKernel()
-    nest.resolution = resolution
-    neurons = nest.Create(NEST_MODEL, n, params={
-        "tau_m": params.tau_m, "C_m": params.tau_m,  # C_m = tau_m: R = 1 GOhm, pA = mV
-        "E_L": params.v_rest, "V_th": params.v_thresh, "V_reset": params.v_reset,
-        "t_ref": params.t_ref})
-    neurons.V_m = starts
+    _nest_call("resolution", resolution, "a time step NEST accepts",
+               lambda: setattr(nest, "resolution", resolution))
+    neurons = _nest_call("params", params, f"a membrane NEST's {NEST_MODEL} accepts",
+                         lambda: nest.Create(NEST_MODEL, n, params={
+                             "tau_m": params.tau_m, "C_m": params.tau_m,  # R = 1 GOhm: pA = mV
+                             "E_L": params.v_rest, "V_th": params.v_thresh,
+                             "V_reset": params.v_reset, "t_ref": t_ref}))
+    _nest_call("v0", starts, "potentials NEST accepts",
+               lambda: setattr(neurons, "V_m", starts))
     recorder = nest.Create("spike_recorder")
     nest.Connect(neurons, recorder)
-    for (a, b), (k_a, k_b) in zip(zip(edges, edges[1:]), zip(steps, steps[1:])):
+    for a, k_a, k_b in zip(edges, steps, steps[1:]):
         drive = [params.r_m * (float(c(a)) if callable(c) else c) for c in currents]
         if not all(math.isfinite(d) for d in drive):
-            raise LifutilsError(f"i_e returned a non-finite current at t = {a:g} ms")
-        neurons.I_e = drive  # pA, equal to r_m * i_e in mV
-        nest.Simulate((k_b - k_a) * resolution)
+            raise LifutilsError(f"i_e must give finite currents; it gave a non-finite one at "
+                                f"t = {a:g} ms")
+        _nest_call("i_e", drive, "currents NEST accepts",
+                   lambda: setattr(neurons, "I_e", drive))  # pA, equal to r_m * i_e in mV
+        _nest_call("t_max", t_max, "a length NEST can simulate",
+                   lambda: nest.Simulate((k_b - k_a) * resolution))
     events = recorder.events
-    index = np.asarray(events["senders"]) - neurons[0].global_id
+    index = np.asarray(events["senders"], dtype=np.int64) - neurons[0].global_id
     times = np.asarray(events["times"], dtype=float)
-    return [np.sort(times[index == k]) for k in range(n)]
+    return SpikeRecord(i=index, t=times, n=n, t_max=t_max, method="nest")

@@ -9,6 +9,7 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from .plotting import METHOD_COLORS, _new_axes
+from .population import SpikeRecord
 
 __all__ = ["POPULATION_STYLES", "plot_population_raster", "plot_cost_per_spike"]
 
@@ -27,11 +28,12 @@ def plot_population_raster(spike_trains, ax=None, *, overlay=None,
 
     Parameters
     ----------
-    spike_trains : sequence of array_like
-        Spike times (ms) of each neuron, drawn as tall blue ticks.
+    spike_trains : SpikeRecord or sequence of array_like
+        The spikes of a population (or the spike times, ms, of each neuron),
+        drawn as tall blue ticks.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new Figure when None.
-    overlay : sequence of array_like, optional
+    overlay : SpikeRecord or sequence of array_like, optional
         Another set of spike times for the same neurons (the closed form, NEST),
         drawn as short black ticks on top, so that a tick without its partner
         stands out.
@@ -50,18 +52,25 @@ def plot_population_raster(spike_trains, ax=None, *, overlay=None,
     >>> len(ax.collections), [float(y) for y in ax.get_ylim()]
     (6, [-1.0, 3.0])
     """
-    trains = [np.asarray(s, dtype=float) for s in spike_trains]
+    trains = _trains(spike_trains)
     ax = _new_axes(ax, figsize=(7.5, 3.8))
     ax.eventplot(trains, colors=METHOD_COLORS["events"], linelengths=0.8, linewidths=1.2)
     ax.plot([], [], "|", color=METHOD_COLORS["events"], markersize=9, label=labels[0])
     if overlay is not None:
-        ax.eventplot([np.asarray(s, dtype=float) for s in overlay], colors="black",
+        ax.eventplot(_trains(overlay), colors="black",
                      linelengths=0.35, linewidths=0.8)
         ax.plot([], [], "|", color="black", markersize=4, label=labels[1])
     ax.set(xlabel="time (ms)", ylabel=ylabel, ylim=(-1.0, len(trains)))
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2, frameon=False,
               fontsize="small")
     return ax
+
+
+def _trains(spikes):
+    """Per-neuron spike times (ms) of a SpikeRecord or of a sequence of trains."""
+    if isinstance(spikes, SpikeRecord):
+        return spikes.spike_trains()
+    return [np.asarray(s, dtype=float) for s in spikes]
 
 
 def plot_cost_per_spike(rows, ax=None, *, key="cpu_ms_per_spike"):
