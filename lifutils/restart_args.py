@@ -193,6 +193,10 @@ class _EventLayout:
 
 def _event_size(k, value):
     """None for one number (a scalar event), m for an array of shape (m,), m >= 2."""
+    if isinstance(value, (bool, np.bool_)) or getattr(value, "dtype", None) == bool:
+        raise LifutilsError(f"events[{k}] returned True/False: an event must return a number "
+                            "that crosses zero at the threshold (for a neuron y[i] - v_thresh, "
+                            "not y[i] >= v_thresh)")
     array = check.real_array(value)
     if array is None:
         raise LifutilsError(f"events[{k}] must return one real number or a 1-D array of them "
@@ -210,6 +214,8 @@ def _event_size(k, value):
 def _check_direction(k, event, m):
     """The sign of each entry's direction: one number for all, or one per entry of a vector event."""
     d = getattr(event, "direction", 0.0)
+    if m is None and np.ndim(d) > 0 and np.size(d) == 1:  # a vector event of one entry
+        d = np.asarray(d).reshape(())
     if m is not None and np.ndim(d) > 0:
         try:
             array = np.asarray(d, dtype=float)

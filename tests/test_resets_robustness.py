@@ -237,3 +237,22 @@ def test_resets_that_come_too_fast_meet_max_nfev():
         solve_ivp_with_resets(lambda t, y: (-(y + 70.0) + 20.0) / 10.0, (0.0, 1000.0), [-70.0],
                               events=lif_threshold(), reset=lambda t, y, i: np.array([-55.0 - 1e-13]),
                               max_resets=10**9, max_nfev=20_000)
+
+
+def test_a_one_entry_vector_event_takes_a_direction_array():
+    def thresholds(t, v):
+        return v + 55.0  # shape (1,): a vector event of one neuron
+    thresholds.direction = np.ones(1)
+    sol = solve_ivp_with_resets(lambda t, y: (-(y + 70.0) + 20.0) / 10.0, (0.0, 50.0), [-70.0],
+                                events=thresholds, reset=lambda t, y, i: np.array([-80.0]),
+                                rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(sol.t_events[0], [13.8629436, 31.7805383, 49.6981329], atol=1e-6)
+
+
+@pytest.mark.parametrize("value", [lambda v: v >= -55.0, lambda v: bool(v[0] >= -55.0)])
+def test_an_event_that_returns_true_or_false_is_refused_by_name(value):
+    with pytest.raises(LifutilsError, match=r"events\[0\] returned True/False: an event must "
+                                            r"return a number that crosses zero"):
+        solve_ivp_with_resets(lambda t, y: (-(y + 70.0) + 20.0) / 10.0, (0.0, 50.0),
+                              np.full(2, -70.0), events=lambda t, v: value(v),
+                              reset=lambda t, y, i: y - 10.0)
