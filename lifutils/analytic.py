@@ -75,7 +75,7 @@ def threshold_gap(params: LIFParams, i_e):
     return float(gap) if gap.ndim == 0 else gap
 
 
-def _isi_from_gap(params: LIFParams, gap):
+def isi_from_gap(params: LIFParams, gap):
     """Interspike interval (ms) for gap(s) v_inf - v_thresh (mV); inf where silent."""
     gap = np.asarray(gap, dtype=float)
     above = gap > 0
@@ -92,7 +92,7 @@ def interspike_interval(params: LIFParams) -> float:
     17.9176
     """
     i_e = _constant_current(params, "interspike_interval")
-    return float(_isi_from_gap(params, threshold_gap(params, i_e)))
+    return float(isi_from_gap(params, threshold_gap(params, i_e)))
 
 
 def firing_rate(params: LIFParams, i_e=None):
@@ -128,7 +128,7 @@ def firing_rate(params: LIFParams, i_e=None):
         if not np.all(np.isfinite(current)):
             raise LifutilsError(f"i_e must be finite currents (nA), got {check.show(i_e)}")
     with np.errstate(over="ignore", divide="ignore"):
-        isi = _isi_from_gap(params, threshold_gap(params, current))
+        isi = isi_from_gap(params, threshold_gap(params, current))
         rate = 1000.0 / isi
     if not np.all(np.isfinite(rate)):
         raise LifutilsError(f"the firing rate overflows double precision for i_e = "

@@ -43,9 +43,9 @@ import numpy as np
 
 from .errors import LifutilsError, RunawayError
 from . import _validate as check
-from .analytic import _isi_from_gap, runaway_message, threshold_gap
+from .analytic import isi_from_gap, runaway_message, threshold_gap
 from .params import LIFParams, check_t_max
-from .population import SpikeRecord, _max_spikes, _no_other_options, _params
+from .population import SpikeRecord, spike_cap, refuse_other_options, population_params
 
 __all__ = ["NEST_MODEL", "RESOLUTION", "INSTALL_HINT", "nest_available",
            "simulate_population_nest"]
@@ -84,7 +84,7 @@ def nest_available() -> bool:
     return importlib.util.find_spec("nest") is not None
 
 
-def _import_nest():
+def import_nest():
     if not nest_available():
         raise ModuleNotFoundError(INSTALL_HINT)
     os.environ.setdefault("PYNEST_QUIET", "1")  # no welcome banner on import
@@ -152,7 +152,7 @@ def _spike_bound(params, currents, edges, t_max):
                         for c in currents], dtype=float)
     pieces = len(edges) - 1
     with np.errstate(divide="ignore", over="ignore"):
-        isi = _isi_from_gap(params, threshold_gap(params, largest))
+        isi = isi_from_gap(params, threshold_gap(params, largest))
         per_neuron = pieces + np.where(np.isfinite(isi), np.floor(t_max / isi), 0.0)
     return float(np.sum(per_neuron))
 
@@ -222,8 +222,8 @@ def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
     >>> rec.spike_trains()[0].round(4)
     array([13.8629, 33.7805, 53.6981, 73.6157, 93.5333])
     """
-    _no_other_options("simulate_population_nest", options, ("v0", "resolution", "max_spikes"))
-    params, t_max = _params(params), check_t_max(t_max)
+    refuse_other_options("simulate_population_nest", options, ("v0", "resolution", "max_spikes"))
+    params, t_max = population_params(params), check_t_max(t_max)
     resolution = _check_resolution(resolution)
     if params.t_ref < resolution:
         raise LifutilsError(f"t_ref must be at least resolution = {resolution:g} ms (NEST's "
@@ -250,14 +250,14 @@ def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
                                    for b in c.breakpoints if 0.0 < b < t_max})
     steps = [_on_grid("each breakpoint of i_e", b, resolution) for b in edges]
     bound = _spike_bound(params, currents, edges, t_max)
-    max_spikes = _max_spikes(max_spikes, n)
+    max_spikes = spike_cap(max_spikes, n)
     if bound > max_spikes:
         raise RunawayError(runaway_message(bound, max_spikes, t_max))
     check.budget("t_max", t_max, NEST_BYTES_PER_SPIKE * bound, check.MEMORY_BUDGET,
                  what=f"bytes of NEST's record of up to {bound:.3g} spikes",
                  advice="shorten t_max or simulate fewer neurons")
 
-    nest = _import_nest()
+    nest = import_nest()
     nest.ResetKernel()
     _nest_call("resolution", resolution, "a time step NEST accepts",
                lambda: setattr(nest, "resolution", resolution))

@@ -36,7 +36,7 @@ from .drawing import PngFigure as _Figure
 from .drawing import draw_guides as _draw_guides
 from .drawing import draw_slope_guides as _draw_slope_guides
 from .drawing import fi_grid as _fi_grid
-from .drawing import new_axes as _new_axes
+from .drawing import new_axes
 from .drawing import spike_marker_y as _spike_marker_y
 from .drawing import new_figure
 from .drawing import thin as _thin
@@ -99,7 +99,7 @@ def plot_trace(result, ax=None, *, exact=None, show_threshold=True, label=None, 
     >>> [line.get_label() for line in ax.get_legend().get_lines()]
     ['events (RK45)', 'exact']
     """
-    ax = _new_axes(ax)
+    ax = new_axes(ax)
     key = method_key(result)
     params = result.params
     t, v = _thin(result.t, result.v)
@@ -239,7 +239,7 @@ def plot_raster(results, ax=None, *, exact=None, labels=None):
     >>> [t.get_text() for t in ax.get_yticklabels()]
     ['Euler', 'exact']
     """
-    ax = _new_axes(ax, figsize=(7.0, 0.45 * (len(results) + 1) + 1.0))
+    ax = new_axes(ax, figsize=(7.0, 0.45 * (len(results) + 1) + 1.0))
     rows = list(results) + ([exact] if exact is not None else [])
     labels = [r.method for r in rows] if labels is None else list(labels)
     if len(labels) != len(rows):
@@ -299,7 +299,7 @@ def plot_convergence(dts, errors_by_label, ax=None):
     >>> ax.get_xscale(), ax.get_yscale()
     ('log', 'log')
     """
-    ax = _new_axes(ax, figsize=(5.5, 4.0))
+    ax = new_axes(ax, figsize=(5.5, 4.0))
     dts = np.asarray(dts, dtype=float)
     anchor = None
     markers = iter("osD^v<>p")
@@ -384,7 +384,7 @@ def plot_fi_curve(params, currents, simulated=None, ax=None):
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('input current i_e (nA)', 'firing rate (Hz)')
     """
-    ax = _new_axes(ax, figsize=(5.5, 4.0))
+    ax = new_axes(ax, figsize=(5.5, 4.0))
     currents = np.asarray(currents, dtype=float)
     grid = _fi_grid(params, currents)
     ax.plot(grid, firing_rate(params, i_e=grid), color="black", linewidth=1.2,
@@ -462,7 +462,7 @@ def plot_work_precision(rows, ax=None):
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['Euler', 'events (RK45)']
     """
-    ax = _new_axes(ax, figsize=(7.0, 4.2))
+    ax = new_axes(ax, figsize=(7.0, 4.2))
     families = list(dict.fromkeys(r["family"] for r in rows))
     keys = {r["family"]: method_key(r["key"]) for r in rows}
     # One hue, marker and line per family: the method's own for the Euler loops and the
@@ -551,7 +551,7 @@ def plot_input(params, t_max, ax=None, *, zoom=None):
     'input current i_e (nA)'
     """
     t_max = check_t_max(t_max)
-    ax = _new_axes(ax, figsize=(7.0, 2.2))
+    ax = new_axes(ax, figsize=(7.0, 2.2))
     t = np.linspace(0.0, t_max, 2001)
     breaks = np.asarray([b for b in getattr(params.i_e, "breakpoints", ()) if 0 < b <= t_max])
     if len(breaks):  # a point just before each jump, so the jump is vertical

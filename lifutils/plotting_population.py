@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
-from .plotting import METHOD_COLORS, _new_axes
+from .drawing import new_axes
+from .plotting import METHOD_COLORS
 from .population import SpikeRecord
 
 __all__ = ["POPULATION_STYLES", "plot_population_raster", "plot_cost_per_spike"]
@@ -53,7 +54,7 @@ def plot_population_raster(spike_trains, ax=None, *, overlay=None,
     (6, [-1.0, 3.0])
     """
     trains = _trains(spike_trains)
-    ax = _new_axes(ax, figsize=(7.5, 3.8))
+    ax = new_axes(ax, figsize=(7.5, 3.8))
     ax.eventplot(trains, colors=METHOD_COLORS["events"], linelengths=0.8, linewidths=1.2)
     ax.plot([], [], "|", color=METHOD_COLORS["events"], markersize=9, label=labels[0])
     if overlay is not None:
@@ -97,7 +98,7 @@ def plot_cost_per_spike(rows, ax=None, *, key="cpu_ms_per_spike"):
     >>> [line.get_label() for line in ax.get_lines()]
     ['one vector event']
     """
-    ax = _new_axes(ax, figsize=(6.5, 3.6))
+    ax = new_axes(ax, figsize=(6.5, 3.6))
     for method in dict.fromkeys(r["method"] for r in rows):
         label, color = POPULATION_STYLES.get(method, (method, None))
         mine = [r for r in rows if r["method"] == method]

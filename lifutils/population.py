@@ -193,7 +193,7 @@ def population_drives(n, params: LIFParams = POPULATION_NEURON) -> np.ndarray:
 
 # ------------------------------------------------------------------ arguments, checked once
 
-def _params(params, *, below=False) -> LIFParams:
+def population_params(params, *, below=False) -> LIFParams:
     """params, a LIFParams; with ``below``, one whose v0 lies below v_thresh."""
     if not isinstance(params, LIFParams):
         raise LifutilsError(f"params must be a LIFParams (lifutils.LIFParams(...)), "
@@ -221,7 +221,7 @@ def _currents(i_e) -> np.ndarray:
     return array
 
 
-def _no_other_options(who, options, known):
+def refuse_other_options(who, options, known):
     """Refuse keywords that ``who`` does not take, naming them (not Python's TypeError)."""
     if options:
         raise LifutilsError(f"{who} takes no argument {sorted(options)!r} (a SpikeRecord keeps "
@@ -229,7 +229,7 @@ def _no_other_options(who, options, known):
                             f"options are {', '.join(known)}")
 
 
-def _max_spikes(max_spikes, n) -> int:
+def spike_cap(max_spikes, n) -> int:
     """The cap on spikes: MAX_SPIKES per neuron by default, as for one neuron; within memory."""
     if max_spikes is None:
         return min(MAX_SPIKES * n, check.MEMORY_BUDGET // BYTES_PER_SPIKE)
@@ -279,9 +279,9 @@ def exact_population(params: LIFParams, i_e, t_max, *, max_spikes=None, **option
     >>> [s.round(2) for s in exact_population(POPULATION_NEURON, [10.0, 40.0], 20.0).spike_trains()]
     [array([], dtype=float64), array([ 4.7 , 13.63])]
     """
-    _no_other_options("exact_population", options, ("max_spikes",))
-    params, t_max, i_e = _params(params), check_t_max(t_max), _currents(i_e)
-    _expected_spikes(params, i_e, t_max, _max_spikes(max_spikes, i_e.size))
+    refuse_other_options("exact_population", options, ("max_spikes",))
+    params, t_max, i_e = population_params(params), check_t_max(t_max), _currents(i_e)
+    _expected_spikes(params, i_e, t_max, spike_cap(max_spikes, i_e.size))
     first, isi, count = _closed_form(params, i_e, t_max)
     count = count.astype(np.int64)
     who = np.repeat(np.arange(i_e.size), count)
@@ -351,9 +351,9 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
     >>> rec.t.round(4), rec.i
     (array([ 6.9315, 13.8629, 18.7398]), array([1, 0, 1]))
     """
-    _no_other_options("simulate_population", options, ("events", "method", "rtol", "atol",
+    refuse_other_options("simulate_population", options, ("events", "method", "rtol", "atol",
                                                        "max_step", "max_spikes", "max_nfev"))
-    params, t_max, drive = _params(params, below=True), check_t_max(t_max), _currents(i_e)
+    params, t_max, drive = population_params(params, below=True), check_t_max(t_max), _currents(i_e)
     n = drive.size
     if not isinstance(method, str) or method not in SOLVE_IVP_METHODS:
         raise LifutilsError(f"method must be one of {', '.join(SOLVE_IVP_METHODS)}, "
@@ -367,7 +367,7 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
         raise LifutilsError(f"i_e must give drives |r_m * i_e| up to {MAX_DRIVE:g} mV for "
                             f"solve_ivp (its error norms square the derivative and overflow), "
                             f"got {check.show(float(np.max(np.abs(drive))))} nA")
-    max_spikes = _max_spikes(max_spikes, n)
+    max_spikes = spike_cap(max_spikes, n)
     expected = _expected_spikes(params, drive, t_max, max_spikes)
     _check_solver_budgets(events, n, expected, t_max, max_nfev, params.t_ref)
     if method in EXPLICIT_METHODS:
@@ -473,8 +473,8 @@ def simulate_population_euler(params: LIFParams, i_e, t_max, *, dt=None,
     >>> simulate_population_euler(POPULATION_NEURON, [20.0], 40.0).t.round(1)
     array([13.8, 33.7])
     """
-    _no_other_options("simulate_population_euler", options, ("dt", "max_spikes"))
-    params, t_max, drive = _params(params, below=True), check_t_max(t_max), _currents(i_e)
+    refuse_other_options("simulate_population_euler", options, ("dt", "max_spikes"))
+    params, t_max, drive = population_params(params, below=True), check_t_max(t_max), _currents(i_e)
     dt = check_dt((min(DT, t_max / 10) or t_max) if dt is None else dt, t_max)
     check.budget("dt", dt, t_max / dt, MAX_EULER_STEPS,
                  what=f"Euler steps over t_max = {t_max:g} ms",
@@ -484,7 +484,7 @@ def simulate_population_euler(params: LIFParams, i_e, t_max, *, dt=None,
                  what=f"neuron-steps for {n} neurons (+ {STEP_OVERHEAD} per step for the loop) "
                  f"over t_max = {t_max:g} ms",
                  advice="use a larger dt, a shorter t_max or fewer neurons")
-    max_spikes = _max_spikes(max_spikes, n)
+    max_spikes = spike_cap(max_spikes, n)
     p = params
     n_steps = math.ceil(t_max / dt)  # len(np.arange(0, t_max, dt)), without allocating it
     while n_steps > 0 and (n_steps - 1) * dt >= t_max:
@@ -587,8 +587,8 @@ def measure(method, n, *, t_max=POPULATION_T_MAX, dt=0.1, params: LIFParams = PO
         raise LifutilsError(f"method must be one of {METHODS}, got {check.show(method)}")
     drive = population_drives(n, params)
     if method == "nest":
-        from .nest_bridge import _import_nest, simulate_population_nest
-        _import_nest()  # the first import of NEST takes a second or two: not the model's cost
+        from .nest_bridge import import_nest, simulate_population_nest
+        import_nest()  # the first import of NEST takes a second or two: not the model's cost
     start, cpu_start = time.perf_counter(), time.process_time()
     if method in ("vector", "per_neuron"):
         options = {"rtol": 1e-10, "atol": 1e-10, **options}

@@ -148,8 +148,8 @@ def test_times_nest_would_round_are_refused(t_ref, resolution, words):
 
 
 def test_nest_s_own_errors_become_lifutils_errors_naming_the_argument(nest):
-    from lifutils.nest_bridge import _import_nest, _nest_call
-    kernel = _import_nest()
+    from lifutils.nest_bridge import _nest_call, import_nest
+    kernel = import_nest()
     kernel.ResetKernel()
     with pytest.raises(LifutilsError, match=r"resolution must be a time step NEST accepts; NEST "
                                             r"refused 1e-09: KernelException: Resolution must be"):

@@ -22,7 +22,7 @@ False
 from __future__ import annotations
 
 from ._student import TIME_LIMIT, judge
-from ._verdict import TOL_MS, TOL_NA
+from .answers import TOL_MS, TOL_NA
 from .closed_form import *  # noqa: F401,F403
 from .closed_form import __all__ as _closed_form
 from .figures import plot_attempt

@@ -37,8 +37,9 @@ _PACKAGE = str(pathlib.Path(__file__).resolve().parents[1])
 _MAX_PRINTED = 20  # lines of the student's own print() output shown before the verdict
 
 
-class StudentError(Exception):
-    """Raised by a judge with the hint for a student's function that misbehaved."""
+class StudentError(LifutilsError):
+    """Raised by a judge with the hint for a student's function that misbehaved (caught by
+    :func:`judge`, which prints it as the verdict; it never reaches the student)."""
 
 
 def _not_done(text, exercise):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..analytic import first_spike_time, interspike_interval
 from ..params import LIFParams
 from ._student import StudentError, judge, not_callable
-from ._verdict import TOL_MS, _as_number, _near
+from .answers import TOL_MS, as_number, near
 
 __all__ = ["REFRACTORY_NEURON", "ISI_NEURONS", "check_isi"]
 
@@ -26,28 +26,28 @@ def _isi_hint(number, p):
     """None if ``number`` is the interval of ``p``, else the hint."""
     right = interspike_interval(p)
     climb = right - p.t_ref
-    if _near(number, right, TOL_MS):
+    if near(number, right, TOL_MS):
         return None
-    if _near(number, climb, TOL_MS):
+    if near(number, climb, TOL_MS):
         return (f"{number:.4f} ms is the interval without the refractory period. Hint: v is "
                 f"held at v_reset for t_ref = {p.t_ref:g} ms before it climbs again.")
-    if _near(number, climb - p.t_ref, TOL_MS):
+    if near(number, climb - p.t_ref, TOL_MS):
         return ("you subtracted t_ref. Hint: the hold at v_reset makes the interval longer, "
                 "not shorter.")
     no_rm = p.replace(r_m=1.0, i_e=p.i_e)
-    if p.r_m != 1.0 and no_rm.v_inf > p.v_thresh and _near(number, interspike_interval(no_rm),
+    if p.r_m != 1.0 and no_rm.v_inf > p.v_thresh and near(number, interspike_interval(no_rm),
                                                            TOL_MS):
         return (f"this neuron has r_m = {p.r_m:g} MOhm and your interval leaves it out. Hint: "
                 "v_inf = v_rest + r_m * i_e.")
-    if _near(number, first_spike_time(p), TOL_MS) or _near(number, first_spike_time(p) + p.t_ref,
+    if near(number, first_spike_time(p), TOL_MS) or near(number, first_spike_time(p) + p.t_ref,
                                                            TOL_MS):
         return (f"{number:.4f} ms uses the climb from v_rest. Hint: after a spike v starts from "
                 "v_reset, which is lower.")
-    if _near(number, -right, TOL_MS) or _near(number, p.t_ref - climb, TOL_MS):
+    if near(number, -right, TOL_MS) or near(number, p.t_ref - climb, TOL_MS):
         return "the logarithm's ratio is upside down. Hint: (v_reset - v_inf) / (v_thresh - v_inf) > 1."
-    if _near(number, 1000.0 / right, 0.01):
+    if near(number, 1000.0 / right, 0.01):
         return f"{number:g} looks like the firing rate in Hz. Hint: give the interval in ms."
-    if _near(number, right / 1000.0, 1e-6):
+    if near(number, right / 1000.0, 1e-6):
         return f"{number:g} looks like seconds. Hint: give the interval in ms."
     return (f"{number:g} ms is not it. Hint: t_ref plus the climb from v_reset to v_thresh, "
             "tau_m ln((v_reset - v_inf) / (v_thresh - v_inf)).")
@@ -58,7 +58,7 @@ def _judge_isi(func):
         raise StudentError(not_callable(func, "my_isi") + " The check asks it about "
                                                           "several neurons.")
     for k, p in enumerate(ISI_NEURONS):
-        number, problem = _as_number(func(p), "ms", "19.9")
+        number, problem = as_number(func(p), "ms", "19.9")
         if problem:
             return False, problem
         hint = _isi_hint(number, p)

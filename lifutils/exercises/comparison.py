@@ -15,7 +15,7 @@ import numpy as np
 from ..analytic import exact_spike_times, firing_rate
 from ..params import LIFParams
 from ._student import StudentError, judge, not_callable
-from ._verdict import _as_number
+from .answers import as_number
 
 __all__ = ["RATE_NEURON", "RATE_T_MAX", "IRREGULAR_TRAINS", "check_firing_rate"]
 
@@ -74,7 +74,7 @@ def _judge_rate(func):
     trains += [(np.array(t), _mean_rate(t), 300.0, f"the irregular train {list(t)} ms")
                for t in IRREGULAR_TRAINS]
     for train, right, t_max, what in trains:
-        value, problem = _as_number(func(train.copy()), "Hz", "55.8")
+        value, problem = as_number(func(train.copy()), "Hz", "55.8")
         if problem:
             return False, f"for {what}: {problem}"
         if abs(value - right) > _TOL_HZ:
@@ -83,7 +83,7 @@ def _judge_rate(func):
                 hint = f"right for the 20 nA neuron, but for {what}: {hint}"
             return False, hint
     for short in ([], [12.0]):
-        value, problem = _as_number(func(np.array(short, dtype=float)), "Hz", "0.0")
+        value, problem = as_number(func(np.array(short, dtype=float)), "Hz", "0.0")
         if problem or value != 0.0:
             got = problem or f"it gave {value:g}"
             return False, (f"with {len(short)} spike(s) there is no interval: {got}. Hint: "

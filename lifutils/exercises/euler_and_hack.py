@@ -17,7 +17,7 @@ import numpy as np
 from ..euler import simulate_euler
 from ..params import LIFParams
 from ._student import StudentError, judge, not_callable
-from ._verdict import _as_number, _as_times
+from .answers import as_number, as_times
 
 __all__ = ["EULER_T_MAX", "check_euler_spike_times", "check_hack_slopes", "SLOPE_NEURONS"]
 
@@ -78,7 +78,7 @@ def _judge_euler(func):
     if not callable(func):
         raise StudentError(not_callable(func, "my_spike_times"))
     for k, (i_e, dt) in enumerate(_EULER_PROBES):
-        times, problem = _as_times(func(i_e, dt), "my_spike_times")
+        times, problem = as_times(func(i_e, dt), "my_spike_times")
         if problem:
             return False, problem
         problem = _euler_mismatch(times, i_e, dt)
@@ -169,7 +169,7 @@ def _judge_slopes(func):
             return False, "my_slopes returned None: did it forget to `return below, above`?"
         if isinstance(out, (str, bytes, dict)) or np.ndim(out) != 1 or len(out) != 2:
             return False, "return two numbers, (below, above), in mV/ms."
-        numbers = [_as_number(x, "mV/ms", "0.5") for x in out]
+        numbers = [as_number(x, "mV/ms", "0.5") for x in out]
         problems = [m for _, m in numbers if m]
         if problems:
             return False, problems[0]

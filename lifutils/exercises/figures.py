@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._verdict import TOL_MS
+from .answers import TOL_MS
 
 __all__ = ["plot_attempt"]
 

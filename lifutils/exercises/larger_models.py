@@ -23,7 +23,7 @@ from ..analytic import exact_spike_times
 from ..params import LIFParams
 from ..references import PULSE_ONSETS, PULSE_WIDTH, adaptive_reference, pulse_reference
 from ._student import StudentError, judge, not_callable
-from ._verdict import TOL_MS, _as_number, _as_times, _is_one
+from .answers import TOL_MS, as_number, as_times, is_one
 
 __all__ = ["ADAPTIVE_NEURON", "ADAPTIVE_TAU_W", "ADAPTIVE_B", "ADAPTIVE_T_MAX", "ADAPTIVE_CASES",
            "PULSE_WIDTH", "check_adaptation_reset", "check_adaptive_spike_times",
@@ -200,7 +200,7 @@ def _loop_hint(times, exact, case):
 
 def _run_loop(func, case):
     p, tau_w, b, t_max = case
-    return _as_times(func(p, tau_w, b, t_max), "my_adaptive_spike_times")
+    return as_times(func(p, tau_w, b, t_max), "my_adaptive_spike_times")
 
 
 def _judge_loop(func):
@@ -287,7 +287,7 @@ _PULSE_TOL_MS = 0.1  # a spike found this close to the exact one was not stepped
 def _judge_max_step(func):
     if not callable(func):
         raise StudentError(not_callable(func, "my_max_step"))
-    step, problem = _as_number(func(), "ms", "0.1")
+    step, problem = as_number(func(), "ms", "0.1")
     if problem:
         return False, problem
     if step <= 0:
@@ -367,7 +367,7 @@ def _thresholds_hint(events, n, v_thresh):
             values = []
             for k, event in enumerate(events):
                 y = y0.copy()
-                number, problem = _as_number(event(t, y), "mV", "y[2 * i] - v_thresh")
+                number, problem = as_number(event(t, y), "mV", "y[2 * i] - v_thresh")
                 if problem:
                     return f"event {k}: {problem}"
                 if not np.array_equal(y, y0):
@@ -394,7 +394,7 @@ def _thresholds_hint(events, n, v_thresh):
                     f"{np.round(values, 3).tolist()}, not {want.tolist()}. Hint: event i returns "
                     "y[2 * i] - v_thresh, whatever t.")
     directions = [getattr(e, "direction", None) for e in events]
-    if not all(_is_one(d) for d in directions):
+    if not all(is_one(d) for d in directions):
         return (f"the directions are {directions}. Hint: set event.direction = 1 on each "
                 "event, so that only v rising through the threshold counts.")
     return None

@@ -17,7 +17,7 @@ from scipy.integrate import solve_ivp
 from ..analytic import first_spike_time
 from ..params import LIFParams
 from ._student import StudentError, judge, not_callable
-from ._verdict import TOL_MS, _as_number, _is_one
+from .answers import TOL_MS, as_number, is_one
 
 __all__ = ["N_NEURONS", "check_event_function", "check_threshold_events", "GRID_CASES", "GRID_STEP",
            "check_grid_loop"]
@@ -33,7 +33,7 @@ _EVENT_TOL_MS = 1e-6  # a right event, at rtol = atol = 1e-10, finds the spike t
 
 def _terminal_problem(terminal, name):
     """None for terminal = True or 1 (scipy >= 1.12: stop after one event), else a hint."""
-    if terminal is True or isinstance(terminal, np.bool_) and bool(terminal) or _is_one(terminal):
+    if terminal is True or isinstance(terminal, np.bool_) and bool(terminal) or is_one(terminal):
         return None
     if terminal is None or terminal is False or (isinstance(terminal, np.bool_)):
         return (f"the values and direction are right, but {name} has no terminal = True. Hint: "
@@ -65,7 +65,7 @@ def _event_values(func, name, state):
         if out is None:
             raise StudentError(f"{name} returned None: did it forget to `return`? Hint: return "
                                "y[0] - v_thresh.")
-        number, problem = _as_number(out, "mV", "y[0] - v_thresh")
+        number, problem = as_number(out, "mV", "y[0] - v_thresh")
         if problem:
             raise StudentError(f"at v = {v:g} mV {name} returned {str(out)[:40]}. Hint: return "
                                "one number (mV), y[0] - v_thresh.")
@@ -98,7 +98,7 @@ def _event_problem(func, name, state, watched=0):
         return (f"{name} is not y[{watched}] - v_thresh: its values {values[:-1]} bend. Hint: "
                 "a straight difference lets solve_ivp find the zero quickly.")
     direction = getattr(func, "direction", None)
-    if not _is_one(direction):
+    if not is_one(direction):
         what = "no direction attribute" if direction is None else f"direction = {direction!r}"
         return (f"the values are right, but {name} has {what}. Hint: set {name}.direction = 1, "
                 "so that only v rising through the threshold counts as a spike (without it, "
@@ -295,10 +295,10 @@ def _grid_hint(times, i_e, t_max):
 def _judge_grid(func):
     if not callable(func):
         raise StudentError(not_callable(func, "my_grid_spike_times"))
-    from ._verdict import _as_times
+    from .answers import as_times
 
     for k, (i_e, t_max) in enumerate(GRID_CASES):
-        times, problem = _as_times(func(i_e, t_max), "my_grid_spike_times")
+        times, problem = as_times(func(i_e, t_max), "my_grid_spike_times")
         if problem:
             return False, problem
         hint = _grid_hint(times, i_e, t_max)

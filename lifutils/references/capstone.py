@@ -11,7 +11,7 @@ import numpy as np
 from .. import _validate as check
 from ..errors import LifutilsError, RunawayError
 from ..params import LIFParams, check_t_max
-from .currents import _MAX_SPIKES, B_JUMP, TAU_W, _Segment
+from .currents import MAX_SPIKES, B_JUMP, TAU_W, Segment
 
 __all__ = ["adaptive_reference", "pulse_reference", "PULSE_BASELINE", "PULSE_AMPLITUDE",
             "PULSE_WIDTH", "PULSE_ONSETS"]
@@ -59,13 +59,13 @@ def adaptive_reference(params: LIFParams, t_max, *, tau_w=TAU_W, b=B_JUMP,
         raise LifutilsError("adaptive_reference needs a start below v_thresh")
     t, v, w, spikes = 0.0, params.v_start, 0.0, []
     while t < t_max:
-        s = _Segment(params, params.v_inf, tau_w, v, -w).first_crossing(t_max - t)
+        s = Segment(params, params.v_inf, tau_w, v, -w).first_crossing(t_max - t)
         if s is None:
             break
         t = t + s
         spikes.append(t)
-        if len(spikes) > _MAX_SPIKES:
-            raise RunawayError(f"more than {_MAX_SPIKES} spikes: shorten t_max")
+        if len(spikes) > MAX_SPIKES:
+            raise RunawayError(f"more than {MAX_SPIKES} spikes: shorten t_max")
         w = b if w_to_b else w * math.exp(-s / tau_w) + b
         v = params.v_reset
     return np.asarray(spikes, dtype=float)

@@ -40,7 +40,7 @@ B_JUMP = 2.0    # adaptation jump per output spike (nA)
 TAU_S = 5.0     # synaptic time constant (ms)
 Q_JUMP = 6.0    # synaptic jump per input spike (nA)
 
-_MAX_SPIKES = 100_000
+MAX_SPIKES = 100_000
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class CurrentResult:
     spike_times: np.ndarray
 
 
-class _Segment:
+class Segment:
     """v and x from (v0, x0) at elapsed time s >= 0, with no jump in between."""
 
     def __init__(self, params, v_inf, tau_x, v0, x0):
@@ -180,7 +180,7 @@ def exact_lif_with_current(params: LIFParams, t_max, *, tau_x, x0=0.0, spike_jum
     k = 0  # next input
     while t < t_max:
         end = min(inputs[k], t_max) if k < inputs.size else t_max
-        seg = _Segment(params, v_inf, tau_x, v, x)
+        seg = Segment(params, v_inf, tau_x, v, x)
         s = seg.first_crossing(end - t)
         stop = end if s is None else t + s
         inside = grid[(grid > t) & (grid < stop)]
@@ -191,8 +191,8 @@ def exact_lif_with_current(params: LIFParams, t_max, *, tau_x, x0=0.0, spike_jum
         t, v, x = stop, vs[-1], xs[-1]
         if s is not None:  # output spike: reset, adaptation jump
             spikes.append(t)
-            if len(spikes) > _MAX_SPIKES:
-                raise RunawayError(f"more than {_MAX_SPIKES} spikes: shorten t_max")
+            if len(spikes) > MAX_SPIKES:
+                raise RunawayError(f"more than {MAX_SPIKES} spikes: shorten t_max")
             v, x = params.v_reset, x + spike_jump
         elif k < inputs.size and t == inputs[k]:  # input spike: synaptic jump
             x = x + input_jump
@@ -263,7 +263,7 @@ def adapted_isi(params: LIFParams, *, tau_x=TAU_W, spike_jump=-B_JUMP, tau_w=Non
         raise LifutilsError("adapted_isi needs i_e above the rheobase: the neuron is silent")
 
     def climb(x_after):  # time (ms) from v_reset to v_thresh with x_after just after the spike
-        seg = _Segment(params, v_inf, tau_x, params.v_reset, x_after)
+        seg = Segment(params, v_inf, tau_x, params.v_reset, x_after)
         horizon = 1.0
         while True:
             s = seg.first_crossing(horizon)

@@ -13,7 +13,7 @@ from .. import _validate as check
 from ..errors import LifutilsError
 from ..analytic import threshold_gap
 from ..params import LIFParams, check_t_max
-from .currents import _MAX_SPIKES
+from .currents import MAX_SPIKES
 
 __all__ = ["NetworkResult", "exact_delta_network"]
 
@@ -198,8 +198,8 @@ def exact_delta_network(params: LIFParams, t_max, *, i_e, v0, weights) -> Networ
                 raise LifutilsError(
                     f"more than {2 * n + 1} spikes at t = {t:.6g} ms: the weights kick reset "
                     "neurons over the threshold again and again (Zeno); weaken them")
-            if len(times) >= _MAX_SPIKES:
-                raise LifutilsError(f"more than {_MAX_SPIKES} spikes: shorten t_max")
+            if len(times) >= MAX_SPIKES:
+                raise LifutilsError(f"more than {MAX_SPIKES} spikes: shorten t_max")
             times.append(t)
             neurons.append(i)
             was_below = below > 0

@@ -1,4 +1,5 @@
-"""The Right / Not yet machinery that every exercise check shares."""
+"""What a student's answer is, checked: one number, a list of spike times (the helpers every
+exercise check shares, and the tolerances of their verdicts)."""
 from __future__ import annotations
 
 import math
@@ -10,7 +11,7 @@ TOL_NA = 1e-3  # tolerance for currents (nA)
 TOL_MS = 1e-3  # tolerance for times (ms)
 
 
-def _as_number(value, unit, example):
+def as_number(value, unit, example):
     """(number, None), or (None, message) for an answer that is not one finite number."""
     if value is None:
         return None, ("got None: did your function forget to `return` its result? "
@@ -39,7 +40,7 @@ def _as_number(value, unit, example):
     return number, None
 
 
-def _as_times(out, name):
+def as_times(out, name):
     """(1-D float array, None) or (None, message) for a student's list of spike times (ms)."""
     if out is None:
         return None, f"{name} returned None: did it forget to `return spike_times`?"
@@ -63,11 +64,11 @@ def _as_times(out, name):
     return times, None
 
 
-def _near(a, b, tol):
+def near(a, b, tol):
     return abs(a - b) <= tol
 
 
-def _is_one(value):
+def is_one(value):
     """True for 1, 1.0, np.int64(1): a number equal to one, not True and not an array."""
     return (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
             and value == 1)
