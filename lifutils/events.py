@@ -128,7 +128,7 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=None, atol=
     """
     t_max = check_t_max(t_max)
     if not isinstance(method, str) or method not in SOLVE_IVP_METHODS:
-        raise LifutilsError(f"method must be one of RK45, RK23, DOP853, Radau, BDF, LSODA, "
+        raise LifutilsError(f"method must be one of {', '.join(SOLVE_IVP_METHODS)}, "
                             f"got {check.show(method)}")
     max_spikes = check.integer("max_spikes", max_spikes, minimum=1)
     max_nfev = check.integer("max_nfev", max_nfev, minimum=1)
@@ -149,47 +149,9 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=None, atol=
     if params.constant_current is not None:
         rtol, atol = _condition(params, t_max, rtol, atol, chosen)
 
-    tau_m, v_rest, v_thresh, v_reset, r_m = (params.tau_m, params.v_rest, params.v_thresh,
-                                             params.v_reset, params.r_m)
-    if params.constant_current is not None:
-        drive = v_rest + r_m * params.constant_current
-
-        def rhs(t, v):
-            return (drive - v) / tau_m
-    else:
-        current = params.scalar_current()
-
-        def rhs(t, v):
-            return (v_rest + r_m * current(t) - v) / tau_m
-
-    def threshold(t, v):
-        return v[0] - v_thresh
-    threshold.direction = 1
-
-    def reset(t, v, index):
-        return np.array([v_reset])
-
-    hold = None
-    if params.t_ref > 0:
-        t_ref = params.t_ref
-
-        def hold(t, v, index):
-            return t_ref, [0]
-
-    # Defined behaviour: a start at or above threshold is a spike at t = 0,
-    # followed by the reset (and the refractory hold) as for any other spike.
-    start_spike = params.v_start >= v_thresh
-    t_start = min(params.t_ref, t_max) if start_spike else 0.0
-    # The jump at t = 0 and the hold; the solver's own first point is (t_start, v_reset).
-    head_t = [0.0, 0.0] if start_spike and t_start > 0 else [0.0] if start_spike else []
-    head_v = [params.v_start, v_reset][:len(head_t)]
-    if start_spike and t_start >= t_max:  # held to the end: no solver run
-        head_t, head_v = [0.0, 0.0, t_max], [params.v_start, v_reset, v_reset]
-    if t_eval is not None:
-        head_t = list(t_eval[t_eval < t_start]) if start_spike else []
-        if start_spike and t_start >= t_max:  # held to the end: every point is v_reset
-            head_t = list(t_eval)
-        head_v = [v_reset] * len(head_t)
+    rhs, threshold, reset, hold = _lif_model(params)
+    v_reset = params.v_reset
+    start_spike, t_start, head_t, head_v = _head(params, t_max, t_eval)
     spikes = [0.0] if start_spike else []
     t, v, nfev = np.asarray(head_t), np.asarray(head_v), 0
     if t_start < t_max:
@@ -211,6 +173,57 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=None, atol=
     spikes = np.asarray(spikes, dtype=float)
     return LIFResult(t=t, v=v, spike_times=spikes, nfev=nfev,
                      key="events", solver=method, params=params)
+
+
+def _lif_model(params: LIFParams):
+    """The neuron for solve_ivp_with_resets: (rhs, threshold event, reset, hold or None)."""
+    tau_m, v_rest, v_thresh, v_reset, r_m = (params.tau_m, params.v_rest, params.v_thresh,
+                                             params.v_reset, params.r_m)
+    if params.constant_current is not None:
+        drive = v_rest + r_m * params.constant_current
+
+        def rhs(t, v):
+            return (drive - v) / tau_m
+    else:
+        current = params.scalar_current()
+
+        def rhs(t, v):
+            return (v_rest + r_m * current(t) - v) / tau_m
+
+    def threshold(t, v):
+        return v[0] - v_thresh
+    threshold.direction = 1
+
+    def reset(t, v, index):
+        return np.array([v_reset])
+
+    t_ref = params.t_ref
+
+    def hold(t, v, index):
+        return t_ref, [0]
+    return rhs, threshold, reset, (hold if t_ref > 0 else None)
+
+
+def _head(params: LIFParams, t_max, t_eval):
+    """Before the solver's first point: (start_spike, t_start, head_t, head_v).
+
+    Defined behaviour: a start at or above threshold is a spike at t = 0,
+    followed by the reset (and the refractory hold) as for any other spike.
+    """
+    v_reset = params.v_reset
+    start_spike = params.v_start >= params.v_thresh
+    t_start = min(params.t_ref, t_max) if start_spike else 0.0
+    # The jump at t = 0 and the hold; the solver's own first point is (t_start, v_reset).
+    head_t = [0.0, 0.0] if start_spike and t_start > 0 else [0.0] if start_spike else []
+    head_v = [params.v_start, v_reset][:len(head_t)]
+    if start_spike and t_start >= t_max:  # held to the end: no solver run
+        head_t, head_v = [0.0, 0.0, t_max], [params.v_start, v_reset, v_reset]
+    if t_eval is not None:
+        head_t = list(t_eval[t_eval < t_start]) if start_spike else []
+        if start_spike and t_start >= t_max:  # held to the end: every point is v_reset
+            head_t = list(t_eval)
+        head_v = [v_reset] * len(head_t)
+    return start_spike, t_start, head_t, head_v
 
 
 def _condition(params: LIFParams, t_max, rtol, atol, chosen):
