@@ -12,6 +12,7 @@ ValueError) that names the argument; any other exception or warning escaping
 is a failure, and so is a call that does not end within its budget (checked
 with an interval timer in the process).
 """
+import inspect
 import math
 import multiprocessing
 import re
@@ -352,20 +353,26 @@ ENTRY_POINTS = {
     "sine": lambda **kw: inputs.sine(**{"mean": 1.0, "amplitude": 1.0, "period": 10.0, **kw}),
     "solve_ivp_with_resets": lambda **kw: _lif_call(**kw)(),
 }
-ARGUMENTS = {
-    "LIFParams": ["tau_m", "v_rest", "v_thresh", "v_reset", "i_e", "r_m", "t_ref", "v0"],
-    "simulate_euler": ["t_max", "dt", "max_spikes"],
-    "simulate_events": ["t_max", "rtol", "atol", "max_step", "t_eval", "max_spikes", "method", "max_nfev"],
-    "simulate_exact": ["t_max", "dt"],
-    "simulate_dvdt_hack": ["t_max", "rtol", "atol", "max_step", "t_eval", "method", "max_nfev"],
-    "exact_spike_times": ["t_max", "max_spikes"],
-    "exact_voltage": ["t", "t_max"],
-    "firing_rate": ["i_e"],
-    "pulse_train": ["t_on", "duration", "amplitude", "period", "n_pulses", "baseline"],
-    "sine": ["mean", "amplitude", "period", "phase"],
-    "solve_ivp_with_resets": ["t_span", "y0", "max_resets", "max_nfev", "breakpoints", "t_eval",
-                              "args", "rtol", "atol", "max_step", "first_step", "method"],
-}
+FUNCTIONS = {"LIFParams": LIFParams, "simulate_euler": simulate_euler,
+             "simulate_events": simulate_events, "simulate_exact": simulate_exact,
+             "simulate_dvdt_hack": simulate_dvdt_hack, "exact_spike_times": exact_spike_times,
+             "exact_voltage": exact_voltage, "firing_rate": firing_rate,
+             "pulse_train": inputs.pulse_train, "sine": inputs.sine,
+             "solve_ivp_with_resets": solve_ivp_with_resets}
+#: The callables and the neuron itself are attacked by their own tests; the rest of every
+#: signature is read from the function, so a new argument is attacked without an edit here.
+NOT_HERE = {"params", "fun", "events", "reset", "hold"}
+#: What solve_ivp_with_resets passes on to solve_ivp through **options.
+OPTIONS = {"solve_ivp_with_resets": ["rtol", "atol", "max_step", "first_step"]}
+
+
+def arguments(entry):
+    named = [p.name for p in inspect.signature(FUNCTIONS[entry]).parameters.values()
+             if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) and p.name not in NOT_HERE]
+    return named + OPTIONS.get(entry, [])
+
+
+ARGUMENTS = {entry: arguments(entry) for entry in ENTRY_POINTS}
 PAIRS = [(entry, name) for entry, names in ARGUMENTS.items() for name in names]
 
 

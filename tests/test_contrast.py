@@ -22,6 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import ConnectionPatch, Patch
 from matplotlib.text import Text
 
+import dashboards
 from lifutils import (LIFParams, inputs, simulate_dvdt_hack, simulate_euler, simulate_events,
                       simulate_exact)
 from lifutils import plotting, widgets
@@ -163,9 +164,8 @@ def _figures():
     figs["plot_input (pulse, zoom inset)"] = plotting.plot_input(
         LIFParams(i_e=inputs.pulse(10.0, 5.0, 20.0)), 50.0, zoom=(9.0, 16.0)).figure
     for size in ("screen", "projector"):
-        for make in (widgets.euler_explorer, widgets.hack_explorer, widgets.events_explorer,
-                     widgets.side_by_side, widgets.fi_explorer):
-            figs[f"dashboard {make.__name__} ({size})"] = make(size=size).figure
+        for name, make in dashboards.factories(small=False).items():  # widgets.__all__
+            figs[f"dashboard {name} ({size})"] = make(size=size).figure
     return figs
 
 

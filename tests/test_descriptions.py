@@ -15,6 +15,8 @@ from hypothesis import given, settings, strategies as st
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
+import dashboards
+
 from lifutils import (LIFParams, simulate_dvdt_hack, simulate_euler, simulate_events,
                       simulate_exact, widgets)
 from lifutils import plotting
@@ -91,9 +93,8 @@ def test_the_description_follows_a_dashboard_redraw():
     assert shown["data"]["text/plain"] == dash.description  # the PNG's text alternative
 
 
-@pytest.mark.parametrize("make", [widgets.euler_explorer, widgets.hack_explorer,
-                                  widgets.events_explorer, widgets.side_by_side,
-                                  widgets.fi_explorer])
+@pytest.mark.parametrize("make", list(dashboards.factories(small=False).values()),
+                         ids=list(dashboards.factories()))
 def test_the_status_line_is_a_polite_live_region_saying_what_the_figure_shows(make):
     dash = make()
     status = dash.status.value

@@ -5,13 +5,11 @@ import pytest
 from matplotlib.image import imread
 
 from lifutils import LifutilsError
-from lifutils.widgets import euler_explorer, events_explorer, fi_explorer, hack_explorer, side_by_side
+import dashboards
+from lifutils.widgets import euler_explorer, hack_explorer
 from lifutils.widgets.framework import SIZES
 
-SMALL_FI = dict(currents=(10.0, 20.0, 30.0), t_max=200.0)
-DASHBOARDS = {"euler_explorer": euler_explorer, "hack_explorer": hack_explorer,
-              "events_explorer": events_explorer, "side_by_side": side_by_side,
-              "fi_explorer": lambda **kw: fi_explorer(**SMALL_FI, **kw)}
+DASHBOARDS = dashboards.factories()  # every dashboard in lifutils.widgets.__all__
 
 
 def _png(dash):

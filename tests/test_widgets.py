@@ -25,16 +25,12 @@ from lifutils.widgets import framework as F  # noqa: E402
 from lifutils.compare import compare_methods  # noqa: E402
 from lifutils.methods import LABELS  # noqa: E402
 
+import dashboards as every_dashboard  # noqa: E402
+
 MINUS = "\N{MINUS SIGN}"  # d3-format, which draws the slider readouts, writes negatives so
 
 
-def small_fi():
-    return W.fi_explorer(currents=(10.0, 20.0, 30.0), t_max=200.0)
-
-
-FACTORIES = {"euler_explorer": W.euler_explorer, "hack_explorer": W.hack_explorer,
-             "events_explorer": W.events_explorer, "side_by_side": W.side_by_side,
-             "fi_explorer": small_fi}
+FACTORIES = every_dashboard.factories()  # every dashboard in lifutils.widgets.__all__
 
 # dashboard -> control -> (new value, its readout as the browser shows it)
 MOVES = {
@@ -304,7 +300,7 @@ def test_cached_keeps_lifutils_errors_and_lets_bugs_through():
 def test_a_genuine_bug_fails_loudly(bug):
     """Only the lifutils family becomes "Cannot simulate these settings"."""
     slider = F.i_e_slider()
-    fig, _ = F.new_figure((2.0, 2.0))
+    fig, _ = F.dashboard_figure((2.0, 2.0))
 
     def draw(values):
         if values["i_e"] != F.I_E:

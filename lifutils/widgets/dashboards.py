@@ -21,7 +21,7 @@ from ..events import simulate_events
 from ..methods import REGISTRY
 from ..params import LIFParams
 from .framework import (SOLVERS, T_MAX, V_LIMITS, Dashboard, cached, choices, control_values,
-                        dt_choice, i_e_slider, max_step_choice, new_figure, rtol_choice,
+                        dt_choice, i_e_slider, max_step_choice, dashboard_figure, rtol_choice,
                         solver_settings, spike_summary, t_ref_slider, tau_m_slider,
                         trace_dashboard, v_reset_slider)
 from .redraw import FastPNG, update_fi_curve, update_raster, update_side_by_side
@@ -274,7 +274,7 @@ def side_by_side(*, t_max=T_MAX, size="screen"):
         return [euler(False, dt, *p), euler(True, dt, *p), hack(i_e, tau_m, v_reset),
                 events(rtol, *p), exact(*p)]
 
-    fig, axes = new_figure((7.6, 7.4), size, nrows=5, ncols=1, sharex=True,
+    fig, axes = dashboard_figure((7.6, 7.4), size, nrows=5, ncols=1, sharex=True,
                            height_ratios=[1, 1, 1, 1, 1.15])
     first = rows(**control_values(controls))
     results, ex = [r["result"] for r in first[:4]], first[4]["result"]
@@ -341,7 +341,7 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
         return params, {"euler": simulated_rates("euler", params, currents, t_max, dt=dt),
                         "events": simulated_rates("events", params, currents, t_max)}
 
-    fig, ax = new_figure((6.4, 4.2), size)
+    fig, ax = dashboard_figure((6.4, 4.2), size)
     params, simulated = run(**control_values(controls))
     plotting.plot_fi_curve(params, currents, simulated, ax)
 

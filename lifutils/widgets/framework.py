@@ -28,7 +28,7 @@ from .redraw import FastPNG, update_trace
 __all__ = ["Dashboard", "T_MAX", "I_E", "DPI", "V_RESET_RANGE", "V_LIMITS", "SOLVERS",
            "DT_OPTIONS", "MAX_STEP_OPTIONS", "RTOL_OPTIONS", "slider", "choices", "i_e_slider",
            "tau_m_slider", "t_ref_slider", "v_reset_slider", "dt_choice", "max_step_choice",
-           "rtol_choice", "readout", "cached", "control_values", "solver_settings", "new_figure", "spike_summary",
+           "rtol_choice", "readout", "cached", "control_values", "solver_settings", "dashboard_figure", "spike_summary",
            "trace_dashboard", "SIZES", "check_size"]
 
 T_MAX = 100.0          # simulated time (ms)
@@ -338,7 +338,7 @@ def check_size(size) -> str:
     return size
 
 
-def new_figure(figsize, size="screen", **subplots):
+def dashboard_figure(figsize, size="screen", **subplots):
     """A pyplot-free Figure at the resolution of ``size`` (see :data:`SIZES`), and its
     subplots. Its background is opaque white, so it reads the same in a dark theme."""
     fig = Figure(figsize=figsize, dpi=SIZES[check_size(size)], layout="constrained",
@@ -364,7 +364,7 @@ def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen"):
     ``summarize(result, exact, *extra)`` gives the status text; ``size`` is
     ``"screen"`` or ``"projector"``.
     """
-    fig, ax = new_figure((7.5, 3.6), size)
+    fig, ax = dashboard_figure((7.5, 3.6), size)
     result, exact, *_ = run(**control_values(controls))
     plotting.plot_trace(result, ax, exact=exact, label=LABELS[key])
     ax.set_ylim(*ylim)
