@@ -3,9 +3,10 @@
 Each method has a key (``"euler"``, ``"euler_interp"``, ``"hack"``,
 ``"events"``, ``"exact"``), and :data:`REGISTRY` maps it to a :class:`Method`:
 its label (for tables and legends), the name its results carry, the function
-that runs it, and its style (colour, line, marker) in every figure. Adding a
-method is one entry here; :mod:`lifutils.compare`, :mod:`lifutils.plotting`
-and :mod:`lifutils.widgets` read this table and nothing else.
+that runs it, and its style (colour, line, marker) in every figure. Tables,
+labels, colours and the dashboards' controls read this table; the side-by-side
+figure and dashboard, the work-precision sweep and notebook 04 still place the
+five methods by position or name, so a new method needs them too (issue 16).
 
 This module sits at the bottom of the house: the simulators import it for
 their names, so it names each runner (``"lifutils.euler:simulate_euler"``)
