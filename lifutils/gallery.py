@@ -236,18 +236,16 @@ class Model:
 
         That is ``solve_ivp_with_resets(self.rhs, self.t_span, np.array(self.y0),
         events=self.threshold, reset=self.reset, breakpoints=self.breakpoints,
-        **options)``, run inside ``np.errstate(over="ignore", invalid="ignore")``:
-        on an upswing, trial steps overshoot to inf and scipy's own arithmetic
-        warns about the inf and NaN of steps it then rejects (plain solve_ivp
-        does the same). ``t_span`` may be given to run another interval; the
+        **options)``. On an upswing, trial steps overshoot to inf; the solver
+        rejects them, and solve_ivp_with_resets (while ``check_finite`` is on, its
+        default) does not show numpy's warnings about them. ``t_span`` may be given to run another interval; the
         breakpoints are the input's switch times inside it unless given.
         """
         t_span = options.pop("t_span", self.t_span)
         options.setdefault("breakpoints", [b for b in self.breakpoints
                                            if float(t_span[0]) < b < float(t_span[1])])
-        with np.errstate(over="ignore", invalid="ignore"):
-            return solve_ivp_with_resets(self.rhs, t_span, np.array(self.y0),
-                                         events=self.threshold, reset=self.reset, **options)
+        return solve_ivp_with_resets(self.rhs, t_span, np.array(self.y0),
+                                     events=self.threshold, reset=self.reset, **options)
 
 
 def spike_times(sol):

@@ -276,9 +276,8 @@ def test_every_pattern_runs_at_default_options(key):
 
 def test_solve_is_solve_ivp_with_resets_with_the_models_pieces():
     m = adex("adapting")
-    with np.errstate(over="ignore", invalid="ignore"):
-        by_hand = solve_ivp_with_resets(m.rhs, m.t_span, np.array(m.y0), events=m.threshold,
-                                        reset=m.reset, breakpoints=m.breakpoints, **TIGHT)
+    by_hand = solve_ivp_with_resets(m.rhs, m.t_span, np.array(m.y0), events=m.threshold,
+                                    reset=m.reset, breakpoints=m.breakpoints, **TIGHT)
     assert np.array_equal(gallery.spike_times(m.solve(**TIGHT)), by_hand.t_events[0])
     assert m.threshold.direction == 1
 
