@@ -3,7 +3,7 @@ and the checks of what its event functions return at each call."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -19,22 +19,23 @@ class Settings:
     """The arguments of solve_ivp_with_resets (keywords, as the user gave them), checked once
     in ``__post_init__`` (messages name each one), with what follows from them."""
 
+    # No defaults here: solve_ivp_with_resets holds them, once, and passes every one.
     fun: Callable
     t_span: tuple
     y0: object
     events: object
     reset: Callable
-    hold: Callable | None = None
-    method: object = "RK45"
-    t_eval: object = None
-    dense_output: bool = False
-    args: tuple | None = None
-    breakpoints: object = ()
-    max_resets: int = 5000
-    max_nfev: int = 2_000_000
-    check_finite: bool = True
-    keep_y_events: bool = True
-    options: dict = field(default_factory=dict)
+    hold: Callable | None
+    method: object
+    t_eval: object
+    dense_output: bool
+    args: tuple | None
+    breakpoints: object
+    max_resets: int
+    max_nfev: int
+    check_finite: bool
+    keep_y_events: bool
+    options: dict
 
     def __post_init__(self):
         self.t0, self.tf = _check_span(self.t_span)

@@ -22,19 +22,19 @@ __all__ = ["Guards"]
 class Guards:
     """Checks and messages of the restart loop (a mixin of :class:`~lifutils.restart_loop.Run`)."""
 
-    def _at_step(self, check_value, *args):
-        """``check_value(*args[:-1])`` on an event's value at a solver step; when the value
-        is bad because the solver accepted a non-finite state (``args[-1]``) after a
+    def _at_step(self, t, state, check_value, *args):
+        """``check_value(*args)`` on an event's value at the solver step (t, state); when
+        the value is bad because the solver accepted a non-finite state after a
         non-finite derivative, the error names the derivative, the cause."""
         try:
-            return check_value(*args[:-1])
+            return check_value(*args)
         except LifutilsError:
-            bad, state = self.bad_derivative, args[-1]
+            bad = self.bad_derivative
             if bad is not None and not np.isfinite(np.asarray(state, dtype=float)).all():
                 raise LifutilsError(
                     f"fun returned a non-finite derivative {bad[1]!r} at t = {bad[0]:.6g}, and "
                     f"the {self.s.method_name} solver then accepted a step to a non-finite "
-                    f"state {np.asarray(state)!r} (at t = {float(args[-2]):.6g}). Look for a NaN "
+                    f"state {np.asarray(state)!r} (at t = {float(t):.6g}). Look for a NaN "
                     "or inf in fun near that time, or try another method") from None
             raise
 

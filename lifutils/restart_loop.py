@@ -250,9 +250,9 @@ class Run(Guards):
                     run._over_memory()
             value = event(t, y, *extra)
             if m is not None:  # one entry of a vector event, watched alone
-                return float(run._at_step(event_vector, k, value, m, t, y)[position])
+                return float(run._at_step(t, y, event_vector, k, value, m, t)[position])
             if not isinstance(value, float) or value - value != 0.0:  # not a finite float
-                return run._at_step(event_number, k, value, t, y)
+                return run._at_step(t, y, event_number, k, value, t)
             return value
         wrapped.terminal = True
         wrapped.direction = direction
@@ -274,7 +274,7 @@ class Run(Guards):
                 run.t_last_step = t
                 if next(steps) > limit:
                     run._over_memory()
-            values = run._at_step(event_vector, k, event(t, y, *extra), m, t, y)
+            values = run._at_step(t, y, event_vector, k, event(t, y, *extra), m, t)
             return float(np.max(watch * values[positions]))
         grouped.terminal = True
         grouped.direction = 1.0
