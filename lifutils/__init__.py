@@ -20,7 +20,7 @@ from .analytic import (exact_spike_times, exact_voltage, firing_rate, first_spik
 from .dvdt_hack import simulate_dvdt_hack
 from .errors import (BudgetError, HackStalledError, IllConditionedWarning, LifutilsError,
                      LifutilsWarning, RunawayError, SolverError, SolverFailedWarning,
-                     StalledError)
+                     StalledError, StudentError)
 from .euler import simulate_euler
 from .events import simulate_events
 from .params import LIFParams, LIFResult
@@ -34,7 +34,8 @@ __all__ = ["LIFParams", "LIFResult", "simulate_euler", "simulate_dvdt_hack",
            "first_spike_time", "interspike_interval", "firing_rate", "rheobase",
            "solve_ivp_with_resets", "inputs",
            "LifutilsError", "RunawayError", "HackStalledError", "StalledError", "BudgetError",
-           "SolverError", "LifutilsWarning", "IllConditionedWarning", "SolverFailedWarning"]
+           "SolverError", "StudentError", "LifutilsWarning", "IllConditionedWarning",
+           "SolverFailedWarning"]
 __all__ += ["gallery", "izhikevich", "adex"]
 
 __version__ = "0.1.0"

@@ -7,17 +7,12 @@ import numpy as np
 
 from .analytic import exact_spike_times
 from .errors import LifutilsError
-from .euler import DT, simulate_euler
-from .events import simulate_events
-from .methods import LABELS, REGISTRY, WORK_PRECISION_METHODS
+from .euler import simulate_euler
+from .methods import REGISTRY, WORK_PRECISION_METHODS
 from .params import LIFParams, LIFResult
 
 __all__ = ["spike_time_error", "lowest_v_after", "run_method", "compare_methods",
            "convergence_order", "euler_convergence", "work_precision", "simulated_rates"]
-
-#: The methods, in the order they are shown everywhere, with their labels
-#: (key -> label, read from :data:`lifutils.methods.REGISTRY`).
-
 
 def spike_time_error(spike_times, reference) -> float:
     """Largest spike-time error (ms) against a reference train.
@@ -57,7 +52,7 @@ def lowest_v_after(result: LIFResult, t_from) -> float:
     return float(after.min()) if after.size else float("nan")
 
 
-def run_method(key, params: LIFParams, t_max, *, dt=DT, method="RK45", rtol=None,
+def run_method(key, params: LIFParams, t_max, *, dt=None, method="RK45", rtol=None,
                atol=None, max_step=None) -> LIFResult:
     """Run the registry's method ``key`` (:data:`lifutils.methods.REGISTRY`) with the usual
     settings.
@@ -78,12 +73,15 @@ def run_method(key, params: LIFParams, t_max, *, dt=DT, method="RK45", rtol=None
                               max_step=max_step)
 
 
-def compare_methods(params: LIFParams, t_max, *, keys=tuple(REGISTRY), **settings):
+def compare_methods(params: LIFParams, t_max, *, keys=None, **settings):
     """Run several methods on one neuron and compare their spikes with the exact ones.
 
-    Returns a list of dicts, one per method, with keys ``key``, ``method`` (its label), ``n_spikes``, ``first_spike`` (ms, nan if none), ``max_error``
-    (ms, against the closed form; inf if the spike count is wrong), ``nfev``
-    and ``result`` (the LIFResult). Needs constant input.
+    ``keys`` (default: every method of :data:`lifutils.methods.REGISTRY`, in its
+    order) says which; ``settings`` go to :func:`run_method`. Returns a list of
+    dicts, one per method, with keys ``key``, ``label``, ``n_spikes``,
+    ``first_spike`` (ms, nan if none), ``max_error`` (ms, against the closed
+    form; inf if the spike count is wrong), ``nfev``, ``reference`` (True for the
+    exact answer itself) and ``result`` (the LIFResult). Needs constant input.
 
     Examples
     --------
@@ -93,12 +91,12 @@ def compare_methods(params: LIFParams, t_max, *, keys=tuple(REGISTRY), **setting
     """
     exact = exact_spike_times(params, t_max)
     rows = []
-    for key in keys:
+    for key in tuple(REGISTRY) if keys is None else keys:
         res = run_method(key, params, t_max, **settings)
-        rows.append(dict(key=key, method=LABELS[key], n_spikes=res.n_spikes,
+        rows.append(dict(key=key, label=REGISTRY[key].label, n_spikes=res.n_spikes,
                          first_spike=float(res.spike_times[0]) if res.n_spikes else float("nan"),
                          max_error=spike_time_error(res.spike_times, exact),
-                         nfev=res.nfev, result=res))
+                         nfev=res.nfev, reference=REGISTRY[key].reference, result=res))
     return rows
 
 
@@ -133,15 +131,18 @@ def euler_convergence(params: LIFParams, t_max, dts, *, interpolate=False):
 
 def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
                    methods=WORK_PRECISION_METHODS, rtols=(1e-3, 1e-6, 1e-9),
-                   repeats=1, atol_ratio=1e-2):
-    """Error against cost for the Euler loops and the event method.
+                   repeats=1, atol_ratio=1e-2, keys=None):
+    """Error against cost for every method with a knob: the Euler loops, the event method.
 
-    The event method runs at each rtol with ``atol = atol_ratio * rtol`` (mV).
-    Returns a list of dicts with keys ``key`` (of :data:`lifutils.methods.REGISTRY`), ``family``
-    (the results' ``method``: "Euler", "Euler, interpolated" or "events (METHOD)"),
-    ``setting`` (text), ``step_or_rtol`` (dt in ms or rtol), ``n_spikes``,
-    ``max_error`` (ms; inf when the spike count is wrong), ``nfev`` and
-    ``seconds`` (median wall time over ``repeats`` runs).
+    Each method of :data:`lifutils.methods.REGISTRY` whose ``knob`` is ``"dt"``
+    runs at each of ``dts`` (ms); each whose knob is ``"rtol"`` runs with each
+    solve_ivp method of ``methods`` at each of ``rtols``, with
+    ``atol = atol_ratio * rtol`` (mV). ``keys`` picks some of them (default: all).
+    Returns a list of dicts with keys ``key``, ``family`` (the results' ``name``:
+    "Euler", "Euler, interpolated" or "events (METHOD)"), ``setting`` (text),
+    ``step_or_rtol`` (dt in ms or rtol), ``n_spikes``, ``max_error`` (ms; inf when
+    the spike count is wrong), ``nfev`` and ``seconds`` (median wall time over
+    ``repeats`` runs).
 
     Examples
     --------
@@ -150,33 +151,30 @@ def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
     ['Euler', 'Euler, interpolated', 'events (RK45)']
     """
     exact = exact_spike_times(params, t_max)
+    sweeps = {"dt": [(dict(dt=dt), f"dt={dt:g} ms", dt) for dt in dts],
+              "rtol": [(dict(method=method, rtol=rtol, atol=rtol * atol_ratio), f"rtol={rtol:g}", rtol)
+                       for method in methods for rtol in rtols]}
     rows = []
-
-    def timed(run):
-        times, res = [], None
-        for _ in range(max(1, int(repeats))):
-            start = time.perf_counter()
-            res = run()
-            times.append(time.perf_counter() - start)
-        return res, float(np.median(times))
-
-    for interpolate in (False, True):
-        for dt in dts:
-            res, sec = timed(lambda: simulate_euler(params, t_max, dt=dt, interpolate=interpolate))
-            rows.append(dict(key=res.key, family=res.method, setting=f"dt={dt:g} ms",
-                             step_or_rtol=dt, n_spikes=res.n_spikes,
+    for key, m in REGISTRY.items():
+        if m.knob is None or (keys is not None and key not in keys):
+            continue
+        for settings, setting, value in sweeps[m.knob]:
+            res, seconds = _timed(lambda: m.run(params, t_max, **settings), repeats)
+            rows.append(dict(key=key, family=res.name, setting=setting, step_or_rtol=value,
+                             n_spikes=res.n_spikes,
                              max_error=spike_time_error(res.spike_times, exact),
-                             nfev=res.nfev, seconds=sec))
-    for method in methods:
-        for rtol in rtols:
-            atol = rtol * atol_ratio
-            res, sec = timed(lambda: simulate_events(params, t_max, method=method,
-                                                     rtol=rtol, atol=atol))
-            rows.append(dict(key=res.key, family=res.method, setting=f"rtol={rtol:g}",
-                             step_or_rtol=rtol, n_spikes=res.n_spikes,
-                             max_error=spike_time_error(res.spike_times, exact),
-                             nfev=res.nfev, seconds=sec))
+                             nfev=res.nfev, seconds=seconds))
     return rows
+
+
+def _timed(run, repeats):
+    """The result of ``run()`` and the median wall time (s) of ``repeats`` runs."""
+    times, res = [], None
+    for _ in range(max(1, int(repeats))):
+        start = time.perf_counter()
+        res = run()
+        times.append(time.perf_counter() - start)
+    return res, float(np.median(times))
 
 
 def simulated_rates(key, params: LIFParams, currents, t_max=1000.0, **settings):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 __all__ = ["LifutilsError", "RunawayError", "HackStalledError", "StalledError",
            "BudgetError", "SolverError", "LifutilsWarning", "IllConditionedWarning",
-           "SolverFailedWarning"]
+           "SolverFailedWarning", "StudentError"]
 
 
 class LifutilsError(ValueError):
@@ -42,6 +42,14 @@ class BudgetError(LifutilsError):
 
 class SolverError(LifutilsError):
     """scipy's solve_ivp reported a failure (its message is kept)."""
+
+
+class StudentError(LifutilsError):
+    """An exercise check found the student's function misbehaving; the message is the hint.
+
+    Raised inside :mod:`lifutils.exercises` and caught by their ``judge``, which
+    prints it as the verdict, so it never reaches the student as a traceback.
+    """
 
 
 class LifutilsWarning(UserWarning):

@@ -8,6 +8,7 @@ import numpy as np
 from . import _validate as check
 from .analytic import MAX_SPIKES, exact_spike_times, runaway_message
 from .errors import LifutilsError, RunawayError, StalledError
+from .methods import Method, register
 from .params import LIFParams, LIFResult, check_dt, check_t_max
 
 __all__ = ["simulate_euler", "MAX_EULER_STEPS", "DT"]
@@ -207,3 +208,15 @@ def _euler_interpolated(p: LIFParams, dt, drive, v_out, spikes):
             vs.append(v)
         v_out[start + 1:start + 1 + len(vs)] = vs
     return spikes
+
+
+# The registry's entries for the two loops (lifutils.methods): how they are shown everywhere.
+register(Method("euler", "Euler loop", "Euler", simulate_euler, ("dt",), knob="dt", rank=10,
+                color="#4A9AC7", text_color="#3B7BA0", linestyle=(0, (5, 1)),
+                marker=dict(marker="s", markersize=8, markerfacecolor="none",
+                            markeredgewidth=1.3)))
+register(Method("euler_interp", "Euler, interpolated", "Euler, interpolated", simulate_euler,
+                ("dt",), dict(interpolate=True), knob="dt", rank=20, color="#009E73",
+                text_color="#008561", linestyle="-.",
+                marker=dict(marker="D", markersize=6, markerfacecolor="none",
+                            markeredgewidth=1.3)))

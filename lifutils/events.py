@@ -9,7 +9,7 @@ import numpy as np
 from . import _validate as check
 from .analytic import MAX_SPIKES, exact_spike_times, first_spike_time
 from .errors import IllConditionedWarning, LifutilsError, SolverError, SolverFailedWarning
-from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS
+from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS, SOLVE_IVP_SETTINGS, Method, register
 from .params import LIFParams, LIFResult, check_t_max
 from .resets import MAX_NFEV, solve_ivp_with_resets
 
@@ -285,3 +285,9 @@ def _resolving_tolerance(params: LIFParams, t_max):
     v_end = params.v_inf + (v_free - params.v_inf) * math.exp(-t_free / params.tau_m)
     closest = params.v_thresh - max(v_free, v_end)
     return closest / 100.0, gap, False, f"v comes within {closest:.2g} mV of v_thresh without firing"
+
+
+# The registry's entry (lifutils.methods): rtol is what buys accuracy.
+register(Method("events", "solve_ivp + events", "events", simulate_events, SOLVE_IVP_SETTINGS,
+                knob="rtol", rank=40, color="#005A8C", linestyle="-",
+                marker=dict(marker="o", markersize=4)))

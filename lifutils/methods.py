@@ -1,16 +1,25 @@
 """The registry of methods: one entry per way of simulating the neuron.
 
-Each method has a key (``"euler"``, ``"euler_interp"``, ``"hack"``,
-``"events"``, ``"exact"``), and :data:`REGISTRY` maps it to a :class:`Method`:
-its label (for tables and legends), the name its results carry, the function
-that runs it, and its style (colour, line, marker) in every figure. Tables,
-labels, colours and the dashboards' controls read this table; the side-by-side
-figure and dashboard, the work-precision sweep and notebook 04 still place the
-five methods by position or name, so a new method needs them too (issue 16).
+Each method registers itself, at the end of the module that runs it (as
+Brian2's state updaters do): ``register(Method(key, label, name, runner, ...))``.
+:data:`REGISTRY` then maps its key (``"euler"``, ``"euler_interp"``, ``"hack"``,
+``"events"``, ``"exact"``) to the :class:`Method`: its label (tables, legends),
+the name its results carry, the function that runs it, the setting that trades
+cost for accuracy, and its style (colour, line, marker) in every figure.
 
-This module sits at the bottom of the house: the simulators import it for
-their names, so it names each runner (``"lifutils.euler:simulate_euler"``)
-rather than importing it, and looks it up when a method is run.
+Everything that shows several methods iterates the registry: the comparison
+table (:func:`lifutils.compare.compare_methods`), the work-precision sweep, the
+side-by-side figure and dashboard, the f-I markers, the colours. To add a
+method, write its runner (``runner(params, t_max, **options, **settings)``
+returning a :class:`lifutils.LIFResult` whose ``key`` is the method's key),
+register it, and import its module from ``lifutils/__init__.py`` (a notebook can
+register one for itself, too). A method given no colour, line style or marker
+gets the first free one from :data:`PALETTE`, :data:`LINE_STYLES` and
+:data:`MARKERS`; when the colours run out, line style and marker still tell
+it apart.
+
+This module sits at the bottom of the house: it imports nothing of lifutils but
+its errors, and the simulators import it.
 
 Examples
 --------
@@ -22,13 +31,15 @@ Examples
 """
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 
 from .errors import LifutilsError
 
-__all__ = ["Method", "REGISTRY", "LABELS", "method_key", "result_name", "SOLVE_IVP_METHODS",
-           "EXPLICIT_METHODS", "EVALUATIONS_PER_STEP", "WORK_PRECISION_METHODS"]
+__all__ = ["Method", "REGISTRY", "LABELS", "register", "unregister", "registry_view",
+           "reference_key", "method_key", "PALETTE", "LINE_STYLES", "MARKERS",
+           "RUN_SETTINGS", "KNOBS", "SOLVE_IVP_SETTINGS", "SOLVE_IVP_METHODS", "EXPLICIT_METHODS",
+           "EVALUATIONS_PER_STEP", "WORK_PRECISION_METHODS"]
 
 #: solve_ivp's methods by name (scipy's word for them), written here once.
 SOLVE_IVP_METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
@@ -40,6 +51,27 @@ EVALUATIONS_PER_STEP = dict(zip(EXPLICIT_METHODS, (6, 3, 12)))
 #: The solvers of notebook 04's work-precision sweep: the default, the high-order
 #: explicit one, and the automatic stiff/non-stiff switcher.
 WORK_PRECISION_METHODS = ("RK45", "DOP853", "LSODA")
+
+#: The settings :func:`lifutils.compare.run_method` hands on: the Euler loops' time
+#: step, and solve_ivp's method and tolerances.
+RUN_SETTINGS = ("dt", "method", "rtol", "atol", "max_step")
+#: The settings that can be a method's knob (what buys accuracy at a cost).
+KNOBS = ("dt", "rtol")
+#: The settings of a method that runs solve_ivp.
+SOLVE_IVP_SETTINGS = ("method", "rtol", "atol", "max_step")
+
+#: Colours for methods, in the order new methods take them: the Okabe-Ito palette
+#: (Wong 2011, Nat. Methods 8:441), darkened where needed for 3:1 contrast on white
+#: (tests/test_contrast.py). The first four are the simulated methods' own, the
+#: others are left for new ones; black is the reference's (the exact answer).
+#: Past eight methods colours repeat, and line style and marker carry the difference.
+PALETTE = ("#4A9AC7", "#009E73", "#D55E00", "#005A8C", "#9C6C00", "#A26085", "#757575",
+           "#7D7722")
+#: Line styles in the order new methods take them (matplotlib: a name or (offset, dashes)).
+LINE_STYLES = ((0, (5, 1)), "-.", ":", "-", "--", (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)),
+               (0, (6, 2, 1, 2)))
+#: Marker shapes in the order new methods take them.
+MARKERS = ("s", "D", "x", "o", "+", "^", "v", "P", "*", "h")
 
 
 @dataclass(frozen=True)
@@ -53,39 +85,60 @@ class Method:
     label : str
         Shown in tables, legends and dashboards, e.g. ``"solve_ivp + events"``.
     name : str
-        What a result of this method calls itself (``LIFResult.method``); the
+        What a result of this method calls itself (``LIFResult.name``); the
         solve_ivp methods add their solver: ``"events (RK45)"``.
-    runner : str
-        ``"module:function"`` of the simulator, called as
-        ``function(params, t_max, **options, **settings)``.
+    runner : callable
+        The simulator, called as ``runner(params, t_max, **options, **settings)``
+        and returning a LIFResult.
     settings : tuple of str
-        The keyword settings the runner takes (others are ignored by :meth:`run`).
+        The keyword settings the runner takes, from :data:`RUN_SETTINGS`
+        (others are left out by :meth:`run`).
     options : dict
         Fixed keywords for the runner (e.g. ``interpolate=True``).
+    knob : str or None
+        The setting that trades cost for accuracy (``"dt"`` or ``"rtol"``): the
+        work-precision sweep varies it, the side-by-side dashboard has a control
+        for it. None for a method whose error does not shrink with it (the
+        dv/dt hack) and for the closed form.
+    reference : bool
+        The exact answer that the others are measured against (one method).
+    refractory : bool
+        Whether the method honours ``t_ref`` (the dv/dt hack ignores it, as in the
+        question), so that a dashboard need not rerun it when only t_ref moves.
+    rank : float
+        Where the method goes in every table and figure (ascending; the
+        reference last).
     color : str
         Hex colour of the method's lines and markers in every figure and table:
         at least 3:1 contrast against the white figure background (WCAG 2.1
-        1.4.11, graphics).
+        1.4.11, graphics). Empty: the first colour of :data:`PALETTE` that no
+        registered method uses.
     text_color : str
         Hex colour of text written in the method's colour (panel titles, raster
         row labels): the same hue, dark enough for 4.5:1 (WCAG 1.4.3, text);
         empty means ``color``. ``tests/test_contrast.py`` measures both.
     linestyle, linewidth, zorder :
-        How its trace is drawn (the exact answer: thin, dashed, on top).
+        How its trace is drawn (the exact answer: thin, dashed, on top). A
+        linestyle of None takes the first free one of :data:`LINE_STYLES`.
     marker : dict
         Marker keywords for its points (the simulated f-I rates): different
-        shapes, so methods that coincide stay visible.
+        shapes, so methods that coincide stay visible. Empty: the first free
+        shape of :data:`MARKERS`.
     """
 
     key: str
     label: str
     name: str
-    runner: str
+    runner: Callable
     settings: tuple = ()
     options: dict = field(default_factory=dict)
-    color: str = "#000000"
+    knob: str | None = None
+    reference: bool = False
+    refractory: bool = True
+    rank: float = 50.0
+    color: str = ""
     text_color: str = ""
-    linestyle: object = "-"  # a matplotlib line style: a name or (offset, dashes)
+    linestyle: object = None  # a matplotlib line style: a name or (offset, dashes)
     linewidth: float = 1.6
     zorder: float = 2.0
     marker: dict = field(default_factory=dict)
@@ -102,65 +155,132 @@ class Method:
                     zorder=self.zorder)
 
     def result_name(self, solver=None) -> str:
-        """The ``method`` text of a result: the name, with the solver when there is one."""
+        """The ``name`` of a result: the method's name, with the solver when there is one."""
         return self.name if solver is None else f"{self.name} ({solver})"
 
     def run(self, params, t_max, **settings):
-        """Run the method; keyword settings it does not take (or that are None) are ignored.
+        """Run the method; keyword settings it does not take (or that are None) are left out.
 
         Returns
         -------
         LIFResult
         """
-        module, function = self.runner.split(":")
-        simulate = getattr(importlib.import_module(module), function)
         used = {k: v for k, v in settings.items() if k in self.settings and v is not None}
-        return simulate(params, t_max, **self.options, **used)
+        return self.runner(params, t_max, **self.options, **used)
 
 
-_SOLVE_IVP = ("method", "rtol", "atol", "max_step")
-
-#: The methods, in the order they are shown everywhere. Colours: the
-#: Okabe-Ito palette, the sky blue and the blue darkened so that every line
-#: has 3:1 contrast on white and every pair stays clearly apart (CIEDE2000 at
-#: least 15) for normal vision, protanopia and deuteranopia
-#: (tests/test_palette.py, tests/test_contrast.py): Euler sky blue,
-#: interpolated Euler bluish green, dv/dt hack vermillion, events dark blue,
-#: exact black; text in a method's colour uses a darker shade of it (4.5:1).
-#: No figure relies on colour alone: each method also has its own line style
-#: and marker.
-REGISTRY = {m.key: m for m in (
-    Method("euler", "Euler loop", "Euler", "lifutils.euler:simulate_euler", ("dt",),
-           color="#4A9AC7", text_color="#3B7BA0", linestyle=(0, (5, 1)),
-           marker=dict(marker="s", markersize=8, markerfacecolor="none", markeredgewidth=1.3)),
-    Method("euler_interp", "Euler, interpolated", "Euler, interpolated",
-           "lifutils.euler:simulate_euler", ("dt",), dict(interpolate=True), color="#009E73",
-           text_color="#008561",
-           linestyle="-.",
-           marker=dict(marker="D", markersize=6, markerfacecolor="none", markeredgewidth=1.3)),
-    Method("hack", "dv/dt hack", "dv/dt hack", "lifutils.dvdt_hack:simulate_dvdt_hack",
-           _SOLVE_IVP, color="#D55E00", text_color="#C05500", linestyle=":", linewidth=2.0,
-           marker=dict(marker="x", markersize=6, markeredgewidth=1.5)),
-    Method("events", "solve_ivp + events", "events", "lifutils.events:simulate_events",
-           _SOLVE_IVP, color="#005A8C", linestyle="-", marker=dict(marker="o", markersize=4)),
-    Method("exact", "exact", "exact", "lifutils.analytic:simulate_exact", color="#000000",
-           linestyle="--", linewidth=0.9, zorder=3.0,
-           marker=dict(marker="+", markersize=8, markeredgewidth=1.3)),
-)}
-
-#: Key -> label, in the order of :data:`REGISTRY`.
-LABELS = {key: m.label for key, m in REGISTRY.items()}
+#: The registered methods by key, in the order they are shown everywhere (by rank).
+REGISTRY: dict[str, Method] = {}
 
 
-def result_name(key, solver=None) -> str:
-    """The ``method`` text a result of method ``key`` carries (see :meth:`Method.result_name`).
+def _checked(method) -> Method:
+    """The method, checked, with a free colour, line style and marker where it has none."""
+    if not isinstance(method, Method):
+        raise LifutilsError(f"register takes a Method, got {type(method).__name__}")
+    if not (isinstance(method.key, str) and method.key.isidentifier()):
+        raise LifutilsError(f"Method.key must be a Python identifier, got {method.key!r}")
+    if method.key in REGISTRY:
+        raise LifutilsError(f"a method with key {method.key!r} is registered already "
+                            "(unregister it first)")
+    if any(m.label == method.label for m in REGISTRY.values()):
+        raise LifutilsError(f"Method.label must be new; {method.label!r} is taken")
+    if not callable(method.runner):
+        raise LifutilsError(f"Method.runner must be callable, got {method.runner!r}")
+    unknown = set(method.settings) - set(RUN_SETTINGS)
+    if unknown:
+        raise LifutilsError(f"Method.settings must come from {list(RUN_SETTINGS)}; "
+                            f"{sorted(unknown)} is not one")
+    if method.knob is not None and (method.knob not in KNOBS or method.knob not in method.settings):
+        raise LifutilsError(f"Method.knob must be None or one of {list(KNOBS)} that is among its "
+                            f"settings {list(method.settings)}, got {method.knob!r}")
+    if method.reference and any(m.reference for m in REGISTRY.values()):
+        raise LifutilsError(f"there is one reference method ({reference_key()!r}); "
+                            f"{method.key!r} cannot be another")
+    taken = list(REGISTRY.values())
+    return replace(method,
+                   color=method.color or _free([m.color for m in taken], PALETTE),
+                   linestyle=(_free([m.linestyle for m in taken], LINE_STYLES)
+                              if method.linestyle is None else method.linestyle),
+                   marker=method.marker or dict(
+                       marker=_free([m.marker.get("marker") for m in taken], MARKERS)))
+
+
+def _free(used, choices):
+    """The first of choices not in used; when all are, the next one round the cycle."""
+    return next((c for c in choices if c not in used), choices[len(used) % len(choices)])
+
+
+def register(method: Method) -> Method:
+    """Add a method to :data:`REGISTRY` (in rank order) and return it, its style filled in.
+
+    Raises
+    ------
+    LifutilsError
+        If the key or label is taken, the runner is not callable, a setting is not
+        one of :data:`RUN_SETTINGS`, the knob is not one of its settings, or a second
+        reference is given.
 
     Examples
     --------
-    >>> result_name("hack", "Radau"), result_name("euler")
-    ('dv/dt hack (Radau)', 'Euler')
+    >>> from lifutils import simulate_euler
+    >>> m = register(Method("coarse", "Euler, dt = 1 ms", "coarse Euler",
+    ...                     lambda p, t_max: simulate_euler(p, t_max, dt=1.0)))
+    >>> list(REGISTRY)[-2:], m.color
+    (['coarse', 'exact'], '#9C6C00')
+    >>> unregister("coarse").key
+    'coarse'
     """
-    return REGISTRY[method_key(key)].result_name(solver)
+    method = _checked(method)
+    ordered = sorted([*REGISTRY.values(), method], key=lambda m: (m.reference, m.rank))
+    REGISTRY.clear()
+    REGISTRY.update((m.key, m) for m in ordered)
+    return method
+
+
+def unregister(key) -> Method:
+    """Take method ``key`` out of :data:`REGISTRY` and return it."""
+    if key not in REGISTRY:
+        raise LifutilsError(f"key must be one of {list(REGISTRY)}, got {key!r}")
+    return REGISTRY.pop(key)
+
+
+class _RegistryView(Mapping):
+    """Key -> one attribute of each registered method, read live from :data:`REGISTRY`."""
+
+    def __init__(self, attribute):
+        self._attribute = attribute
+
+    def __getitem__(self, key):
+        return getattr(REGISTRY[key], self._attribute)
+
+    def __iter__(self):
+        return iter(REGISTRY)
+
+    def __len__(self):
+        return len(REGISTRY)
+
+    def __repr__(self):
+        return f"{{{', '.join(f'{k!r}: {v!r}' for k, v in self.items())}}}"
+
+
+def registry_view(attribute) -> Mapping:
+    """A live mapping key -> ``getattr(method, attribute)`` over :data:`REGISTRY`.
+
+    Examples
+    --------
+    >>> registry_view("label")["hack"]
+    'dv/dt hack'
+    """
+    return _RegistryView(attribute)
+
+
+#: Key -> label, in the order of :data:`REGISTRY` (a live view).
+LABELS = registry_view("label")
+
+
+def reference_key() -> str:
+    """The key of the reference method (the exact answer)."""
+    return next(key for key, m in REGISTRY.items() if m.reference)
 
 
 def method_key(result) -> str:
@@ -184,6 +304,6 @@ def method_key(result) -> str:
     """
     key = getattr(result, "key", result)
     if not isinstance(key, str) or key not in REGISTRY:
-        raise LifutilsError(f"method must be a LIFResult or one of {list(REGISTRY)}, "
+        raise LifutilsError(f"result must be a LIFResult or a key, one of {list(REGISTRY)}; "
                             f"got {result!r}")
     return key

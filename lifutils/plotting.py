@@ -28,37 +28,35 @@ from __future__ import annotations
 
 import numpy as np
 
-from .analytic import firing_rate, rheobase
 # The building blocks live in drawing.py, shared with the dashboards' redraws.
-from .drawing import GUIDE_COLOR, describe, figure_to_png, number, set_description, spikes_phrase
+from .drawing import describe, figure_to_png, number, set_description, spikes_phrase
 from .errors import LifutilsError
 from .drawing import PngFigure as _Figure
 from .drawing import draw_guides as _draw_guides
-from .drawing import draw_slope_guides as _draw_slope_guides
-from .drawing import fi_grid as _fi_grid
 from .drawing import new_axes
 from .drawing import spike_marker_y as _spike_marker_y
 from .drawing import new_figure
 from .drawing import thin as _thin
 from .drawing import zoom_inset as _zoom_inset
-from .methods import LABELS, REGISTRY, method_key
+from .methods import method_key, registry_view
 from .params import check_t_max
 
-__all__ = ["METHOD_COLORS", "METHOD_TEXT_COLORS", "METHOD_STYLES", "method_key", "plot_trace", "plot_side_by_side",
-           "plot_raster", "plot_convergence", "plot_fi_curve", "plot_work_precision",
-           "plot_input", "new_figure", "figure_to_png", "describe"]
+__all__ = ["METHOD_COLORS", "METHOD_TEXT_COLORS", "METHOD_STYLES", "method_key", "plot_trace",
+           "plot_side_by_side", "plot_raster", "plot_input", "new_figure", "figure_to_png",
+           "describe"]
 
-#: Line style of each method (keys of :data:`lifutils.methods.REGISTRY`, which
-#: holds the colours). The exact answer is a thin black dashed line drawn on top.
-METHOD_STYLES = {key: m.line_style for key, m in REGISTRY.items()}
+# Live views of lifutils.methods.REGISTRY: a method registered later shows up in them.
+#: Line style of each method (key -> keywords for ``Axes.plot``). The exact answer is
+#: a thin black dashed line drawn on top.
+METHOD_STYLES = registry_view("line_style")
 
 #: One color per method (hex, so HTML can use it too), used by every figure in
 #: the package for lines and markers (3:1 contrast on white).
-METHOD_COLORS = {key: m.color for key, m in REGISTRY.items()}
+METHOD_COLORS = registry_view("color")
 
 #: The same hues, dark enough for text (4.5:1 on white): panel titles, raster
 #: row labels, point labels.
-METHOD_TEXT_COLORS = {key: m.label_color for key, m in REGISTRY.items()}
+METHOD_TEXT_COLORS = registry_view("label_color")
 
 # --------------------------------------------------------------------------- traces
 
@@ -77,7 +75,7 @@ def plot_trace(result, ax=None, *, exact=None, show_threshold=True, label=None, 
     show_threshold : bool
         Draw v_thresh and v_reset (mV) as thin labelled horizontal guides.
     label : str, optional
-        Legend label; default ``result.method``.
+        Legend label; default ``result.name``.
     legend : bool
         Put a legend above the axes (where it covers no data).
 
@@ -103,7 +101,7 @@ def plot_trace(result, ax=None, *, exact=None, show_threshold=True, label=None, 
     key = method_key(result)
     params = result.params
     t, v = _thin(result.t, result.v)
-    ax.plot(t, v, label=result.method if label is None else label, gid="lif-trace",
+    ax.plot(t, v, label=result.name if label is None else label, gid="lif-trace",
             **METHOD_STYLES[key])
     spikes = np.asarray(result.spike_times, dtype=float)
     ax.plot(spikes, np.full(len(spikes), _spike_marker_y(params)), linestyle="none",
@@ -118,7 +116,7 @@ def plot_trace(result, ax=None, *, exact=None, show_threshold=True, label=None, 
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("membrane potential v (mV)")
     ax._lifutils_traces = getattr(ax, "_lifutils_traces", []) + [
-        [result.method if label is None else label, spikes, exact]]
+        [result.name if label is None else label, spikes, exact]]
     ax._lifutils_guides = show_threshold or getattr(ax, "_lifutils_guides", False)
     describe_traces(ax, params)
     if legend:
@@ -165,7 +163,7 @@ def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
     exact : LIFResult, optional
         The closed-form trace, drawn on every panel as a thin black dashed line.
     labels : sequence of str, optional
-        Panel titles; default each ``result.method``.
+        Panel titles; default each ``result.name``.
 
     Returns
     -------
@@ -188,7 +186,7 @@ def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
     axes = np.asarray(axes, dtype=object).ravel()
     if len(axes) != len(results):
         raise LifutilsError(f"axes must hold one Axes per result ({len(results)}), got {len(axes)}")
-    labels = [r.method for r in results] if labels is None else list(labels)
+    labels = [r.name for r in results] if labels is None else list(labels)
     for i, (ax, res, label) in enumerate(zip(axes, results, labels)):
         ax._lifutils_panel = True
         plot_trace(res, ax, exact=exact, label=label, legend=False)
@@ -205,7 +203,7 @@ def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
 def describe_raster(ax, rows, exact):
     """(Re)write the description of a raster Axes: each row's spikes, errors against exact."""
     exact_spikes = None if exact is None else np.asarray(exact.spike_times, dtype=float)
-    labels = getattr(ax, "_lifutils_rows", [r.method for r in rows])
+    labels = getattr(ax, "_lifutils_rows", [r.name for r in rows])
     phrases = [spikes_phrase(lab, res.spike_times, exact_spikes if res is not exact else None)
                for lab, res in zip(labels, rows)]
     lo, hi = ax.get_xlim()
@@ -225,7 +223,7 @@ def plot_raster(results, ax=None, *, exact=None, labels=None):
     exact : LIFResult, optional
         The closed-form result, drawn as the bottom row in black.
     labels : sequence of str, optional
-        Row labels (one per result, plus one for exact); default ``result.method``.
+        Row labels (one per result, plus one for exact); default ``result.name``.
 
     Returns
     -------
@@ -241,7 +239,7 @@ def plot_raster(results, ax=None, *, exact=None, labels=None):
     """
     ax = new_axes(ax, figsize=(7.0, 0.45 * (len(results) + 1) + 1.0))
     rows = list(results) + ([exact] if exact is not None else [])
-    labels = [r.method for r in rows] if labels is None else list(labels)
+    labels = [r.name for r in rows] if labels is None else list(labels)
     if len(labels) != len(rows):
         raise LifutilsError(f"labels must have one entry per row ({len(rows)}), got {len(labels)}")
     n = len(rows)
@@ -269,257 +267,6 @@ def plot_raster(results, ax=None, *, exact=None, labels=None):
     describe_raster(ax, rows, exact)
     ax.grid(axis="x", color="0.9", linewidth=0.6)
     ax.set_axisbelow(True)
-    return ax
-
-
-# --------------------------------------------------------------------------- summaries
-
-def plot_convergence(dts, errors_by_label, ax=None):
-    """Largest spike-time error (ms) against the time step dt (ms), log-log, with slope 1.
-
-    Parameters
-    ----------
-    dts : array_like
-        Time steps (ms).
-    errors_by_label : dict
-        Label -> errors (ms), one per dt (e.g. from
-        :func:`lifutils.compare.euler_convergence`). A method key
-        (``"euler"``, ``"euler_interp"`` ...) gets its method's color and label.
-        Zero or infinite errors (wrong spike count) are left out.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new Figure when None.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    Examples
-    --------
-    >>> ax = plot_convergence([0.1, 0.05, 0.025], {"euler_interp": [0.24, 0.12, 0.06]})
-    >>> ax.get_xscale(), ax.get_yscale()
-    ('log', 'log')
-    """
-    ax = new_axes(ax, figsize=(5.5, 4.0))
-    dts = np.asarray(dts, dtype=float)
-    anchor = None
-    markers = iter("osD^v<>p")
-    for label, errors in errors_by_label.items():
-        errors = np.asarray(errors, dtype=float)
-        if errors.shape != dts.shape:
-            raise LifutilsError(f"errors for {label!r} must have one value per dt ({len(dts)})")
-        ok = np.isfinite(errors) & (errors > 0)
-        color = METHOD_COLORS.get(label)  # a method key gets its colour and label
-        text = LABELS.get(label, label)
-        ax.plot(dts[ok], errors[ok], marker=next(markers, "o"), color=color, label=text)
-        if anchor is None and ok.any():
-            anchor = (dts[ok], errors[ok])
-    if anchor is not None:
-        x, y = anchor
-        mid = np.exp(np.mean(np.log(x)))
-        scale = np.exp(np.mean(np.log(y))) / mid
-        ref = np.array([x.min(), x.max()])
-        ax.plot(ref, 0.5 * scale * ref, color="0.5", linestyle=":", linewidth=1.2,
-                label="slope 1 (first order)")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xticks(dts, [f"{dt:g}" for dt in dts])
-    ax.set_xticks([], minor=True)
-    ax.set_xlabel("time step dt (ms)")
-    ax.set_ylabel("largest spike-time error (ms)")
-    ax.legend(fontsize="small", loc="upper left")
-    ax.grid(which="major", color="0.9", linewidth=0.6)
-    phrases = []
-    for label, errors in errors_by_label.items():
-        errors = np.asarray(errors, dtype=float)
-        ok = np.isfinite(errors) & (errors > 0)
-        name = LABELS.get(label, label)
-        if ok.sum() >= 2:
-            (i, j) = np.flatnonzero(ok)[[0, -1]]
-            phrases.append(f"{name}: {number(errors[i])} ms at dt {dts[i]:g} ms, "
-                           f"{number(errors[j])} ms at dt {dts[j]:g} ms")
-        elif ok.any():
-            i = np.flatnonzero(ok)[0]
-            phrases.append(f"{name}: {number(errors[i])} ms at dt {dts[i]:g} ms")
-        else:
-            phrases.append(f"{name}: no finite error")
-    set_description(ax, "Largest spike-time error (ms) against the time step dt (ms), log-log, "
-                        "with a dotted slope-1 guide. " + "; ".join(phrases) + ".")
-    return ax
-
-
-# Simulated f-I points: different shapes, so coinciding methods stay visible.
-_FI_MARKERS = {key: m.marker for key, m in REGISTRY.items()}
-
-
-def plot_fi_curve(params, currents, simulated=None, ax=None):
-    """The f-I curve: firing rate (Hz) against constant input current (nA).
-
-    Parameters
-    ----------
-    params : LIFParams
-        Neuron parameters (its i_e is ignored).
-    currents : array_like
-        Currents (nA); the analytic curve spans their range, the simulated
-        rates are drawn at them.
-    simulated : dict, optional
-        Method key (``"euler"``, ``"events"`` ...) -> rates (Hz) at
-        ``currents`` (e.g. from :func:`lifutils.compare.simulated_rates`),
-        drawn as markers in the method's color.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new Figure when None.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    Notes
-    -----
-    The analytic curve is :func:`lifutils.firing_rate`; it leaves zero at the
-    rheobase (marked by a dotted line) with infinite slope.
-
-    Examples
-    --------
-    >>> from lifutils import LIFParams
-    >>> ax = plot_fi_curve(LIFParams(), [0.0, 10.0, 20.0, 30.0, 40.0])
-    >>> ax.get_xlabel(), ax.get_ylabel()
-    ('input current i_e (nA)', 'firing rate (Hz)')
-    """
-    ax = new_axes(ax, figsize=(5.5, 4.0))
-    currents = np.asarray(currents, dtype=float)
-    grid = _fi_grid(params, currents)
-    ax.plot(grid, firing_rate(params, i_e=grid), color="black", linewidth=1.2,
-            label="analytic (firing_rate)", gid="lif-fi-curve", zorder=2)
-    rb = rheobase(params)
-    ax.axvline(rb, color=GUIDE_COLOR, linestyle=":", linewidth=0.9, gid="lif-fi-rheobase",
-               label="_rheobase")
-    ax.text(rb, 0.97, f" rheobase\n {rb:.3g} nA", transform=ax.get_xaxis_transform(),
-            ha="left", va="top", fontsize="small", color="0.2", gid="lif-fi-rheobase-label",
-            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.0))
-    for key, rates in (simulated or {}).items():
-        rates = np.asarray(rates, dtype=float)
-        if rates.shape != currents.shape:
-            raise LifutilsError(f"simulated[{key!r}] must have one rate per current ({len(currents)})")
-        key = method_key(key)
-        ax.plot(currents, rates, linestyle="none", color=METHOD_COLORS[key], label=LABELS[key],
-                gid="lif-fi-simulated", zorder=3, **_FI_MARKERS[key])
-    span = currents.max() - currents.min()
-    ax.set_xlim(currents.min() - 0.02 * span, currents.max() + 0.02 * span)
-    ax.set_xlabel("input current i_e (nA)")
-    ax.set_ylabel("firing rate (Hz)")
-    ax.legend(fontsize="small", loc="upper left")
-    describe_fi_curve(ax, params, currents, simulated)
-    return ax
-
-
-def describe_fi_curve(ax, params, currents, simulated):
-    """(Re)write the description of an f-I Axes: the analytic curve, each method's gap."""
-    currents = np.asarray(currents, dtype=float)
-    top = float(firing_rate(params, i_e=currents.max()))
-    text = (f"Firing rate (Hz) against input current i_e (nA), {currents.min():g} to "
-            f"{currents.max():g} nA. The analytic curve is 0 Hz up to the rheobase "
-            f"{rheobase(params):.3g} nA, then rises to {number(top, 3)} Hz at "
-            f"{currents.max():g} nA.")
-    analytic = firing_rate(params, i_e=currents)
-    for key, rates in (simulated or {}).items():
-        gap = np.max(np.abs(np.asarray(rates, dtype=float) - analytic))
-        text += (f" {LABELS[method_key(key)]} (markers): largest difference from the analytic "
-                 f"curve {number(gap)} Hz.")
-    set_description(ax, text)
-
-
-def plot_work_precision(rows, ax=None):
-    """Largest spike-time error (ms) against right-hand-side evaluations, log-log.
-
-    Parameters
-    ----------
-    rows : list of dict
-        From :func:`lifutils.compare.work_precision`: one line per
-        ``family`` ("Euler", "Euler, interpolated", "events (RK45)" ...), in
-        the colour of its method ``key``,
-        through its points (``nfev``, ``max_error``). The points of the
-        interpolated Euler family (else the first Euler family) and of the first
-        events family are labelled with their ``setting`` (the others share the
-        same dt or rtol values). Each
-        family has its own hue; grey dotted guides show the slopes -1 (first
-        order: ten times the work for ten times less error) and -5. A zero or
-        infinite error (a wrong spike count) cannot go on a log axis: such
-        points are listed under the axes instead.
-    ax : matplotlib.axes.Axes, optional
-        Where to draw; a new Figure when None.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    Examples
-    --------
-    >>> rows = [dict(key="euler", family="Euler", setting="dt=0.1 ms", nfev=1000, max_error=0.13),
-    ...         dict(key="euler", family="Euler", setting="dt=0.01 ms", nfev=10000,
-    ...              max_error=0.012),
-    ...         dict(key="events", family="events (RK45)", setting="rtol=1e-06", nfev=300,
-    ...              max_error=1e-5)]
-    >>> ax = plot_work_precision(rows)
-    >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['Euler', 'events (RK45)']
-    """
-    ax = new_axes(ax, figsize=(7.0, 4.2))
-    families = list(dict.fromkeys(r["family"] for r in rows))
-    keys = {r["family"]: method_key(r["key"]) for r in rows}
-    # One hue, marker and line per family: the method's own for the Euler loops and the
-    # first events solver, then other Okabe-Ito hues for the other solvers (orange,
-    # reddish purple, grey, yellow, darkened to 4.5:1 on white so their point labels
-    # read too), so no two families differ by colour alone.
-    event_styles = iter([("o", "-", None), ("^", "--", "#9C6C00"), ("v", "-.", "#A26085"),
-                         ("P", ":", "#757575"), ("*", "-", "#7D7722")])
-    labelled, left_out = set(), []
-    for family in families:
-        key = keys[family]
-        pts, bad = [], []
-        for r in rows:
-            if r["family"] == family:
-                ok = np.isfinite(r["max_error"]) and r["max_error"] > 0
-                (pts if ok else bad).append(r)
-        left_out += [f"{family} {r['setting']}" for r in bad]
-        marker, ls, color = ((REGISTRY[key].marker.get("marker", "o"), REGISTRY[key].linestyle, None)
-                             if key != "events" else next(event_styles, ("o", "-", None)))
-        text_color = color or METHOD_TEXT_COLORS[key]
-        color = color or METHOD_COLORS[key]
-        ax.plot([r["nfev"] for r in pts], [r["max_error"] for r in pts], marker=marker,
-                linestyle=ls, color=color, label=family)
-        kind = "events" if key == "events" else "euler"
-        # dt labels go on the interpolated loop when there is one: its line is the top one
-        top_euler = key == "euler_interp" or "euler_interp" not in keys.values()
-        if kind not in labelled and (kind == "events" or top_euler):
-            labelled.add(kind)
-            for r in pts[::2] if len(pts) > 5 else pts:  # every other one when crowded
-                ax.annotate(r["setting"], (r["nfev"], r["max_error"]), xytext=(5, 4),
-                            textcoords="offset points", fontsize="x-small", color=text_color)
-    _draw_slope_guides(ax, rows)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    nfevs = [r["nfev"] for r in rows if r["nfev"] > 0]
-    if nfevs:  # room on the right for the labels of the costliest points
-        ax.set_xlim(min(nfevs) / 1.5, max(nfevs) * 3.0)
-    ax.set_xlabel("right-hand-side evaluations (nfev)")
-    ax.set_ylabel("largest spike-time error (ms)")
-    ax.grid(which="major", color="0.9", linewidth=0.6)
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
-    if left_out:
-        ax.text(1.02, 0.0, "not shown (wrong\nspike count):\n" + "\n".join(left_out),
-                transform=ax.transAxes, ha="left", va="bottom", fontsize="x-small", color="0.35")
-    phrases = []
-    for family in families:
-        pts = sorted((r["nfev"], r["max_error"]) for r in rows if r["family"] == family
-                     and np.isfinite(r["max_error"]) and r["max_error"] > 0)
-        if pts:
-            (n0, e0), (n1, e1) = pts[0], pts[-1]
-            phrases.append(f"{family}: {number(e0)} ms error for {n0:,} evaluations"
-                           + (f", {number(e1)} ms for {n1:,}" if len(pts) > 1 else ""))
-    text = ("Largest spike-time error (ms) against right-hand-side evaluations (nfev), log-log, "
-            "with dotted slope guides. " + "; ".join(phrases) + ".")
-    if left_out:
-        text += " Not shown (wrong spike count): " + ", ".join(left_out) + "."
-    set_description(ax, text)
     return ax
 
 

@@ -60,8 +60,8 @@ class Settings:
             "t_eval", self.t_eval, low=self.t0, high=self.tf)
         stops = _check_breakpoints(self.breakpoints)
         self.stops = stops[(stops > self.t0) & (stops < self.tf)]
-        self.dense_output = bool(self.dense_output)
-        self.check_finite = bool(self.check_finite)
+        self.dense_output = check.flag("dense_output", self.dense_output)
+        self.check_finite = check.flag("check_finite", self.check_finite)
         self.keep_y_events = check.flag("keep_y_events", self.keep_y_events)
         self.options = _check_options(dict(self.options), n)
         self.first_step = self.options.pop("first_step", None)

@@ -5,7 +5,7 @@ Examples
 >>> import numpy as np
 >>> res = LIFResult(t=np.array([0.0, 1.0]), v=np.array([-70.0, -69.0]),
 ...                 spike_times=np.empty(0), nfev=1, key="euler", params=None)
->>> res.method, res.label, res.n_spikes
+>>> res.name, res.label, res.n_spikes
 ('Euler', 'Euler loop', 0)
 """
 from __future__ import annotations
@@ -56,8 +56,9 @@ class LIFResult:
     solver: str | None = None
 
     @property
-    def method(self) -> str:
-        """What made the trace, e.g. ``"events (RK45)"`` or ``"Euler"``."""
+    def name(self) -> str:
+        """What made the trace, e.g. ``"events (RK45)"`` or ``"Euler"``: the method's name,
+        with the solve_ivp method it ran when there is one."""
         return REGISTRY[self.key].result_name(self.solver)
 
     @property

@@ -76,7 +76,7 @@ def test_voltage_is_right_continuous_at_spikes():
 
 def test_simulate_exact_trace_has_vertical_resets():
     res = simulate_exact(LIFParams(i_e=20.0), 100.0)
-    assert res.n_spikes == 5 and res.nfev == 0 and res.method == "exact"
+    assert res.n_spikes == 5 and res.nfev == 0 and res.name == "exact"
     for s in res.spike_times:
         at = res.v[res.t == s]
         np.testing.assert_allclose(sorted(at), [-80.0, -55.0], atol=1e-12)

@@ -25,7 +25,7 @@ from matplotlib.text import Text
 import dashboards
 from lifutils import (LIFParams, inputs, simulate_dvdt_hack, simulate_euler, simulate_events,
                       simulate_exact)
-from lifutils import plotting, widgets
+from lifutils import plotting, plotting_accuracy, widgets
 from lifutils.methods import REGISTRY
 
 TEXT, GRAPHICS = 4.5, 3.0
@@ -146,12 +146,12 @@ def _figures():
     figs["plot_side_by_side"] = plotting.plot_side_by_side(runs, exact=exact)[0].figure
     figs["plot_raster (a row without spikes)"] = plotting.plot_raster(
         runs + [simulate_euler(LIFParams(i_e=5.0), t_max)], exact=exact).figure
-    figs["plot_convergence"] = plotting.plot_convergence(
+    figs["plot_convergence"] = plotting_accuracy.plot_convergence(
         [0.1, 0.05, 0.025], {"euler": [0.2, 0.1, 0.05], "euler_interp": [0.02, 0.005, 0.00125],
                              "other": [0.3, 0.3, np.inf]}).figure
     currents = np.arange(0.0, 40.5, 8.0)
     rates = {key: np.linspace(0.0, 50.0, len(currents)) for key in REGISTRY if key != "exact"}
-    figs["plot_fi_curve"] = plotting.plot_fi_curve(p, currents, rates).figure
+    figs["plot_fi_curve"] = plotting_accuracy.plot_fi_curve(p, currents, rates).figure
     rows = [dict(key=k, family=f, setting=s, nfev=n * (i + 1), max_error=e / (i + 1))
             for i, (k, f) in enumerate([("euler", "Euler"), ("euler_interp", "Euler, interpolated"),
                                         ("events", "events (RK45)"), ("events", "events (LSODA)"),
@@ -160,7 +160,7 @@ def _figures():
             for s, n, e in (("dt=0.1 ms", 100, 0.1), ("dt=0.01 ms", 1000, 0.01),
                             ("dt=1 ms", 10, np.inf))]
     figs["plot_work_precision (every family, points left out)"] = \
-        plotting.plot_work_precision(rows).figure
+        plotting_accuracy.plot_work_precision(rows).figure
     figs["plot_input (pulse, zoom inset)"] = plotting.plot_input(
         LIFParams(i_e=inputs.pulse(10.0, 5.0, 20.0)), 50.0, zoom=(9.0, 16.0)).figure
     for size in ("screen", "projector"):

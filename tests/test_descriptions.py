@@ -19,7 +19,7 @@ import dashboards
 
 from lifutils import (LIFParams, simulate_dvdt_hack, simulate_euler, simulate_events,
                       simulate_exact, widgets)
-from lifutils import plotting
+from lifutils import plotting, plotting_accuracy
 from lifutils.drawing import describe, number, spikes_phrase
 
 P = LIFParams(i_e=20.0)
@@ -66,7 +66,7 @@ def test_the_f_i_curve_describes_the_rheobase_and_each_method_gap():
     from lifutils.analytic import firing_rate, rheobase
     currents = np.array([0.0, 20.0, 40.0])
     rates = {"euler": firing_rate(P, i_e=currents) + np.array([0.0, 1.5, -2.5])}
-    text = describe(plotting.plot_fi_curve(P, currents, rates).figure)
+    text = describe(plotting_accuracy.plot_fi_curve(P, currents, rates).figure)
     assert f"rheobase {rheobase(P):.3g} nA" in text
     assert f"{float(firing_rate(P, i_e=40.0)):.3g} Hz at 40 nA" in text
     assert "Euler loop (markers): largest difference from the analytic curve 2.5 Hz" in text

@@ -17,7 +17,7 @@ TIGHT = dict(rtol=1e-10, atol=1e-10)
 @pytest.mark.parametrize("method", ["RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA"])
 def test_every_method_finds_the_exact_spikes(method):
     res = simulate_events(P20, 200.0, method=method, rtol=1e-10, atol=1e-10)
-    assert res.method == f"events ({method})"
+    assert res.name == f"events ({method})"
     assert spike_time_error(res.spike_times, exact_spike_times(P20, 200.0)) < 1e-6
 
 

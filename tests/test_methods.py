@@ -3,14 +3,14 @@ import pytest
 
 import lifutils
 from lifutils import LIFParams, LifutilsError, compare
-from lifutils.methods import LABELS, REGISTRY, method_key, result_name
+from lifutils.methods import LABELS, REGISTRY, method_key
 
 P20 = LIFParams(i_e=20.0)
 
 
 def test_registry_order_and_labels():
     assert list(REGISTRY) == ["euler", "euler_interp", "hack", "events", "exact"]
-    assert LABELS == {"euler": "Euler loop", "euler_interp": "Euler, interpolated",
+    assert dict(LABELS) == {"euler": "Euler loop", "euler_interp": "Euler, interpolated",
                       "hack": "dv/dt hack", "events": "solve_ivp + events", "exact": "exact"}
 
 
@@ -22,12 +22,12 @@ def test_each_result_carries_its_key(key):
 
 
 def test_result_names_are_what_the_simulators_always_called_themselves():
-    assert lifutils.simulate_euler(P20, 50.0).method == "Euler"
-    assert lifutils.simulate_euler(P20, 50.0, interpolate=True).method == "Euler, interpolated"
-    assert lifutils.simulate_dvdt_hack(P20, 50.0, method="LSODA").method == "dv/dt hack (LSODA)"
-    assert lifutils.simulate_events(P20, 50.0, method="DOP853").method == "events (DOP853)"
-    assert lifutils.simulate_exact(P20, 50.0).method == "exact"
-    assert result_name("events", "Radau") == "events (Radau)"
+    assert lifutils.simulate_euler(P20, 50.0).name == "Euler"
+    assert lifutils.simulate_euler(P20, 50.0, interpolate=True).name == "Euler, interpolated"
+    assert lifutils.simulate_dvdt_hack(P20, 50.0, method="LSODA").name == "dv/dt hack (LSODA)"
+    assert lifutils.simulate_events(P20, 50.0, method="DOP853").name == "events (DOP853)"
+    assert lifutils.simulate_exact(P20, 50.0).name == "exact"
+    assert REGISTRY["events"].result_name("Radau") == "events (Radau)"
 
 
 def test_run_passes_only_the_settings_a_method_takes():
@@ -40,7 +40,7 @@ def test_run_passes_only_the_settings_a_method_takes():
 
 @pytest.mark.parametrize("bad", ["Euler loop", "dv/dt hack (RK45)", "Runge-Kutta", "", 3])
 def test_method_key_reads_keys_not_free_text(bad):
-    with pytest.raises(LifutilsError, match="method must be a LIFResult or one of"):
+    with pytest.raises(LifutilsError, match="result must be a LIFResult or a key"):
         method_key(bad)
 
 

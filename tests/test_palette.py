@@ -14,7 +14,8 @@ from matplotlib.lines import Line2D
 
 from lifutils import LIFParams, simulate_dvdt_hack, simulate_euler, simulate_events, simulate_exact
 from lifutils.methods import REGISTRY
-from lifutils.plotting import plot_trace, plot_work_precision
+from lifutils.plotting import plot_trace
+from lifutils.plotting_accuracy import plot_work_precision
 
 from _colour_vision import ciede2000, difference
 

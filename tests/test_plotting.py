@@ -17,7 +17,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 import lifutils  # noqa: E402
-from lifutils import LIFParams, inputs, plotting  # noqa: E402
+from lifutils import LIFParams, inputs, plotting, plotting_accuracy  # noqa: E402
 from lifutils.compare import compare_methods  # noqa: E402
 from lifutils.methods import LABELS  # noqa: E402
 from lifutils.widgets import redraw  # noqa: E402
@@ -145,7 +145,7 @@ def test_raster_rows_labels_colors_and_empty_note(runs):
 
 def test_convergence_log_log_with_slope_one():
     dts = [0.4, 0.2, 0.1, 0.05]
-    ax = plotting.plot_convergence(dts, {"euler": [3.4, 1.2, 0.24, 0.19],
+    ax = plotting_accuracy.plot_convergence(dts, {"euler": [3.4, 1.2, 0.24, 0.19],
                                          "euler_interp": [3.9, 1.9, 0.97, np.inf],
                                          "my own": [1.0, 0.5, 0.25, 0.125]})
     assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
@@ -160,13 +160,13 @@ def test_convergence_log_log_with_slope_one():
     assert np.log(y[1] / y[0]) / np.log(x[1] / x[0]) == pytest.approx(1.0)
     assert "slope 1" in ref.get_label()
     with pytest.raises(ValueError, match="one value per dt"):
-        plotting.plot_convergence(dts, {"euler": [1.0]})
+        plotting_accuracy.plot_convergence(dts, {"euler": [1.0]})
 
 
 def test_fi_curve_analytic_rheobase_and_simulated():
     currents = np.arange(0.0, 41.0, 8.0)
     rates = lifutils.firing_rate(LIFParams(), i_e=currents)
-    ax = plotting.plot_fi_curve(LIFParams(), currents, {"events": rates, "euler": rates * 0.99})
+    ax = plotting_accuracy.plot_fi_curve(LIFParams(), currents, {"events": rates, "euler": rates * 0.99})
     assert ax.get_xlabel() == "input current i_e (nA)" and ax.get_ylabel() == "firing rate (Hz)"
     curve = _line(ax, "lif-fi-curve")
     assert np.allclose(curve.get_ydata(), lifutils.firing_rate(LIFParams(), i_e=curve.get_xdata()))
@@ -184,7 +184,7 @@ def test_fi_curve_analytic_rheobase_and_simulated():
 def test_work_precision_one_line_per_family():
     rows = lifutils.compare.work_precision(P20, T_MAX, dts=(1.0, 0.1), methods=("RK45", "LSODA"),
                                            rtols=(1e-3, 1e-6))
-    ax = plotting.plot_work_precision(rows)
+    ax = plotting_accuracy.plot_work_precision(rows)
     families = list(dict.fromkeys(r["family"] for r in rows))
     data = [line for line in ax.lines if line.get_gid() != "lif-wp-guide"]
     assert [line.get_label() for line in data] == families

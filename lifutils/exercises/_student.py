@@ -27,7 +27,7 @@ import threading
 import traceback
 import warnings
 
-from ..errors import LifutilsError
+from ..errors import LifutilsError, StudentError
 
 __all__ = ["judge", "not_callable", "StudentError", "TIME_LIMIT"]
 
@@ -35,11 +35,6 @@ __all__ = ["judge", "not_callable", "StudentError", "TIME_LIMIT"]
 TIME_LIMIT = 30.0
 _PACKAGE = str(pathlib.Path(__file__).resolve().parents[1])
 _MAX_PRINTED = 20  # lines of the student's own print() output shown before the verdict
-
-
-class StudentError(LifutilsError):
-    """Raised by a judge with the hint for a student's function that misbehaved (caught by
-    :func:`judge`, which prints it as the verdict; it never reaches the student)."""
 
 
 def _not_done(text, exercise):

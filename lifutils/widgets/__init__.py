@@ -4,7 +4,7 @@ Nothing numeric lives here. Each dashboard calls lifutils' simulators (cached
 per dashboard, so moving a slider back is instant), moves the data of one
 figure drawn by :mod:`lifutils.plotting` and shows it as a PNG.
 
-Three rooms: :mod:`~lifutils.widgets.dashboards` (the five dashboards),
+Three rooms: :mod:`~lifutils.widgets.dashboards` (the dashboards),
 :mod:`~lifutils.widgets.framework` (the :class:`Dashboard` container and the
 controls they share) and :mod:`~lifutils.widgets.redraw` (moving a figure's
 data and rendering it again fast).
@@ -32,8 +32,8 @@ Examples
 >>> dash.n_redraws, "i_e=25.00" in dash.status.value, "redraw 2" in dash.status.value
 (2, True, True)
 """
-from .dashboards import euler_explorer, events_explorer, fi_explorer, hack_explorer, side_by_side
+from . import dashboards
+from .dashboards import *  # noqa: F401,F403 (every dashboard in dashboards.__all__)
 from .framework import Dashboard
 
-__all__ = ["Dashboard", "euler_explorer", "hack_explorer", "events_explorer",
-           "side_by_side", "fi_explorer"]
+__all__ = ["Dashboard", *dashboards.__all__]

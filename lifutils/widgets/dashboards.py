@@ -1,4 +1,4 @@
-"""The five dashboards of the notebooks, built on :mod:`lifutils.widgets.framework`.
+"""The dashboards of the notebooks, built on :mod:`lifutils.widgets.framework`.
 
 Each one names its controls, a cached run of lifutils' simulators, and how to
 draw and summarise the result; the framework does the rest.
@@ -11,7 +11,7 @@ import math
 import ipywidgets as widgets
 import numpy as np
 
-from .. import compare, plotting
+from .. import compare, plotting, plotting_accuracy
 from ..analytic import rheobase, simulate_exact
 from ..compare import compare_methods, simulated_rates, spike_time_error
 from ..dvdt_hack import simulate_dvdt_hack
@@ -200,8 +200,8 @@ def _table(rows) -> str:
             "<th>largest spike-<br>time error (ms)</th><th>nfev</th></tr>")
     cells = []
     for row in rows:
-        key = row["key"]
-        if key == "exact":
+        method = REGISTRY[row["key"]]
+        if method.reference:
             error, nfev = "\N{EM DASH}", "closed form"
         else:
             error = ("wrong count" if math.isinf(row["max_error"])
@@ -211,8 +211,8 @@ def _table(rows) -> str:
         # A square with a grey edge (3:1 on a light and on a dark theme): the exact
         # answer's black shows on a dark theme too.
         swatch = (f'<span style="display: inline-block; width: 0.8em; height: 0.8em; '
-                  f'background: {REGISTRY[key].color}; border: 1px solid {SWATCH_EDGE}"></span>')
-        cells.append(f"<tr><td>{swatch} {html.escape(row['method'])}</td><td>{row['n_spikes']}"
+                  f'background: {method.color}; border: 1px solid {SWATCH_EDGE}"></span>')
+        cells.append(f"<tr><td>{swatch} {html.escape(method.label)}</td><td>{row['n_spikes']}"
                      f"</td><td>{first}</td><td>{error}</td><td>{nfev}</td></tr>")
     style = ("<style>.lif-table {border-collapse: collapse; line-height: 1.3; font-size: 0.9em}"
              ".lif-table td, .lif-table th {padding: 3px 8px; text-align: right;"
@@ -222,15 +222,42 @@ def _table(rows) -> str:
     return f'{style}<table class="lif-table">{head}{"".join(cells)}</table>'
 
 
+#: The control of each knob (see :attr:`lifutils.methods.Method.knob`) in side_by_side.
+KNOB_CONTROLS = {"dt": dt_choice, "rtol": rtol_choice}
+
+
+def _method_rows(t_max, keys):
+    """A function of the neuron and knob settings -> comparison rows of ``keys``, one cache
+    per method, keyed by what that method depends on (its knob; t_ref if it honours it)."""
+    def one(key):
+        m = REGISTRY[key]
+
+        def row(i_e, tau_m, t_ref, v_reset, setting):
+            params = LIFParams(i_e=i_e, tau_m=tau_m, t_ref=t_ref if m.refractory else 0.0,
+                               v_reset=v_reset)
+            knob = {} if m.knob is None else {m.knob: setting}
+            return compare_methods(params, t_max, keys=(key,), **knob)[0]
+        return cached(row)
+
+    runs = {key: one(key) for key in keys}
+
+    def rows(i_e, tau_m, t_ref, v_reset, **knobs):
+        return [run(i_e, tau_m, t_ref if REGISTRY[key].refractory else 0.0, v_reset,
+                    knobs.get(REGISTRY[key].knob)) for key, run in runs.items()]
+    return rows
+
+
 def side_by_side(*, t_max=T_MAX, size="screen"):
-    """Every approach at once: Euler, interpolated Euler, the dv/dt hack, events, exact.
+    """Every method of the registry at once: Euler, interpolated Euler, the dv/dt hack, events.
 
     Controls: ``i_e`` (nA), ``tau_m`` (ms), ``t_ref`` (ms), ``v_reset`` (mV),
-    ``dt`` (ms, for both Euler loops), ``rtol`` (for the event method). One
-    panel per method with the exact trace on each, a spike raster, and a
-    table of spike counts, largest spike-time errors (ms) and nfev per
-    method (from :func:`lifutils.compare.compare_methods`). Each method is
-    cached separately, so moving ``dt`` reruns only the Euler loops.
+    and one for each knob of the methods (:data:`KNOB_CONTROLS`): ``dt`` (ms,
+    for both Euler loops), ``rtol`` (for the event method). One panel per
+    method (every method of :data:`lifutils.methods.REGISTRY` but the
+    reference) with the exact trace on each, a spike raster, and a table of
+    spike counts, largest spike-time errors (ms) and nfev per method (from
+    :func:`lifutils.compare.compare_methods`). Each method is cached
+    separately, so moving ``dt`` reruns only the Euler loops.
 
     Parameters
     ----------
@@ -252,46 +279,34 @@ def side_by_side(*, t_max=T_MAX, size="screen"):
     >>> "i_e=30.00" in dash.status.value
     True
     """
-    controls = {"i_e": i_e_slider(),
-                "tau_m": tau_m_slider(),
-                "t_ref": t_ref_slider(),
-                "v_reset": v_reset_slider(),
-                "dt": dt_choice(),
-                "rtol": rtol_choice()}
+    knobs = dict.fromkeys(m.knob for m in REGISTRY.values() if m.knob is not None)
+    controls = {"i_e": i_e_slider(), "tau_m": tau_m_slider(), "t_ref": t_ref_slider(),
+                "v_reset": v_reset_slider(), **{knob: KNOB_CONTROLS[knob]() for knob in knobs}}
+    rows = _method_rows(t_max, list(REGISTRY))
+    n = len(REGISTRY) - 1  # one panel per method, the reference on each
+    fig, axes = dashboard_figure((7.6, 7.4 * (n + 1.15) / 5.15), size, nrows=n + 1, ncols=1,
+                                 sharex=True, height_ratios=[1] * n + [1.15])
+    panels, raster = axes[:n], axes[n]
 
-    def row(key, i_e, tau_m, t_ref, v_reset, **settings):
-        params = LIFParams(i_e=i_e, tau_m=tau_m, t_ref=t_ref, v_reset=v_reset)
-        return compare_methods(params, t_max, keys=(key,), **settings)[0]
+    def split(found):
+        return ([r["result"] for r in found if not r["reference"]],
+                next(r["result"] for r in found if r["reference"]))
 
-    # One cache per method, keyed by the parameters that method depends on.
-    euler = cached(lambda interp, dt, *p: row("euler_interp" if interp else "euler", *p, dt=dt))
-    hack = cached(lambda i_e, tau_m, v_reset: row("hack", i_e, tau_m, 0.0, v_reset))
-    events = cached(lambda rtol, *p: row("events", *p, rtol=rtol))
-    exact = cached(lambda *p: row("exact", *p))
-
-    def rows(i_e, tau_m, t_ref, v_reset, dt, rtol):
-        p = (i_e, tau_m, t_ref, v_reset)
-        return [euler(False, dt, *p), euler(True, dt, *p), hack(i_e, tau_m, v_reset),
-                events(rtol, *p), exact(*p)]
-
-    fig, axes = dashboard_figure((7.6, 7.4), size, nrows=5, ncols=1, sharex=True,
-                           height_ratios=[1, 1, 1, 1, 1.15])
-    first = rows(**control_values(controls))
-    results, ex = [r["result"] for r in first[:4]], first[4]["result"]
+    results, ex = split(rows(**control_values(controls)))
     labels = [res.label for res in results]  # the registry's labels, not the results' names
-    plotting.plot_side_by_side(results, axes[:4], exact=ex, labels=labels)
-    for ax in axes[:4]:
+    plotting.plot_side_by_side(results, panels, exact=ex, labels=labels)
+    for ax in panels:
         ax.set_ylim(*V_LIMITS)
-    axes[3].set_xlabel("")  # the raster below carries the time axis
-    plotting.plot_raster(results, axes[4], exact=ex, labels=labels + [ex.label])
-    axes[4].set_xlim(0.0, t_max)
+    panels[-1].set_xlabel("")  # the raster below carries the time axis
+    plotting.plot_raster(results, raster, exact=ex, labels=labels + [ex.label])
+    raster.set_xlim(0.0, t_max)
     table = widgets.HTML(layout=widgets.Layout(margin="1.5em 0 0 1em"))
 
     def draw(values):
         found = rows(**values)
-        results, ex = [r["result"] for r in found[:4]], found[4]["result"]
-        update_side_by_side(results, axes[:4], exact=ex)
-        update_raster(results, axes[4], exact=ex)
+        results, ex = split(found)
+        update_side_by_side(results, panels, exact=ex)
+        update_raster(results, raster, exact=ex)
         table.value = _table(found)
         return f"exact: {ex.n_spikes} spikes in {t_max:g} ms"
 
@@ -343,7 +358,7 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
 
     fig, ax = dashboard_figure((6.4, 4.2), size)
     params, simulated = run(**control_values(controls))
-    plotting.plot_fi_curve(params, currents, simulated, ax)
+    plotting_accuracy.plot_fi_curve(params, currents, simulated, ax)
 
     def draw(values):
         params, simulated = run(**values)

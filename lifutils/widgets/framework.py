@@ -22,7 +22,7 @@ from .. import plotting
 from ..drawing import describe
 from ..errors import LifutilsError
 from ..events import DEFAULT_RTOL
-from ..methods import LABELS, SOLVE_IVP_METHODS
+from ..methods import REGISTRY, SOLVE_IVP_METHODS
 from .redraw import FastPNG, update_trace
 
 __all__ = ["Dashboard", "T_MAX", "I_E", "DPI", "V_RESET_RANGE", "V_LIMITS", "SOLVERS",
@@ -366,7 +366,7 @@ def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen"):
     """
     fig, ax = dashboard_figure((7.5, 3.6), size)
     result, exact, *_ = run(**control_values(controls))
-    plotting.plot_trace(result, ax, exact=exact, label=LABELS[key])
+    plotting.plot_trace(result, ax, exact=exact, label=REGISTRY[key].label)
     ax.set_ylim(*ylim)
 
     def draw(values):

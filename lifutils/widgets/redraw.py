@@ -18,7 +18,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from ..analytic import firing_rate, rheobase
 from ..drawing import fi_grid, spike_marker_y, thin
 from ..errors import LifutilsError
-from ..plotting import describe_fi_curve, describe_raster, describe_traces
+from ..plotting import describe_raster, describe_traces
+from ..plotting_accuracy import describe_fi_curve
 
 __all__ = ["update_trace", "update_side_by_side", "update_raster", "update_fi_curve", "FastPNG"]
 
@@ -118,7 +119,7 @@ def update_raster(results, ax, *, exact=None):
 
 
 def update_fi_curve(params, currents, simulated, ax):
-    """Move the data of an f-I plot drawn by :func:`~lifutils.plotting.plot_fi_curve` to new params.
+    """Move the data of an f-I plot drawn by :func:`~lifutils.plotting_accuracy.plot_fi_curve` to new params.
 
     ``simulated`` must name the same methods as when it was drawn. The rate
     axis is rescaled to the new data.
@@ -126,7 +127,7 @@ def update_fi_curve(params, currents, simulated, ax):
     Examples
     --------
     >>> from lifutils import LIFParams
-    >>> from lifutils.plotting import plot_fi_curve
+    >>> from lifutils.plotting_accuracy import plot_fi_curve
     >>> ax = plot_fi_curve(LIFParams(), [0.0, 40.0])
     >>> ax = update_fi_curve(LIFParams(tau_m=20.0), [0.0, 40.0], None, ax)
     """
