@@ -23,7 +23,8 @@ from .errors import (BudgetError, HackStalledError, IllConditionedWarning, Lifut
                      StalledError, StudentError)
 from .euler import simulate_euler
 from .events import simulate_events
-from .params import LIFParams, LIFResult
+from .params import LIFParams
+from .result import LIFResult
 from .resets import solve_ivp_with_resets
 # The gallery of published models with resets (Izhikevich 2003; AdEx, Naud et al. 2008): notebook 08.
 from . import gallery

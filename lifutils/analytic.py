@@ -26,7 +26,8 @@ import numpy as np
 from . import _validate as check
 from .errors import LifutilsError, RunawayError
 from .methods import Method, register
-from .params import LIFParams, LIFResult, check_dt, check_t_max
+from .params import LIFParams, check_dt, check_t_max
+from .result import LIFResult
 
 __all__ = ["rheobase", "firing_rate", "interspike_interval", "first_spike_time",
            "exact_spike_times", "exact_voltage", "simulate_exact", "MAX_SPIKES"]
@@ -34,7 +35,7 @@ __all__ = ["rheobase", "firing_rate", "interspike_interval", "first_spike_time",
 #: Default cap on the number of spikes one simulation may produce.
 MAX_SPIKES = 5000
 #: Sampling interval (ms) of simulate_exact's trace, or t_max / 10 for a shorter run.
-DT_EXACT = 0.05
+SAMPLING = 0.05
 #: Most samples simulate_exact draws: about 80 MB per array, under 1 GB in all.
 MAX_SAMPLES = 10_000_000
 
@@ -234,8 +235,8 @@ def exact_voltage(params: LIFParams, t, *, t_max=None, max_spikes: int = MAX_SPI
     return np.where((k >= 0) & (t < last), params.v_reset, v)
 
 
-def simulate_exact(params: LIFParams, t_max, *, dt=None) -> LIFResult:
-    """The exact trace for constant input, sampled every ``dt`` ms.
+def simulate_exact(params: LIFParams, t_max, *, sampling=None) -> LIFResult:
+    """The exact trace for constant input, sampled every ``sampling`` ms.
 
     Each reset is drawn as a vertical jump: the trace holds the points just
     before (at v_thresh) and just after (at v_reset) every spike time.
@@ -246,9 +247,10 @@ def simulate_exact(params: LIFParams, t_max, *, dt=None) -> LIFResult:
         Neuron parameters; ``i_e`` must be constant.
     t_max : float
         Simulation length (ms), > 0.
-    dt : float or None
+    sampling : float or None
         Sampling interval of the drawn trace (ms), > 0 and no larger than
-        t_max; the spike times do not depend on it. None (default): 0.05 ms,
+        t_max: not a time step, the closed form needs none; the spike times and
+        the reset jumps do not depend on it. None (default): 0.05 ms,
         or t_max / 10 for a run shorter than 0.5 ms. More than 10 million
         samples is refused (BudgetError).
 
@@ -259,9 +261,11 @@ def simulate_exact(params: LIFParams, t_max, *, dt=None) -> LIFResult:
     (5, 13.8629)
     """
     t_max = check_t_max(t_max)
-    dt = check_dt((min(DT_EXACT, t_max / 10) or t_max) if dt is None else dt, t_max)
-    check.budget("dt", dt, t_max / dt, MAX_SAMPLES, what=f"samples over t_max = {t_max:g} ms",
-                 advice="use a larger dt or a shorter t_max")
+    dt = check_dt((min(SAMPLING, t_max / 10) or t_max) if sampling is None else sampling, t_max,
+                  name="sampling")
+    check.budget("sampling", dt, t_max / dt, MAX_SAMPLES,
+                 what=f"samples over t_max = {t_max:g} ms",
+                 advice="use a larger sampling interval or a shorter t_max")
     _constant_current(params, "simulate_exact")
     spikes = exact_spike_times(params, t_max)
     grid = np.linspace(0.0, t_max, int(np.ceil(t_max / dt)) + 1)

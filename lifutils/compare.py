@@ -9,7 +9,8 @@ from .analytic import exact_spike_times
 from .errors import LifutilsError
 from .euler import simulate_euler
 from .methods import REGISTRY, WORK_PRECISION_METHODS
-from .params import LIFParams, LIFResult
+from .params import LIFParams
+from .result import LIFResult
 
 __all__ = ["spike_time_error", "lowest_v_after", "run_method", "compare_methods",
            "convergence_order", "euler_convergence", "work_precision", "simulated_rates"]

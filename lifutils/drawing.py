@@ -32,6 +32,23 @@ __all__ = ["GUIDE_COLOR", "MAX_DRAWN_POINTS", "PngFigure", "new_axes", "new_figu
            "draw_guides", "fi_grid", "figure_to_png", "describe", "set_description",
            "spikes_phrase", "number"]
 
+
+#: The ``gid`` of each artist that the redraws find and move (one name, used by both sides).
+GID_TRACE = "lif-trace"
+GID_EXACT = "lif-exact"
+GID_SPIKES = "lif-spikes"
+GID_RASTER = "lif-raster"
+GID_RASTER_EMPTY = "lif-raster-empty"
+GID_THRESH = "lif-thresh"
+GID_RESET = "lif-reset"
+GID_THRESH_LABEL = "lif-thresh-label"
+GID_RESET_LABEL = "lif-reset-label"
+GID_FI_CURVE = "lif-fi-curve"
+GID_FI_RHEOBASE = "lif-fi-rheobase"
+GID_FI_RHEOBASE_LABEL = "lif-fi-rheobase-label"
+GID_FI_SIMULATED = "lif-fi-simulated"
+GID_WP_GUIDE = "lif-wp-guide"
+
 GUIDE_COLOR = "0.45"   # threshold and reset guides
 MAX_DRAWN_POINTS = 4000  # longer traces are thinned for drawing (min/max kept)
 
@@ -241,8 +258,8 @@ def spike_marker_y(params) -> float:
 def draw_guides(ax, params):
     """v_thresh and v_reset (mV) as thin dotted lines, labelled on the right."""
     ytrans = ax.get_yaxis_transform()  # x in axes fraction, y in mV
-    for gid, value, name in (("lif-thresh", params.v_thresh, "v_thresh"),
-                             ("lif-reset", params.v_reset, "v_reset")):
+    for gid, value, name in ((GID_THRESH, params.v_thresh, "v_thresh"),
+                             (GID_RESET, params.v_reset, "v_reset")):
         ax.axhline(value, color=GUIDE_COLOR, linewidth=0.7, linestyle=":", zorder=1.5,
                    gid=gid, label=f"_{name}")
         ax.text(1.01, value, name, transform=ytrans, ha="left", va="center",
@@ -292,7 +309,7 @@ def draw_slope_guides(ax, rows, slopes=(-1, -5)):
         xs = 10.0 ** np.array([x0, x0 + run])
         ys = 10.0 ** np.array([y0, y0 + slope * run])
         ax.plot(xs, ys, color="0.5", linestyle=(0, (1, 2)), linewidth=1.2, label="_guide",
-                gid="lif-wp-guide")
+                gid=GID_WP_GUIDE)
         ax.annotate(f"slope {slope:g}", (xs[1], ys[1]), xytext=(4, 0), textcoords="offset points",
                     fontsize="small", color="0.35", va="center")
 

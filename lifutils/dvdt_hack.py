@@ -10,7 +10,8 @@ from scipy.integrate import solve_ivp
 from . import _validate as check
 from .errors import HackStalledError, LifutilsError, SolverError
 from .methods import SOLVE_IVP_METHODS, SOLVE_IVP_SETTINGS, Method, register
-from .params import LIFParams, LIFResult, check_t_max
+from .params import LIFParams, check_t_max
+from .result import LIFResult
 
 __all__ = ["simulate_dvdt_hack", "HackStalledError", "MAX_NFEV"]
 

@@ -9,7 +9,8 @@ from . import _validate as check
 from .analytic import MAX_SPIKES, exact_spike_times, runaway_message
 from .errors import LifutilsError, RunawayError, StalledError
 from .methods import Method, register
-from .params import LIFParams, LIFResult, check_dt, check_t_max
+from .params import LIFParams, check_dt, check_t_max
+from .result import LIFResult
 
 __all__ = ["simulate_euler", "MAX_EULER_STEPS", "DT"]
 
@@ -97,6 +98,7 @@ def simulate_euler(params: LIFParams, t_max, *, dt=None, interpolate=False,
     if not np.all(np.isfinite(drive)):
         bad = t[:-1][~np.isfinite(drive)][0]
         raise LifutilsError(f"i_e returned a non-finite current at t = {bad:g} ms")
+    interpolate = check.flag("interpolate", interpolate)
     loop = _euler_interpolated if interpolate else _euler_plain
     v = np.empty(n_steps + 1)
     spikes = loop(params, dt, drive, v, _SpikeList(max_spikes, t_max))

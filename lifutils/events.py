@@ -10,7 +10,8 @@ from . import _validate as check
 from .analytic import MAX_SPIKES, exact_spike_times, first_spike_time
 from .errors import IllConditionedWarning, LifutilsError, SolverError, SolverFailedWarning
 from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS, SOLVE_IVP_SETTINGS, Method, register
-from .params import LIFParams, LIFResult, check_t_max
+from .params import LIFParams, check_t_max
+from .result import LIFResult
 from .resets import MAX_NFEV, solve_ivp_with_resets
 
 __all__ = ["simulate_events", "DEFAULT_RTOL", "DEFAULT_ATOL", "MAX_STEP_FOR_CALLABLE"]

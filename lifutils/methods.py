@@ -166,11 +166,21 @@ class Method:
         LIFResult
         """
         used = {k: v for k, v in settings.items() if k in self.settings and v is not None}
-        return self.runner(params, t_max, **self.options, **used)
+        result = self.runner(params, t_max, **self.options, **used)
+        if getattr(result, "key", None) != self.key:
+            raise LifutilsError(f"the runner of method {self.key!r} must return a LIFResult whose "
+                                f"key is {self.key!r}, got {_show(result)}")
+        return result
 
 
 #: The registered methods by key, in the order they are shown everywhere (by rank).
 REGISTRY: dict[str, Method] = {}
+
+
+def _show(result) -> str:
+    """A short account of what a runner returned, for the error above."""
+    key = getattr(result, "key", None)
+    return f"a result with key {key!r}" if key is not None else f"a {type(result).__name__}"
 
 
 def _checked(method) -> Method:

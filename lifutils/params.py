@@ -13,10 +13,9 @@ from typing import Callable, Union
 import numpy as np
 
 from . import _validate as check
-from .errors import LifutilsError, RunawayError  # noqa: F401  (RunawayError re-exported)
-from .result import LIFResult  # noqa: F401  (re-exported: it lived here)
+from .errors import LifutilsError
 
-__all__ = ["LIFParams", "LIFResult", "RunawayError", "check_t_max", "check_dt"]
+__all__ = ["LIFParams", "check_t_max", "check_dt"]
 
 # Named defaults: the values of the question this package answers.
 TAU_M = 10.0      # membrane time constant (ms)
@@ -45,8 +44,9 @@ def check_t_max(t_max) -> float:
     return check.positive("t_max", t_max, unit="ms")
 
 
-def check_dt(dt, t_max: float) -> float:
-    """Validate a time step: finite, > 0 and no larger than t_max (ms); return it.
+def check_dt(dt, t_max: float, *, name="dt") -> float:
+    """Validate a time step (or a sampling interval, ``name``): finite, > 0 and no larger
+    than t_max (ms); return it.
 
     Examples
     --------
@@ -57,9 +57,10 @@ def check_dt(dt, t_max: float) -> float:
     ...
     lifutils.errors.LifutilsError: dt must be no larger than t_max (100.0 ms), got 200.0
     """
-    dt = check.positive("dt", dt, unit="ms")
+    dt = check.positive(name, dt, unit="ms")
     if dt > t_max:
-        raise LifutilsError(f"dt must be no larger than t_max ({t_max!r} ms), got {check.show(dt)}")
+        raise LifutilsError(f"{name} must be no larger than t_max ({t_max!r} ms), "
+                            f"got {check.show(dt)}")
     return dt
 
 

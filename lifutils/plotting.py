@@ -29,15 +29,10 @@ from __future__ import annotations
 import numpy as np
 
 # The building blocks live in drawing.py, shared with the dashboards' redraws.
-from .drawing import describe, figure_to_png, number, set_description, spikes_phrase
+from .drawing import (GID_EXACT, GID_RASTER, GID_RASTER_EMPTY, GID_SPIKES, GID_TRACE, PngFigure,
+                      describe, draw_guides, figure_to_png, new_axes, new_figure, number,
+                      set_description, spike_marker_y, spikes_phrase, thin, zoom_inset)
 from .errors import LifutilsError
-from .drawing import PngFigure as _Figure
-from .drawing import draw_guides as _draw_guides
-from .drawing import new_axes
-from .drawing import spike_marker_y as _spike_marker_y
-from .drawing import new_figure
-from .drawing import thin as _thin
-from .drawing import zoom_inset as _zoom_inset
 from .methods import method_key, registry_view
 from .params import check_t_max
 
@@ -100,18 +95,18 @@ def plot_trace(result, ax=None, *, exact=None, show_threshold=True, label=None, 
     ax = new_axes(ax)
     key = method_key(result)
     params = result.params
-    t, v = _thin(result.t, result.v)
-    ax.plot(t, v, label=result.name if label is None else label, gid="lif-trace",
+    t, v = thin(result.t, result.v)
+    ax.plot(t, v, label=result.name if label is None else label, gid=GID_TRACE,
             **METHOD_STYLES[key])
     spikes = np.asarray(result.spike_times, dtype=float)
-    ax.plot(spikes, np.full(len(spikes), _spike_marker_y(params)), linestyle="none",
-            marker="v", markersize=5, color=METHOD_COLORS[key], gid="lif-spikes",
+    ax.plot(spikes, np.full(len(spikes), spike_marker_y(params)), linestyle="none",
+            marker="v", markersize=5, color=METHOD_COLORS[key], gid=GID_SPIKES,
             label="_spikes", zorder=4)
     if exact is not None:
-        te, ve = _thin(exact.t, exact.v)
-        ax.plot(te, ve, label="exact", gid="lif-exact", **METHOD_STYLES["exact"])
+        te, ve = thin(exact.t, exact.v)
+        ax.plot(te, ve, label="exact", gid=GID_EXACT, **METHOD_STYLES["exact"])
     if show_threshold:
-        _draw_guides(ax, params)
+        draw_guides(ax, params)
     ax.set_xlim(0.0, float(result.t[-1]) if len(result.t) else 1.0)
     ax.set_xlabel("time (ms)")
     ax.set_ylabel("membrane potential v (mV)")
@@ -181,7 +176,7 @@ def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
     """
     results = list(results)
     if axes is None:
-        fig = _Figure(figsize=(7.5, 1.5 * len(results) + 0.9), layout="constrained")
+        fig = PngFigure(figsize=(7.5, 1.5 * len(results) + 0.9), layout="constrained")
         axes = fig.subplots(len(results), 1, sharex=True, squeeze=False)[:, 0]
     axes = np.asarray(axes, dtype=object).ravel()
     if len(axes) != len(results):
@@ -249,13 +244,13 @@ def plot_raster(results, ax=None, *, exact=None, labels=None):
         color = METHOD_COLORS[method_key(res)]
         spikes = np.asarray(res.spike_times, dtype=float)
         ax.plot(spikes, np.full(len(spikes), float(y)), linestyle="none", marker="|",
-                markersize=11, markeredgewidth=1.6, color=color, gid="lif-raster",
+                markersize=11, markeredgewidth=1.6, color=color, gid=GID_RASTER,
                 label=labels[k])
         # x in axes fraction, so the note stays inside when the caller zooms in time
         ax.text(0.5, y, "no spikes", ha="center", va="center", fontsize="small",
                 transform=ax.get_yaxis_transform(), color=METHOD_TEXT_COLORS[method_key(res)],
                 style="italic",
-                gid="lif-raster-empty", visible=not len(spikes))
+                gid=GID_RASTER_EMPTY, visible=not len(spikes))
     ax.set_yticks(range(n - 1, -1, -1), labels)
     for tick, res in zip(ax.get_yticklabels(), rows):
         tick.set_color(METHOD_TEXT_COLORS[method_key(res)])
@@ -313,7 +308,7 @@ def plot_input(params, t_max, ax=None, *, zoom=None):
     if description:
         ax.set_title(description, loc="left", fontsize="small")
     if zoom is not None:
-        _zoom_inset(ax, params, zoom)
+        zoom_inset(ax, params, zoom)
     current = params.current(t)
     text = (f"Input current i_e (nA) against time, 0 to {t_max:g} ms"
             + (f": {description}" if description else "")

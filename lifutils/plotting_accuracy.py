@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .drawing import GID_FI_CURVE, GID_FI_RHEOBASE, GID_FI_RHEOBASE_LABEL, GID_FI_SIMULATED
 from .analytic import firing_rate, rheobase
 from .drawing import GUIDE_COLOR, draw_slope_guides, fi_grid, new_axes, number, set_description
 from .errors import LifutilsError
@@ -135,12 +136,12 @@ def plot_fi_curve(params, currents, simulated=None, ax=None):
     currents = np.asarray(currents, dtype=float)
     grid = fi_grid(params, currents)
     ax.plot(grid, firing_rate(params, i_e=grid), color="black", linewidth=1.2,
-            label="analytic (firing_rate)", gid="lif-fi-curve", zorder=2)
+            label="analytic (firing_rate)", gid=GID_FI_CURVE, zorder=2)
     rb = rheobase(params)
-    ax.axvline(rb, color=GUIDE_COLOR, linestyle=":", linewidth=0.9, gid="lif-fi-rheobase",
+    ax.axvline(rb, color=GUIDE_COLOR, linestyle=":", linewidth=0.9, gid=GID_FI_RHEOBASE,
                label="_rheobase")
     ax.text(rb, 0.97, f" rheobase\n {rb:.3g} nA", transform=ax.get_xaxis_transform(),
-            ha="left", va="top", fontsize="small", color="0.2", gid="lif-fi-rheobase-label",
+            ha="left", va="top", fontsize="small", color="0.2", gid=GID_FI_RHEOBASE_LABEL,
             bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.0))
     for key, rates in (simulated or {}).items():
         rates = np.asarray(rates, dtype=float)
@@ -148,7 +149,7 @@ def plot_fi_curve(params, currents, simulated=None, ax=None):
             raise LifutilsError(f"simulated[{key!r}] must have one rate per current ({len(currents)})")
         m = REGISTRY[method_key(key)]  # simulated points: each method its own marker shape
         ax.plot(currents, rates, linestyle="none", color=m.color, label=m.label,
-                gid="lif-fi-simulated", zorder=3, **m.marker)
+                gid=GID_FI_SIMULATED, zorder=3, **m.marker)
     span = currents.max() - currents.min()
     ax.set_xlim(currents.min() - 0.02 * span, currents.max() + 0.02 * span)
     ax.set_xlabel("input current i_e (nA)")

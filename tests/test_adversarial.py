@@ -112,7 +112,8 @@ def test_a_silent_neuron_for_a_billion_ms():
 
 
 def test_simulate_exact_with_a_tiny_dt_is_refused_before_allocating():
-    refuses(lambda: simulate_exact(P20, 100.0, dt=1e-7), BudgetError, r"dt = 1e-07 implies 1e\+09 samples")
+    refuses(lambda: simulate_exact(P20, 100.0, sampling=1e-7), BudgetError,
+            r"sampling = 1e-07 implies 1e\+09 samples")
 
 
 def test_a_pulse_train_of_a_hundred_million_pulses_is_refused():

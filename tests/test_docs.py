@@ -26,7 +26,7 @@ def test_every_public_function_has_units_and_an_example():
 def test_numeric_modules_import_only_numpy_and_scipy():
     allowed = {"numpy", "scipy", "__future__", "dataclasses", "math", "numbers", "typing", "time",
                "warnings",
-               "functools", "importlib"}
+               "functools", "importlib", "collections"}
     for name in NUMERIC_MODULES:
         source = (ROOT / "lifutils" / f"{name}.py").read_text()
         for match in re.finditer(r"^(?:from ([\w.]+) import|import ([\w.]+))", source, re.M):

@@ -16,7 +16,10 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from ..analytic import firing_rate, rheobase
-from ..drawing import fi_grid, spike_marker_y, thin
+from ..drawing import (GID_EXACT, GID_FI_CURVE, GID_FI_RHEOBASE, GID_FI_RHEOBASE_LABEL,
+                       GID_FI_SIMULATED, GID_RASTER, GID_RASTER_EMPTY, GID_RESET, GID_RESET_LABEL,
+                       GID_SPIKES, GID_THRESH, GID_THRESH_LABEL, GID_TRACE, fi_grid,
+                       spike_marker_y, thin)
 from ..errors import LifutilsError
 from ..plotting import describe_raster, describe_traces
 from ..plotting_accuracy import describe_fi_curve
@@ -26,10 +29,10 @@ __all__ = ["update_trace", "update_side_by_side", "update_raster", "update_fi_cu
 # gids of the artists that the update_* functions move. FastPNG redraws the
 # data on every render; the guides and notes rarely move (text is slow to
 # draw), so they stay in the background, which is redrawn when they do move.
-_DYNAMIC = {"lif-trace", "lif-exact", "lif-spikes", "lif-raster", "lif-raster-empty",
-            "lif-fi-curve", "lif-fi-simulated"}
-_GUIDES = {"lif-thresh", "lif-reset", "lif-thresh-label", "lif-reset-label",
-           "lif-fi-rheobase", "lif-fi-rheobase-label"}
+_DYNAMIC = {GID_TRACE, GID_EXACT, GID_SPIKES, GID_RASTER, GID_RASTER_EMPTY,
+            GID_FI_CURVE, GID_FI_SIMULATED}
+_GUIDES = {GID_THRESH, GID_RESET, GID_THRESH_LABEL, GID_RESET_LABEL,
+           GID_FI_RHEOBASE, GID_FI_RHEOBASE_LABEL}
 
 
 def update_trace(result, ax, *, exact=None):
@@ -59,14 +62,14 @@ def update_trace(result, ax, *, exact=None):
     >>> ax = update_trace(simulate_euler(LIFParams(i_e=30.0), 100.0), ax)
     """
     params = result.params
-    _require(ax, "lif-trace", "lines", "plot_trace").set_data(*thin(result.t, result.v))
+    _require(ax, GID_TRACE, "lines", "plot_trace").set_data(*thin(result.t, result.v))
     spikes = np.asarray(result.spike_times, dtype=float)
-    _require(ax, "lif-spikes", "lines", "plot_trace").set_data(
+    _require(ax, GID_SPIKES, "lines", "plot_trace").set_data(
         spikes, np.full(len(spikes), spike_marker_y(params)))
     if exact is not None:
-        _require(ax, "lif-exact", "lines", "plot_trace(..., exact=...)").set_data(
+        _require(ax, GID_EXACT, "lines", "plot_trace(..., exact=...)").set_data(
             *thin(exact.t, exact.v))
-    for gid, value in (("lif-thresh", params.v_thresh), ("lif-reset", params.v_reset)):
+    for gid, value in ((GID_THRESH, params.v_thresh), (GID_RESET, params.v_reset)):
         line = _find(ax, gid)
         if line is not None:
             line.set_ydata([value, value])
@@ -105,8 +108,8 @@ def update_raster(results, ax, *, exact=None):
     >>> ax = update_raster([simulate_euler(LIFParams(i_e=10.0), 100.0)], ax)
     """
     rows = list(results) + ([exact] if exact is not None else [])
-    lines = [a for a in ax.lines if a.get_gid() == "lif-raster"]
-    notes = [a for a in ax.texts if a.get_gid() == "lif-raster-empty"]
+    lines = [a for a in ax.lines if a.get_gid() == GID_RASTER]
+    notes = [a for a in ax.texts if a.get_gid() == GID_RASTER_EMPTY]
     if len(lines) != len(rows):
         raise LifutilsError(f"the raster has {len(lines)} rows, got {len(rows)} results")
     for line, note, res in zip(lines, notes, rows):
@@ -134,14 +137,14 @@ def update_fi_curve(params, currents, simulated, ax):
     currents = np.asarray(currents, dtype=float)
     grid = fi_grid(params, currents)
     rates = firing_rate(params, i_e=grid)
-    _require(ax, "lif-fi-curve", "lines", "plot_fi_curve").set_data(grid, rates)
+    _require(ax, GID_FI_CURVE, "lines", "plot_fi_curve").set_data(grid, rates)
     rb = rheobase(params)
-    _require(ax, "lif-fi-rheobase", "lines", "plot_fi_curve").set_xdata([rb, rb])
-    label = _require(ax, "lif-fi-rheobase-label", "texts", "plot_fi_curve")
+    _require(ax, GID_FI_RHEOBASE, "lines", "plot_fi_curve").set_xdata([rb, rb])
+    label = _require(ax, GID_FI_RHEOBASE_LABEL, "texts", "plot_fi_curve")
     label.set_x(rb)
     label.set_text(f" rheobase\n {rb:.3g} nA")
     top = float(np.max(rates)) if len(rates) else 1.0
-    markers = [a for a in ax.lines if a.get_gid() == "lif-fi-simulated"]
+    markers = [a for a in ax.lines if a.get_gid() == GID_FI_SIMULATED]
     for line, sim in zip(markers, (simulated or {}).values(), strict=True):
         sim = np.asarray(sim, dtype=float)
         line.set_data(currents, sim)
