@@ -10,9 +10,9 @@ measured in one process, alternately for each value, with the same i_e values:
 * plain: the pattern most tutorials use, an ``ipywidgets.interactive`` on a
   function that reruns one ``simulate_euler`` and draws a brand-new pyplot
   figure (``plt.figure``, ``plt.plot``, ``plt.show``);
-* dashboard: ``lifutils.widgets.side_by_side()``: four methods plus the exact
-  answer (Euler, interpolated Euler, the dv/dt hack, events, closed form), five
-  panels, the spike-time table.
+* dashboard: ``lifutils.widgets.side_by_side()``: every method of the registry
+  (Euler, interpolated Euler, the dv/dt hack, events) against the exact answer,
+  a panel each, the raster and the spike-time table.
 
 Both run under matplotlib's inline backend, in an IPython ``InteractiveShell``
 created here (no kernel and no browser). The plain pattern's ``plt.show``

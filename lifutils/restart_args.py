@@ -187,10 +187,6 @@ class _EventLayout:
         self.function_of = np.repeat(np.arange(len(events)), counts)
         self.n_entries = int(self.offsets[-1])
 
-    def entries(self, k):
-        """The slice of entries of event function k."""
-        return slice(self.offsets[k], self.offsets[k + 1])
-
 
 def _event_size(k, value):
     """None for one number (a scalar event), m for an array of shape (m,), m >= 2."""

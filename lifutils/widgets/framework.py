@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from .. import plotting
 from ..drawing import describe
 from ..errors import LifutilsError
+from ..euler import DT
 from ..events import DEFAULT_RTOL
 from ..methods import REGISTRY, SOLVE_IVP_METHODS
 from .redraw import FastPNG, update_trace
@@ -107,8 +108,8 @@ def v_reset_slider():
 
 
 def dt_choice():
-    """Euler time step dt (ms), 0.01 to 1, starting at 0.1."""
-    return choices("dt (ms)", DT_OPTIONS, 0.1)
+    """Euler time step dt (ms), 0.01 to 1, starting at the question's (lifutils.euler.DT)."""
+    return choices("dt (ms)", DT_OPTIONS, DT)
 
 
 def max_step_choice():
