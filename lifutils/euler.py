@@ -6,7 +6,7 @@ import numpy as np
 from . import _validate as check
 from .analytic import MAX_SPIKES, exact_spike_times
 from .errors import LifutilsError
-from .fixed_step import CHUNK, MAX_EULER_STEPS, run_neuron
+from .fixed_step import CHUNK, MAX_EULER_STEPS, run_neuron  # noqa: F401 (CHUNK: kept importable here)
 from .params import LIFParams, LIFResult, check_dt, check_t_max
 
 __all__ = ["simulate_euler", "MAX_EULER_STEPS", "DT"]

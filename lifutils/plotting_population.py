@@ -14,7 +14,7 @@ from .population import SpikeRecord
 
 __all__ = ["POPULATION_STYLES", "plot_population_raster", "plot_cost_per_spike"]
 
-#: Label and color of each method of :func:`lifutils.population.measure`.
+#: Label and color of each approach of :func:`lifutils.population.measure`.
 POPULATION_STYLES = {
     "vector": ("one vector event", METHOD_COLORS["events"]),
     "per_neuron": ("one event per neuron", "#9467bd"),
@@ -75,12 +75,12 @@ def _trains(spikes):
 
 
 def plot_cost_per_spike(rows, ax=None, *, key="cpu_ms_per_spike"):
-    """Time per spike (ms) against the number of neurons, log-log, one line per method.
+    """Time per spike (ms) against the number of neurons, log-log, one line per approach.
 
     Parameters
     ----------
     rows : sequence of dict
-        Rows of :func:`lifutils.population.measure` (``method``, ``n`` and ``key``).
+        Rows of :func:`lifutils.population.measure` (``approach``, ``n`` and ``key``).
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new Figure when None.
     key : str
@@ -93,15 +93,15 @@ def plot_cost_per_spike(rows, ax=None, *, key="cpu_ms_per_spike"):
 
     Examples
     --------
-    >>> ax = plot_cost_per_spike([{"method": "vector", "n": 10, "cpu_ms_per_spike": 0.5},
-    ...                           {"method": "vector", "n": 100, "cpu_ms_per_spike": 0.6}])
+    >>> ax = plot_cost_per_spike([{"approach": "vector", "n": 10, "cpu_ms_per_spike": 0.5},
+    ...                           {"approach": "vector", "n": 100, "cpu_ms_per_spike": 0.6}])
     >>> [line.get_label() for line in ax.get_lines()]
     ['one vector event']
     """
     ax = new_axes(ax, figsize=(6.5, 3.6))
-    for method in dict.fromkeys(r["method"] for r in rows):
-        label, color = POPULATION_STYLES.get(method, (method, None))
-        mine = [r for r in rows if r["method"] == method]
+    for approach in dict.fromkeys(r["approach"] for r in rows):
+        label, color = POPULATION_STYLES.get(approach, (approach, None))
+        mine = [r for r in rows if r["approach"] == approach]
         ax.loglog([r["n"] for r in mine], [r[key] for r in mine], "o-", color=color, label=label)
     what = "processor" if key == "cpu_ms_per_spike" else "wall"
     ax.set(xlabel="number of neurons N", ylabel=f"{what} time per spike (ms)")
