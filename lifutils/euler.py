@@ -1,4 +1,4 @@
-"""The forward-Euler loop of the question, and its interpolated variant: their steps (the loop is lifutils.fixed_step)."""
+"""The forward-Euler steps of the question's loop, plain and interpolated (the loop: lifutils.fixed_step)."""
 from __future__ import annotations
 
 import numpy as np
