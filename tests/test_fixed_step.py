@@ -2,7 +2,10 @@
 
 The oracle (tests/euler_oracle.py) is a copy of the three loops as they were
 before lifutils.fixed_step took over their spike list, refractory hold, start
-above threshold and runaway cap.
+above threshold and runaway cap. One difference is meant: the population loop
+now holds by the single neuron's rule, which it missed by a step when t_ref is a
+whole number of steps plus the rule's hair (1e-9 dt) to the last bit.
+The last part feeds the loop's own entry points bad input and stuck steps.
 """
 import itertools
 import math
@@ -78,6 +81,22 @@ def test_population_euler_is_the_old_loop_bit_for_bit(n, dt, t_ref):
     rec = simulate_population_euler(params, i_e, 100.0, dt=dt)
     assert np.array_equal(rec.i, who[order]) and np.array_equal(rec.t, t[order])
     assert rec.nfev == nfev
+
+
+@pytest.mark.parametrize("t_ref", [0.2000000001, 0.10000000010000001, 2.0, 0.25])
+@pytest.mark.parametrize("i_e", [16.0, 20.0, 27.5, 40.0])
+def test_a_population_of_one_holds_as_one_neuron_does(t_ref, i_e):
+    # One hold rule for both loops. The only change from the old loops: at a t_ref of a
+    # whole number of steps plus exactly the rule's hair (1e-9 dt), the old population
+    # loop held a step more than simulate_euler did (and than the rule says).
+    params = POPULATION_NEURON.replace(t_ref=t_ref)
+    record = simulate_population_euler(params, [i_e], 100.0, dt=0.1)
+    assert np.array_equal(record.t, simulate_euler(params.replace(i_e=i_e), 100.0).spike_times)
+    _, old_times, _ = old.population_euler(params, np.array([i_e]), 100.0, 0.1, 5000)
+    if t_ref in (2.0, 0.25):
+        assert np.array_equal(old_times, record.t)
+    elif t_ref == 0.2000000001:
+        assert not np.array_equal(old_times, record.t)  # old: held 3 steps, not 2
 
 
 def test_population_runaway_is_the_old_message():
