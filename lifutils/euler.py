@@ -59,7 +59,8 @@ def simulate_euler(params: LIFParams, t_max, *, dt=None, interpolate=False,
         None (default): 0.1 ms, the question's, or t_max / 10 for a run
         shorter than 1 ms. More than 20 million steps is refused (BudgetError).
     interpolate : bool
-        Place spikes and resets inside the step (see above). Default False.
+        Place spikes and resets inside the step (see above). Default False;
+        True or False only.
     max_spikes : int
         Cap on the number of spikes (RunawayError beyond it). For constant
         input the closed form counts them first, so a runaway drive is refused
@@ -77,7 +78,7 @@ def simulate_euler(params: LIFParams, t_max, *, dt=None, interpolate=False,
     >>> res.n_spikes, round(float(res.spike_times[0]), 1)  # exact: 13.8629 ms
     (5, 13.8)
     """
-    t_max = check_t_max(t_max)
+    t_max, interpolate = check_t_max(t_max), check.flag("interpolate", interpolate)
     dt = check_dt((min(DT, t_max / 10) or t_max) if dt is None else dt, t_max)
     check.budget("dt", dt, t_max / dt, MAX_EULER_STEPS, what=f"Euler steps over t_max = {t_max:g} ms",
                  advice="use a larger dt or a shorter t_max")

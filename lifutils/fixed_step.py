@@ -25,7 +25,9 @@ and many are best iterated differently; the rules above are shared by both:
   advances from a time inside its first step through the steps it is given,
   appending v after each, until v reaches threshold inside a step; it
   reports that crossing ``(k, t_start, t_spike)`` and the loop does the rest
-  (record, reset, hold, stall check) and hands the run back to it. The plain
+  (record, reset, hold, stall check) and hands the run back to it. The
+  comparison with v_thresh that ends a free run is the one piece each step
+  writes itself: it must sit in the step's own loop to cost nothing. The plain
   Euler update spikes at the end of its step (``on_grid=True``: holds end on
   a step boundary); the interpolated one places the crossing inside the step
   (``on_grid=False``: a hold may end inside a step, and the run resumes there).
@@ -54,7 +56,8 @@ from . import _validate as check
 from .analytic import runaway_message
 from .errors import LifutilsError, RunawayError, StalledError
 
-__all__ = ["SpikeList", "hold_end_step", "resume_after", "run_neuron", "run_population",
+__all__ = ["SpikeList", "first_step_at", "hold_end_step", "resume_after", "run_neuron",
+           "run_population",
            "MAX_EULER_STEPS", "CHUNK", "BYTES_PER_NEURON"]
 
 #: Refuse Euler runs longer than this many steps (a Python loop: ~0.5 s per
@@ -231,7 +234,7 @@ def run_neuron(free_run, params, dt, drive, *, max_spikes, t_max, on_grid, name=
     ([14.0], array([-55.65, -55.08, -80.  , -80.  , -80.  , -77.  , -74.3 ]))
     """
     drive, dt = _checked_drive(drive, dt)
-    n_steps = drive.size
+    on_grid, n_steps = check.flag("on_grid", on_grid), drive.size
     spikes = SpikeList(max_spikes, t_max)
     v_out = np.empty(n_steps + 1)
     v, v_reset, t_ref = params.v_start, params.v_reset, params.t_ref
