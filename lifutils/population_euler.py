@@ -39,12 +39,10 @@ def simulate_population_euler(params: LIFParams, i_e, t_max, *, dt=None,
 
     Parameters
     ----------
-    params : LIFParams
-        The membrane of every neuron (its ``i_e`` is not used).
-    i_e : array_like, shape (n,)
-        Constant input current of each neuron (nA).
-    t_max : float
-        Simulation length (ms).
+    params, i_e, t_max
+        As for :func:`lifutils.population.simulate_population`: the membrane of
+        every neuron (v0 below v_thresh), a constant current (nA) per neuron and
+        the simulated length (ms).
     dt : float or None
         Time step (ms); None: 0.1 ms, or t_max / 10 for a run shorter than 1 ms,
         as in :func:`lifutils.simulate_euler`. More than 20 million steps, or
