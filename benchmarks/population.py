@@ -4,7 +4,7 @@
                                     [--sizes 10 30 100 300 1000 3000 10000] [--budget S]
 
 For N neurons (R*I spread over 10-40 mV, t_ref = 2 ms, 200 ms; see
-lifutils.population) prints one row per method and N: wall time, resets
+lifutils.population) prints one row per approach and N: wall time, resets
 (spikes), right-hand-side evaluations, wall and processor time per reset (the
 processor time of this process is steadier on a busy machine), and the largest
 spike-time difference from the closed form (with the number of neurons whose
@@ -42,18 +42,18 @@ from lifutils.population import POPULATION_T_MAX, measure
 from lifutils.tables import print_table
 
 SIZES = (10, 30, 100, 300, 1000, 3000, 10000)
-HEADERS = ["method", "N", "t_max (ms)", "time (s)", "resets", "nfev", "ms per reset", "cpu ms per reset",
+HEADERS = ["approach", "N", "t_max (ms)", "time (s)", "resets", "nfev", "ms per reset", "cpu ms per reset",
            "error (ms)", "wrong counts", "peak MB"]
 FORMATS = [None, "d", "g", ".3f", "d", "d", ".3f", ".3f", ".1e", "d", ".0f"]
 
 
-def _measure_in_child(queue, method, n, kwargs):
-    if method == "nest":  # NEST's import is not the model's memory
-        from lifutils.nest_bridge import _import_nest
-        _import_nest()
+def _measure_in_child(queue, approach, n, kwargs):
+    if approach == "nest":  # NEST's import is not the model's memory
+        from lifutils.nest_bridge import import_nest
+        import_nest()
     before = psutil.Process().memory_info().rss
     try:
-        row = measure(method, n, **kwargs)
+        row = measure(approach, n, **kwargs)
     except Exception as exc:  # the parent says what went wrong
         queue.put(exc)
         return
@@ -63,11 +63,11 @@ def _measure_in_child(queue, method, n, kwargs):
     queue.put(row)
 
 
-def measure_with_memory(method, n, **kwargs):
+def measure_with_memory(approach, n, **kwargs):
     """:func:`lifutils.population.measure` in a child process, with its peak memory (MB)."""
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
-    child = ctx.Process(target=_measure_in_child, args=(queue, method, n, kwargs))
+    child = ctx.Process(target=_measure_in_child, args=(queue, approach, n, kwargs))
     child.start()
     row = queue.get()
     child.join()
@@ -76,7 +76,7 @@ def measure_with_memory(method, n, **kwargs):
     return row
 
 
-def rows_for(method, sizes, t_max, budget, **kwargs):
+def rows_for(approach, sizes, t_max, budget, **kwargs):
     """Rows of :func:`lifutils.population.measure`; stop before a size that would pass budget.
 
     ``t_max`` is a function of N (the simulated length, ms).
@@ -84,13 +84,13 @@ def rows_for(method, sizes, t_max, budget, **kwargs):
     rows, last = [], None
     for n in sizes:
         if last is not None and last["seconds"] * (n / last["n"]) ** 2 > budget:
-            print(f"({method}: N = {n} skipped, about "
+            print(f"({approach}: N = {n} skipped, about "
                   f"{last['seconds'] * (n / last['n']) ** 2:.0f} s expected)")
             break
         try:
-            last = measure_with_memory(method, n, t_max=t_max(n), **kwargs)
+            last = measure_with_memory(approach, n, t_max=t_max(n), **kwargs)
         except LifutilsError as exc:
-            print(f"({method}: N = {n}, t_max = {t_max(n):g} ms refused: {exc})")
+            print(f"({approach}: N = {n}, t_max = {t_max(n):g} ms refused: {exc})")
             break
         rows.append(last)
     return rows

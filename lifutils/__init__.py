@@ -3,10 +3,12 @@
 Numerics (numpy and scipy only): :mod:`~lifutils.params` (``LIFParams``),
 :mod:`~lifutils.result` (``LIFResult``), :mod:`~lifutils.methods` (the registry
 of methods: label, runner and style of each), :mod:`~lifutils.inputs`,
-:mod:`~lifutils.analytic`, :mod:`~lifutils.euler`, :mod:`~lifutils.dvdt_hack`,
+:mod:`~lifutils.analytic`, :mod:`~lifutils.euler` (its loop: :mod:`~lifutils.fixed_step`),
+:mod:`~lifutils.dvdt_hack`,
 :mod:`~lifutils.resets`, :mod:`~lifutils.events`, :mod:`~lifutils.compare`,
 :mod:`~lifutils.tables`, :mod:`~lifutils.references` (exact references for
-notebooks 05 and 07), :mod:`~lifutils.population` (notebook 07) and
+notebooks 05 and 07), :mod:`~lifutils.population` (notebook 07; with :mod:`~lifutils.population_euler` and
+:mod:`~lifutils.spike_record`) and
 :mod:`~lifutils.errors` (one family, exported here). Checks for the notebooks'
 exercises live in :mod:`lifutils.exercises`. NEST, an optional extra, is
 reached through :mod:`lifutils.nest_bridge`, imported on demand.

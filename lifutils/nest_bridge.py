@@ -45,7 +45,7 @@ from .errors import LifutilsError, RunawayError
 from . import _validate as check
 from .analytic import isi_from_gap, runaway_message, threshold_gap
 from .params import LIFParams, check_t_max
-from .population import SpikeRecord, spike_cap, refuse_other_options, population_params
+from .spike_record import SpikeRecord, population_params, refuse_other_options, spike_cap
 
 __all__ = ["NEST_MODEL", "RESOLUTION", "INSTALL_HINT", "nest_available",
            "simulate_population_nest"]
@@ -205,7 +205,7 @@ def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
     Returns
     -------
     SpikeRecord
-        ``method`` "nest"; ``nfev`` None.
+        ``approach`` "nest"; ``nfev`` None.
 
     Raises
     ------
@@ -282,4 +282,4 @@ def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
     events = recorder.events
     index = np.asarray(events["senders"], dtype=np.int64) - neurons[0].global_id
     times = np.asarray(events["times"], dtype=float)
-    return SpikeRecord(i=index, t=times, n=n, t_max=t_max, method="nest")
+    return SpikeRecord(i=index, t=times, n=n, t_max=t_max, approach="nest")

@@ -9,17 +9,29 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from .drawing import new_axes
-from .plotting import METHOD_COLORS
+from .methods import LINE_STYLES, MARKERS, PALETTE, REGISTRY
 from .population import SpikeRecord
 
 __all__ = ["POPULATION_STYLES", "plot_population_raster", "plot_cost_per_spike"]
 
-#: Label and color of each method of :func:`lifutils.population.measure`.
+
+def _style(label, method=None, spare=0):
+    """(label, color, marker, linestyle): a registered method's own, or the palette's
+    ``spare``-th colour, marker and dashes after those of the methods (tests/test_contrast.py)."""
+    if method is not None:
+        m = REGISTRY[method]
+        return label, m.color, m.marker["marker"], m.linestyle
+    return label, PALETTE[4 + spare], MARKERS[5 + spare], LINE_STYLES[5 + spare]
+
+
+#: Label, color, marker and line style of each approach of :func:`lifutils.population.measure`:
+#: the vector event and the Euler loop in their methods' styles, the others from the palette
+#: of :mod:`lifutils.methods`, so that no two lines differ by colour alone.
 POPULATION_STYLES = {
-    "vector": ("one vector event", METHOD_COLORS["events"]),
-    "per_neuron": ("one event per neuron", "#9467bd"),
-    "euler": ("Euler loop (numpy)", METHOD_COLORS["euler"]),
-    "nest": ("NEST", "#8c564b"),
+    "vector": _style("one vector event", "events"),
+    "per_neuron": _style("one event per neuron", spare=1),
+    "euler": _style("Euler loop (numpy)", "euler"),
+    "nest": _style("NEST", spare=0),
 }
 
 
@@ -55,8 +67,8 @@ def plot_population_raster(spike_trains, ax=None, *, overlay=None,
     """
     trains = _trains(spike_trains)
     ax = new_axes(ax, figsize=(7.5, 3.8))
-    ax.eventplot(trains, colors=METHOD_COLORS["events"], linelengths=0.8, linewidths=1.2)
-    ax.plot([], [], "|", color=METHOD_COLORS["events"], markersize=9, label=labels[0])
+    ax.eventplot(trains, colors=REGISTRY["events"].color, linelengths=0.8, linewidths=1.2)
+    ax.plot([], [], "|", color=REGISTRY["events"].color, markersize=9, label=labels[0])
     if overlay is not None:
         ax.eventplot(_trains(overlay), colors="black",
                      linelengths=0.35, linewidths=0.8)
@@ -75,12 +87,12 @@ def _trains(spikes):
 
 
 def plot_cost_per_spike(rows, ax=None, *, key="cpu_ms_per_spike"):
-    """Time per spike (ms) against the number of neurons, log-log, one line per method.
+    """Time per spike (ms) against the number of neurons, log-log, one line per approach.
 
     Parameters
     ----------
     rows : sequence of dict
-        Rows of :func:`lifutils.population.measure` (``method``, ``n`` and ``key``).
+        Rows of :func:`lifutils.population.measure` (``approach``, ``n`` and ``key``).
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new Figure when None.
     key : str
@@ -93,16 +105,17 @@ def plot_cost_per_spike(rows, ax=None, *, key="cpu_ms_per_spike"):
 
     Examples
     --------
-    >>> ax = plot_cost_per_spike([{"method": "vector", "n": 10, "cpu_ms_per_spike": 0.5},
-    ...                           {"method": "vector", "n": 100, "cpu_ms_per_spike": 0.6}])
+    >>> ax = plot_cost_per_spike([{"approach": "vector", "n": 10, "cpu_ms_per_spike": 0.5},
+    ...                           {"approach": "vector", "n": 100, "cpu_ms_per_spike": 0.6}])
     >>> [line.get_label() for line in ax.get_lines()]
     ['one vector event']
     """
     ax = new_axes(ax, figsize=(6.5, 3.6))
-    for method in dict.fromkeys(r["method"] for r in rows):
-        label, color = POPULATION_STYLES.get(method, (method, None))
-        mine = [r for r in rows if r["method"] == method]
-        ax.loglog([r["n"] for r in mine], [r[key] for r in mine], "o-", color=color, label=label)
+    for approach in dict.fromkeys(r["approach"] for r in rows):
+        label, color, marker, linestyle = POPULATION_STYLES.get(approach, (approach, None, "o", "-"))
+        mine = [r for r in rows if r["approach"] == approach]
+        ax.loglog([r["n"] for r in mine], [r[key] for r in mine], marker=marker,
+                  linestyle=linestyle, color=color, label=label)
     what = "processor" if key == "cpu_ms_per_spike" else "wall"
     ax.set(xlabel="number of neurons N", ylabel=f"{what} time per spike (ms)")
     plain = FuncFormatter(lambda value, _: f"{value:g}")  # 2 and 3, not 2 x 10^0

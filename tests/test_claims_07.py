@@ -148,7 +148,7 @@ def test_07_runs_top_to_bottom_without_nest_and_says_how_to_get_it(monkeypatch, 
         source = "".join(cell["source"])
         if cell["cell_type"] != "code":
             continue
-        if "measure(method" in source:
+        if "measure(approach" in source:
             assert "(10, 30, 100, 300)" in source
             source = source.replace("(10, 30, 100, 300)", "(10, 30)")
         exec(compile(source, path.name, "exec"), namespace)
@@ -185,7 +185,7 @@ def _notebook_output(jitter_seed=None):
     out, found = io.StringIO(), set()
     for cell in json.loads(path.read_text())["cells"]:
         source = "".join(cell["source"])
-        if cell["cell_type"] != "code" or "measure(method" in source or "(rows)" in source:
+        if cell["cell_type"] != "code" or "measure(approach" in source or "(rows)" in source:
             continue  # the timing cell (nbval ignores its output) and its figure
         for where, change in moved.items():
             if where in source and jitter_seed is not None:

@@ -66,7 +66,7 @@ def test_every_simulator_returns_a_spike_record_on_the_closed_form(request, simu
 
 def test_a_record_is_sorted_by_time_then_neuron_and_splits_back_into_trains():
     trains = [[5.0, 1.0], [], [1.0, 3.0], [0.5]]
-    rec = SpikeRecord.from_trains(trains, t_max=6.0, method="exact")
+    rec = SpikeRecord.from_trains(trains, t_max=6.0, approach="exact")
     assert rec.t.tolist() == [0.5, 1.0, 1.0, 3.0, 5.0] and rec.i.tolist() == [3, 0, 2, 2, 0]
     assert [s.tolist() for s in rec.spike_trains()] == [[1.0, 5.0], [], [1.0, 3.0], [0.5]]
     assert rec.counts().tolist() == [2, 0, 2, 1] and rec.n_spikes == 5
@@ -80,14 +80,14 @@ def test_a_record_is_sorted_by_time_then_neuron_and_splits_back_into_trains():
 ])
 def test_a_record_refuses_indices_it_cannot_hold(i, t, n, match):
     with pytest.raises(LifutilsError, match=match):
-        SpikeRecord(i=i, t=t, n=n, t_max=3.0, method="exact")
+        SpikeRecord(i=i, t=t, n=n, t_max=3.0, approach="exact")
 
 
 def test_spike_trains_of_a_large_record_are_linear_in_the_spikes():
     rng = np.random.default_rng(1)
     n, k = 200_000, 1_000_000
     rec = SpikeRecord(i=rng.integers(0, n, k), t=rng.uniform(0, 100, k), n=n, t_max=100.0,
-                      method="exact")
+                      approach="exact")
     trains = rec.spike_trains()  # quadratic collection would take minutes here
     assert len(trains) == n and sum(s.size for s in trains) == k
     j = int(rec.i[123])

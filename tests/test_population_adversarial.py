@@ -120,7 +120,7 @@ ENTRY_POINTS = {
     "simulate_population_nest": lambda **kw: simulate_population_nest(
         **{"params": LIFParams(t_ref=2.0), "i_e": [20.0, 30.0], "t_max": 20.0, **kw}),
     "SpikeRecord": lambda **kw: SpikeRecord(
-        **{"i": [0, 1], "t": [1.0, 2.0], "n": 2, "t_max": 3.0, "method": "exact", **kw}),
+        **{"i": [0, 1], "t": [1.0, 2.0], "n": 2, "t_max": 3.0, "approach": "exact", **kw}),
 }
 ARGUMENTS = {
     "simulate_population": ["params", "i_e", "t_max", "events", "method", "rtol", "atol",
