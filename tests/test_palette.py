@@ -10,9 +10,12 @@ barely noticeable.
 """
 import itertools
 
-import colour
 import numpy as np
 import pytest
+
+_PRINT_OPTIONS = np.get_printoptions()
+import colour  # noqa: E402  it sets numpy's print options to legacy="1.13" on import
+np.set_printoptions(**_PRINT_OPTIONS)  # which the doctests of lifutils must not see
 from matplotlib.lines import Line2D
 
 from lifutils import LIFParams, simulate_dvdt_hack, simulate_euler, simulate_events, simulate_exact
