@@ -35,13 +35,11 @@ Run:  .venv/bin/python -m pytest -p no:cacheprovider tests/test_browser.py -v
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -69,22 +67,6 @@ VIEWPORT = {"width": 1280, "height": 900}
 MAX_SCREENSHOT_HEIGHT = 16000  # Chromium cannot capture much taller images
 
 
-def _load_server_module():
-    """Import tests/_jupyterlab_server.py whatever pytest's import mode is."""
-    name = "_jupyterlab_server"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(
-        name, Path(__file__).with_name(f"{name}.py")
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_server = _load_server_module()
-
 # Collected at import time so every notebook is its own test.
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 NOTEBOOK_PARAMS = [pytest.param(nb, id=nb.stem) for nb in NOTEBOOKS] or [
@@ -109,6 +91,12 @@ JS_KEY_REDRAWN = "([d, n, src]) => lifTest.keyRedrawn(d, n, src)"
 
 sys.path.insert(0, str(Path(__file__).parent))
 import _axe  # noqa: E402
+# JupyterLab from pytest-jupyter's fixtures: `jupyterlab` and the jp_* it builds on.
+from _jupyterlab_server import *  # noqa: E402,F403
+
+# The server runs in this process: warnings of jupyter_server and its extensions are
+# reported, not raised inside the server (the suite's filterwarnings = error is for lifutils).
+pytestmark = pytest.mark.filterwarnings("default")
 
 # axe-core findings that are not ours to fix, each with its upstream issue. Inside our
 # content (rule id -> (CSS selector the node matches, why, upstream issue)):
@@ -161,8 +149,8 @@ def _unavailable(reason: str) -> None:
     pytest.skip(f"{reason}. {how}")
 
 
-@pytest.fixture(scope="module")
-def browser():
+@pytest.fixture
+def browser(request):
     if not Path(CHROMIUM).exists():
         _unavailable(f"Chromium not found at {CHROMIUM}")
     try:
@@ -172,6 +160,10 @@ def browser():
             f"the Playwright Python package is not importable ({exc}); it is a "
             "dev dependency of the project (install the venv with the dev extras)"
         )
+    # The server first, Playwright after it and closed before it: pytest-jupyter sets the
+    # server up and tears it down with run_until_complete on this thread, which asyncio
+    # refuses while Playwright's synchronous API is active (its loop counts as running).
+    request.getfixturevalue("lab_server")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -180,30 +172,15 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture(scope="module")
-def lab_server():
-    """JupyterLab serving a temporary copy of the notebooks directory."""
-    tmp = tempfile.TemporaryDirectory(prefix="lif-browser-", ignore_cleanup_errors=True)
-    with tmp:
-        tmpdir = Path(tmp.name)
-        root = tmpdir / "root"
-        root.mkdir()
-        shutil.copytree(
-            NOTEBOOK_DIR,
-            root / "notebooks",
-            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
-        )
-        server = _server.JupyterLabServer(root, tmpdir / "server")
-        try:
-            server.start()
-            yield server
-        finally:
-            server.stop()
-            left = server.leftovers()
-            assert not left, (
-                f"processes of the JupyterLab server still run after stop: {left}"
-            )
-            assert server.proc is None or server.proc.poll() is not None
+@pytest.fixture
+def lab_server(jp_root_dir, jupyterlab):
+    """JupyterLab (a fresh one per notebook) serving a temporary copy of the notebooks."""
+    shutil.copytree(
+        NOTEBOOK_DIR,
+        jp_root_dir / "notebooks",
+        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+    )
+    return jupyterlab
 
 
 # ---------------------------------------------------------------------------
@@ -353,10 +330,6 @@ def test_notebook_in_jupyterlab(notebook, request):
         )
     browser = request.getfixturevalue("browser")
     server = request.getfixturevalue("lab_server")
-    assert server.proc.poll() is None, (
-        f"JupyterLab server died (exit code {server.proc.returncode}).\n"
-        + _tail(server.log(), 3000)
-    )
 
     deadline = Deadline(NOTEBOOK_TIMEOUT)
     t0 = time.monotonic()
@@ -465,7 +438,6 @@ def test_notebook_in_jupyterlab(notebook, request):
             context.close()
         finally:
             print(f"{notebook.name}: " + ", ".join(timings))
-            server.shutdown_kernels()
 
 
 def _check_dashboard(page, dash, k, notebook, deadline, server, console) -> None:

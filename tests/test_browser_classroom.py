@@ -18,12 +18,9 @@ without them, a failure when CI=true), like tests/test_browser.py.
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
-import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -40,15 +37,19 @@ CELLS = ["from lifutils.widgets import hack_explorer, side_by_side",
          'hack_explorer(size="projector")',
          "side_by_side()"]
 
+sys.path.insert(0, str(Path(__file__).parent))
+# JupyterLab from pytest-jupyter's fixtures: `jupyterlab` and the jp_* it builds on.
+from _jupyterlab_server import *  # noqa: E402,F403
 
-def _server_module():
-    name = "_jupyterlab_server"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+# The server runs in this process: warnings of jupyter_server and its extensions are
+# reported, not raised inside the server (the suite's filterwarnings = error is for lifutils).
+pytestmark = pytest.mark.filterwarnings("default")
+
+
+@pytest.fixture
+def lab_settings():
+    """JupyterLab starts in its dark theme."""
+    return DARK
 
 
 def _contrast(fg, bg) -> float:
@@ -78,7 +79,7 @@ JS_DASHBOARDS = """() => [...document.querySelectorAll('.jp-NotebookPanel .lif-d
 
 
 @pytest.mark.browser
-def test_dashboard_in_dark_theme_and_at_projector_size():
+def test_dashboard_in_dark_theme_and_at_projector_size(request):
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") == "true":
             pytest.fail(f"Chromium not found at {CHROMIUM} (CI=true)")
@@ -86,34 +87,21 @@ def test_dashboard_in_dark_theme_and_at_projector_size():
     from matplotlib.image import imread
     from playwright.sync_api import sync_playwright
 
-    server_module = _server_module()
-    with tempfile.TemporaryDirectory(prefix="lif-classroom-", ignore_cleanup_errors=True) as tmp:
-        tmp = Path(tmp)
-        (tmp / "root").mkdir()
-        nb = new_notebook(cells=[new_code_cell(c) for c in CELLS],
-                          metadata={"kernelspec": {"name": "python3",
-                                                   "display_name": "Python 3 (ipykernel)",
-                                                   "language": "python"}})
-        nbformat.write(nb, tmp / "root" / "classroom.ipynb")
-        for rel, values in DARK.items():
-            target = tmp / "server" / "settings" / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(values))
-        server = server_module.JupyterLabServer(tmp / "root", tmp / "server")
-        server.start()
+    # The server (its settings: the dark theme) before Playwright, which is closed before
+    # the server's teardown (see the browser fixture of tests/test_browser.py).
+    server = request.getfixturevalue("jupyterlab")
+    nb = new_notebook(cells=[new_code_cell(c) for c in CELLS],
+                      metadata={"kernelspec": {"name": "python3",
+                                               "display_name": "Python 3 (ipykernel)",
+                                               "language": "python"}})
+    nbformat.write(nb, server.root_dir / "classroom.ipynb")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM,
+                                    args=["--headless", "--no-sandbox", "--disable-gpu"])
         try:
-            # The server copies its settings into work_dir/settings without
-            # removing ours, so the dark theme stays.
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM,
-                                            args=["--headless", "--no-sandbox", "--disable-gpu"])
-                try:
-                    found = _run(browser, server)
-                finally:
-                    browser.close()
+            found = _run(browser, server)
         finally:
-            server.shutdown_kernels()
-            server.stop()
+            browser.close()
     screen, projector, every_method = found
     assert screen["themeLight"] == "false", "JupyterLab did not start in the dark theme"
     assert not screen["projector"] and projector["projector"]

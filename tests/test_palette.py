@@ -1,8 +1,10 @@
 """The method colours stay apart for colour-blind readers, and no figure relies on colour alone.
 
-Colour vision deficiency is simulated with the Machado et al. (2009) matrices in
-linear RGB, and colours are compared with CIEDE2000 (see tests/_colour_vision.py); the
-simulation is checked against colorspacious, an independent implementation of the same model.
+Colour vision deficiency is simulated with the Machado et al. (2009) matrices
+(severity 1, dichromacy) applied to linear RGB, and colours are compared with
+CIEDE2000 between their CIELAB coordinates (D65): both from colour-science
+(``colour.blindness.matrix_cvd_Machado2009``, ``colour.delta_E(..., method="CIE 2000")``).
+The simulation is checked against colorspacious, another implementation of the same model.
 Two lines are told apart at a glance from a difference of about 15 on; 1-2 is
 barely noticeable.
 """
@@ -10,6 +12,10 @@ import itertools
 
 import numpy as np
 import pytest
+
+_PRINT_OPTIONS = np.get_printoptions()
+import colour  # noqa: E402  it sets numpy's print options to legacy="1.13" on import
+np.set_printoptions(**_PRINT_OPTIONS)  # which the doctests of lifutils must not see
 from matplotlib.lines import Line2D
 
 from lifutils import LIFParams, simulate_dvdt_hack, simulate_euler, simulate_events, simulate_exact
@@ -17,7 +23,29 @@ from lifutils.methods import REGISTRY
 from lifutils.plotting import plot_trace
 from lifutils.plotting_accuracy import plot_work_precision
 
-from _colour_vision import ciede2000, difference
+# colour-science's names for the Machado et al. (2009) deficiencies; severity 1 is dichromacy.
+MACHADO_2009 = {"protanopia": "Protanomaly", "deuteranopia": "Deuteranomaly"}
+
+
+def simulate(color: str, deficiency: str | None) -> np.ndarray:
+    """Linear RGB of '#rrggbb' ``color`` as seen with ``deficiency`` (None: normal vision)."""
+    rgb = colour.cctf_decoding(colour.notation.HEX_to_RGB(color), function="sRGB")
+    if deficiency is None:
+        return rgb
+    matrix = colour.blindness.matrix_cvd_Machado2009(MACHADO_2009[deficiency], 1.0)
+    return np.clip(matrix @ rgb, 0.0, 1.0)
+
+
+def ciede2000(lab1, lab2) -> float:
+    return float(colour.delta_E(np.asarray(lab1), np.asarray(lab2), method="CIE 2000"))
+
+
+def difference(color1: str, color2: str, deficiency: str | None = None) -> float:
+    """CIEDE2000 between two '#rrggbb' colours as seen with ``deficiency``."""
+    lab1, lab2 = (colour.XYZ_to_Lab(colour.RGB_to_XYZ(simulate(c, deficiency), "sRGB"))
+                  for c in (color1, color2))
+    return ciede2000(lab1, lab2)
+
 
 MIN_DIFFERENCE = 15.0
 VISION = (None, "protanopia", "deuteranopia")
@@ -106,17 +134,15 @@ def test_closest_pair_report(capsys):
 @pytest.mark.parametrize("deficiency, name", [("protanopia", "protanomaly"),
                                               ("deuteranopia", "deuteranomaly")])
 def test_the_simulation_agrees_with_colorspacious(deficiency, name):
-    """Our Machado et al. (2009) simulation against colorspacious's (severity 100), an
-    independent implementation of the same model, on the method colours and a grid."""
+    """colour-science's Machado et al. (2009) simulation, as used here, against
+    colorspacious's (severity 100), on the method colours and a grid."""
     from colorspacious import cspace_convert
-
-    from _colour_vision import simulate
 
     grid = [f"#{r:02X}{g:02X}{b:02X}" for r in (0, 90, 200, 255) for g in (0, 120, 255)
             for b in (0, 140, 255)]
-    for colour in [m.color for m in REGISTRY.values()] + grid:
-        rgb = np.array([int(colour[k:k + 2], 16) / 255.0 for k in (1, 3, 5)])
+    for colour_ in [m.color for m in REGISTRY.values()] + grid:
+        rgb = np.array([int(colour_[k:k + 2], 16) / 255.0 for k in (1, 3, 5)])
         theirs = np.clip(cspace_convert(rgb, {"name": "sRGB1+CVD", "cvd_type": name,
                                               "severity": 100}, "sRGB1"), 0.0, 1.0)
         theirs = np.where(theirs <= 0.04045, theirs / 12.92, ((theirs + 0.055) / 1.055) ** 2.4)
-        assert simulate(colour, deficiency) == pytest.approx(theirs, abs=2e-3), colour
+        assert simulate(colour_, deficiency) == pytest.approx(theirs, abs=2e-3), colour_
