@@ -67,11 +67,13 @@ SOLVE_IVP_SETTINGS = ("method", "rtol", "atol", "max_step")
 #: Past eight methods colours repeat, and line style and marker carry the difference.
 PALETTE = ("#4A9AC7", "#009E73", "#D55E00", "#005A8C", "#9C6C00", "#A26085", "#757575",
            "#7D7722")
-#: Line styles in the order new methods take them (matplotlib: a name or (offset, dashes)).
+#: Line styles in the order new methods take them (matplotlib: a name or (offset, dashes));
+#: past these, each new method gets a dash pattern of its own, ``(0, (n, 1, 1, 1))``.
 LINE_STYLES = ((0, (5, 1)), "-.", ":", "-", "--", (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)),
                (0, (6, 2, 1, 2)))
-#: Marker shapes in the order new methods take them.
-MARKERS = ("s", "D", "x", "o", "+", "^", "v", "P", "*", "h")
+#: Marker shapes in the order new methods take them (past these, they repeat).
+MARKERS = ("s", "D", "x", "o", "+", "^", "v", "P", "*", "h", "<", ">", "p", "X", "d", "H", "8",
+           "1", "2", "3", "4")
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def _checked(method) -> Method:
     taken = list(REGISTRY.values())
     return replace(method,
                    color=method.color or _free([m.color for m in taken], PALETTE),
-                   linestyle=(_free([m.linestyle for m in taken], LINE_STYLES)
+                   linestyle=(_free_line_style([m.linestyle for m in taken])
                               if method.linestyle is None else method.linestyle),
                    marker=method.marker or dict(
                        marker=_free([m.marker.get("marker") for m in taken], MARKERS)))
@@ -218,6 +220,17 @@ def _checked(method) -> Method:
 def _free(used, choices):
     """The first of choices not in used; when all are, the next one round the cycle."""
     return next((c for c in choices if c not in used), choices[len(used) % len(choices)])
+
+
+def _free_line_style(used):
+    """The first line style of LINE_STYLES not in used, else a new dash pattern."""
+    free = [style for style in LINE_STYLES if style not in used]
+    if free:
+        return free[0]
+    n = 2
+    while (0, (n, 1, 1, 1)) in used:
+        n += 1
+    return (0, (n, 1, 1, 1))
 
 
 def register(method: Method) -> Method:

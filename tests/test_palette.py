@@ -19,7 +19,7 @@ np.set_printoptions(**_PRINT_OPTIONS)  # which the doctests of lifutils must not
 from matplotlib.lines import Line2D
 
 from lifutils import LIFParams, simulate_dvdt_hack, simulate_euler, simulate_events, simulate_exact
-from lifutils.methods import REGISTRY
+from lifutils.methods import LINE_STYLES, MARKERS, PALETTE, REGISTRY
 from lifutils.plotting import plot_trace
 from lifutils.plotting_accuracy import plot_work_precision
 
@@ -49,12 +49,15 @@ def difference(color1: str, color2: str, deficiency: str | None = None) -> float
 
 MIN_DIFFERENCE = 15.0
 VISION = (None, "protanopia", "deuteranopia")
+#: The methods lifutils ships; a method registered later may share a colour (the palette
+#: has eight) as long as its line style and marker tell it apart.
+SHIPPED = ("euler", "euler_interp", "hack", "events", "exact")
 
 
-def closest_pair(deficiency):
+def closest_pair(deficiency, keys=SHIPPED):
     """(difference, key1, key2) of the two method colours closest for ``deficiency``."""
-    return min((difference(a.color, b.color, deficiency), a.key, b.key)
-               for a, b in itertools.combinations(REGISTRY.values(), 2))
+    return min((difference(REGISTRY[a].color, REGISTRY[b].color, deficiency), a, b)
+               for a, b in itertools.combinations(keys, 2))
 
 
 @pytest.mark.parametrize("lab1, lab2, expected", [
@@ -85,6 +88,36 @@ def test_every_pair_of_method_colours_is_clearly_different(deficiency):
     assert worst >= MIN_DIFFERENCE, (
         f"{a} {REGISTRY[a].color} and {b} {REGISTRY[b].color}: CIEDE2000 {worst:.1f} "
         f"for {deficiency or 'normal vision'}")
+
+
+@pytest.mark.parametrize("deficiency", VISION, ids=lambda d: d or "normal")
+def test_the_set_in_use_is_told_apart_by_colour_or_else_by_line_and_marker(deficiency):
+    """Whatever is registered (here the shipped methods plus the palette's every colour
+    and more): two methods whose colours are close differ in line style and in marker."""
+    from lifutils.methods import Method, register, unregister
+
+    extra = [register(Method(f"more_{k}", f"more {k}", f"more {k}", simulate_euler, ("dt",)))
+             for k in range(len(PALETTE))]
+    try:
+        for a, b in itertools.combinations(REGISTRY.values(), 2):
+            if difference(a.color, b.color, deficiency) < MIN_DIFFERENCE:
+                assert str(a.linestyle) != str(b.linestyle), (a.key, b.key)
+                assert a.marker["marker"] != b.marker["marker"], (a.key, b.key)
+    finally:
+        for m in extra:
+            unregister(m.key)
+
+
+def test_the_palette_has_room_and_every_colour_shows_on_white():
+    """New methods take their colours from PALETTE: each with 3:1 contrast on white
+    (WCAG 2.1, 1.4.11), and more colours, line styles and markers than lifutils uses."""
+    def luminance(color):
+        return float(np.dot([0.2126, 0.7152, 0.0722], simulate(color, None)))
+    for color in PALETTE:
+        assert 1.05 / (luminance(color) + 0.05) >= 3.0, color
+    used = {m.color for m in REGISTRY.values()}
+    assert len(set(PALETTE) - used) >= 4
+    assert len(LINE_STYLES) > len(REGISTRY) and len(MARKERS) > len(REGISTRY)
 
 
 def test_each_method_has_its_own_line_style_and_marker():
