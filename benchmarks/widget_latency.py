@@ -145,6 +145,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.parse_args(argv)
     shell, published = _setup_shell()
+    from lifutils.methods import REGISTRY  # after the shell is set up, as the imports above
+
     sweeps = {
         "20.5..30 nA, step 0.5": [20.5 + 0.5 * k for k in range(20)],
         "1..39 nA, step 2": [1.0 + 2.0 * k for k in range(20)],
@@ -161,7 +163,8 @@ def main(argv=None):
     for name, values in sweeps.items():
         plain, dash, plain_png, dash_png, last = measure(values, published)
         for what, times, size in (("plain interact: Euler + new pyplot figure", plain, plain_png),
-                                  ("side_by_side(): 4 methods + exact, table", dash, dash_png)):
+                                  (f"side_by_side(): {len(REGISTRY) - 1} methods + exact, table",
+                                   dash, dash_png)):
             print(f"{what:<46} {name:<22} {1e3 * np.median(times):8.1f} "
                   f"{1e3 * np.percentile(times, 90):8.1f} {size * 3 / 4 / 1e3:7.0f}")
         ratio = np.median(dash) / np.median(plain)
