@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from .errors import LifutilsError
 
 __all__ = ["Method", "REGISTRY", "LABELS", "register", "unregister", "registry_view",
-           "reference_key", "method_key", "PALETTE", "LINE_STYLES", "MARKERS",
+           "reference_key", "method_key", "spare_styles", "PALETTE", "LINE_STYLES", "MARKERS",
            "RUN_SETTINGS", "KNOBS", "SOLVE_IVP_SETTINGS", "SOLVE_IVP_METHODS", "EXPLICIT_METHODS",
            "EVALUATIONS_PER_STEP", "WORK_PRECISION_METHODS"]
 
@@ -231,6 +231,25 @@ def _free_line_style(used):
     while (0, (n, 1, 1, 1)) in used:
         n += 1
     return (0, (n, 1, 1, 1))
+
+
+def spare_styles(n) -> list:
+    """``n`` (colour, marker, line style) triples that no registered method wears, for lines
+    that are not methods of their own (a method's other solvers, a population's approaches);
+    each of the three goes round its cycle when the spare ones run out.
+
+    Examples
+    --------
+    >>> spare_styles(2)
+    [('#9C6C00', '^', (0, (3, 1, 1, 1, 1, 1))), ('#A26085', 'v', (0, (1, 1)))]
+    """
+    taken = list(REGISTRY.values())
+    pools = ([c for c in PALETTE if c not in {m.color for m in taken}] or list(PALETTE),
+             [k for k in MARKERS if k not in {m.marker.get("marker") for m in taken}]
+             or list(MARKERS),
+             [ls for ls in LINE_STYLES if ls not in [m.linestyle for m in taken]]
+             or list(LINE_STYLES))
+    return [tuple(pool[i % len(pool)] for pool in pools) for i in range(n)]
 
 
 def register(method: Method) -> Method:

@@ -20,7 +20,7 @@ from .drawing import GID_FI_CURVE, GID_FI_RHEOBASE, GID_FI_RHEOBASE_LABEL, GID_F
 from .analytic import firing_rate, rheobase
 from .drawing import GUIDE_COLOR, draw_slope_guides, fi_grid, new_axes, number, set_description
 from .errors import LifutilsError
-from .methods import LINE_STYLES, MARKERS, PALETTE, REGISTRY, method_key
+from .methods import REGISTRY, method_key, spare_styles
 
 __all__ = ["plot_convergence", "plot_fi_curve", "describe_fi_curve", "plot_work_precision",
            "work_precision_styles"]
@@ -189,11 +189,8 @@ def work_precision_styles(rows) -> dict:
     >>> [style[:2] for style in work_precision_styles(rows).values()]
     [('o', '-'), ('^', (0, (3, 1, 1, 1, 1, 1)))]
     """
-    taken = list(REGISTRY.values())
-    spare = ([c for c in PALETTE if c not in {m.color for m in taken}],
-             [mk for mk in MARKERS if mk not in {m.marker.get("marker") for m in taken}],
-             [ls for ls in LINE_STYLES if ls not in [m.linestyle for m in taken]])
-    styles, seen, extra = {}, set(), 0
+    spare = iter(spare_styles(len(rows)))
+    styles, seen = {}, set()
     for r in rows:
         family, m = r["family"], REGISTRY[method_key(r["key"])]
         if family in styles:
@@ -202,9 +199,7 @@ def work_precision_styles(rows) -> dict:
             seen.add(m.key)
             styles[family] = (m.marker.get("marker", "o"), m.linestyle, m.color, m.label_color)
             continue
-        color, marker, line = (pool[extra % len(pool)] if pool else default for pool, default
-                               in zip(spare, (m.color, "o", "-")))
-        extra += 1
+        color, marker, line = next(spare)
         styles[family] = (marker, line, color, color)
     return styles
 

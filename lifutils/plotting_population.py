@@ -9,24 +9,24 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from .drawing import new_axes
-from .methods import LINE_STYLES, MARKERS, PALETTE, REGISTRY
+from .methods import REGISTRY, spare_styles
 from .population import SpikeRecord
 
 __all__ = ["POPULATION_STYLES", "plot_population_raster", "plot_cost_per_spike"]
 
 
 def _style(label, method=None, spare=0):
-    """(label, color, marker, linestyle): a registered method's own, or the palette's
-    ``spare``-th colour, marker and dashes after those of the methods (tests/test_contrast.py)."""
+    """(label, color, marker, linestyle): a registered method's own, or the ``spare``-th of
+    the styles no method wears (:func:`lifutils.methods.spare_styles`)."""
     if method is not None:
         m = REGISTRY[method]
         return label, m.color, m.marker["marker"], m.linestyle
-    return label, PALETTE[4 + spare], MARKERS[5 + spare], LINE_STYLES[5 + spare]
+    return (label, *spare_styles(spare + 1)[spare])
 
 
 #: Label, color, marker and line style of each approach of :func:`lifutils.population.measure`:
-#: the vector event and the Euler loop in their methods' styles, the others from the palette
-#: of :mod:`lifutils.methods`, so that no two lines differ by colour alone.
+#: the vector event and the Euler loop in their methods' styles, the others in styles no
+#: method wears, so that no two lines differ by colour alone.
 POPULATION_STYLES = {
     "vector": _style("one vector event", "events"),
     "per_neuron": _style("one event per neuron", spare=1),

@@ -233,15 +233,14 @@ def _method_rows(t_max, keys):
         m = REGISTRY[key]
 
         def row(i_e, tau_m, t_ref, v_reset, setting):
-            params = LIFParams(i_e=i_e, tau_m=tau_m, t_ref=t_ref if m.refractory else 0.0,
-                               v_reset=v_reset)
+            params = LIFParams(i_e=i_e, tau_m=tau_m, t_ref=t_ref, v_reset=v_reset)
             knob = {} if m.knob is None else {m.knob: setting}
             return compare_methods(params, t_max, keys=(key,), **knob)[0]
         return cached(row)
 
     runs = {key: one(key) for key in keys}
 
-    def rows(i_e, tau_m, t_ref, v_reset, **knobs):
+    def rows(i_e, tau_m, t_ref, v_reset, **knobs):  # t_ref 0 for a method that ignores it
         return [run(i_e, tau_m, t_ref if REGISTRY[key].refractory else 0.0, v_reset,
                     knobs.get(REGISTRY[key].knob)) for key, run in runs.items()]
     return rows
