@@ -50,7 +50,7 @@ import numpy as np
 
 from ..errors import LifutilsError, StudentError
 
-__all__ = ["judge", "not_callable", "observe", "StudentError", "ForbiddenHelperError",
+__all__ = ["judge", "not_callable", "observe", "in_child", "StudentError", "ForbiddenHelperError",
            "TIME_LIMIT", "OUTPUT_CAP", "CHILD_MEMORY"]
 
 #: Seconds a check may spend running a student's code before it gives up.
@@ -106,7 +106,7 @@ def _describe(exc, tb, exercise, name, hint):
     """One paragraph for an exception raised by the student's code."""
     if isinstance(exc, NotImplementedError):
         return _not_done(str(exc), exercise)
-    if isinstance(exc, ForbiddenHelperError):
+    if isinstance(exc, (ForbiddenHelperError, _LoopStuckError)):
         return f"{str(exc).rstrip('.')}{_where(tb)}."
     if isinstance(exc, StudentError):
         return str(exc)
@@ -149,6 +149,10 @@ def not_callable(value, name):
 
 class ForbiddenHelperError(StudentError):
     """The student's code called a lifutils function the exercise asks the student to write."""
+
+
+class _LoopStuckError(StudentError):
+    """The student's restart loop started solve_ivp back in time, or without end."""
 
 
 class _Raised(StudentError):
@@ -374,6 +378,7 @@ class _Child:
 
     def call(self, proxy, args):
         func = self.real[proxy._handle]
+        self.guards.starts = []
         digest = _digest(args)
         before = [(k, a.copy()) for k, a in enumerate(args) if isinstance(a, np.ndarray)]
         news = []
@@ -488,11 +493,18 @@ _SESSION = None  # the session of the judgement running now (child or parent)
 
 
 def observe(key):
-    """What the guards saw of the student's code (``"solve_ivp"``: its calls of solve_ivp).
+    """What the guards saw of the student's code since the last look (``"solve_ivp"``).
 
-    Returns a dict of counts; in the parent, the counts the child recorded.
+    Returns a dict of counts (``calls``, ``without_t_eval``, ``loose_rtol``: the
+    student's calls of scipy's solve_ivp, those without ``t_eval`` and those with
+    rtol above 1e-6); in the parent, the counts the child recorded.
     """
     return _SESSION.observe(key)
+
+
+def in_child():
+    """True while the judgement runs in the child (the parent's run decides the verdict)."""
+    return isinstance(_SESSION, _Child)
 
 
 # --------------------------------------------------------------------------- the guards
@@ -509,7 +521,8 @@ class _Guards:
 
     def __init__(self, exercise, task):
         self.exercise, self.task = exercise, task
-        self.guards, self.counts = {}, {"calls": 0, "without_t_eval": 0}
+        self.guards, self.counts = {}, dict.fromkeys(("calls", "without_t_eval", "loose_rtol"), 0)
+        self.starts = []  # where the student's solve_ivp runs started, in this call
         self.boundary = None
         self.globals_done = set()
 
@@ -552,9 +565,7 @@ class _Guards:
 
         def solve_ivp(*args, **kwargs):
             if this.student_called():
-                this.counts["calls"] += 1
-                if kwargs.get("t_eval") is None and len(args) < 6:
-                    this.counts["without_t_eval"] += 1
+                this.spied(args, kwargs)
             return spy_target(*args, **kwargs)
         solve_ivp.__name__, solve_ivp.__doc__ = "solve_ivp", spy_target.__doc__
         self.guards[id(spy_target)] = solve_ivp
@@ -602,10 +613,38 @@ class _Guards:
         if target.__defaults__:
             target.__defaults__ = tuple(self.guards.get(id(d), d) for d in target.__defaults__)
 
+    def spied(self, args, kwargs):
+        """Count a solve_ivp call of the student's; stop a loop that goes back or stands still."""
+        self.counts["calls"] += 1
+        if kwargs.get("t_eval") is None and len(args) < 6:
+            self.counts["without_t_eval"] += 1
+        rtol = kwargs.get("rtol", 1e-3)
+        with contextlib.suppress(Exception):
+            if float(np.max(rtol)) > 1e-6:
+                self.counts["loose_rtol"] += 1
+        span = args[1] if len(args) > 1 else kwargs.get("t_span")
+        try:
+            start = float(np.ravel(np.asarray(span[0], dtype=float))[0])
+        except Exception:  # noqa: BLE001 - solve_ivp itself will say what is wrong
+            return
+        if self.starts and start < self.starts[-1] - 1e-9:
+            raise _LoopStuckError(
+                f"solve_ivp was restarted at t0 = {start:.6g} ms, before its previous start at "
+                f"{self.starts[-1]:.6g} ms: time went back, and such a loop never ends, so the "
+                "check stopped it. Hint: the restart time is the spike time, "
+                "sol.t_events[0][0] (sol.y_events[0][0] is the state at the spike, not a time).")
+        self.starts.append(start)
+        if len(self.starts) > 200 and start <= self.starts[-200] + 1e-9:
+            raise _LoopStuckError(
+                f"solve_ivp was started 200 times from t0 = {start:.6g} ms without moving on, so "
+                f"the check stopped the loop. Hint: {self.hint_long}")
+
     def observed(self, key):
         if key != "solve_ivp":
             raise KeyError(key)
-        return dict(self.counts)
+        counts = dict(self.counts)
+        self.counts = dict.fromkeys(counts, 0)
+        return counts
 
 
 # --------------------------------------------------------------------------- the child
@@ -654,7 +693,7 @@ def _set_name(name):
         libc.prctl(36, 1, 0, 0, 0)                       # PR_SET_CHILD_SUBREAPER
 
 
-def _child(body, args, exercise, name, hint, task, rec_fd, out_fd, token):
+def _child(body, args, exercise, name, hint, task, rec_fd, out_fd, token, hint_long):
     """In the forked child: run the judgement with the recording session; never return."""
     global _SESSION
     status = 0
@@ -676,6 +715,7 @@ def _child(body, args, exercise, name, hint, task, rec_fd, out_fd, token):
         sys.stdout = sys.stderr = writer = _CappedWriter(1)
         sys.stdin = None
         guards = _Guards(exercise, task)
+        guards.hint_long = hint_long
         guards.install()
         session = _SESSION = _Child(rec_fd, exercise, name, hint, guards)
         proxied = []
@@ -794,7 +834,7 @@ def _kill_all(pid, token, seen):
         time.sleep(0.005)
 
 
-def _run_child(body, args, exercise, name, hint, task, time_limit):
+def _run_child(body, args, exercise, name, hint, task, time_limit, hint_long):
     """Fork, collect the child's records and output under the deadline, clean up.
 
     Returns (records, printed, cut, timed_out, status, overflow).
@@ -808,7 +848,7 @@ def _run_child(body, args, exercise, name, hint, task, time_limit):
     if pid == 0:
         os.close(rec_r)
         os.close(out_r)
-        _child(body, args, exercise, name, hint, task, rec_w, out_w, token)
+        _child(body, args, exercise, name, hint, task, rec_w, out_w, token, hint_long)
     os.close(rec_w)
     os.close(out_w)
     deadline = time.monotonic() + time_limit
@@ -984,7 +1024,7 @@ def judge(body, *args, exercise, name, hint, time_limit=None, hint_long=None, ta
               "on Windows). Hint: open the notebook on such a system, e.g. JupyterHub or Binder.")
         return False, None
     records, printed, cut, timed_out, status, overflow = _run_child(
-        body, args, exercise, name, hint, task, time_limit)
+        body, args, exercise, name, hint, task, time_limit, hint_long)
     parsed = _parse(records)
     end = next((r for r in reversed(parsed) if isinstance(r, dict) and "end" in r), None)
     if end is not None and isinstance(end.get("cut"), int):
