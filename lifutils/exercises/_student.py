@@ -379,6 +379,7 @@ class _Child:
     def call(self, proxy, args):
         func = self.real[proxy._handle]
         self.guards.starts = []
+        refused = self.guards.refusal(func)
         digest = _digest(args)
         before = [(k, a.copy()) for k, a in enumerate(args) if isinstance(a, np.ndarray)]
         news = []
@@ -389,6 +390,8 @@ class _Child:
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
+                if refused:
+                    raise ForbiddenHelperError(refused)
                 result = func(*args)
                 changed = [[k, _encode(args[k], lambda f: None)] for k, old in before
                            if not np.array_equal(args[k], old, equal_nan=True)]
@@ -523,13 +526,21 @@ class _Guards:
         self.exercise, self.task = exercise, task
         self.guards, self.counts = {}, dict.fromkeys(("calls", "without_t_eval", "loose_rtol"), 0)
         self.starts = []  # where the student's solve_ivp runs started, in this call
-        self.boundary = None
-        self.globals_done = set()
+        self.globals_done, self.made = set(), set()
 
     def student_called(self, depth=2):
         frame = sys._getframe(depth)
         code = frame.f_code
         return not _is_library(code.co_filename)
+
+    def refusal(self, func):
+        """The message if the student's function *is* a lifutils function, else None."""
+        target = getattr(func, "__func__", func)
+        if id(target) in self.made or (isinstance(target, types.FunctionType)
+                                       and target.__code__.co_filename.startswith(_PACKAGE)):
+            return (f"exercise {self.exercise} asks you to {self.task}: lifutils' "
+                    f"{getattr(target, '__name__', 'function')} is not allowed here")
+        return None
 
     def guard(self, fn):
         if id(fn) in self.guards:
@@ -545,6 +556,7 @@ class _Guards:
         guard.__name__, guard.__qualname__, guard.__doc__ = name, fn.__qualname__, fn.__doc__
         guard.__module__ = fn.__module__
         self.guards[id(fn)] = guard
+        self.made.add(id(guard))
         return guard
 
     def install(self):
@@ -594,7 +606,7 @@ class _Guards:
     def protect(self, func):
         """Guard what ``func`` (the student's) can reach: globals, closure, defaults."""
         target = getattr(func, "__func__", func)
-        if not isinstance(target, types.FunctionType):
+        if not isinstance(target, types.FunctionType) or _is_library(target.__code__.co_filename):
             return
         namespace = target.__globals__
         if id(namespace) not in self.globals_done:
@@ -834,6 +846,18 @@ def _kill_all(pid, token, seen):
         time.sleep(0.005)
 
 
+def _close_inherited(keep):
+    """Close every descriptor the child inherited (the kernel's sockets...) but ``keep``."""
+    try:
+        fds = [int(fd) for fd in os.listdir("/proc/self/fd")]
+    except OSError:
+        fds = range(3, 4096)
+    for fd in fds:
+        if fd > 2 and fd not in keep:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
 def _run_child(body, args, exercise, name, hint, task, time_limit, hint_long):
     """Fork, collect the child's records and output under the deadline, clean up.
 
@@ -846,8 +870,7 @@ def _run_child(body, args, exercise, name, hint, task, time_limit, hint_long):
         warnings.simplefilter("ignore", DeprecationWarning)  # fork in a multi-threaded kernel
         pid = os.fork()
     if pid == 0:
-        os.close(rec_r)
-        os.close(out_r)
+        _close_inherited({rec_w, out_w})
         _child(body, args, exercise, name, hint, task, rec_w, out_w, token, hint_long)
     os.close(rec_w)
     os.close(out_w)

@@ -45,6 +45,11 @@ def _rate_hint(value, right, train, t_max):
         return f"{value:.4g} is 1000 times too large. Hint: 1000 / interval (ms) is in Hz."
     if near(value, interval, 1e-3):
         return f"{value:.4f} is the interval in ms. Hint: the rate is 1000 / interval, in Hz."
+    median = 1000.0 / np.median(isi)
+    if near(value, median) and near(value, 1000.0 / isi[0]) and not near(right, median):
+        return (f"that is 1000 / the median interval, which is here also the first interval "
+                f"({isi[0]:g} ms); on an irregular train neither is the mean. Hint: average all "
+                "the intervals, 1000 / mean(diff(spike_times)).")
     if near(value, 1000.0 / isi[0]) and not near(right, 1000.0 / isi[0]):
         return (f"that is 1000 / the first interval ({isi[0]:g} ms) only; on an irregular train "
                 "the others differ. Hint: average all the intervals, 1000 / "
