@@ -493,6 +493,7 @@ class _Parent:
 
 
 _SESSION = None  # the session of the judgement running now (child or parent)
+last_token = None  # the marker of the last check's processes (for the tests)
 
 
 def observe(key):
@@ -572,16 +573,24 @@ class _Guards:
                 if replaced is not None:
                     with contextlib.suppress(Exception):
                         setattr(module, attr, replaced)
-        spy_target = scipy.integrate.solve_ivp
+        # solve_ivp itself gets the spy's code, so that every reference to it counts
+        # (the student's globals, another module's, a closure); the child is a fork,
+        # so this changes nothing in the kernel.
+        original = scipy.integrate.solve_ivp
+        if not isinstance(original, types.FunctionType) or original.__code__.co_freevars:
+            return
+        real = types.FunctionType(original.__code__, original.__globals__, "solve_ivp",
+                                  original.__defaults__, original.__closure__)
+        real.__kwdefaults__ = original.__kwdefaults__
         this = self
 
-        def solve_ivp(*args, **kwargs):
-            if this.student_called():
+        def spy(*args, **kwargs):
+            if this.student_called(3):
                 this.spied(args, kwargs)
-            return spy_target(*args, **kwargs)
-        solve_ivp.__name__, solve_ivp.__doc__ = "solve_ivp", spy_target.__doc__
-        self.guards[id(spy_target)] = solve_ivp
-        scipy.integrate.solve_ivp = solve_ivp
+            return real(*args, **kwargs)
+        original.__globals__["_lifutils_check_spy"] = spy
+        with contextlib.suppress(ValueError):
+            original.__code__ = _spy_trampoline.__code__
 
     def replacement(self, value):
         if isinstance(value, types.FunctionType):
@@ -628,7 +637,7 @@ class _Guards:
     def spied(self, args, kwargs):
         """Count a solve_ivp call of the student's; stop a loop that goes back or stands still."""
         self.counts["calls"] += 1
-        if kwargs.get("t_eval") is None and len(args) < 6:
+        if kwargs.get("t_eval") is None:
             self.counts["without_t_eval"] += 1
         rtol = kwargs.get("rtol", 1e-3)
         with contextlib.suppress(Exception):
@@ -657,6 +666,14 @@ class _Guards:
         counts = dict(self.counts)
         self.counts = dict.fromkeys(counts, 0)
         return counts
+
+
+def _spy_trampoline(fun, t_span, y0, method="RK45", t_eval=None, dense_output=False,
+                    events=None, vectorized=False, args=None, **options):
+    """The code solve_ivp gets in the child: hand the call to the spy (in scipy's globals)."""
+    return _lifutils_check_spy(fun, t_span, y0, method=method,  # noqa: F821
+                               t_eval=t_eval, dense_output=dense_output, events=events,
+                               vectorized=vectorized, args=args, **options)
 
 
 # --------------------------------------------------------------------------- the child
@@ -865,7 +882,8 @@ def _run_child(body, args, exercise, name, hint, task, time_limit, hint_long):
     """
     rec_r, rec_w = os.pipe()
     out_r, out_w = os.pipe()
-    token = os.urandom(8).hex()
+    global last_token
+    token = last_token = os.urandom(8).hex()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # fork in a multi-threaded kernel
         pid = os.fork()
