@@ -59,6 +59,8 @@ TIME_LIMIT = 30.0
 OUTPUT_CAP = 64 * 1024
 #: Bytes of address space the child may add to what the kernel already has mapped.
 CHILD_MEMORY = 2 * 1024 ** 3
+#: Processes the child may add to the user's (the limit a fork bomb meets).
+CHILD_PROCESSES = 64
 _RECORD_CAP = 64 * 1024 ** 2   # bytes of call records the parent reads at most
 _ARRAY_CAP = 1_000_000         # values in one array the child sends back at most
 _TEXT_CAP = 2000               # characters of one text the child sends back at most
@@ -738,6 +740,9 @@ def _child(body, args, exercise, name, hint, task, rec_fd, out_fd, token, hint_l
                 resource.setrlimit(resource.RLIMIT_AS, (mapped + CHILD_MEMORY, mapped + CHILD_MEMORY))
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        with contextlib.suppress(ValueError, OSError, AttributeError):  # a fork bomb stops early
+            mine = sum(uid == os.getuid() for *_rest, uid in _table().values())
+            resource.setrlimit(resource.RLIMIT_NPROC, (mine + CHILD_PROCESSES,) * 2)
         os.dup2(out_fd, 1)
         os.dup2(out_fd, 2)
         os.close(out_fd)
@@ -786,6 +791,8 @@ def _table():
                     raw = stat.read()
                 name = raw[raw.index(b"(") + 1:raw.rindex(b")")].decode("latin-1")
                 fields = raw[raw.rindex(b")") + 2:].split()
+                if fields[0] in (b"Z", b"X"):  # dead already, waiting to be reaped
+                    continue
                 table[int(entry)] = (int(fields[1]), int(fields[3]), name,
                                      os.stat(f"/proc/{entry}").st_uid)
             except (OSError, ValueError, IndexError):

@@ -432,8 +432,11 @@ def check_grid_loop(func, *, time_limit=None) -> bool:
 
     Examples
     --------
-    >>> check_grid_loop(lambda i_e, t_max: _grid_loop(i_e, t_max, spike_time=lambda s: s.t[-1]))
-    Not yet: every spike time is on the 0.5 ms storage grid: that is sol.t[-1], the last t_eval point before the event, up to half a millisecond early (and the restart from there shifts every later spike). Hint: the event time is sol.t_events[0][0].
+    The library's own answer is refused inside the check:
+
+    >>> from lifutils import exact_spike_times
+    >>> check_grid_loop(lambda i_e, t_max: exact_spike_times(LIFParams(i_e=i_e), t_max))  # doctest: +ELLIPSIS
+    Not yet: exercise 3.3 asks you to repair the loop with plain solve_ivp: lifutils' exact_spike_times is not allowed here (in <lambda>, line 1: ...).
     False
     """
     return judge(_judge_grid, func, exercise="3.3", name="my_grid_spike_times",
