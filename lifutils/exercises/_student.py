@@ -61,8 +61,8 @@ OUTPUT_CAP = 64 * 1024
 CHILD_MEMORY = 2 * 1024 ** 3
 #: Processes the child may add to the user's (the limit a fork bomb meets).
 CHILD_PROCESSES = 64
-_RECORD_CAP = 64 * 1024 ** 2   # bytes of call records the parent reads at most
-_ARRAY_CAP = 1_000_000         # values in one array the child sends back at most
+_RECORD_CAP = 16 * 1024 ** 2   # bytes of call records the parent reads at most
+_ARRAY_CAP = 100_000           # values in one array the child sends back at most
 _TEXT_CAP = 2000               # characters of one text the child sends back at most
 _DEPTH_CAP = 20                # nesting of lists the child sends back at most
 _PACKAGE = str(pathlib.Path(__file__).resolve().parents[1])
