@@ -496,6 +496,7 @@ class _Parent:
 
 _SESSION = None  # the session of the judgement running now (child or parent)
 last_token = None  # the marker of the last check's processes (for the tests)
+last_usage = None  # the resource usage of the last check's child (os.wait4), for benchmarks
 
 
 def observe(key):
@@ -889,8 +890,9 @@ def _run_child(body, args, exercise, name, hint, task, time_limit, hint_long):
     """
     rec_r, rec_w = os.pipe()
     out_r, out_w = os.pipe()
-    global last_token
+    global last_token, last_usage
     token = last_token = os.urandom(8).hex()
+    last_usage = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # fork in a multi-threaded kernel
         pid = os.fork()
@@ -908,9 +910,9 @@ def _run_child(body, args, exercise, name, hint, task, time_limit, hint_long):
     try:
         while True:
             if status is None:
-                done, wait_status = os.waitpid(pid, os.WNOHANG)
+                done, wait_status, usage = os.wait4(pid, os.WNOHANG)
                 if done:
-                    status = wait_status
+                    status, last_usage = wait_status, usage
             now = time.monotonic()
             if status is not None:  # the child is gone: read what it left in the pipes, stop
                 _drain(open_fds, buffers, totals, rec_r, deadline=min(deadline, now + 1.0))
@@ -940,8 +942,8 @@ def _run_child(body, args, exercise, name, hint, task, time_limit, hint_long):
         if status is None:
             end = time.monotonic() + 5.0
             while status is None and time.monotonic() < end:
-                done, wait_status = os.waitpid(pid, os.WNOHANG)
-                status = wait_status if done else None
+                done, wait_status, usage = os.wait4(pid, os.WNOHANG)
+                status, last_usage = (wait_status, usage) if done else (None, None)
                 if status is None:
                     time.sleep(0.005)
         os.close(rec_r)
