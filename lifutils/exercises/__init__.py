@@ -1,13 +1,16 @@
 """Automatic checks for the exercises of the notebooks.
 
 Each ``check_*`` function takes the student's *function*, runs it under a time
-limit in a separate process (:func:`judge`; a thread where ``os.fork`` is
-missing), compares what it returns with a reference computed another way (the
-closed form, :mod:`lifutils.references`, :func:`lifutils.simulate_euler`),
-prints one verdict, ``Right: ...`` or ``Not yet: ...`` with a hint aimed at the
-likely mistake, and returns True or False. A wrong answer, a wrong type, an
-exception, a loop that never ends or a number too large for a float never
-raises: it is reported in that paragraph. The reference solutions live in the
+limit in a separate process that gets back only plain data (:func:`judge`: the
+verdict is computed in the calling process, where the student's code cannot
+reach; the checks need ``os.fork``, a POSIX system), compares what it returns with
+a reference computed another way (the closed form, :mod:`lifutils.references`,
+:func:`lifutils.simulate_euler`), prints one verdict, ``Right: ...`` or
+``Not yet: ...`` with a hint aimed at the likely mistake, and returns True or
+False. A wrong answer, a wrong type, an exception, a loop that never ends or a
+number too large for a float never raises: it is reported in that paragraph.
+Inside the check the student's code may not call lifutils: each exercise asks for
+work the library would otherwise do. The reference solutions live in the
 teacher's notebooks, not here.
 
 :data:`POINTS` gives each exercise's points for grading with nbgrader
