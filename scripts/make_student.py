@@ -328,8 +328,12 @@ def _strings(node, path=""):
 
 
 def _cut_lines(cut_text, nb) -> set:
-    """The lines of the cut text (10 characters or more) that no kept source holds."""
-    kept = {line.strip() for cell in nb.cells for line in _lines(_source(cell)).split("\n")}
+    """The lines of the cut text (10 characters or more) that no kept source holds.
+
+    A line the given code or a stub holds as well is not the solution's alone; a
+    solution line left in a source is found by its markers.
+    """
+    kept = "\n".join(_lines(_source(cell)) for cell in nb.cells)
     return {line.strip() for text in cut_text for line in _lines(text).split("\n")
             if len(line.strip()) >= 10 and line.strip() not in kept}
 
