@@ -214,7 +214,8 @@ def test_student_copy_has_no_solution_and_keeps_every_stub(path, student_dir):
 
 #: The notebooks whose later cells need an exercise's function: on an untouched copy each
 #: goes on with a stand-in (lifutils.stand_ins), saying so once.
-STAND_INS = {"03_event_driven_solve_ivp": 1, "05_larger_models": 1, "07_many_neurons": 1}
+STAND_INS = {"03_event_driven_solve_ivp": 1, "05_larger_models": 1, "07_many_neurons": 1,
+             "08_model_gallery": 1}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
