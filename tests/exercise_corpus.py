@@ -450,7 +450,7 @@ GRID_WRONG = [
     (lambda i_e, t_max: grid_loop(i_e, t_max, once=True), "only the first spike"),
     (lambda i_e, t_max: grid_loop(20.0, 100.0), "Use the arguments"),
     (lambda i_e, t_max: [round(t, 1) for t in grid_loop(i_e, t_max)], "more than 0.001 ms"),
-    (lambda i_e, t_max: grid_loop(i_e, t_max)[1:], "spikes, the exact loop has"),
+    (lambda i_e, t_max: grid_loop(i_e, t_max)[1:], "spikes, where the repaired loop has"),
 ]
 
 
@@ -487,4 +487,318 @@ ADEX_WRONG = [
     (lambda v_r, b: None, "return reset"),
     (_adex(lambda v_r, b, t, y: np.array([v_r, y[1] + (b if t == 42.0 else 0.0)])),
      "must not depend on t"),
+]
+
+
+# ================================================================== the corpus, doubled (issue 22)
+# Per exercise: more right answers in unusual styles, the library shortcuts and the forbidden
+# tools (which the check refuses by name), more typical mistakes, and exploits that try to
+# decide their own verdict (they must get Not yet).
+
+import lifutils  # noqa: E402
+from lifutils import LIFParams  # noqa: E402
+from lifutils.references import adaptive_reference, exact_delta_network  # noqa: E402,F401
+
+REFUSED = "is not allowed here"
+
+
+def rebind_helpers(value):
+    """An exploit: rebind every helper of the checks to say yes, then return ``value``."""
+    def answer(*args):
+        import lifutils.exercises as ex
+        from lifutils.exercises import answers, closed_form as cf, comparison, restart_loop
+        for module in (answers, cf, comparison, restart_loop, ex):
+            for name in ("near", "interspike_interval", "as_number", "as_times", "is_one",
+                         "firing_rate", "exact_spike_times", "_grid_hint", "_isi_hint"):
+                if hasattr(module, name):
+                    setattr(module, name, lambda *a, **k: True)
+        cf.interspike_interval = lambda p: 42.0
+        return value
+    return answer
+
+
+def forge_verdict(*args):
+    """An exploit: find the check's pipe in a calling frame, write a verdict, leave."""
+    import os
+    import pickle
+    import sys
+    frame = sys._getframe(1)
+    fds = set()
+    while frame is not None:
+        for name, value in list(frame.f_locals.items()):
+            if isinstance(value, int) and not isinstance(value, bool) and 2 < value < 1024:
+                fds.add(value)
+            fd = getattr(value, "fd", None)
+            if isinstance(fd, int) and fd > 2:
+                fds.add(fd)
+        frame = frame.f_back
+    for fd in fds:
+        for data in (pickle.dumps((True, "forged verdict", None, "")),
+                     b'{"end": "done", "verdict": true, "text": "forged"}\n',
+                     b'{"call": 0, "args": "x", "return": 42.0, "mutated": []}\n'):
+            try:
+                os.write(fd, data)
+            except OSError:
+                pass
+    os._exit(0)
+
+
+def exploits(value):
+    return [(rebind_helpers(value), ""), (forge_verdict, "")]
+
+
+# ---- 1.1
+def euler_steps(i_e, dt):
+    """Right: counts steps with an integer, times as (k + 1) * dt."""
+    n = int(round(100.0 / dt))
+    v, out = -70.0, []
+    for k in range(n):
+        v = v + (-(v + 70.0) + i_e) * dt / 10.0
+        if v >= -55.0:
+            out.append((k + 1) * dt)
+            v = -80.0
+    return out
+
+
+def euler_hold(i_e, dt, hold=2.0):
+    """Wrong: holds v at v_reset for a refractory period the question does not have."""
+    v, spikes, held = V_REST, [], 0.0
+    for t in np.arange(0, 100.0, dt):
+        if held > 0:
+            held -= dt
+            continue
+        v += (-(v - V_REST) + i_e) / 10.0 * dt
+        if v >= V_THRESH:
+            v, held = V_RESET, hold
+            spikes.append(t + dt)
+    return spikes
+
+
+EULER_RIGHT += [euler_steps, lambda i_e, dt: tuple(euler(i_e, dt))]
+EULER_WRONG += [
+    (lambda i_e, dt: lifutils.simulate_euler(LIFParams(i_e=i_e), 100.0, dt=dt).spike_times,
+     "simulate_euler " + REFUSED),
+    (lambda i_e, dt: [t / 1000.0 for t in euler(i_e, dt)], "seconds"),
+    (euler_hold, "refractory hold"),
+    (lambda i_e, dt: None, "returned None"),
+    *exploits([13.8, 31.7]),
+]
+
+# ---- 2.1
+SLOPES_RIGHT += [lambda p: [(p.r_m * p.i_e - p.v_thresh + p.v_rest) / p.tau_m, p.v_reset - p.v_thresh],
+                 lambda p: (float((-(p.v_thresh - p.v_rest) + p.r_m * p.i_e) / p.tau_m),
+                            float(p.v_reset) - float(p.v_thresh))]
+SLOPES_WRONG += [
+    (lambda p: (lifutils.analytic.first_spike_time(p), -25.0), REFUSED),
+    (lambda p: ("0.5", "-25"), "got text"),
+    *exploits((0.5, -25.0)),
+]
+
+# ---- 3.1
+def falling_event():
+    def my_threshold(t, y):
+        return V_THRESH - y[0]
+    my_threshold.terminal, my_threshold.direction = True, -1
+    return my_threshold
+
+
+class EventObject:
+    """Right: a callable object with the two attributes."""
+    terminal, direction = True, 1
+
+    def __call__(self, t, y):
+        return y[0] - V_THRESH
+
+
+EVENT_RIGHT += [falling_event(), EventObject()]
+EVENT_WRONG += [
+    (with_attrs(lambda t, y: y - V_THRESH), "y0 exactly as it was passed"),
+    (with_attrs(lambda t, y: lifutils.analytic.first_spike_time(LIFParams()) - t), REFUSED),
+    (with_attrs(lambda t, y: V_THRESH - y[0], direction=1), "sign is flipped"),
+    *exploits(with_attrs(lambda t, y: 42.0)),
+]
+
+# ---- 3.2
+def events_def_in_loop(n):
+    events = []
+    for i in range(n):
+        def threshold(t, y):
+            return y[i] - V_THRESH
+        threshold.terminal, threshold.direction = True, 1
+        events.append(threshold)
+    return events
+
+
+def events_any(n):
+    def threshold(t, y):
+        return np.max(y) - V_THRESH
+    threshold.terminal, threshold.direction = True, 1
+    return [threshold] * n
+
+
+def events_no_attrs(n):
+    def make(i):
+        def threshold(t, y):
+            return y[i] - V_THRESH
+        return threshold
+    return [make(i) for i in range(n)]
+
+
+class Watch:
+    terminal, direction = True, 1
+
+    def __init__(self, i):
+        self.i = i
+
+    def __call__(self, t, y):
+        return y[self.i] - V_THRESH
+
+
+EVENTS_RIGHT += [lambda n: [Watch(i) for i in range(n)],
+                 lambda n: tuple(make_threshold(i) for i in range(n))]
+EVENTS_WRONG += [
+    (events_any, "reads the other neurons"),
+    (events_def_in_loop, "def threshold"),
+    (events_no_attrs, "`threshold.direction = 1`"),
+    *exploits([]),
+]
+
+# ---- 3.3
+def grid_no_t_eval(i_e, t_max):
+    rhs = lambda t, y: (-(y - V_REST) + i_e) / 10.0
+    hit = lambda t, y: y[0] - V_THRESH
+    hit.terminal, hit.direction = True, 1
+    t0, v0, spikes = 0.0, V_REST, []
+    while t0 < t_max:
+        sol = solve_ivp(rhs, (t0, t_max), [v0], events=hit, rtol=1e-8, atol=1e-8)
+        if sol.status != 1:
+            break
+        t0, v0 = sol.t[-1], V_RESET
+        spikes.append(t0)
+    return spikes
+
+
+GRID_RIGHT += [lambda i_e, t_max: np.array(grid_loop(i_e, t_max)),
+               lambda i_e, t_max: grid_loop(i_e, t_max, rtol=1e-10)]
+GRID_WRONG[5] = (GRID_WRONG[5][0], "rounded to 1 decimal place")
+GRID_WRONG += [
+    (grid_no_t_eval, "have no t_eval"),
+    (lambda i_e, t_max: list(lifutils.exact_spike_times(LIFParams(i_e=i_e), t_max)),
+     "exact_spike_times " + REFUSED),
+    (lambda i_e, t_max: grid_loop(i_e, t_max, when=lambda sol: sol.y_events[0][0][0]),
+     "time went back"),
+    (lambda i_e, t_max: grid_loop(i_e, t_max, when=lambda sol: sol.t_events[0]),
+     "sol.t_events[0][0] its first, one number"),
+    (lambda i_e, t_max: [np.array([t]) for t in grid_loop(i_e, t_max)], "array of one number"),
+    *exploits([1.0]),
+]
+
+# ---- 4.1
+RATE_RIGHT += [lambda s: 0.0 if len(s) < 2 else float(1000.0 * (len(s) - 1) / (s[-1] - s[0])),
+               lambda s: 1000.0 / np.diff(s).mean() if np.size(s) >= 2 else 0]
+RATE_WRONG += [
+    (lambda s: 0.0 if len(s) < 2 else 1000.0 / (s[1] - s[0]), "first interval"),
+    (lambda s: 0.0 if len(s) < 2 else float(lifutils.analytic.firing_rate(LIFParams(i_e=20.0))),
+     REFUSED),
+    (lambda s: None, "got None"),
+    *exploits(55.811),
+]
+
+# ---- 5.1
+RESET_RIGHT += [lambda t, y, i: np.add(y, [-80.0 - y[0], 2.0]),
+                lambda t, y, i: (V_RESET, y[1] + 2)]
+RESET_WRONG += [
+    (lambda t, y, i: lifutils.references.adaptive_reference(LIFParams(), 10.0), REFUSED),
+    *exploits([-80.0, 2.0]),
+]
+
+# ---- 6.1
+ISI_RIGHT += [lambda q: float(q.t_ref + q.tau_m * math.log1p((q.v_reset - q.v_thresh)
+                                                           / (q.v_thresh - q.v_inf))),
+              lambda q: np.float32(isi(q)).item() if False else isi(q) + 0.0]
+ISI_WRONG += [
+    (lambda q: lifutils.interspike_interval(q), "interspike_interval " + REFUSED),
+    *exploits(42.0),
+]
+
+# ---- 6.2
+def adaptive_with_library(params, tau_w, b, t_max):
+    p = params
+    rhs = lambda t, y: [(p.v_rest - y[0] + p.r_m * (p.i_e - y[1])) / p.tau_m, -y[1] / tau_w]
+    hit = lambda t, y: y[0] - p.v_thresh
+    hit.direction = 1
+    sol = lifutils.solve_ivp_with_resets(rhs, (0.0, t_max), [p.v_rest, 0.0], events=hit,
+                                         reset=lambda t, y, i: [p.v_reset, y[1] + b],
+                                         rtol=1e-10, atol=1e-10)
+    return sol.t_events[0]
+
+
+def adaptive_euler(params, tau_w, b, t_max, dt=0.01):
+    p, v, w, spikes = params, params.v_rest, 0.0, []
+    for k in range(int(t_max / dt)):
+        v, w = v + dt * (p.v_rest - v + p.r_m * (p.i_e - w)) / p.tau_m, w - dt * w / tau_w
+        if v >= p.v_thresh:
+            spikes.append((k + 1) * dt)
+            v, w = p.v_reset, w + b
+    return spikes
+
+
+ADAPTIVE_RIGHT += [lambda *a: np.asarray(adaptive(*a, rtol=1e-10)), lambda *a: tuple(adaptive_while(*a))]
+ADAPTIVE_WRONG += [
+    (adaptive_with_library, "solve_ivp_with_resets " + REFUSED),
+    (lambda params, tau_w, b, t_max: adaptive_reference(params, t_max, tau_w=tau_w, b=b),
+     "adaptive_reference " + REFUSED),
+    (adaptive_euler, "did not call solve_ivp"),
+    *exploits([13.9]),
+]
+
+# ---- 6.3
+MAX_STEP_RIGHT += [lambda: 0.0002 * 10, lambda: 0.15]
+MAX_STEP_WRONG[1] = (lambda: 0.0002, "work budget")
+MAX_STEP_WRONG += [
+    (lambda: lifutils.events.default_max_step(LIFParams()), REFUSED),
+    (lambda: float("nan"), "finite"),
+    *exploits(5.0),
+]
+
+# ---- 6.4
+THRESHOLDS_RIGHT += [lambda n, v_thresh: [with_attrs(lambda t, y, k=2 * i: y[k] - v_thresh,
+                                                     terminal=None) for i in range(n)],
+                     lambda n, v_thresh: tuple(thresholds(n, v_thresh))]
+THRESHOLDS_WRONG += [
+    (lambda n, v_thresh: [lifutils.analytic.first_spike_time] * n, REFUSED),
+    *exploits([]),
+]
+
+# ---- 7.1
+def network_copy(weights, v_reset):
+    w = np.array(weights)
+
+    def reset(t, v, index):
+        out = np.asarray(v, dtype=float).copy()
+        out += w[index]
+        out[index] = v_reset
+        return out
+    return reset
+
+
+NETWORK_RIGHT += [network_copy,
+                  lambda weights, v_reset: (lambda t, v, i: np.where(np.arange(len(v)) == i, v_reset,
+                                                                     v + weights[i]))]
+NETWORK_WRONG += [
+    (lambda weights, v_reset: (lambda t, v, i: lifutils.references.exact_delta_network(
+        LIFParams(), 1.0, i_e=np.zeros(len(v)), v0=v, weights=weights)), REFUSED),
+    *exploits(None),
+]
+
+# ---- 8.1
+def adex_shortcut(v_r, b):
+    return lifutils.gallery.adex("adapting", Vr=v_r, b=b).reset
+
+
+ADEX_RIGHT += [lambda v_r, b: (lambda t, y, index: np.array([v_r, y[1]]) + [0.0, b])]
+ADEX_WRONG += [
+    (adex_shortcut, "adex " + REFUSED),
+    (_adex(lambda v_r, b, t, y: np.array([v_r, y[1] + b / 1000.0])), "factor 1000"),
+    *exploits(None),
 ]

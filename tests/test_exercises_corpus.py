@@ -29,7 +29,7 @@ def test_every_exercise_has_a_corpus():
     assert set(CORPUS) == set(exercises.EXERCISES)
     for number, (check, right, wrong) in CORPUS.items():
         assert check.__name__ == exercises.EXERCISES[number][1]
-        assert len(right) >= 2 and len(wrong) >= 5, number
+        assert len(right) >= 4 and len(wrong) >= 10, number
         assert len({hint for _, hint in wrong}) >= 5, number  # five different mistakes
 
 
@@ -52,4 +52,5 @@ def test_wrong_answers_get_not_yet_with_their_hint(capsys, number, k):
 def test_a_restart_loop_that_never_moves_on_is_stopped(capsys):
     ok, line = verdict(capsys, exercises.check_adaptive_spike_times, corpus.ADAPTIVE_HANGS,
                        time_limit=3.0)
-    assert not ok and "more than 3 s" in line and "v_reset, below the threshold" in line
+    assert not ok and "v_reset, below the threshold" in line
+    assert "more than 3 s" in line or "200 times from t0 = 0 ms without moving on" in line

@@ -91,5 +91,6 @@ def check_isi(func, *, time_limit=None) -> bool:
     False
     """
     return judge(_judge_isi, func, exercise="6.1", name="my_isi",
+                 task="work out the interval yourself",
                  hint="my_isi(params) reads params' fields and returns one number in ms.",
                  time_limit=time_limit)[0]

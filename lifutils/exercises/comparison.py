@@ -30,11 +30,6 @@ IRREGULAR_TRAINS = ((3.0, 10.0, 12.0, 30.0, 31.5, 60.0),
 _TOL_HZ = 1e-3  # right within 0.001 Hz
 
 
-def _mean_rate(train):
-    """1000 (n - 1) / (last - first): the rate from the mean interval, by telescoping."""
-    return 1000.0 * (len(train) - 1) / (train[-1] - train[0])
-
-
 def _rate_hint(value, right, train, t_max):
     """The hint for a wrong rate ``value`` of ``train`` (right: ``right`` Hz)."""
     n, t_first = len(train), train[0]
@@ -50,6 +45,18 @@ def _rate_hint(value, right, train, t_max):
         return f"{value:.4g} is 1000 times too large. Hint: 1000 / interval (ms) is in Hz."
     if near(value, interval, 1e-3):
         return f"{value:.4f} is the interval in ms. Hint: the rate is 1000 / interval, in Hz."
+    median = 1000.0 / np.median(isi)
+    if near(value, median) and near(value, 1000.0 / isi[0]) and not near(right, median):
+        return (f"that is 1000 / the median interval, which is here also the first interval "
+                f"({isi[0]:g} ms); on an irregular train neither is the mean. Hint: average all "
+                "the intervals, 1000 / mean(diff(spike_times)).")
+    if near(value, 1000.0 / isi[0]) and not near(right, 1000.0 / isi[0]):
+        return (f"that is 1000 / the first interval ({isi[0]:g} ms) only; on an irregular train "
+                "the others differ. Hint: average all the intervals, 1000 / "
+                "mean(diff(spike_times)).")
+    if near(value, 1000.0 / isi[-1]) and not near(right, 1000.0 / isi[-1]):
+        return (f"that is 1000 / the last interval ({isi[-1]:g} ms) only. Hint: average all the "
+                "intervals, 1000 / mean(diff(spike_times)).")
     if near(value, 1000.0 / np.median(isi)) and not near(right, 1000.0 / np.median(isi)):
         return ("that is 1000 / the median interval; on an irregular train it is not the mean. "
                 "Hint: 1000 / mean(diff(spike_times)).")
@@ -71,8 +78,9 @@ def _judge_rate(func):
         raise StudentError(not_callable(func, "my_rate"))
     regular = exact_spike_times(RATE_NEURON, RATE_T_MAX)
     trains = [(regular, float(firing_rate(RATE_NEURON)), RATE_T_MAX, "the 20 nA neuron")]
-    trains += [(np.array(t), _mean_rate(t), 300.0, f"the irregular train {list(t)} ms")
-               for t in IRREGULAR_TRAINS]
+    # the right rate of an irregular train: n - 1 intervals over the time they span
+    trains += [(np.array(t), 1000.0 * (len(t) - 1) / (t[-1] - t[0]), 300.0,
+                f"the irregular train {list(t)} ms") for t in IRREGULAR_TRAINS]
     for train, right, t_max, what in trains:
         value, problem = as_number(func(train.copy()), "Hz", "55.8")
         if problem:
@@ -85,7 +93,7 @@ def _judge_rate(func):
     for short in ([], [12.0]):
         value, problem = as_number(func(np.array(short, dtype=float)), "Hz", "0.0")
         if problem or value != 0.0:
-            got = problem or f"it gave {value:g}"
+            got = (problem or f"it gave {value:g}").rstrip(".")
             return False, (f"with {len(short)} spike(s) there is no interval: {got}. Hint: "
                            "return 0.0 when there are fewer than two spikes.")
     rate = float(firing_rate(RATE_NEURON))
@@ -109,5 +117,6 @@ def check_firing_rate(func, *, time_limit=None) -> bool:
     False
     """
     return judge(_judge_rate, func, exercise="4.1", name="my_rate",
+                 task="compute the rate from the spike times yourself",
                  hint="my_rate(spike_times) gets a numpy array of spike times in ms (maybe "
                       "empty) and returns one number in Hz.", time_limit=time_limit)[0]

@@ -68,10 +68,25 @@ def _euler_mismatch(times, i_e, dt):
     if same(right[:-1]) or same(right[1:]):
         return ("one spike too few: off by one in the loop's range. Hint: "
                 "for t in np.arange(0, t_max, dt), starting at t = 0.")
+    if same(right / 1000.0, 1e-9):
+        return ("these look like seconds (the loop's times divided by 1000). Hint: t and dt are "
+                "in ms; append t + dt as it is.")
+    if times.size >= 2 and right.size >= 2 and abs(times[0] - right[0]) <= _TIME_TOL:
+        extra = np.diff(times) - np.mean(np.diff(right))
+        if np.all(extra > dt / 2) and np.ptp(extra) <= 2 * dt:
+            return (f"the first spike is right, but every interval is about {np.mean(extra):.3g} "
+                    "ms longer than the loop's: a refractory hold? Hint: the question's loop has "
+                    "none; after the reset v climbs again at the next step.")
     first = f"{times[0]:.4g}" if times.size else "none"
+    k = next((k for k in range(min(times.size, right.size))
+              if abs(times[k] - right[k]) > _TIME_TOL), min(times.size, right.size))
+    differs = (f"spike {k + 1} differs: yours at {times[k]:.6g} ms, the loop's at {right[k]:.6g} ms"
+               if k < min(times.size, right.size) else
+               f"the first {k} agree, then {'yours go on' if times.size > k else 'yours stop'}")
     return (f"{times.size} spikes {where}, first at {first} ms; the loop gives {right.size}, "
-            f"first at {right[0]:.4g} ms. Hint: one step is v += (-(v - v_rest) + i_e) / tau_m "
-            "* dt, then the threshold test, from v = v_rest at t = 0 until t_max = 100 ms.")
+            f"first at {right[0]:.4g} ms; {differs}. Hint: one step is v += (-(v - v_rest) + "
+            "i_e) / tau_m * dt, then the threshold test, from v = v_rest at t = 0 until "
+            "t_max = 100 ms.")
 
 
 def _judge_euler(func):
@@ -110,6 +125,7 @@ def check_euler_spike_times(func, *, time_limit=None) -> bool:
     False
     """
     return judge(_judge_euler, func, exercise="1.1", name="my_spike_times",
+                 task="write the Euler loop yourself",
                  hint="my_spike_times(i_e, dt) takes a current in nA and a step in ms and "
                       "returns a list of spike times.", time_limit=time_limit,
                  hint_long="the loop is for t in np.arange(0, t_max, dt).")[0]
@@ -202,6 +218,7 @@ def check_hack_slopes(func, *, time_limit=None) -> bool:
     False
     """
     return judge(_judge_slopes, func, exercise="2.1", name="my_slopes",
+                 task="work out the two slopes yourself",
                  hint="my_slopes(p) reads the fields of p (p.tau_m, p.v_rest, p.v_thresh, "
                       "p.v_reset, p.r_m, p.i_e) and returns two numbers.",
                  time_limit=time_limit)[0]

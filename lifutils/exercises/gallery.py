@@ -29,6 +29,10 @@ def _wrong(got, v_r, b, y):
         return "w did not change. Hint: each spike adds b to the adaptation current: w + b."
     if np.isclose(got[0], y[1] + b) and np.isclose(got[1], v_r):
         return "V and w are swapped. Hint: y[0] is V (mV), y[1] is w (pA)."
+    if np.isclose(got[0], v_r) and not np.isclose(b, 0.0) and (
+            np.isclose(got[1], y[1] + b / 1000.0) or np.isclose(got[1], y[1] + b * 1000.0)):
+        return (f"w jumped by {got[1] - y[1]:g}, not b = {b:g} pA: a factor 1000 (nA?). Hint: "
+                "b and w are both in pA here; add b as it is.")
     if not np.isclose(got[0], v_r):
         return (f"V is {got[0]:g} mV after the reset. Hint: V goes to v_r, the reset "
                 "potential, whatever it was at the peak.")
@@ -91,6 +95,7 @@ def check_adex_reset(make_reset, *, time_limit=None) -> bool:
     False
     """
     return judge(_judge_adex_reset, make_reset, exercise="8.1", name="make_adex_reset",
+                 task="write the reset yourself",
                  hint="make_adex_reset(v_r, b) returns reset(t, y, index), which gets the state "
                       "y = (V, w) at the peak and returns np.array([v_r, w + b]).",
                  time_limit=time_limit)[0]

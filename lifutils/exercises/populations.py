@@ -32,13 +32,6 @@ _PROBES = ((0, np.array([-60.0, -55.0, -70.0, -58.0]), 1, 12.5, _V_RESET),
 _RUN_TOL_MS = 1e-6
 
 
-def _expected(v, w, index, v_reset):
-    """The state after neuron ``index`` fired: the row of kicks, then its own reset."""
-    out = v + w[index]
-    out[index] = v_reset
-    return out
-
-
 def _wrong(got, v, w, index, v_reset):
     """The hint for a wrong new state ``got`` (shape already right)."""
     column = v + w[:, index]
@@ -108,7 +101,9 @@ def _judge_network(make_reset):
             return False, (f"reset returned shape {got.shape} for a state of shape {v.shape}. "
                            "Hint: return the whole state, one potential per neuron, not only "
                            "v[index].")
-        if not np.allclose(got, _expected(v, w, index, v_reset), rtol=0, atol=1e-12):
+        # the state after neuron `index` fired, one neuron at a time: kicks, then its reset
+        expected = np.array([v_reset if j == index else v[j] + w[index, j] for j in range(v.size)])
+        if not np.allclose(got, expected, rtol=0, atol=1e-12):
             return False, _wrong(got, v, w, index, v_reset)
     problem = _run_problem(make_reset)
     if problem:
@@ -135,6 +130,7 @@ def check_network_reset(make_reset, *, time_limit=None) -> bool:
     False
     """
     return judge(_judge_network, make_reset, exercise="7.1", name="make_network_reset",
+                 task="write the reset yourself",
                  hint="reset(t, v, index) gets v, the numpy array of all potentials (mV), and "
                       "index, the int of the neuron that fired; use the weights passed to "
                       "make_network_reset.", time_limit=time_limit)[0]

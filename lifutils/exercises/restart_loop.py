@@ -16,7 +16,7 @@ from scipy.integrate import solve_ivp
 
 from ..analytic import first_spike_time
 from ..params import LIFParams
-from ._student import StudentError, judge, not_callable
+from ._student import StudentError, judge, not_callable, observe
 from .answers import TOL_MS, as_number, is_one
 
 __all__ = ["N_NEURONS", "check_event_function", "check_threshold_events", "GRID_CASES", "GRID_STEP",
@@ -73,8 +73,17 @@ def _event_values(func, name, state):
     return values
 
 
-def _event_problem(func, name, state, watched=0):
-    """None if ``func`` is a right threshold event for y[watched], else the hint."""
+def _is_minus_one(value):
+    return is_one(-value) if isinstance(value, numbers.Real) else False
+
+
+def _event_problem(func, name, state, watched=0, attributes=True, code=None):
+    """None if ``func`` is a right threshold event for y[watched], else the hint.
+
+    A falling event, ``v_thresh - y[watched]`` with ``direction = -1``, is right too.
+    ``code`` is the name to write in code hints (``code.direction = 1``).
+    """
+    code = code or name
     if not callable(func):
         return not_callable(func, name)
     values = _event_values(func, name, state)
@@ -83,9 +92,17 @@ def _event_problem(func, name, state, watched=0):
     at = values[-1]
     if values[1] != values[2]:  # v = -60 mV at t = 3 and at t = 40 ms
         return f"{name} depends on t. Hint: the threshold is a voltage; use y[{watched}] only."
-    if all(g > 0 for g in below) and all(g < 0 for g in above):
-        return (f"the sign is flipped: positive below the threshold, negative above. Hint: "
-                f"return y[{watched}] - v_thresh (and keep direction = 1).")
+    direction = getattr(func, "direction", None)
+    flipped = all(g > 0 for g in below) and all(g < 0 for g in above)
+    if flipped and not _is_minus_one(direction):
+        what = "no direction" if direction is None else f"direction = {direction!r}"
+        return (f"the sign is flipped: positive below the threshold, negative above, with {what}, "
+                "so solve_ivp would not stop where v rises through the threshold. Hint: return "
+                f"y[{watched}] - v_thresh with direction = 1 (or keep v_thresh - y[{watched}] "
+                "and set direction = -1: then the event falls through zero as v rises).")
+    if flipped:
+        values = [-g for g in values]
+        below, above = [-g for g in below], [-g for g in above]
     if not (all(g < 0 for g in below) and all(g > 0 for g in above)):
         return (f"{name} must be negative for every v below -55 mV and positive above; it gave "
                 f"{[round(g, 4) for g in values[:-1]]} at v = {[v for _, v in _EVENT_PROBES]} mV. "
@@ -97,13 +114,14 @@ def _event_problem(func, name, state, watched=0):
     if max(slope) > 1000 * min(slope):
         return (f"{name} is not y[{watched}] - v_thresh: its values {values[:-1]} bend. Hint: "
                 "a straight difference lets solve_ivp find the zero quickly.")
-    direction = getattr(func, "direction", None)
-    if not is_one(direction):
+    if not attributes:
+        return None
+    if not (is_one(direction) or flipped):
         what = "no direction attribute" if direction is None else f"direction = {direction!r}"
-        return (f"the values are right, but {name} has {what}. Hint: set {name}.direction = 1, "
+        return (f"the values are right, but {name} has {what}. Hint: set {code}.direction = 1, "
                 "so that only v rising through the threshold counts as a spike (without it, "
                 "v falling back below would count too).")
-    return _terminal_problem(getattr(func, "terminal", None), name)
+    return _terminal_problem(getattr(func, "terminal", None), code)
 
 
 def _run_problem(event, name):
@@ -130,6 +148,12 @@ def _judge_event(func):
         problem = _run_problem(func, name)
     if problem:
         return False, problem
+    if _is_minus_one(getattr(func, "direction", None)):
+        return True, (f"positive below {_V_THRESH:g} mV, zero at it, negative above, with "
+                      "direction = -1: your event falls through zero exactly when v rises "
+                      "through the threshold, as good as y[0] - v_thresh with direction = 1; "
+                      "terminal stops solve_ivp at the spike, and in solve_ivp it finds the "
+                      f"first spike within {_EVENT_TOL_MS:g} ms of the exact one.")
     return True, (f"negative below {_V_THRESH:g} mV, zero at it, positive above; terminal "
                   "stops solve_ivp at the spike and direction = 1 counts only upward "
                   f"crossings; in solve_ivp it finds the first spike within {_EVENT_TOL_MS:g} ms "
@@ -154,8 +178,11 @@ def check_event_function(func, *, time_limit=None) -> bool:
     False
     """
     return judge(_judge_event, func, exercise="3.1", name="my_threshold",
-                 hint="solve_ivp calls an event with two arguments, the time t and the state "
-                      "array y; v is y[0].", time_limit=time_limit)[0]
+                 task="write the event function yourself",
+                 hint="solve_ivp calls an event with two arguments, the time t and the state y: "
+                      "once at t0 with y0 exactly as it was passed to solve_ivp (a list, "
+                      "[v_rest]), then with numpy arrays; v is y[0] either way, so return "
+                      "y[0] - v_thresh, one number.", time_limit=time_limit)[0]
 
 
 # --------------------------------------------------------------------------- exercise 3.2
@@ -189,8 +216,11 @@ def _judge_events(func):
                            "neuron.")
         watched = [_watched_neuron(f, n) if callable(f) else None for f in events]
         if watched.count(n - 1) == n:
+            made = getattr(events[0], "__name__", "<lambda>")
+            what = ("A lambda in a loop" if made == "<lambda>" else
+                    f"A function defined in a loop (def {made}) ")
             return False, (f"all {n} events watch neuron {n - 1}, the last: the late-binding "
-                           "trap. A lambda in a loop looks up i when it is called, after the "
+                           f"trap. {what.strip()} looks up i when it is called, after the "
                            "loop, so every one sees the last i. Hint: make each event in a "
                            "function, def make_threshold(i): ..., and call it in the loop.")
         if watched.count(watched[0]) == n and watched[0] is not None:
@@ -207,11 +237,61 @@ def _judge_events(func):
                 y = np.full(n, _V_REST)
                 y[i] = v
                 return y
-            problem = _event_problem(event, f"event {i}", state, watched=i)
+            problem = _event_problem(event, f"event {i}", state, watched=i, attributes=False)
+            if problem is None:
+                problem = _crowd_problem(event, i, n)
             if problem:
                 return False, (f"with {n} neurons, {problem}" if n != N_NEURONS[0] else problem)
+        problem = _attributes_problem(events)
+        if problem:
+            return False, problem
     return True, (f"event i watches y[i] for each of {N_NEURONS[0]} and of {N_NEURONS[1]} "
                   f"neurons, terminal, rising through {_V_THRESH:g} mV.")
+
+
+def _crowd_problem(event, i, n):
+    """None if event i ignores the other neurons when several are raised at once."""
+    for mine, others in ((-60.0, -50.0), (-50.0, -60.0), (-58.0, -40.0)):
+        y = np.full(n, others)
+        y[i] = mine
+        value, problem = as_number(event(0.0, y.copy()), "mV", "y[i] - v_thresh")
+        if problem:
+            return f"event {i}: {problem}"
+        want = mine - _V_THRESH
+        if not (abs(value - want) <= 1e-9 or abs(value + want) <= 1e-9):
+            return (f"event {i} reads the other neurons too: with neuron {i} at {mine:g} mV and "
+                    f"the others at {others:g} mV it gave {value:g}, not {want:g}. Hint: event i "
+                    "reads only its own neuron, y[i] - v_thresh (np.max(y) or a sum mixes the "
+                    "neurons: any neuron crossing would stop them all).")
+    return None
+
+
+def _attributes_problem(events):
+    """Every missing terminal and direction at once, in code the student can paste."""
+    names = [getattr(e, "__name__", "<lambda>") for e in events]
+    code = next((m for m in names if m != "<lambda>"), None)
+    no_direction = [i for i, e in enumerate(events)
+                    if not (is_one(getattr(e, "direction", None))
+                            or _is_minus_one(getattr(e, "direction", None)))]
+    no_terminal = [i for i, e in enumerate(events)
+                   if _terminal_problem(getattr(e, "terminal", None), "e") is not None]
+    if not (no_direction or no_terminal):
+        return None
+    parts = []
+    if no_terminal:
+        parts.append(f"no terminal = True on event{'s' if len(no_terminal) > 1 else ''} "
+                     f"{', '.join(map(str, no_terminal))}")
+    if no_direction:
+        parts.append(f"no direction = 1 on event{'s' if len(no_direction) > 1 else ''} "
+                     f"{', '.join(map(str, no_direction))}")
+    if code:
+        how = (f"inside the function that makes them, after def {code}(t, y): ..., write "
+               f"`{code}.terminal = True` and `{code}.direction = 1`")
+    else:
+        how = ("give each event both before you return the list: `for event in events: "
+               "event.terminal = True; event.direction = 1`")
+    return (f"the values are right, but there is {' and '.join(parts)}. Hint: {how} (terminal "
+            "stops solve_ivp at the spike; direction = 1 counts only v rising).")
 
 
 def check_threshold_events(func, *, time_limit=None) -> bool:
@@ -230,6 +310,7 @@ def check_threshold_events(func, *, time_limit=None) -> bool:
     False
     """
     return judge(_judge_events, func, exercise="3.2", name="my_events",
+                 task="write the events yourself",
                  hint="my_events(n) returns a list of n functions event(t, y), event i "
                       "reading y[i].", time_limit=time_limit)[0]
 
@@ -261,7 +342,7 @@ def _grid_loop(i_e, t_max, *, spike_time):
     return np.array(spikes)
 
 
-def _grid_hint(times, i_e, t_max):
+def _grid_hint(times, i_e, t_max, loose):
     """None if ``times`` are the exact spike times at ``i_e`` over ``t_max``, else the hint."""
     from ..analytic import exact_spike_times
 
@@ -284,12 +365,22 @@ def _grid_hint(times, i_e, t_max):
         return "only the first spike. Hint: the loop must restart after each spike until t_max."
     if same(exact_spike_times(p.replace(v_reset=p.v_rest), t_max), 1e-3):
         return f"these are spikes with a reset to v_rest. Hint: restart from v_reset = {p.v_reset:g} mV."
+    for digits in (0, 1, 2, 3):
+        if (same(exact, 0.5 * 10.0 ** -digits) and np.allclose(times, np.round(times, digits),
+                                                                rtol=0, atol=1e-9)):
+            places = "whole ms" if digits == 0 else f"{digits} decimal place{'s' * (digits > 1)}"
+            return (f"every spike time is rounded to {places}, which moves it by "
+                    f"up to {0.5 * 10.0 ** -digits:g} ms (the check accepts {TOL_MS:g} ms). Hint: "
+                    "return the times as sol.t_events gives them, without round().")
     if same(exact, 0.5):
+        why = ("keep rtol=1e-8, atol=1e-8; solve_ivp's default rtol = 1e-3 is too loose."
+               if loose else "take each time from sol.t_events[0][0] and restart from it with "
+               "v = v_reset, as the loop does.")
         return (f"the right number of spikes, but off by up to "
                 f"{float(np.max(np.abs(times - exact))):.2g} ms (more than {TOL_MS:g} ms). Hint: "
-                "keep rtol=1e-8, atol=1e-8; solve_ivp's default rtol = 1e-3 is too loose.")
-    return (f"{times.size} spikes, the exact loop has {exact.size} (first at {exact[0]:.4f} ms). "
-            "Hint: restart from the spike time, sol.t_events[0][0], with v = v_reset.")
+                + why)
+    return (f"{times.size} spikes, where the repaired loop has {exact.size}. Hint: restart from "
+            "the spike time, sol.t_events[0][0], with v = v_reset, until t_max.")
 
 
 def _judge_grid(func):
@@ -298,10 +389,27 @@ def _judge_grid(func):
     from .answers import as_times
 
     for k, (i_e, t_max) in enumerate(GRID_CASES):
-        times, problem = as_times(func(i_e, t_max), "my_grid_spike_times")
+        out = func(i_e, t_max)
+        seen = observe("solve_ivp")
+        if isinstance(out, list) and out and all(isinstance(x, np.ndarray) and x.size == 1
+                                                 for x in out):
+            return False, ("each spike time is an array of one number: sol.t_events[0] is the "
+                           "array of event 0's times. Hint: t_spike = sol.t_events[0][0], its "
+                           "first time, one number.")
+        times, problem = as_times(out, "my_grid_spike_times")
         if problem:
             return False, problem
-        hint = _grid_hint(times, i_e, t_max)
+        if seen["calls"] == 0:
+            return False, ("my_grid_spike_times did not call solve_ivp. Hint: exercise 3.3 "
+                           "repairs the loop as it is, with solve_ivp, its threshold event and "
+                           "its t_eval grid; change only the line that takes the spike time.")
+        if seen["without_t_eval"]:
+            return False, (f"{seen['without_t_eval']} of your {seen['calls']} solve_ivp calls "
+                           "have no t_eval: the loop must still store its trace on the 0.5 ms "
+                           "grid (without t_eval, sol.t[-1] is the event time and the question "
+                           "disappears). Hint: keep t_eval=grid and take the spike time from "
+                           "sol.t_events[0][0].")
+        hint = _grid_hint(times, i_e, t_max, seen["loose_rtol"] > 0)
         if hint and k > 0 and "storage grid" not in hint:
             hint = (f"right at {GRID_CASES[0][0]:g} nA over {GRID_CASES[0][1]:g} ms, but not at "
                     f"{i_e:g} nA over {t_max:g} ms: {hint} (Use the arguments i_e and t_max, not "
@@ -329,6 +437,10 @@ def check_grid_loop(func, *, time_limit=None) -> bool:
     False
     """
     return judge(_judge_grid, func, exercise="3.3", name="my_grid_spike_times",
-                 hint="my_grid_spike_times(i_e, t_max) returns the list of spike times (ms).",
+                 task="repair the loop with plain solve_ivp",
+                 hint="sol.t_events is a list with one array per event: sol.t_events[0] is the "
+                      "array of event 0's times and sol.t_events[0][0] its first, one number; "
+                      "the line to repair is t_spike = sol.t_events[0][0], and "
+                      "my_grid_spike_times(i_e, t_max) returns the list of spike times (ms).",
                  time_limit=time_limit,
                  hint_long="a restart that does not move t0 on (or moves it back) never ends.")[0]
