@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 from lifutils import exercises
@@ -168,3 +169,35 @@ def test_a_forged_verdict_scores_zero_for_its_exercise(graded, student):
     lost = {k: v for k, v in result[student][2].items() if v != result["solved"][2][k]}
     assert lost == {"ex6_1_check": 0}, f"{student} forged its way to {result[student][2]}"
     assert result[student][0] == result["solved"][0] - exercises.POINTS["6.1"]
+
+
+def _graded_cell(exercise):
+    nb = nbformat.read(ROOT / "notebooks" / f"{NOTEBOOK}.ipynb", as_version=4)
+    (cell,) = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id")
+               == f"ex{exercise.replace('.', '_')}_check"]
+    return cell.source
+
+
+def test_the_hidden_test_grades_with_a_fresh_check_and_puts_the_kernel_s_back(monkeypatch, capsys):
+    """In-process, fast: what makes the third forgery score 0, and what it leaves behind."""
+    import lifutils.exercises.answers
+    import lifutils.exercises.closed_form
+
+    source = _graded_cell("6.1")
+    visible = source.split("### BEGIN HIDDEN TESTS")[0]
+    fake = lambda *args, **kwargs: True  # noqa: E731
+    for module, name in [(exercises, "check_isi"), (lifutils.exercises.closed_form, "check_isi"),
+                         (lifutils.exercises.closed_form, "near"), (lifutils.exercises.answers, "near")]:
+        monkeypatch.setattr(module, name, fake)
+    kernel = {name: module for name, module in sys.modules.items() if name.split(".")[0] == "lifutils"}
+    scope = {"exercises": exercises, "my_isi": lambda params: 42.0}
+    exec(compile(visible, "<check cell>", "exec"), scope)  # noqa: S102
+    assert scope["right"] is True and capsys.readouterr().out == ""  # the visible check is forged
+    with pytest.raises(AssertionError, match=r"Exercise 6\.1: Not yet"):
+        exec(compile(source, "<check cell>", "exec"), scope)  # noqa: S102
+    after = {name: module for name, module in sys.modules.items() if name.split(".")[0] == "lifutils"}
+    assert after == kernel  # the kernel's modules, the rebound ones too, are back; none added
+    assert exercises.check_isi is fake
+    scope["my_isi"] = lambda p: p.t_ref + p.tau_m * np.log((p.v_reset - p.v_inf) / (p.v_thresh - p.v_inf))
+    exec(compile(source, "<check cell>", "exec"), scope)  # noqa: S102
+    assert scope["_fresh"] is True
