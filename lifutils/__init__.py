@@ -10,7 +10,8 @@ of methods: label, runner and style of each), :mod:`~lifutils.inputs`,
 notebooks 05 and 07), :mod:`~lifutils.population` (notebook 07; with :mod:`~lifutils.population_euler` and
 :mod:`~lifutils.spike_record`) and
 :mod:`~lifutils.errors` (one family, exported here). Checks for the notebooks'
-exercises live in :mod:`lifutils.exercises`. NEST, an optional extra, is
+exercises live in :mod:`lifutils.exercises`; :mod:`~lifutils.stand_ins` lets a student
+copy run on while an exercise is not done (imported here, so its stand-ins know the kernel). NEST, an optional extra, is
 reached through :mod:`lifutils.nest_bridge`, imported on demand.
 Pictures and dashboards (:mod:`lifutils.drawing`, :mod:`lifutils.plotting`,
 :mod:`lifutils.plotting_population`, :mod:`lifutils.widgets`) are imported on
@@ -28,6 +29,7 @@ from .events import simulate_events
 from .params import LIFParams
 from .result import LIFResult
 from .resets import solve_ivp_with_resets
+from . import stand_ins
 # The gallery of published models with resets (Izhikevich 2003; AdEx, Naud et al. 2008): notebook 08.
 from . import gallery
 from .gallery import adex, izhikevich

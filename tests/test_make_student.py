@@ -7,6 +7,9 @@ each one top to bottom in a fresh kernel.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import copy
 import importlib.util
 import os
 import re
@@ -209,16 +212,32 @@ def test_student_copy_has_no_solution_and_keeps_every_stub(path, student_dir):
     assert all(a in [c.source for c in student.cells] for a in answers)
 
 
+#: The notebooks whose later cells need an exercise's function: on an untouched copy each
+#: goes on with a stand-in (lifutils.stand_ins), saying so once.
+STAND_INS = {"03_event_driven_solve_ivp": 1, "05_larger_models": 1, "07_many_neurons": 1,
+             "08_model_gallery": 1}
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_student_copy_runs_top_to_bottom(path, student_dir, monkeypatch):
+    """Run All on an untouched student copy: no cell raises (nbclient, allow_errors=False)."""
     monkeypatch.delenv("MPLBACKEND", raising=False)
     student = nbformat.read(student_dir / path.name, as_version=4)
-    n_code, not_done, waiting = make_student.run(student, student_dir / path.name)
+    n_code, not_done, stand_ins = make_student.run(student, student_dir / path.name)
     assert n_code == sum(c.cell_type == "code" for c in student.cells)
     stubs = sum("raise NotImplementedError" in c.source for c in student.cells
                 if c.cell_type == "code")
-    # Every untouched stub is reported by its check (a check may run twice).
+    # Every untouched stub is reported by its check (a check may run twice) ...
     assert not_done >= stubs
+    # ... and every cell that needs an exercise's function went on with a stand-in.
+    assert stand_ins == STAND_INS.get(path.stem, 0)
+
+
+def test_a_failing_cell_fails_the_run_even_after_an_untouched_stub(tmp_path):
+    student, _ = make_student.student_copy(_teacher_notebook())
+    student.cells.append(new_code_cell("my_threshold(0.0, [-60.0])"))  # needs the stub's work
+    with pytest.raises(make_student.RunError, match=r"cell \d+ \('my_threshold.*NotImplementedError"):
+        make_student.run(student, tmp_path / "x.ipynb")
 
 
 def _solution_lines(source):
@@ -308,3 +327,136 @@ def test_regions_become_their_stubs_and_hidden_tests_go():
     assert n == 2 and new == "def f(x):\n    raise NotImplementedError('E 1.1')\n\n# set f.attr"
     check = "check(f)\n### BEGIN HIDDEN TESTS\nassert check(f)\n### END HIDDEN TESTS"
     assert make_student.strip_regions(check) == ("check(f)", 0)
+
+
+# ------------------------------------------------------- every form of marker, and where text hides
+
+SECRET = "answer_xq41 = np.sqrt(2.0) * 0.2929"   # the planted solution line
+SECRET_MD = "The answer is the golden ratio, 1.6180339"
+_M = "### BEGIN SOLUTION\n{s}\n### END SOLUTION"
+
+
+def _exercise_cell(text, **metadata):
+    cell = new_code_cell("def my_answer():\n" + text + "\n    return answer_xq41")
+    cell.metadata.update(metadata)
+    return cell
+
+
+def _png_with(text):
+    return base64.b64encode(b"\x89PNG\r\n\x1a\n" + text.encode()).decode()
+
+
+# Each variant: the cells it plants (with SECRET or SECRET_MD somewhere only a solution holds).
+VARIANTS = {
+    "### BEGIN SOLUTION": [_exercise_cell(_M.format(s="    " + SECRET))],
+    "trailing ###": [_exercise_cell("    ### BEGIN SOLUTION ###\n    " + SECRET + "\n    ### END SOLUTION ###")],
+    "one #": [_exercise_cell("    # BEGIN SOLUTION\n    " + SECRET + "\n    # END SOLUTION")],
+    "no space after #": [_exercise_cell("    #BEGIN SOLUTION\n    " + SECRET + "\n    #END SOLUTION")],
+    "six #": [_exercise_cell("    ###### BEGIN SOLUTION\n    " + SECRET + "\n    ###### END SOLUTION")],
+    "text around": [_exercise_cell("    x = 1  # BEGIN SOLUTION (part a)\n    " + SECRET
+                                   + "\n    # END SOLUTION: that was it")],
+    "lower case, tabs": [_exercise_cell("\t# begin\tsolution\n\t" + SECRET + "\n\t# end solution")],
+    "CRLF": [_exercise_cell(_M.format(s="    " + SECRET).replace("\n", "\r\n"))],
+    "lone CR": [_exercise_cell(_M.format(s="    " + SECRET).replace("\n", "\r"))],
+    "two regions": [_exercise_cell("    ### BEGIN SOLUTION\n    a = 1\n    ### END SOLUTION\n"
+                                   "    ### BEGIN SOLUTION\n    " + SECRET + "\n    ### END SOLUTION")],
+    "hidden tests ###": [new_code_cell("right = True\n### BEGIN HIDDEN TESTS ###\nassert "
+                                       + SECRET.split(" =")[0] + " != 1  # " + SECRET
+                                       + "\n### END HIDDEN TESTS ###")],
+    "hidden tests CRLF": [new_code_cell("right = True\r\n# BEGIN HIDDEN TESTS\r\n# " + SECRET
+                                        + "\r\n# END HIDDEN TESTS")],
+    "nbgrader answer cell, code": [new_code_cell(SECRET, metadata={"nbgrader": {
+        "solution": True, "grade": False, "grade_id": "a", "locked": False, "schema_version": 3}})],
+    "nbgrader answer cell, markdown": [new_markdown_cell(SECRET_MD, metadata={"nbgrader": {
+        "solution": True, "grade": False, "grade_id": "b", "locked": False, "schema_version": 3}})],
+    "markdown region": [new_markdown_cell("Explain.\n\n### BEGIN SOLUTION\n" + SECRET_MD
+                                          + "\n### END SOLUTION")],
+    "Solution block, CRLF": [new_markdown_cell(("Task.\n\n<details><summary>Solution</summary>\n\n"
+                                                 + SECRET_MD + "\n\n</details>").replace("\n", "\r\n"))],
+    "Solution block, lone CR": [new_markdown_cell(("<details>\n<summary>Solution</summary>\n\n"
+                                                    "```python\n" + SECRET + "\n```\n</details>\nkept")
+                                                   .replace("\n", "\r"))],
+    "attachment of a cut block": [new_markdown_cell(
+        "Task, with a figure: ![given](attachment:given.png)\n\n<details><summary>Solution"
+        "</summary>\n\n![worked](attachment:worked%20answer.png)\n\n</details>",
+        attachments={"given.png": {"image/png": _png_with("the given figure")},
+                     "worked answer.png": {"image/png": _png_with(SECRET_MD)}})],
+    "metadata of a cut block": [new_markdown_cell(
+        "Task.\n\n<details><summary>Solution</summary>\n\nx\n\n</details>",
+        metadata={"solution_notes": SECRET_MD, "tags": ["keep-me"]})],
+    "metadata of a solution cell": [_exercise_cell(_M.format(s="    pass"),
+                                                   lifutils={"exercise": "9.9", "notes": SECRET},
+                                                   grader_notes=SECRET)],
+    "outputs of a solution cell": [new_code_cell(_M.format(s=SECRET), execution_count=3, outputs=[
+        new_output("stream", name="stdout", text=SECRET),
+        new_output("display_data", data={"text/plain": SECRET, "image/png": _png_with(SECRET)})],
+        metadata={"nbgrader": {"solution": True, "grade": False, "grade_id": "c",
+                               "locked": False, "schema_version": 3}})],
+    "tagged solution cell": [new_code_cell(SECRET, metadata={"tags": ["solution"]})],
+}
+
+
+def _every_text(path):
+    """The file's text, with every base64 string in it decoded as well."""
+    raw = path.read_text(encoding="utf-8")
+    decoded = []
+    for chunk in re.findall(r'"([A-Za-z0-9+/=]{16,})"', raw):
+        try:
+            decoded.append(base64.b64decode(chunk, validate=True).decode("latin-1"))
+        except (binascii.Error, ValueError):
+            pass
+    return raw + "\n".join(decoded)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_a_planted_solution_leaves_no_trace_in_the_written_file(variant, tmp_path):
+    nb = new_notebook(cells=[new_markdown_cell("# 09. Planted\n\nAn exercise.")] + copy.deepcopy(VARIANTS[variant]),
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    nb_dir, out = tmp_path / "notebooks", tmp_path / "student"
+    nb_dir.mkdir()
+    nbformat.write(nb, nb_dir / "09_planted.ipynb")
+    lines = []
+    assert make_student.build(nb_dir, out, log=lines.append) == 0, "\n".join(lines)
+    assert "no leaks" in lines[-1]
+    text = _every_text(out / "09_planted.ipynb")
+    for secret in (SECRET, SECRET_MD, "answer_xq41 != 1"):
+        assert secret not in text
+    assert not re.search(r"(BEGIN|END)\s+(SOLUTION|HIDDEN)|summary>Solution", text, re.I)
+    student = nbformat.read(out / "09_planted.ipynb", as_version=4)
+    kept = "\n".join(c.source for c in student.cells)
+    assert "\r" not in kept
+    if "my_answer" in "\n".join(c.source for c in VARIANTS[variant]):
+        assert "raise NotImplementedError()" in kept and "return answer_xq41" in kept
+    if variant == "attachment of a cut block":
+        (cell,) = [c for c in student.cells if "attachments" in c]
+        assert list(cell.attachments) == ["given.png"] and "the given figure" in text
+    if variant == "metadata of a cut block":
+        assert student.cells[1].metadata == {"tags": ["keep-me"]}
+    if variant == "Solution block, lone CR":
+        assert "kept" in kept
+
+
+def test_what_cannot_be_stripped_is_reported_as_a_leak(tmp_path, monkeypatch):
+    """A tag is kept as it is: one holding solution text is a leak, never "no leaks"."""
+    cell = _exercise_cell(_M.format(s="    " + SECRET), tags=["hint: " + SECRET])
+    nb = new_notebook(cells=[new_markdown_cell("# 09"), cell],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3"}})
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    nbformat.write(nb, nb_dir / "09_planted.ipynb")
+    lines = []
+    assert make_student.build(nb_dir, tmp_path / "out", log=lines.append) == 1
+    assert "LEAK: cell 2" in lines[0] and "cut solution text in metadata/tags/0" in lines[0]
+    assert "no leaks" not in lines[-1] and "1 problem(s)" in lines[-1]
+    # And a stripper that strips nothing: every kind of leak is named.
+    monkeypatch.setattr(make_student, "student_copy", lambda nb, name: (nb, make_student.Report(
+        cut=[SECRET])))
+    nb.cells += [new_markdown_cell("<details><summary>Solution</summary>x</details>"),
+                 new_code_cell("x = 1", metadata={"tags": ["solution"]})]
+    nbformat.write(nb, nb_dir / "09_planted.ipynb")
+    lines.clear()
+    assert make_student.build(nb_dir, tmp_path / "out", log=lines.append) == 3
+    report = lines[0]
+    for what in ("solution or hidden-test marker", "Solution block", "tagged 'solution'"):
+        assert what in report
+    assert "no leaks" not in lines[-1]
