@@ -2,6 +2,7 @@
 and the checks of what its event functions return at each call."""
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -12,6 +13,14 @@ from scipy.integrate import OdeSolver
 from . import _validate as check
 from .errors import LifutilsError
 from .methods import EVALUATIONS_PER_STEP, SOLVE_IVP_METHODS
+from .restart_guards import Guards
+
+
+#: The time budget of a call when max_seconds is not given (s): this, or max_nfev times
+#: SECONDS_PER_EVALUATION (what a scalar LIF evaluation with its share of the solver step
+#: costs here) when that is longer, so that a raised max_nfev raises it too.
+MAX_SECONDS = 15.0
+SECONDS_PER_EVALUATION = 7.5e-6
 
 
 @dataclass(kw_only=True, eq=False)
@@ -33,6 +42,7 @@ class Settings:
     breakpoints: object
     max_resets: int
     max_nfev: int
+    max_seconds: float | None
     check_finite: bool
     keep_y_events: bool
     options: dict
@@ -51,10 +61,20 @@ class Settings:
             getattr(self.method, "__name__", repr(self.method))
         self.max_resets = check.integer("max_resets", self.max_resets, minimum=0)
         self.max_nfev = check.integer("max_nfev", self.max_nfev, minimum=1)
+        self.max_seconds_given = self.max_seconds is not None
+        self.max_seconds = max(MAX_SECONDS, self.max_nfev * SECONDS_PER_EVALUATION) \
+            if self.max_seconds is None \
+            else check.positive("max_seconds", self.max_seconds, unit="s", allow_inf=True)
         if self.args is not None and not isinstance(self.args, (tuple, list)):
             raise LifutilsError(f"args must be a tuple of extra arguments, such as args=(20.0,), "
                                 f"got {check.show(self.args)}")
         self.extra = () if self.args is None else tuple(self.args)
+        _check_arity("fun", self.fun, "fun(t, y, *args)", 2, self.extra)
+        for k, event in enumerate(self.events):
+            _check_arity(f"events[{k}]", event, "event(t, y, *args)", 2, self.extra)
+        _check_arity("reset", self.reset, "reset(t, y, index, *args)", 3, self.extra)
+        if self.hold is not None:
+            _check_arity("hold", self.hold, "hold(t, y, index) (no args)", 3, ())
         self.layout = self.direction = None  # lay_out_events, once fun is known to work
         self.t_eval = None if self.t_eval is None else check.times(
             "t_eval", self.t_eval, low=self.t0, high=self.tf)
@@ -89,10 +109,32 @@ class Settings:
         check.budget("max_step", max_step, steps * self.bytes_per_step, check.MEMORY_BUDGET,
                      what="bytes of stored trace", advice="pass t_eval to store fewer points, "
                      "raise max_step or shorten t_span")
+        # Each breakpoint is a restart of the solver, charged as RESTART_COST evaluations.
+        check.budget("breakpoints", f"<{self.stops.size} times inside t_span>",
+                     self.stops.size * Guards.RESTART_COST, self.max_nfev,
+                     what=f"evaluations of fun (each breakpoint restarts the solver, counted as "
+                     f"{Guards.RESTART_COST})", advice="pass fewer breakpoints (only where fun is "
+                     f"discontinuous), shorten t_span or raise max_nfev = {check.show(self.max_nfev)}")
         if self.t_eval is not None:
             check.budget("t_eval", f"<{self.t_eval.size} times>",
                          16.0 * self.n * self.t_eval.size, check.MEMORY_BUDGET,
                          what="bytes of stored values", advice="store fewer times")
+
+
+def _check_arity(name, function, signature, n_fixed, extra):
+    """Refuse, before any work, a callable that cannot take its arguments (``n_fixed``
+    positional ones, then ``args``): the message names it and the args. A callable whose
+    signature Python cannot read (some builtins) is left to its first call."""
+    try:
+        sig = inspect.signature(function)
+    except (TypeError, ValueError):
+        return
+    try:
+        sig.bind(*range(n_fixed), *extra)
+    except TypeError as exc:
+        given = f"args = {check.show(tuple(extra))}" if extra else "no args"
+        raise LifutilsError(f"{name} must take the arguments {signature}; with {given} it "
+                            f"cannot ({exc})") from None
 
 
 def _check_events(events):
