@@ -212,8 +212,8 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         uses the budget up stops with a BudgetError saying how far it got. A
         trace that would take more than about 1 GB is refused the same way.
     max_seconds : float, optional
-        Budget of time for the call (s of CPU time, which on an idle machine
-        is the wall-clock time; on a busy one the wall clock runs faster),
+        Budget of time for the call (s of CPU time of the calling thread: on an idle machine
+        the wall-clock time; on a busy one the wall clock runs faster),
         next to ``max_nfev``: a run still going after it stops with a
         BudgetError that says so and how far it got. The clock is read every
         64 evaluations of fun and at each restart, so the run stops within a
@@ -244,7 +244,9 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         return them. Default True.
     **options
         Passed to solve_ivp (``rtol``, ``atol``, ``max_step``, ``first_step``,
-        ``jac`` ...). Note that solve_ivp looks for an event's sign change only
+        ``jac`` ...). A callable ``jac`` is called as ``jac(t, y, *args)``, as
+        fun is, and what it returns is checked (an (n, n) matrix of finite
+        numbers) as fun's is. Note that solve_ivp looks for an event's sign change only
         at the ends of each step (scipy issue 9228): an excursion past the
         trigger that starts and ends inside one step is missed. Use
         ``max_step`` shorter than the briefest crossing you must catch.

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from scipy import sparse
 from scipy.integrate import OdeSolver
 
 from . import _validate as check
@@ -288,6 +289,16 @@ def _check_options(options, n):
         options["max_step"] = check.max_step(options["max_step"])
     if options.get("first_step") is not None:
         options["first_step"] = check.positive("first_step", options["first_step"])
+    jac = options.get("jac")
+    if jac is not None and not callable(jac):  # a constant Jacobian
+        if sparse.issparse(jac):
+            values, shape = np.asarray(jac.data), jac.shape
+        else:
+            values = check.real_array(jac)
+            shape = None if values is None else values.shape
+        if shape != (n, n) or values.dtype.kind not in "biuf" or not np.isfinite(values).all():
+            raise LifutilsError(f"jac must be a callable jac(t, y, *args) or a constant ({n}, {n}) "
+                                f"matrix of finite real numbers, got {check.show(jac)}")
     if options.get("vectorized"):
         raise LifutilsError("vectorized must be False: solve_ivp_with_resets calls fun one "
                             "state at a time")

@@ -156,8 +156,11 @@ class Guards:
         s = self.s
         if k > s.max_nfev:
             self._over_nfev(t)
-        if time.process_time() > self.deadline:
-            self._over_time(t, k)
+        if time.perf_counter() > self.wall_deadline:  # the CPU time may be over budget
+            used = time.thread_time() - self.cpu_start
+            if used > s.max_seconds:
+                self._over_time(t, k)
+            self.wall_deadline = time.perf_counter() + (s.max_seconds - used)
         return min(k + self.CLOCK_EVERY, s.max_nfev)
 
     def _over_time(self, t, k):

@@ -36,7 +36,11 @@ class Run(Guards):
         # Counters (next() gives the new count): fun's evaluations, against max_nfev, and
         # the solver's steps, against the memory budget of the stored trace.
         self.nfev_count, self.step_count = itertools.count(1), itertools.count(1)
-        self.deadline = time.process_time() + s.max_seconds  # the time budget (CPU time)
+        # The time budget counts this thread's CPU time; reading that clock is a system call,
+        # the wall clock is not, and the CPU time runs no faster: it is read only once the
+        # wall clock says the budget may be used up (see _checkpoint).
+        self.cpu_start = time.thread_time()
+        self.wall_deadline = time.perf_counter() + s.max_seconds
         self.step_limit = (check.MEMORY_BUDGET // s.bytes_per_step) if s.bytes_per_step else math.inf
         self.pieces_t, self.pieces_y = [], []  # stored trace, one array per piece
         self.last_point = None
