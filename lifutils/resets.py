@@ -84,6 +84,9 @@ class StitchedSolution:
         if t is None or t.ndim > 1 or not np.isfinite(t).all():
             raise LifutilsError("t must be a finite time or a one-dimensional array of them "
                                 f"(the sol of solve_ivp_with_resets), got {check.show(given)}")
+        if not self._pieces:
+            raise LifutilsError("sol has no dense output to evaluate: the solver failed before "
+                                "its first step (the result's status is -1)")
         flat = np.atleast_1d(t)
         starts = np.asarray(self.t_starts)
         which = np.clip(np.searchsorted(starts, flat, side="right") - 1, 0, len(starts) - 1)

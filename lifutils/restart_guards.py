@@ -75,6 +75,8 @@ class Guards:
         """The solver gave up: keep what it computed, as solve_ivp does, and say where."""
         self.status = -1
         self.record(sol_t, sol_y)  # what it did compute, as solve_ivp returns it
+        if self.dense is not None and sol.sol is not None and sol_t.size > 1:
+            self.dense._add(self.t, float(sol_t[-1]), sol.sol)  # as far as it got
         t_fail = max(self.t, float(self.t_last_step), float(sol_t[-1]) if sol_t.size else self.t)
         self.message = f"solver failed at t = {t_fail:.6g}: {sol.message}"
         s, bad = self.s, self.bad_derivative
