@@ -322,9 +322,15 @@ class Run(Guards):
         one, as plain solve_ivp does. It is an error once the solver has stepped to a
         non-finite state, or after many in a row (either would loop): see ``_non_finite``."""
         s, run = self.s, self
-        fun, extra, check_finite = s.fun, s.extra, s.check_finite
+        check_finite = s.check_finite
         used, checkpoint = self.nfev_count, self._checkpoint
-        n, shape, as_derivative = s.n, (s.n,), self._as_derivative
+        n, shape, as_derivative, ndarray = s.n, (s.n,), self._as_derivative, np.ndarray
+        fun = s.fun
+        if s.extra:  # fun(t, y, *args): one call, without unpacking args at every evaluation
+            user, extra = s.fun, s.extra
+
+            def fun(t, state):
+                return user(t, state, *extra)
         limit = 0  # the count at which to look at the budgets again
 
         if not check_finite and held is None:  # counted and copied only
@@ -333,8 +339,8 @@ class Run(Guards):
                 k = next(used)
                 if k > limit:
                     limit = checkpoint(k, t)
-                dy = fun(t, state, *extra)
-                if type(dy) is np.ndarray and dy.dtype is FLOAT and dy.shape == shape:
+                dy = fun(t, state)
+                if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
                     return dy.copy()
                 return as_derivative(dy, t)
             return counted
@@ -347,8 +353,8 @@ class Run(Guards):
             k = next(used)
             if k > limit:
                 limit = checkpoint(k, t)
-            dy = fun(t, state, *extra)
-            if type(dy) is np.ndarray and dy.dtype is FLOAT and dy.shape == shape:
+            dy = fun(t, state)
+            if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
                 dy = dy.copy()
             else:
                 dy = as_derivative(dy, t)
