@@ -70,12 +70,6 @@ class Settings:
             raise LifutilsError(f"args must be a tuple of extra arguments, such as args=(20.0,), "
                                 f"got {check.show(self.args)}")
         self.extra = () if self.args is None else tuple(self.args)
-        _check_arity("fun", self.fun, "fun(t, y, *args)", 2, self.extra)
-        for k, event in enumerate(self.events):
-            _check_arity(f"events[{k}]", event, "event(t, y, *args)", 2, self.extra)
-        _check_arity("reset", self.reset, "reset(t, y, index, *args)", 3, self.extra)
-        if self.hold is not None:
-            _check_arity("hold", self.hold, "hold(t, y, index) (no args)", 3, ())
         self.layout = self.direction = None  # lay_out_events, once fun is known to work
         self.t_eval = None if self.t_eval is None else check.times(
             "t_eval", self.t_eval, low=self.t0, high=self.tf)
@@ -92,7 +86,14 @@ class Settings:
         self._check_budgets()
 
     def lay_out_events(self):
-        """Call each event once at the start to find its size (scalar or vector) and directions."""
+        """Call each event once at the start to find its size (scalar or vector) and directions;
+        first, refuse callables that cannot take their arguments (after fun's probe, so that
+        args that fit nothing name fun first)."""
+        for k, event in enumerate(self.events):
+            _check_arity(f"events[{k}]", event, "event(t, y, *args)", 2, self.extra)
+        _check_arity("reset", self.reset, "reset(t, y, index, *args)", 3, self.extra)
+        if self.hold is not None:
+            _check_arity("hold", self.hold, "hold(t, y, index) (no args)", 3, ())
         self.layout = _EventLayout(self.events, self.t0, self.y0, self.extra)
         self.direction = self.layout.direction
 
