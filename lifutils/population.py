@@ -47,6 +47,7 @@ from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS
 from .params import LIFParams, check_t_max
 from .population_euler import MAX_NEURON_STEPS, STEP_OVERHEAD, simulate_population_euler
 from .resets import MAX_NFEV, solve_ivp_with_resets
+from .restart_args import SECONDS_PER_EVALUATION
 from .restart_guards import Guards
 from .spike_record import (BYTES_PER_NEURON, SpikeRecord, currents, population_params,
                            refuse_other_options, spike_cap)
@@ -66,7 +67,8 @@ POPULATION_T_MAX = 200.0
 APPROACHES = ("vector", "per_neuron", "euler", "nest")
 #: What solve_ivp_with_resets charges against max_nfev for each restart of the solver.
 RESTART_COST = Guards.RESTART_COST
-#: Time budget (s of CPU time) of simulate_population: what MAX_RESET_WORK allows.
+#: Time budget (s of CPU time) of simulate_population: what MAX_RESET_WORK allows (or
+#: max_nfev times SECONDS_PER_EVALUATION, when that is longer).
 MAX_SECONDS = 30.0
 #: Work budget of one event per neuron: event-function calls, at least neurons x
 #: spikes (each reset restarts the solver, which calls every event), about 15 s here
@@ -157,7 +159,7 @@ def exact_population(params: LIFParams, i_e, t_max, *, max_spikes=None, **option
 
 def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", method="RK45",
                         rtol=None, atol=None, max_step=np.inf, max_spikes=None,
-                        max_nfev=MAX_NFEV, max_seconds=MAX_SECONDS, **options) -> SpikeRecord:
+                        max_nfev=MAX_NFEV, **options) -> SpikeRecord:
     """Simulate uncoupled LIF neurons with :func:`lifutils.solve_ivp_with_resets`.
 
     Parameters
@@ -196,11 +198,10 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
         24,500 times: pass ``max_nfev=10**7``). An explicit method (RK45,
         RK23, DOP853) needs at least one evaluation per ``tau_m`` of t_max
         whatever the tolerance, so a t_max beyond the budget is refused at
-        once, as :func:`lifutils.simulate_events` does.
-    max_seconds : float
-        Budget of CPU time (s), as in :func:`lifutils.solve_ivp_with_resets`;
-        default 30 s, the time the work budget of the resets above allows
-        (``inf`` for none). A run still going then stops with a BudgetError.
+        once, as :func:`lifutils.simulate_events` does. The time budget
+        (``max_seconds`` of solve_ivp_with_resets) is 30 s of CPU time, what
+        the work budget of the resets above allows, or ``max_nfev`` times
+        7.5 us when that is longer: raising max_nfev raises it too.
     **options
         None: any other keyword (t_eval, dense_output ...) is refused with a
         LifutilsError that names it.
@@ -217,8 +218,7 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
     (array([ 6.9315, 13.8629, 18.7398]), array([1, 0, 1]))
     """
     refuse_other_options("simulate_population", options, ("events", "method", "rtol", "atol",
-                                                       "max_step", "max_spikes", "max_nfev",
-                                                       "max_seconds"))
+                                                       "max_step", "max_spikes", "max_nfev"))
     params, t_max, drive = population_params(params, below=True), check_t_max(t_max), currents(i_e)
     n = drive.size
     if not isinstance(method, str) or method not in SOLVE_IVP_METHODS:
@@ -265,7 +265,8 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
                                 reset=reset, hold=hold if p.t_ref > 0 else None, method=method,
                                 t_eval=np.empty(0), rtol=rtol, atol=atol, max_step=max_step,
                                 max_resets=max_spikes, max_nfev=max_nfev,
-                                max_seconds=max_seconds, check_finite=False,
+                                max_seconds=max(MAX_SECONDS, max_nfev * SECONDS_PER_EVALUATION),
+                                check_finite=False,
                                 keep_y_events=False)  # the spike times only: no state per reset
     counts = [len(s) for s in sol.t_events]
     who = np.repeat(np.arange(n), counts)
