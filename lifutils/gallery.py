@@ -177,6 +177,10 @@ class StepCurrent:
         return self.times
 
 
+#: Given for rhs, threshold and reset by the builders: build them from params and current.
+_BUILD = object()
+
+
 @dataclass(frozen=True)
 class Model:
     """One published pattern, ready for :func:`lifutils.solve_ivp_with_resets`.
@@ -194,7 +198,7 @@ class Model:
         ``reset(t, y, index)``: v to c (or Vr), u += d (or w += b); a new array.
 
         These three are built from ``params`` and ``current`` when the model is
-        made (give None): ``dataclasses.replace(m, params={...})`` gives a
+        made by :func:`izhikevich` or :func:`adex`: ``dataclasses.replace(m, params={...})`` gives a
         model whose rhs, threshold and reset follow the new parameters (for
         AdEx the step of ``current`` follows ``I`` too). One you give yourself,
         ``replace(m, reset=my_reset)``, is kept as it is.
@@ -212,9 +216,9 @@ class Model:
     family: str
     name: str
     description: str
-    rhs: Callable | None = field(repr=False, compare=False)
-    threshold: Callable | None = field(repr=False, compare=False)
-    reset: Callable | None = field(repr=False, compare=False)
+    rhs: Callable = field(repr=False, compare=False)
+    threshold: Callable = field(repr=False, compare=False)
+    reset: Callable = field(repr=False, compare=False)
     y0: tuple
     t_span: tuple
     current: StepCurrent
@@ -239,12 +243,11 @@ class Model:
         object.__setattr__(self, "current", current)
         for name, piece in zip(("rhs", "threshold", "reset"), pieces):
             given = getattr(self, name)
-            if given is None or hasattr(given, "built_from"):  # the gallery's: rebuilt
+            if given is _BUILD or hasattr(given, "built_from"):  # the gallery's: rebuilt
                 piece.built_from = (params, current)
                 object.__setattr__(self, name, piece)
             elif not callable(given):
-                raise LifutilsError(f"{name} must be callable (or None for the gallery's), "
-                                    f"got {check.show(given)}")
+                raise LifutilsError(f"{name} must be callable, got {check.show(given)}")
 
     @property
     def v_peak(self):
@@ -408,7 +411,7 @@ def izhikevich(name, *, t_end=None, **overrides):
     if v0 >= p["v_peak"]:
         raise LifutilsError(f"v_peak must be above the resting potential ({v0:g} mV), "
                             f"got {check.show(p['v_peak'])}")
-    return Model("izhikevich", key, description, None, None, None,
+    return Model("izhikevich", key, description, _BUILD, _BUILD, _BUILD,
                  (v0, p["b"] * v0), (0.0, _t_end(t_end, default_end)), current,
                  p, IZHIKEVICH_UNITS, IZHIKEVICH_SOURCE)
 
@@ -480,7 +483,7 @@ def adex(name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
     p = _check_params("adex", p)
     t_end = _t_end(t_end, ADEX_T_END)
     t_on = check.in_range("t_on", t_on, 0.0, t_end, unit="ms", closed=(True, False))
-    return Model("adex", key, description, None, None, None, (p["EL"], 0.0), (0.0, t_end),
+    return Model("adex", key, description, _BUILD, _BUILD, _BUILD, (p["EL"], 0.0), (0.0, t_end),
                  StepCurrent((0.0, p["I"]), (t_on,)), p, ADEX_UNITS, NAUD_SOURCE)
 
 

@@ -406,3 +406,9 @@ def test_hostile_values_at_the_gallery_and_registry_get_named_errors(which, valu
         signal.signal(signal.SIGALRM, old)
         if "prop" in REGISTRY:
             unregister("prop")
+
+
+@pytest.mark.parametrize("piece", ["rhs", "threshold", "reset"])
+def test_replacing_a_piece_with_none_is_refused_not_rebuilt(piece):
+    with pytest.raises(LifutilsError, match=rf"{piece} must be callable, got None"):
+        dataclasses.replace(adex("adapting"), **{piece: None})
