@@ -227,24 +227,35 @@ class Model:
     source: str = field(repr=False)
 
     def __post_init__(self):
-        if self.family not in FAMILIES:
-            raise LifutilsError(f"family must be one of {_listing(FAMILIES)}, "
-                                f"got {check.show(self.family)}")
         if not isinstance(self.current, StepCurrent):
             raise LifutilsError(f"current must be a StepCurrent, got {check.show(self.current)}")
-        params = _check_params(self.family, self.params)
+        names = ("rhs", "threshold", "reset")
+        built = [getattr(self, n).built_from for n in names
+                 if hasattr(getattr(self, n), "built_from")]
+        # The family whose equations the gallery's pieces follow (a model renamed to a
+        # family of your own keeps its equations).
+        kind = built[0][0] if built else self.family
+        if kind not in _DYNAMICS:
+            if any(getattr(self, n) is _BUILD for n in names):
+                raise LifutilsError(f"family must be one of {_listing(FAMILIES)} for the "
+                                    f"gallery to build rhs, threshold and reset, got "
+                                    f"{check.show(self.family)}")
+            for n in names:
+                if not callable(getattr(self, n)):
+                    raise LifutilsError(f"{n} must be callable, got {check.show(getattr(self, n))}")
+            return
+        params = _check_params(kind, self.params)
         current = self.current
-        built = getattr(self.rhs, "built_from", None)
-        if self.family == "adex" and built is not None and built[0]["I"] != params["I"] \
-                and current.levels == (0.0, built[0]["I"]):
+        if kind == "adex" and built and built[0][1]["I"] != params["I"] \
+                and current.levels == (0.0, built[0][1]["I"]):
             current = StepCurrent((0.0, params["I"]), current.times)  # the step follows I
-        pieces = _DYNAMICS[self.family](params, current)
+        pieces = _DYNAMICS[kind](params, current)
         object.__setattr__(self, "params", MappingProxyType(params))
         object.__setattr__(self, "current", current)
-        for name, piece in zip(("rhs", "threshold", "reset"), pieces):
+        for name, piece in zip(names, pieces):
             given = getattr(self, name)
             if given is _BUILD or hasattr(given, "built_from"):  # the gallery's: rebuilt
-                piece.built_from = (params, current)
+                piece.built_from = (kind, params, current)
                 object.__setattr__(self, name, piece)
             elif not callable(given):
                 raise LifutilsError(f"{name} must be callable, got {check.show(given)}")
