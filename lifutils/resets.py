@@ -215,9 +215,9 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         uses the budget up stops with a BudgetError saying how far it got. A
         trace that would take more than about 1 GB is refused the same way.
     max_seconds : float, optional
-        Budget of time for the call (s of CPU time of the calling thread: on an idle machine
-        the wall-clock time; on a busy one the wall clock runs faster),
-        next to ``max_nfev``: a run still going after it stops with a
+        Budget of time for the call (s of CPU time of the calling thread: on
+        an idle machine the wall-clock time; on a busy one the wall clock runs
+        faster), next to ``max_nfev``: a run still going after it stops with a
         BudgetError that says so and how far it got. The clock is read every
         64 evaluations of fun and at each restart, so the run stops within a
         fraction of a second of the budget (unless one evaluation of fun
@@ -249,8 +249,8 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         Passed to solve_ivp (``rtol``, ``atol``, ``max_step``, ``first_step``,
         ``jac`` ...). A callable ``jac`` is called as ``jac(t, y, *args)``, as
         fun is, and what it returns is checked (an (n, n) matrix of finite
-        numbers) as fun's is. Note that solve_ivp looks for an event's sign change only
-        at the ends of each step (scipy issue 9228): an excursion past the
+        numbers) as fun's is. Note that solve_ivp looks for an event's sign
+        change only at the ends of each step (scipy issue 9228): an excursion past the
         trigger that starts and ends inside one step is missed. Use
         ``max_step`` shorter than the briefest crossing you must catch.
 
@@ -272,7 +272,8 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     RunawayError
         When more than ``max_resets`` resets would be needed.
     BudgetError
-        When the work or memory the call implies is over its budget.
+        When the work or memory the call implies is over its budget, or the
+        run uses up its evaluations (max_nfev) or its time (max_seconds).
 
     Warns
     -----
@@ -331,7 +332,8 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     settings = Settings(fun=fun, t_span=t_span, y0=y0, events=events, reset=reset, hold=hold,
                         method=method, t_eval=t_eval, dense_output=dense_output, args=args,
                         breakpoints=breakpoints, max_resets=max_resets, max_nfev=max_nfev,
-                        max_seconds=max_seconds, check_finite=check_finite, keep_y_events=keep_y_events, options=options)
+                        max_seconds=max_seconds, check_finite=check_finite,
+                        keep_y_events=keep_y_events, options=options)
     run = Run(settings, StitchedSolution(settings.n) if settings.dense_output else None)
     while run.t < settings.tf:
         t_stop, seg_eval, held = run.next_stop()
