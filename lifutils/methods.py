@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -193,15 +192,17 @@ def _show(result) -> str:
         f"a {kind} (not a LIFResult) with key {key!r}"
 
 
-#: A hex colour, #RGB, #RRGGBB or #RRGGBBAA: what a style attribute and matplotlib both read.
-_HEX_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}|[0-9A-Fa-f]{8})")
+def _is_hex(value) -> bool:
+    """A hex colour, #RGB, #RRGGBB or #RRGGBBAA: what a style attribute and matplotlib both read."""
+    return isinstance(value, str) and len(value) in (4, 7, 9) and value[0] == "#" \
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
 
 
 def _colour(name, value) -> str:
     """A colour as hex text: hex as given; any other matplotlib colour ("red", "C0", an RGB
     tuple) as matplotlib's hex for it; anything else refused (the colour is written into
     the side-by-side table's style attribute, so only a colour may get there)."""
-    if value == "" or (isinstance(value, str) and _HEX_COLOUR.fullmatch(value)):
+    if value == "" or _is_hex(value):
         return value
     try:
         from matplotlib.colors import to_hex  # only for a colour given by name
