@@ -10,7 +10,12 @@ hand-written solve_ivp restart loop at the same settings, run alternately in
 the same process, to measure what the general machinery costs. A third table
 does the same for `solve_ivp_with_resets` itself, with its default checks, on
 one LIF neuron and on the two-variable AdEx model (tonic spiking, Naud et al.
-2008) whose exponential overflows in rejected trial steps.
+2008) whose exponential overflows in rejected trial steps. A fourth table
+(``--overhead-only``) times solve_ivp_with_resets against a plain restart loop
+written here with scipy alone, on the LIF neuron and on gallery models
+(Izhikevich, AdEx), at scipy's default tolerances passed explicitly
+(rtol = 1e-3, atol = 1e-6) and at tight ones, runs interleaved, the least CPU
+time of 7 (target: 1.15x).
 
 Numbers are printed, not asserted: timings depend on the machine.
 """
@@ -119,6 +124,89 @@ def general_tool_rows(repeats):
     return worst
 
 
+def plain_restart_loop(rhs, threshold, reset, y0, t_span, breakpoints, **options):
+    """A restart loop with scipy alone, as a user writes it: restart at each spike and at each
+    breakpoint of the input; the trace is kept, as solve_ivp_with_resets keeps it. Returns
+    the spike times."""
+    def event(t, y):
+        return threshold(t, y)
+    event.terminal, event.direction = True, 1
+    t, y = float(t_span[0]), np.asarray(y0, dtype=float)
+    spikes, ts, ys = [], [], []
+    for stop in [b for b in breakpoints if t_span[0] < b < t_span[1]] + [float(t_span[1])]:
+        while t < stop:
+            sol = solve_ivp(rhs, (t, stop), y, events=event, **options)
+            ts.append(sol.t)
+            ys.append(sol.y)
+            if sol.status == 1:
+                t = float(sol.t_events[0][0])
+                spikes.append(t)
+                y = reset(t, sol.y_events[0][0], 0)
+            elif sol.status == 0:
+                t, y = stop, sol.y[:, -1]
+            else:
+                return np.array(spikes)
+    np.concatenate(ts), np.concatenate(ys, axis=1)
+    return np.array(spikes)
+
+
+def overhead_models():
+    """(name, rhs, threshold, reset, y0, t_span, breakpoints) for the overhead table."""
+    from lifutils.gallery import adex, izhikevich
+    rhs, threshold, reset, y0, t_max = lif_model()
+    threshold.direction = 1
+    models = [("LIF", rhs, threshold, lambda t, y, i: reset(y), y0, (0.0, t_max), ())]
+    for m in (izhikevich("RS"), izhikevich("CH"), adex("tonic"), adex("adapting")):
+        models.append((f"{m.family[:4]} {m.name}", m.rhs, m.threshold, m.reset,
+                       np.array(m.y0), m.t_span, m.breakpoints))
+    return models
+
+
+def overhead_rows(runs=7):
+    """solve_ivp_with_resets against the plain loop above, same model and settings, runs
+    interleaved; the least CPU time of ``runs`` each (the machine's other load only adds)."""
+    print("\nsolve_ivp_with_resets against a plain scipy restart loop (same settings, interleaved, "
+          f"least CPU time of {runs})\n")
+    # What keeping our own copy of each derivative costs (fun may return a buffer it reuses):
+    # the evaluations times the least time of one copy of a two-component array.
+    import timeit
+    two = np.zeros(2)
+    copy_s = min(timeit.repeat(two.copy, number=20000, repeat=7)) / 20000
+    header = (f"{'model':<16} {'method':<7} {'rtol/atol':<13} {'plain ms':>9} {'lifutils ms':>12} "
+              f"{'ratio':>6} {'copies ms':>10} {'spikes':>7} {'same spikes':>12}")
+    print(header)
+    print("-" * len(header))
+    worst = 0.0
+    settings = [("RK45", 1e-3, 1e-6), ("RK45", 1e-8, 1e-8), ("DOP853", 1e-8, 1e-8),
+                ("LSODA", 1e-3, 1e-6)]
+    for name, rhs, threshold, reset, y0, t_span, breakpoints in overhead_models():
+        for method, rtol, atol in settings:
+            options = dict(method=method, rtol=rtol, atol=atol)
+            plain_t, ours_t = [], []
+            for _ in range(runs):
+                start = time.process_time()
+                with np.errstate(over="ignore", invalid="ignore"):
+                    spikes_plain = plain_restart_loop(rhs, threshold, reset, y0, t_span,
+                                                      breakpoints, **options)
+                plain_t.append(time.process_time() - start)
+                start = time.process_time()
+                ours = solve_ivp_with_resets(rhs, t_span, y0, events=threshold, reset=reset,
+                                             breakpoints=breakpoints, **options)
+                ours_t.append(time.process_time() - start)
+            p, o = min(plain_t), min(ours_t)
+            spikes = ours.t_events[0]
+            same = len(spikes_plain) == len(spikes) and \
+                np.allclose(spikes_plain, spikes, rtol=0, atol=1e-9)
+            worst = max(worst, o / p)
+            print(f"{name:<16} {method:<7} {f'{rtol:.0e}/{atol:.0e}':<13} {p * 1e3:>9.2f} "
+                  f"{o * 1e3:>12.2f} {o / p:>6.2f} {ours.nfev * copy_s * 1e3:>10.2f} "
+                  f"{len(spikes):>7d} {str(same):>12}", flush=True)
+    print(f"\nlargest cost ratio solve_ivp_with_resets / plain loop: {worst:.2f} (target <= 1.15); "
+          f"copies ms: the share of the lifutils time spent copying fun's returns "
+          f"({copy_s * 1e9:.0f} ns each)")
+    return worst
+
+
 def row(r):
     """One table row from a work_precision row; a wrong spike count shows as inf error."""
     return (f"{r['family']:<22} {r['setting']:<14} {r['n_spikes']:>6d} {r['max_error']:>12.3e} "
@@ -131,8 +219,14 @@ def main(argv=None):
     ap.add_argument("--t-max", type=float, default=1000.0, help="simulated time (ms)")
     ap.add_argument("--general-only", action="store_true",
                     help="only the table of solve_ivp_with_resets against a bare loop")
+    ap.add_argument("--overhead-only", action="store_true",
+                    help="only the table of solve_ivp_with_resets against a plain scipy loop "
+                    "(LIF, Izhikevich, AdEx)")
     args = ap.parse_args(argv)
     t_max, repeats = args.t_max, args.repeats
+    if args.overhead_only:
+        overhead_rows()
+        return 0
     if args.general_only:
         general_tool_rows(repeats)
         return 0
@@ -176,6 +270,7 @@ def main(argv=None):
                   flush=True)
     print(f"\nlargest cost ratio simulate_events / bare loop: {worst:.2f} (target <= 1.2)")
     general_tool_rows(repeats)
+    overhead_rows()
     return 0
 
 

@@ -80,6 +80,7 @@ import numpy as np
 from . import _validate as check
 from .errors import LifutilsError
 from .resets import solve_ivp_with_resets
+from .restart_args import _check_span
 
 __all__ = ["Model", "StepCurrent", "PATTERNS", "FAMILIES", "IZHIKEVICH_2003", "NAUD_2008",
            "izhikevich", "adex", "pattern", "spike_times", "solve_all"]
@@ -176,6 +177,10 @@ class StepCurrent:
         return self.times
 
 
+#: Given for rhs, threshold and reset by the builders: build them from params and current.
+_BUILD = object()
+
+
 @dataclass(frozen=True)
 class Model:
     """One published pattern, ready for :func:`lifutils.solve_ivp_with_resets`.
@@ -191,6 +196,12 @@ class Model:
         ``threshold(t, y) = y[0] - v_peak``, with ``direction = 1``.
     reset : callable
         ``reset(t, y, index)``: v to c (or Vr), u += d (or w += b); a new array.
+
+        These three are built from ``params`` and ``current`` when the model is
+        made by :func:`izhikevich` or :func:`adex`: ``dataclasses.replace(m, params={...})`` gives a
+        model whose rhs, threshold and reset follow the new parameters (for
+        AdEx the step of ``current`` follows ``I`` too). One you give yourself,
+        ``replace(m, reset=my_reset)``, is kept as it is.
     y0 : tuple of float
         Initial state (mV, and the units of u or w).
     t_span : (float, float)
@@ -214,6 +225,40 @@ class Model:
     params: Mapping = field(repr=False, hash=False)
     units: Mapping = field(repr=False, hash=False)
     source: str = field(repr=False)
+
+    def __post_init__(self):
+        if not isinstance(self.current, StepCurrent):
+            raise LifutilsError(f"current must be a StepCurrent, got {check.show(self.current)}")
+        names = ("rhs", "threshold", "reset")
+        built = [getattr(self, n).built_from for n in names
+                 if hasattr(getattr(self, n), "built_from")]
+        # The family whose equations the gallery's pieces follow (a model renamed to a
+        # family of your own keeps its equations).
+        kind = built[0][0] if built else self.family
+        if kind not in _DYNAMICS:
+            if any(getattr(self, n) is _BUILD for n in names):
+                raise LifutilsError(f"family must be one of {_listing(FAMILIES)} for the "
+                                    f"gallery to build rhs, threshold and reset, got "
+                                    f"{check.show(self.family)}")
+            for n in names:
+                if not callable(getattr(self, n)):
+                    raise LifutilsError(f"{n} must be callable, got {check.show(getattr(self, n))}")
+            return
+        params = _check_params(kind, self.params)
+        current = self.current
+        if kind == "adex" and built and built[0][1]["I"] != params["I"] \
+                and current.levels == (0.0, built[0][1]["I"]):
+            current = StepCurrent((0.0, params["I"]), current.times)  # the step follows I
+        pieces = _DYNAMICS[kind](params, current)
+        object.__setattr__(self, "params", MappingProxyType(params))
+        object.__setattr__(self, "current", current)
+        for name, piece in zip(names, pieces):
+            given = getattr(self, name)
+            if given is _BUILD or hasattr(given, "built_from"):  # the gallery's: rebuilt
+                piece.built_from = (kind, params, current)
+                object.__setattr__(self, name, piece)
+            elif not callable(given):
+                raise LifutilsError(f"{name} must be callable, got {check.show(given)}")
 
     @property
     def v_peak(self):
@@ -239,13 +284,29 @@ class Model:
         **options)``. On an upswing, trial steps overshoot to inf; the solver
         rejects them, and solve_ivp_with_resets (while ``check_finite`` is on, its
         default) does not show numpy's warnings about them. ``t_span`` may be given to run another interval; the
-        breakpoints are the input's switch times inside it unless given.
+        breakpoints are the input's switch times inside it unless given. ``y0``
+        may be given to start from another state. The model's own ``fun``,
+        ``events`` and ``reset`` cannot be (a LifutilsError says how to change
+        them: ``dataclasses.replace``).
         """
-        t_span = options.pop("t_span", self.t_span)
+        t_span, y0 = _solve_arguments(self, options)
         options.setdefault("breakpoints", [b for b in self.breakpoints
-                                           if float(t_span[0]) < b < float(t_span[1])])
-        return solve_ivp_with_resets(self.rhs, t_span, np.array(self.y0),
+                                           if t_span[0] < b < t_span[1]])
+        return solve_ivp_with_resets(self.rhs, t_span, y0,
                                      events=self.threshold, reset=self.reset, **options)
+
+
+def _solve_arguments(model, options):
+    """Model.solve's t_span and y0 (popped from ``options``, checked), or a LifutilsError
+    for an argument that the model itself supplies."""
+    for own, piece in (("fun", "rhs"), ("events", "threshold"), ("reset", "reset")):
+        if own in options:
+            raise LifutilsError(
+                f"{own} is the model's own ({piece}): Model.solve does not take it; make a "
+                f"model with another one, dataclasses.replace(model, {piece}=...), then solve")
+    t_span = _check_span(options.pop("t_span", model.t_span))
+    y0 = options.pop("y0", None)
+    return t_span, np.array(model.y0) if y0 is None else y0
 
 
 def spike_times(sol):
@@ -258,8 +319,9 @@ def solve_all(models=None, **options):
 
     Parameters
     ----------
-    models : mapping, optional
-        ``{key: Model}``; default :data:`PATTERNS`.
+    models : mapping or list, optional
+        ``{key: Model}``, or a list of Models (keyed ``(family, name)``);
+        default :data:`PATTERNS`.
     **options
         For :func:`solve_ivp_with_resets` (``rtol``, ``atol``, ``method`` ...).
 
@@ -269,6 +331,16 @@ def solve_all(models=None, **options):
         ``{key: (Model, ResetResult)}``, in the order of ``models``.
     """
     models = PATTERNS if models is None else models
+    if not isinstance(models, Mapping):
+        if isinstance(models, Model) or isinstance(models, (str, bytes)) \
+                or not hasattr(models, "__iter__"):
+            models = None
+        else:  # a list of models: keyed as PATTERNS is
+            models = {(m.family, m.name) if isinstance(m, Model) else k: m
+                      for k, m in enumerate(models)}
+    if models is None or not all(isinstance(m, Model) for m in models.values()):
+        raise LifutilsError("models must be a mapping {key: Model} (as PATTERNS is) or a list "
+                            f"of Models, got {check.show(models)}")
     return {key: (m, m.solve(**options)) for key, m in models.items()}
 
 
@@ -344,17 +416,21 @@ def izhikevich(name, *, t_end=None, **overrides):
     description, a, b, c, d, (levels, times), default_end = IZHIKEVICH_2003[key]
     p = _merge({"a": a, "b": b, "c": c, "d": d, "v_peak": IZHIKEVICH_V_PEAK}, overrides,
                IZHIKEVICH_UNITS)
-    a, b, c, d, v_peak = p["a"], p["b"], p["c"], p["d"], p["v_peak"]
-    if c >= v_peak:
-        raise LifutilsError(f"c must be < v_peak ({v_peak:g} mV), or every reset fires again "
-                            f"at once, got {check.show(c)}")
+    p = _check_params("izhikevich", p)
     current = StepCurrent(levels, times)
-    v0 = _izhikevich_rest(b, current.levels[0])
-    if v0 >= v_peak:
+    v0 = _izhikevich_rest(p["b"], current.levels[0])
+    if v0 >= p["v_peak"]:
         raise LifutilsError(f"v_peak must be above the resting potential ({v0:g} mV), "
-                            f"got {check.show(v_peak)}")
-    level = current.levels
-    switch = current.times
+                            f"got {check.show(p['v_peak'])}")
+    return Model("izhikevich", key, description, _BUILD, _BUILD, _BUILD,
+                 (v0, p["b"] * v0), (0.0, _t_end(t_end, default_end)), current,
+                 p, IZHIKEVICH_UNITS, IZHIKEVICH_SOURCE)
+
+
+def _izhikevich_dynamics(p, current):
+    """rhs, threshold and reset of an Izhikevich model with parameters ``p``, input ``current``."""
+    a, b, c, d = p["a"], p["b"], p["c"], p["d"]
+    level, switch = current.levels, current.times
 
     def rhs(t, y):
         v, u = float(y[0]), float(y[1])  # Python floats: inf and nan in trial steps, no warnings
@@ -364,18 +440,23 @@ def izhikevich(name, *, t_end=None, **overrides):
     def reset(t, y, index):
         return np.array([c, y[1] + d])
 
-    return Model("izhikevich", key, description, rhs, _threshold(v_peak), reset,
-                 (v0, b * v0), (0.0, _t_end(t_end, default_end)), current,
-                 MappingProxyType(p), IZHIKEVICH_UNITS, IZHIKEVICH_SOURCE)
+    return rhs, _threshold(p["v_peak"]), reset
 
 
 def _izhikevich_rest(b, drive):
     """The lower (stable) root of 0.04 v^2 + (5 - b) v + 140 + I = 0 (mV), or an error."""
-    disc = (5.0 - b) ** 2 - 4.0 * 0.04 * (140.0 + drive)
+    try:
+        disc = (5.0 - b) ** 2 - 4.0 * 0.04 * (140.0 + drive)
+    except OverflowError:
+        disc = math.inf
     if not disc > 0.0:
         raise LifutilsError(f"b must leave the model a resting state at the first input level "
                             f"({drive:g}), got {check.show(b)}")
-    return (-(5.0 - b) - math.sqrt(disc)) / 0.08
+    v0 = (-(5.0 - b) - math.sqrt(disc)) / 0.08
+    if not (math.isfinite(v0) and math.isfinite(b * v0) and abs(v0) < 1e6):
+        raise LifutilsError(f"b must leave the model a resting state within 1e6 mV, got "
+                            f"{check.show(b)}: the rest would be at {v0:.3g} mV")
+    return v0
 
 
 def adex(name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
@@ -410,6 +491,47 @@ def adex(name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
     description, table = NAUD_2008[key]
     p = _merge({**{k: float(v) for k, v in table.items()}, "v_peak": ADEX_V_PEAK},
                overrides, ADEX_UNITS)
+    p = _check_params("adex", p)
+    t_end = _t_end(t_end, ADEX_T_END)
+    t_on = check.in_range("t_on", t_on, 0.0, t_end, unit="ms", closed=(True, False))
+    return Model("adex", key, description, _BUILD, _BUILD, _BUILD, (p["EL"], 0.0), (0.0, t_end),
+                 StepCurrent((0.0, p["I"]), (t_on,)), p, ADEX_UNITS, NAUD_SOURCE)
+
+
+def _adex_dynamics(p, current):
+    """rhs, threshold and reset of an AdEx model with parameters ``p``, input ``current``."""
+    C, gL, EL, VT, DeltaT = p["C"], p["gL"], p["EL"], p["VT"], p["DeltaT"]
+    a, tau_w, b, Vr = p["a"], p["tau_w"], p["b"], p["Vr"]
+    level, switch = current.levels, current.times
+    top = math.log(np.finfo(float).max)  # 709.78: exp overflows past it
+
+    def rhs(t, y):
+        v, w = float(y[0]), float(y[1])  # Python floats: inf and nan in trial steps, no warnings
+        x = (v - VT) / DeltaT
+        spike = math.exp(x) if x < top else math.inf  # inf as np.exp gives, without its warning
+        i = level[bisect.bisect_right(switch, t)]
+        return np.array([(-gL * (v - EL) + gL * DeltaT * spike - w + i) / C,
+                         (a * (v - EL) - w) / tau_w])
+
+    def reset(t, y, index):
+        return np.array([Vr, y[1] + b])
+
+    return rhs, _threshold(p["v_peak"]), reset
+
+
+def _check_params(family, params):
+    """The parameters of a model of ``family`` as a dict of finite floats, every one there
+    and none other, checked against the rules that keep the model meaningful."""
+    units = IZHIKEVICH_UNITS if family == "izhikevich" else ADEX_UNITS
+    if not isinstance(params, Mapping) or set(params) != set(units):
+        raise LifutilsError(f"params must be a mapping of the {family} parameters "
+                            f"{', '.join(units)}, got {check.show(params)}")
+    p = {key: check.real(key, params[key], unit=units[key]) for key in units}
+    if family == "izhikevich":
+        if p["c"] >= p["v_peak"]:
+            raise LifutilsError(f"c must be < v_peak ({p['v_peak']:g} mV), or every reset "
+                                f"fires again at once, got {check.show(p['c'])}")
+        return p
     for positive in ("C", "gL", "DeltaT", "tau_w"):
         if not p[positive] > 0.0:
             raise LifutilsError(f"{positive} must be a finite number > 0 {ADEX_UNITS[positive]}, "
@@ -420,26 +542,10 @@ def adex(name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
     if p["EL"] >= p["v_peak"]:
         raise LifutilsError(f"v_peak must be above EL ({p['EL']:g} mV), "
                             f"got {check.show(p['v_peak'])}")
-    t_end = _t_end(t_end, ADEX_T_END)
-    t_on = check.in_range("t_on", t_on, 0.0, t_end, unit="ms", closed=(True, False))
-    current = StepCurrent((0.0, p["I"]), (t_on,))
-    C, gL, EL, VT, DeltaT = p["C"], p["gL"], p["EL"], p["VT"], p["DeltaT"]
-    a, tau_w, b, Vr, drive = p["a"], p["tau_w"], p["b"], p["Vr"], p["I"]
-    top = math.log(np.finfo(float).max)  # 709.78: exp overflows past it
+    return p
 
-    def rhs(t, y):
-        v, w = float(y[0]), float(y[1])  # Python floats: inf and nan in trial steps, no warnings
-        x = (v - VT) / DeltaT
-        spike = math.exp(x) if x < top else math.inf  # inf as np.exp gives, without its warning
-        i = drive if t >= t_on else 0.0
-        return np.array([(-gL * (v - EL) + gL * DeltaT * spike - w + i) / C,
-                         (a * (v - EL) - w) / tau_w])
 
-    def reset(t, y, index):
-        return np.array([Vr, y[1] + b])
-
-    return Model("adex", key, description, rhs, _threshold(p["v_peak"]), reset,
-                 (EL, 0.0), (0.0, t_end), current, MappingProxyType(p), ADEX_UNITS, NAUD_SOURCE)
+_DYNAMICS = {"izhikevich": _izhikevich_dynamics, "adex": _adex_dynamics}
 
 
 #: The families and their builders.

@@ -31,6 +31,8 @@ Examples
 """
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -169,7 +171,8 @@ class Method:
         """
         used = {k: v for k, v in settings.items() if k in self.settings and v is not None}
         result = self.runner(params, t_max, **self.options, **used)
-        if getattr(result, "key", None) != self.key:
+        from .result import LIFResult  # result.py imports this module
+        if not isinstance(result, LIFResult) or result.key != self.key:
             raise LifutilsError(f"the runner of method {self.key!r} must return a LIFResult whose "
                                 f"key is {self.key!r}, got {_show(result)}")
         return result
@@ -182,7 +185,46 @@ REGISTRY: dict[str, Method] = {}
 def _show(result) -> str:
     """A short account of what a runner returned, for the error above."""
     key = getattr(result, "key", None)
-    return f"a result with key {key!r}" if key is not None else f"a {type(result).__name__}"
+    kind = type(result).__name__
+    if key is None:
+        return f"a {kind}"
+    return f"a result with key {key!r}" if kind == "LIFResult" else \
+        f"a {kind} (not a LIFResult) with key {key!r}"
+
+
+def _is_hex(value) -> bool:
+    """A hex colour, #RGB, #RRGGBB or #RRGGBBAA: what a style attribute and matplotlib both read."""
+    return isinstance(value, str) and len(value) in (4, 7, 9) and value[0] == "#" \
+        and all(c in "0123456789abcdefABCDEF" for c in value[1:])
+
+
+def _colour(name, value) -> str:
+    """A colour as hex text: hex as given; any other matplotlib colour ("red", "C0", an RGB
+    tuple) as matplotlib's hex for it; anything else refused (the colour is written into
+    the side-by-side table's style attribute, so only a colour may get there)."""
+    if value == "" or _is_hex(value):
+        return value
+    try:
+        from matplotlib.colors import to_hex  # only for a colour given by name
+        return to_hex(value, keep_alpha=len(value) == 4 if isinstance(value, tuple) else False)
+    except (ValueError, TypeError, ImportError):
+        raise LifutilsError(f"Method.{name} must be a colour (hex such as '#4A9AC7', or a "
+                            f"matplotlib colour name), got {value!r}") from None
+
+
+def _number(name, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
+            or not math.isfinite(float(value)):
+        raise LifutilsError(f"Method.{name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _same_method(old, new) -> bool:
+    """The same method registered again (a reload of its module): same key and runner's
+    qualified name."""
+    def where(m):
+        return (getattr(m.runner, "__module__", None), getattr(m.runner, "__qualname__", None))
+    return old.key == new.key and where(old) == where(new) and where(old)[1] is not None
 
 
 def _checked(method) -> Method:
@@ -191,6 +233,9 @@ def _checked(method) -> Method:
         raise LifutilsError(f"register takes a Method, got {type(method).__name__}")
     if not (isinstance(method.key, str) and method.key.isidentifier()):
         raise LifutilsError(f"Method.key must be a Python identifier, got {method.key!r}")
+    if not (isinstance(method.label, str) and isinstance(method.name, str)):
+        raise LifutilsError(f"Method.label and Method.name must be text, got {method.label!r} "
+                            f"and {method.name!r}")
     if method.key in REGISTRY:
         raise LifutilsError(f"a method with key {method.key!r} is registered already "
                             "(unregister it first)")
@@ -208,6 +253,13 @@ def _checked(method) -> Method:
     if method.reference and any(m.reference for m in REGISTRY.values()):
         raise LifutilsError(f"there is one reference method ({reference_key()!r}); "
                             f"{method.key!r} cannot be another")
+    for name in ("rank", "linewidth", "zorder"):
+        _number(name, getattr(method, name))
+    if not isinstance(method.marker, dict):
+        raise LifutilsError(f"Method.marker must be a dict of marker keywords, got "
+                            f"{method.marker!r}")
+    method = replace(method, color=_colour("color", method.color),
+                     text_color=_colour("text_color", method.text_color))
     taken = list(REGISTRY.values())
     return replace(method,
                    color=method.color or _free([m.color for m in taken], PALETTE),
@@ -255,12 +307,17 @@ def spare_styles(n) -> list:
 def register(method: Method) -> Method:
     """Add a method to :data:`REGISTRY` (in rank order) and return it, its style filled in.
 
+    Registering a method again with the same key and a runner of the same
+    qualified name (``module.function``), as a reload of its module does
+    (``importlib.reload``, ``%autoreload``), replaces it in one step.
+
     Raises
     ------
     LifutilsError
         If the key or label is taken, the runner is not callable, a setting is not
-        one of :data:`RUN_SETTINGS`, the knob is not one of its settings, or a second
-        reference is given.
+        one of :data:`RUN_SETTINGS`, the knob is not one of its settings, a second
+        reference is given, a colour is not a colour (hex, or a matplotlib name:
+        it is stored as hex), or rank, linewidth or zorder is not a finite number.
 
     Examples
     --------
@@ -272,7 +329,16 @@ def register(method: Method) -> Method:
     >>> unregister("coarse").key
     'coarse'
     """
-    method = _checked(method)
+    old = REGISTRY.get(getattr(method, "key", None))
+    if old is not None and isinstance(method, Method) and _same_method(old, method):
+        del REGISTRY[old.key]  # registered again (a reload): the new one replaces it
+        try:
+            method = _checked(method)
+        except LifutilsError:
+            register(old)
+            raise
+    else:
+        method = _checked(method)
     ordered = sorted([*REGISTRY.values(), method], key=lambda m: (m.reference, m.rank))
     REGISTRY.clear()
     REGISTRY.update((m.key, m) for m in ordered)
@@ -281,7 +347,7 @@ def register(method: Method) -> Method:
 
 def unregister(key) -> Method:
     """Take method ``key`` out of :data:`REGISTRY` and return it."""
-    if key not in REGISTRY:
+    if not isinstance(key, str) or key not in REGISTRY:
         raise LifutilsError(f"key must be one of {list(REGISTRY)}, got {key!r}")
     return REGISTRY.pop(key)
 
@@ -321,8 +387,13 @@ LABELS = registry_view("label")
 
 
 def reference_key() -> str:
-    """The key of the reference method (the exact answer)."""
-    return next(key for key, m in REGISTRY.items() if m.reference)
+    """The key of the reference method (the exact answer); a LifutilsError if none is
+    registered (after ``unregister("exact")``)."""
+    key = next((key for key, m in REGISTRY.items() if m.reference), None)
+    if key is None:
+        raise LifutilsError("no reference method is registered (the exact answer, key 'exact', "
+                            "was unregistered): register one with Method(..., reference=True)")
+    return key
 
 
 def method_key(result) -> str:

@@ -47,6 +47,7 @@ from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS
 from .params import LIFParams, check_t_max
 from .population_euler import MAX_NEURON_STEPS, STEP_OVERHEAD, simulate_population_euler
 from .resets import MAX_NFEV, solve_ivp_with_resets
+from .restart_args import SECONDS_PER_EVALUATION
 from .restart_guards import Guards
 from .spike_record import (BYTES_PER_NEURON, SpikeRecord, currents, population_params,
                            refuse_other_options, spike_cap)
@@ -66,6 +67,9 @@ POPULATION_T_MAX = 200.0
 APPROACHES = ("vector", "per_neuron", "euler", "nest")
 #: What solve_ivp_with_resets charges against max_nfev for each restart of the solver.
 RESTART_COST = Guards.RESTART_COST
+#: Time budget (s of CPU time) of simulate_population: what MAX_RESET_WORK allows (or
+#: max_nfev times SECONDS_PER_EVALUATION, when that is longer).
+MAX_SECONDS = 30.0
 #: Work budget of one event per neuron: event-function calls, at least neurons x
 #: spikes (each reset restarts the solver, which calls every event), about 15 s here
 #: (measured: 27 us of processor time per neuron and spike).
@@ -194,7 +198,10 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
         24,500 times: pass ``max_nfev=10**7``). An explicit method (RK45,
         RK23, DOP853) needs at least one evaluation per ``tau_m`` of t_max
         whatever the tolerance, so a t_max beyond the budget is refused at
-        once, as :func:`lifutils.simulate_events` does.
+        once, as :func:`lifutils.simulate_events` does. The time budget
+        (``max_seconds`` of solve_ivp_with_resets) is 30 s of CPU time, what
+        the work budget of the resets above allows, or ``max_nfev`` times
+        7.5 us when that is longer: raising max_nfev raises it too.
     **options
         None: any other keyword (t_eval, dense_output ...) is refused with a
         LifutilsError that names it.
@@ -257,7 +264,9 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
     sol = solve_ivp_with_resets(lif, (0.0, t_max), np.full(n, p.v_start), events=thresholds,
                                 reset=reset, hold=hold if p.t_ref > 0 else None, method=method,
                                 t_eval=np.empty(0), rtol=rtol, atol=atol, max_step=max_step,
-                                max_resets=max_spikes, max_nfev=max_nfev, check_finite=False,
+                                max_resets=max_spikes, max_nfev=max_nfev,
+                                max_seconds=max(MAX_SECONDS, max_nfev * SECONDS_PER_EVALUATION),
+                                check_finite=False,
                                 keep_y_events=False)  # the spike times only: no state per reset
     counts = [len(s) for s in sol.t_events]
     who = np.repeat(np.arange(n), counts)

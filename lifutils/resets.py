@@ -28,7 +28,8 @@ from scipy.optimize import OptimizeResult
 
 from .restart_args import Settings
 from .restart_loop import Run
-from .errors import SolverFailedWarning
+from . import _validate as check
+from .errors import LifutilsError, SolverFailedWarning
 
 __all__ = ["solve_ivp_with_resets", "ResetResult", "StitchedSolution", "MAX_RESETS", "MAX_NFEV"]
 
@@ -53,8 +54,10 @@ class ResetResult(OptimizeResult):
 class StitchedSolution:
     """Dense output across resets: ``sol(t)`` evaluates the solution at t.
 
-    Right-continuous: at a reset time it returns the state after the reset.
-    Returns shape (n,) for a scalar t and (n, len(t)) for an array.
+    Right-continuous: at a reset time it returns the state after the reset,
+    at the end of t_span too. Returns shape (n,) for a scalar t and (n, len(t))
+    for a one-dimensional array; other shapes, and NaN or inf, are refused
+    (LifutilsError). Times outside t_span get the state at its nearer end.
     """
 
     def __init__(self, n):
@@ -73,7 +76,17 @@ class StitchedSolution:
         return self.t_ends[-1]
 
     def __call__(self, t):
-        t = np.asarray(t, dtype=float)
+        given = t
+        try:
+            t = np.asarray(t, dtype=float)
+        except (TypeError, ValueError):
+            t = None
+        if t is None or t.ndim > 1 or not np.isfinite(t).all():
+            raise LifutilsError("t must be a finite time or a one-dimensional array of them "
+                                f"(the sol of solve_ivp_with_resets), got {check.show(given)}")
+        if not self._pieces:
+            raise LifutilsError("sol has no dense output to evaluate: the solver failed before "
+                                "its first step (the result's status is -1)")
         flat = np.atleast_1d(t)
         starts = np.asarray(self.t_starts)
         which = np.clip(np.searchsorted(starts, flat, side="right") - 1, 0, len(starts) - 1)
@@ -91,7 +104,8 @@ class StitchedSolution:
 
 def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="RK45",
                           t_eval=None, dense_output=False, args=None, breakpoints=(),
-                          max_resets=MAX_RESETS, max_nfev=MAX_NFEV, check_finite=True,
+                          max_resets=MAX_RESETS, max_nfev=MAX_NFEV, max_seconds=None,
+                          check_finite=True,
                           keep_y_events=True, **options):
     """Solve an initial value problem whose state jumps when an event fires.
 
@@ -196,10 +210,24 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         in time, so that resets that come too fast (a reset just below its
         threshold) meet the budget too. A ``max_step`` that implies more
         evaluations (3, 6 and 12 per step for RK23, RK45 and DOP853, at least
-        one for the others) is refused before any work (BudgetError), and a
-        run that uses the
-        budget up stops with a BudgetError saying how far it got. A trace
-        that would take more than about 1 GB is refused the same way.
+        one for the others) is refused before any work (BudgetError), and so
+        are more breakpoints than the budget has restarts for; a run that
+        uses the budget up stops with a BudgetError saying how far it got. A
+        trace that would take more than about 1 GB is refused the same way.
+    max_seconds : float, optional
+        Budget of time for the call (s of CPU time of the calling thread: on
+        an idle machine the wall-clock time; on a busy one the wall clock runs
+        faster), next to ``max_nfev``: a run still going after it stops with a
+        BudgetError that says so and how far it got. The clock is read every
+        64 evaluations of fun and at each restart, so the run stops within a
+        fraction of a second of the budget (unless one evaluation of fun
+        itself takes longer). Default: 15 s, or ``max_nfev`` times 7.5 us
+        when that is longer (so that raising ``max_nfev`` raises it too). A
+        model that costs more per evaluation than a scalar LIF one (the
+        gallery's: 35 to 85 us with the solver's share) meets the time budget
+        before the evaluation budget. Normal runs take well under a second
+        (``python benchmarks/budgets.py`` prints how long the hostile ones
+        take to stop); ``inf`` turns the time budget off.
     keep_y_events : bool
         Keep the state just before each reset in ``y_events`` (default True).
         For a large population that fires often this is most of the memory
@@ -219,8 +247,10 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         return them. Default True.
     **options
         Passed to solve_ivp (``rtol``, ``atol``, ``max_step``, ``first_step``,
-        ``jac`` ...). Note that solve_ivp looks for an event's sign change only
-        at the ends of each step (scipy issue 9228): an excursion past the
+        ``jac`` ...). A callable ``jac`` is called as ``jac(t, y, *args)``, as
+        fun is, and what it returns is checked (an (n, n) matrix of finite
+        numbers) as fun's is. Note that solve_ivp looks for an event's sign
+        change only at the ends of each step (scipy issue 9228): an excursion past the
         trigger that starts and ends inside one step is missed. Use
         ``max_step`` shorter than the briefest crossing you must catch.
 
@@ -242,7 +272,8 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     RunawayError
         When more than ``max_resets`` resets would be needed.
     BudgetError
-        When the work or memory the call implies is over its budget.
+        When the work or memory the call implies is over its budget, or the
+        run uses up its evaluations (max_nfev) or its time (max_seconds).
 
     Warns
     -----
@@ -301,7 +332,8 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     settings = Settings(fun=fun, t_span=t_span, y0=y0, events=events, reset=reset, hold=hold,
                         method=method, t_eval=t_eval, dense_output=dense_output, args=args,
                         breakpoints=breakpoints, max_resets=max_resets, max_nfev=max_nfev,
-                        check_finite=check_finite, keep_y_events=keep_y_events, options=options)
+                        max_seconds=max_seconds, check_finite=check_finite,
+                        keep_y_events=keep_y_events, options=options)
     run = Run(settings, StitchedSolution(settings.n) if settings.dense_output else None)
     while run.t < settings.tf:
         t_stop, seg_eval, held = run.next_stop()

@@ -2,16 +2,26 @@
 and the checks of what its event functions return at each call."""
 from __future__ import annotations
 
+import inspect
 import math
 from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+from scipy import sparse
 from scipy.integrate import OdeSolver
 
 from . import _validate as check
 from .errors import LifutilsError
 from .methods import EVALUATIONS_PER_STEP, SOLVE_IVP_METHODS
+from .restart_guards import Guards
+
+
+#: The time budget of a call when max_seconds is not given (s): this, or max_nfev times
+#: SECONDS_PER_EVALUATION (what a scalar LIF evaluation with its share of the solver step
+#: costs here) when that is longer, so that a raised max_nfev raises it too.
+MAX_SECONDS = 15.0
+SECONDS_PER_EVALUATION = 7.5e-6
 
 
 @dataclass(kw_only=True, eq=False)
@@ -33,6 +43,7 @@ class Settings:
     breakpoints: object
     max_resets: int
     max_nfev: int
+    max_seconds: float | None
     check_finite: bool
     keep_y_events: bool
     options: dict
@@ -51,6 +62,10 @@ class Settings:
             getattr(self.method, "__name__", repr(self.method))
         self.max_resets = check.integer("max_resets", self.max_resets, minimum=0)
         self.max_nfev = check.integer("max_nfev", self.max_nfev, minimum=1)
+        self.max_seconds_given = self.max_seconds is not None
+        self.max_seconds = max(MAX_SECONDS, self.max_nfev * SECONDS_PER_EVALUATION) \
+            if self.max_seconds is None \
+            else check.positive("max_seconds", self.max_seconds, unit="s", allow_inf=True)
         if self.args is not None and not isinstance(self.args, (tuple, list)):
             raise LifutilsError(f"args must be a tuple of extra arguments, such as args=(20.0,), "
                                 f"got {check.show(self.args)}")
@@ -71,7 +86,14 @@ class Settings:
         self._check_budgets()
 
     def lay_out_events(self):
-        """Call each event once at the start to find its size (scalar or vector) and directions."""
+        """Call each event once at the start to find its size (scalar or vector) and directions;
+        first, refuse callables that cannot take their arguments (after fun's probe, so that
+        args that fit nothing name fun first)."""
+        for k, event in enumerate(self.events):
+            _check_arity(f"events[{k}]", event, "event(t, y, *args)", 2, self.extra)
+        _check_arity("reset", self.reset, "reset(t, y, index, *args)", 3, self.extra)
+        if self.hold is not None:
+            _check_arity("hold", self.hold, "hold(t, y, index) (no args)", 3, ())
         self.layout = _EventLayout(self.events, self.t0, self.y0, self.extra)
         self.direction = self.layout.direction
 
@@ -89,10 +111,32 @@ class Settings:
         check.budget("max_step", max_step, steps * self.bytes_per_step, check.MEMORY_BUDGET,
                      what="bytes of stored trace", advice="pass t_eval to store fewer points, "
                      "raise max_step or shorten t_span")
+        # Each breakpoint is a restart of the solver, charged as RESTART_COST evaluations.
+        check.budget("breakpoints", f"<{self.stops.size} times inside t_span>",
+                     self.stops.size * Guards.RESTART_COST, self.max_nfev,
+                     what=f"evaluations of fun (each breakpoint restarts the solver, counted as "
+                     f"{Guards.RESTART_COST})", advice="pass fewer breakpoints (only where fun is "
+                     f"discontinuous), shorten t_span or raise max_nfev = {check.show(self.max_nfev)}")
         if self.t_eval is not None:
             check.budget("t_eval", f"<{self.t_eval.size} times>",
                          16.0 * self.n * self.t_eval.size, check.MEMORY_BUDGET,
                          what="bytes of stored values", advice="store fewer times")
+
+
+def _check_arity(name, function, signature, n_fixed, extra):
+    """Refuse, before any work, a callable that cannot take its arguments (``n_fixed``
+    positional ones, then ``args``): the message names it and the args. A callable whose
+    signature Python cannot read (some builtins) is left to its first call."""
+    try:
+        sig = inspect.signature(function)
+    except (TypeError, ValueError):
+        return
+    try:
+        sig.bind(*range(n_fixed), *extra)
+    except TypeError as exc:
+        given = f"args = {check.show(tuple(extra))}" if extra else "no args"
+        raise LifutilsError(f"{name} must take the arguments {signature}; with {given} it "
+                            f"cannot ({exc})") from None
 
 
 def _check_events(events):
@@ -246,6 +290,16 @@ def _check_options(options, n):
         options["max_step"] = check.max_step(options["max_step"])
     if options.get("first_step") is not None:
         options["first_step"] = check.positive("first_step", options["first_step"])
+    jac = options.get("jac")
+    if jac is not None and not callable(jac):  # a constant Jacobian
+        if sparse.issparse(jac):
+            values, shape = np.asarray(jac.data), jac.shape
+        else:
+            values = check.real_array(jac)
+            shape = None if values is None else values.shape
+        if shape != (n, n) or values.dtype.kind not in "biuf" or not np.isfinite(values).all():
+            raise LifutilsError(f"jac must be a callable jac(t, y, *args) or a constant ({n}, {n}) "
+                                f"matrix of finite real numbers, got {check.show(jac)}")
     if options.get("vectorized"):
         raise LifutilsError("vectorized must be False: solve_ivp_with_resets calls fun one "
                             "state at a time")

@@ -9,6 +9,7 @@ rounding of its trigger (a tie). :class:`Guards` is mixed into
 from __future__ import annotations
 
 import math
+import time
 import warnings
 
 import numpy as np
@@ -74,6 +75,8 @@ class Guards:
         """The solver gave up: keep what it computed, as solve_ivp does, and say where."""
         self.status = -1
         self.record(sol_t, sol_y)  # what it did compute, as solve_ivp returns it
+        if self.dense is not None and sol.sol is not None and sol_t.size > 1:
+            self.dense._add(self.t, float(sol_t[-1]), sol.sol)  # as far as it got
         t_fail = max(self.t, float(self.t_last_step), float(sol_t[-1]) if sol_t.size else self.t)
         self.message = f"solver failed at t = {t_fail:.6g}: {sol.message}"
         s, bad = self.s, self.bad_derivative
@@ -92,24 +95,41 @@ class Guards:
 
     def _non_finite(self, k, t, dy):
         """A derivative that may be non-finite (its square overflowed, or NaN or inf): note
-        it for the failure message, and stop the loops it could start."""
+        it for the failure message, and stop the loops it could start. Called on every
+        overflowing trial step (most are rejected and harmless): messages are built only
+        when raised."""
         first = self.bad_derivative
         if first is None or k != first[2] + 1:  # a new run of non-finite derivatives
             first = (float(t), dy.copy(), k, 1)
         else:
             first = (first[0], first[1], k, first[3] + 1)
         self.bad_derivative = first
-        t_bad, dy_bad, _, in_a_row = first
-        where = (f"fun returned a non-finite derivative {dy_bad!r} at t = {t_bad:.6g}")
         if not math.isfinite(t):  # the step size itself became NaN: scipy would loop for ever
             raise LifutilsError(
-                f"{where}, and the solver's step size became NaN (it was asked for fun at "
-                f"t = {t!r}): it would loop for ever. Look for a division by zero, a log or "
-                "sqrt of a negative number, or an exp that overflows where a step starts")
-        if in_a_row > self.NON_FINITE_RUN:
+                f"{self._bad_derivative_text()}, and the solver's step size became NaN (it was "
+                f"asked for fun at t = {t!r}): it would loop for ever. Look for a division by "
+                "zero, a log or sqrt of a negative number, or an exp that overflows where a "
+                "step starts")
+        if first[3] > self.NON_FINITE_RUN:
             raise LifutilsError(
-                f"{where}, and {in_a_row} evaluations in a row since were non-finite: the "
-                "solver cannot step past it. Look for a NaN or inf in fun near that time")
+                f"{self._bad_derivative_text()}, and {first[3]} evaluations in a row since were "
+                "non-finite: the solver cannot step past it. Look for a NaN or inf in fun near "
+                "that time")
+
+    def _non_finite_jacobian(self, exc):
+        """scipy's LU factorisation met a NaN or inf: in the Jacobian that jac gave (checked
+        first, so not that), or in the one estimated by finite differences of fun."""
+        s, bad = self.s, self.bad_derivative
+        cause = f"{self._bad_derivative_text()}; " if bad is not None else ""
+        raise LifutilsError(
+            f"{cause}the {s.method_name} solver's Jacobian, estimated from fun by finite "
+            f"differences near t = {float(self.t_last_step):.6g}, holds a NaN or inf "
+            f"(scipy: {exc}). fun must stay finite near the states the solver visits; look "
+            "for an exp that overflows or a division by zero, or pass a finite jac") from exc
+
+    def _bad_derivative_text(self):
+        t_bad, dy_bad = self.bad_derivative[:2]
+        return f"fun returned a non-finite derivative {dy_bad!r} at t = {t_bad:.6g}"
 
     def _count_reset(self):
         s = self.s
@@ -126,6 +146,36 @@ class Guards:
             raise LifutilsError(
                 f"{self.resets_here} resets at the same time t = {self.t:.6g}: the resets keep "
                 "re-triggering events without time moving on (Zeno); change reset")
+
+    #: Evaluations of fun between two looks at the clock (the time budget): a look costs
+    #: less than a tenth of a microsecond, an evaluation with its solver step several.
+    CLOCK_EVERY = 64
+
+    def _checkpoint(self, k, t):
+        """Evaluation (or restart charge) ``k`` at time t has passed the latest checkpoint:
+        stop with a BudgetError if over max_nfev or over the time budget; else return the
+        count at which to look again."""
+        s = self.s
+        if k > s.max_nfev:
+            self._over_nfev(t)
+        if time.perf_counter() > self.wall_deadline:  # the CPU time may be over budget
+            used = time.thread_time() - self.cpu_start
+            if used > s.max_seconds:
+                self._over_time(t, k)
+            self.wall_deadline = time.perf_counter() + (s.max_seconds - used)
+        return min(k + self.CLOCK_EVERY, s.max_nfev)
+
+    def _over_time(self, t, k):
+        s = self.s
+        raise BudgetError(
+            f"solve_ivp_with_resets used its time budget of max_seconds = {s.max_seconds:.3g} s "
+            f"(CPU time{'' if s.max_seconds_given else ', the default'}) "
+            f"and had reached t = {float(t):.6g} of t_span ({s.t0:g}, {s.tf:g}) after "
+            f"{self.n_resets} resets and about {k} evaluations of fun (each restart of the solver "
+            f"counts as {self.RESTART_COST}): the steps are far smaller than the span (a stiff "
+            "problem for an explicit method, a step size collapsing, or a very long span), the "
+            "resets come too fast, or fun is slow. Try method='LSODA' or 'Radau', loosen "
+            "rtol/atol, shorten t_span, or raise max_seconds")
 
     def _over_nfev(self, t):
         s = self.s

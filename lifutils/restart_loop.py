@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
+import time
 
 import numpy as np
+from scipy import sparse
 from scipy.integrate import solve_ivp
 
 from . import _validate as check
@@ -34,6 +36,11 @@ class Run(Guards):
         # Counters (next() gives the new count): fun's evaluations, against max_nfev, and
         # the solver's steps, against the memory budget of the stored trace.
         self.nfev_count, self.step_count = itertools.count(1), itertools.count(1)
+        # The time budget counts this thread's CPU time; reading that clock is a system call,
+        # the wall clock is not, and the CPU time runs no faster: it is read only once the
+        # wall clock says the budget may be used up (see _checkpoint).
+        self.cpu_start = time.thread_time()
+        self.wall_deadline = time.perf_counter() + s.max_seconds
         self.step_limit = (check.MEMORY_BUDGET // s.bytes_per_step) if s.bytes_per_step else math.inf
         self.pieces_t, self.pieces_y = [], []  # stored trace, one array per piece
         self.last_point = None
@@ -50,6 +57,8 @@ class Run(Guards):
         self.latest_release = -math.inf  # the latest time any component is held until
         self._none_held = np.zeros(s.n, dtype=bool)  # never written to
         self._free_rhs = self._rhs(None)
+        if callable(s.options.get("jac")):
+            s.options["jac"] = self._checked_jac(s.options["jac"])
         self._probe_fun()
         s.lay_out_events()  # after fun's probe, so that args that fit nothing name fun first
         self.triggers = Triggers(s.direction, s.layout)
@@ -76,6 +85,7 @@ class Run(Guards):
 
     def hold_still(self, t_stop, seg_eval):
         """Every component is held: nothing changes until the first release."""
+        self._checkpoint(next(self.nfev_count), self.t)
         seg_t = np.array([self.t, t_stop]) if seg_eval is None else seg_eval
         self.record(seg_t, np.repeat(self.y[:, None], len(seg_t), axis=1))
         if self.dense is not None:
@@ -97,8 +107,8 @@ class Run(Guards):
         rhs = self._free_rhs if held is self._none_held or not held.any() else self._rhs(held)
         # A restart costs what RESTART_COST evaluations do: charged, so that a run of
         # restarts (near-Zeno resets, a dense stretch of breakpoints) meets max_nfev too.
-        if next(itertools.islice(self.nfev_count, self.RESTART_COST - 1, None)) > s.max_nfev:
-            self._over_nfev(self.t)
+        self._checkpoint(next(itertools.islice(self.nfev_count, self.RESTART_COST - 1, None)),
+                         self.t)
         try:
             # While check_finite watches, an overflow in a trial step is ours to judge (it is
             # named if it matters): numpy's warnings on it, in fun and in scipy, are not shown.
@@ -107,7 +117,11 @@ class Run(Guards):
                                 method=s.method, t_eval=solver_eval, dense_output=s.dense_output,
                                 events=passed or None, **opts)
         except ValueError as exc:
-            if isinstance(exc, LifutilsError) or "must have different signs" not in str(exc):
+            if isinstance(exc, LifutilsError):
+                raise
+            if "infs or NaNs" in str(exc):  # scipy's LU factorisation of the Jacobian
+                self._non_finite_jacobian(exc)
+            if "must have different signs" not in str(exc):
                 raise
             raise LifutilsError(
                 f"solve_ivp could not locate an event inside the {s.method_name} step that "
@@ -185,6 +199,8 @@ class Run(Guards):
             self._near_ties(np.flatnonzero(tr.armed), g_before, self.y)
         if s.t_eval is None or (self.t == s.tf and s.tf in s.t_eval):
             self.record(np.array([self.t]), self.y[:, None])  # the point just after the reset
+        if self.dense is not None and self.t == s.tf:  # right-continuous at tf too
+            self.dense._add(self.t, self.t, self.y.copy())
 
     def record(self, seg_t, seg_y):
         """Store points, skipping a first point that repeats the last one stored."""
@@ -297,34 +313,51 @@ class Run(Guards):
         return fire or None
 
     def _rhs(self, held):
-        """fun(t, y, *args), counted against max_nfev; checked, with held components frozen.
+        """fun(t, y, *args), counted against max_nfev and the time budget; checked, copied
+        (a fun may return one buffer it reuses: the solver keeps earlier derivatives), with
+        held components frozen.
 
         A non-finite derivative is not an error in itself: in a trial step that overshoots
         (an exponential upswing, as in AdEx) the solver rejects the step and tries a shorter
         one, as plain solve_ivp does. It is an error once the solver has stepped to a
         non-finite state, or after many in a row (either would loop): see ``_non_finite``."""
         s, run = self.s, self
-        fun, extra, check_finite, limit = s.fun, s.extra, s.check_finite, s.max_nfev
-        used = self.nfev_count
+        check_finite = s.check_finite
+        used, checkpoint = self.nfev_count, self._checkpoint
+        n, shape, as_derivative, ndarray = s.n, (s.n,), self._as_derivative, np.ndarray
+        fun = s.fun
+        if s.extra:  # fun(t, y, *args): one call, without unpacking args at every evaluation
+            user, extra = s.fun, s.extra
 
-        if not check_finite and held is None:  # counted only
+            def fun(t, state):
+                return user(t, state, *extra)
+        limit = 0  # the count at which to look at the budgets again
+
+        if not check_finite and held is None:  # counted and copied only
             def counted(t, state):
-                if next(used) > limit:
-                    run._over_nfev(t)
-                return fun(t, state, *extra)
+                nonlocal limit
+                k = next(used)
+                if k > limit:
+                    limit = checkpoint(k, t)
+                dy = fun(t, state)
+                if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
+                    return dy.copy()
+                return as_derivative(dy, t)
             return counted
 
-        n, fsum, isfinite = s.n, math.fsum, math.isfinite
+        fsum, isfinite = math.fsum, math.isfinite
         exact = n > 64  # large: numpy's test; small: a sum of Python floats, far cheaper
 
         def rhs(t, state):  # the state of a trial step may itself be non-finite
+            nonlocal limit
             k = next(used)
             if k > limit:
-                run._over_nfev(t)
-            dy = fun(t, state, *extra)
-            if held is not None or type(dy) is not np.ndarray or dy.dtype is not FLOAT:
-                # our own copy, of shape (n,): held entries are zeroed below
-                dy = np.array(dy, dtype=float).reshape(n)
+                limit = checkpoint(k, t)
+            dy = fun(t, state)
+            if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
+                dy = dy.copy()
+            else:
+                dy = as_derivative(dy, t)
             if check_finite:
                 if exact:
                     if not np.isfinite(dy).all():
@@ -332,14 +365,26 @@ class Run(Guards):
                 else:
                     try:  # inf - inf and an overflowing sum raise; a NaN comes through
                         ok = isfinite(fsum(dy.tolist()))
-                    except (OverflowError, ValueError, TypeError):
-                        ok = bool(np.isfinite(dy).all())
-                    if not ok:
+                    except (OverflowError, ValueError):
+                        ok = False
+                    if not ok and not np.isfinite(dy).all():
                         run._non_finite(k, t, dy)
             if held is not None:
                 dy[held] = 0.0
             return dy
         return rhs
+
+    def _as_derivative(self, dy, t):
+        """What fun returned as our own float array of shape (n,), or a LifutilsError that
+        says what is wrong with it (it returned n real numbers at the start)."""
+        n = self.s.n
+        array = check.real_array(dy)
+        if array is None or array.size != n or array.ndim > 1:
+            raise LifutilsError(
+                f"fun must return dy/dt as {n} real numbers (shape ({n},)) at every call, as it "
+                f"did at the start; got {check.show(dy)}"
+                f"{'' if array is None else f' (shape {array.shape})'} at t = {float(t):.6g}")
+        return array.reshape(n).copy()
 
     def _probe_fun(self):
         """One evaluation at the start: fun must return n finite real numbers."""
@@ -379,10 +424,12 @@ class Run(Guards):
 
     def _apply_hold(self, i, y_new):
         s = self.s
+        pair = s.hold(self.t, y_new.copy(), i)  # an exception of hold's own stays its own
         try:
-            duration, components = s.hold(self.t, y_new.copy(), i)
+            duration, components = pair
         except (TypeError, ValueError):
-            raise LifutilsError("hold must return a pair (duration, components)") from None
+            raise LifutilsError(f"hold must return a pair (duration, components), got "
+                                f"{check.show(pair)} at t = {self.t:.6g}") from None
         duration = check.non_negative("hold's duration", duration)
         try:
             idx = np.arange(s.n)[components]
@@ -392,3 +439,29 @@ class Run(Guards):
         self.release[idx] = np.maximum(self.release[idx], self.t + duration)
         if idx.size:
             self.latest_release = max(self.latest_release, self.t + duration)
+
+    def _checked_jac(self, jac):
+        """The user's jac(t, y, *args) for the solver, its every return checked: an (n, n)
+        matrix of finite real numbers (a NaN in it would reach scipy's LU factorisation as
+        a bare "array must not contain infs or NaNs")."""
+        n, extra = self.s.n, self.s.extra
+
+        def checked(t, y):
+            J = jac(t, y, *extra)
+            if sparse.issparse(J):
+                values, shape = np.asarray(J.data), J.shape
+                ok = values.dtype.kind in "biuf" and np.isfinite(values).all()
+            else:
+                array = check.real_array(J)
+                shape = None if array is None else array.shape
+                ok = array is not None and np.isfinite(array).all()
+                J = array
+            if shape != (n, n):
+                raise LifutilsError(f"jac must return the Jacobian as an ({n}, {n}) matrix of "
+                                    f"real numbers, got {check.show(J)} at t = {float(t):.6g}")
+            if not ok:
+                raise LifutilsError(f"jac returned a Jacobian with NaN or inf at t = "
+                                    f"{float(t):.6g}: it must be finite where the solver asks "
+                                    "for it")
+            return J
+        return checked

@@ -168,6 +168,17 @@ def publish_notebook(raw: str, repo: str, name: str = "notebook") -> tuple[str, 
     return new, count
 
 
+def _inside(path: Path, root: Path) -> Path:
+    """``path``, if it (after symlinks) is a file inside ``root``; else PublishError: a
+    symlinked notebook or README that points outside the repository is not rewritten."""
+    real, home = path.resolve(), root.resolve()
+    if not real.is_relative_to(home):
+        raise PublishError(f"{path.relative_to(root)} is a link to {real}, outside the "
+                           f"repository {home}: publish rewrites files of the repository only "
+                           "(replace the link by the file itself)")
+    return path
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -179,13 +190,15 @@ def publish(root: Path, repo: str, branch: str = "main", log=print) -> None:
     """Rewrite ``root``/README.md and ``root``/notebooks/*.ipynb for ``repo``.
 
     Checks the arguments and computes every file's new text before writing
-    any, so a PublishError leaves all files as they were.
+    any, so a PublishError leaves all files as they were. A file that is a
+    symbolic link to somewhere outside ``root`` is refused (PublishError):
+    publishing rewrites this repository only.
     """
     check_repo(repo)
     check_branch(branch)
-    readme = root / "README.md"
+    readme = _inside(root / "README.md", root)
     writes = {readme: publish_readme(_read(readme), repo, branch)}
-    paths = sorted((root / "notebooks").glob("*.ipynb"))
+    paths = [_inside(path, root) for path in sorted((root / "notebooks").glob("*.ipynb"))]
     missing = []
     for path in paths:
         new, count = publish_notebook(_read(path), repo, name=f"notebooks/{path.name}")

@@ -254,6 +254,30 @@ def test_a_broken_notebook_stops_everything_before_any_write(copy):
     assert _snapshot(copy) == before  # the README, read and rewritten first, is not written
 
 
+def test_a_notebook_linked_outside_the_repository_is_refused_and_nothing_written(copy, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "victim.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(INSTALL_CELL)]), outside)
+    victim = outside.read_bytes()
+    (copy / "notebooks" / "60_link.ipynb").symlink_to(outside)
+    before = _snapshot(copy)
+    done = subprocess.run([sys.executable, str(SCRIPT), "ada/lif-course", "--root", str(copy)],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "notebooks/60_link.ipynb is a link to" in done.stderr and "outside the" in done.stderr
+    assert outside.read_bytes() == victim and _snapshot(copy) == before
+
+
+def test_a_notebook_linked_inside_the_repository_is_published(copy):
+    (copy / "shared").mkdir()
+    target = copy / "shared" / "install.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(INSTALL_CELL)]), target)
+    (copy / "notebooks" / "61_inside.ipynb").symlink_to(target)
+    done = subprocess.run([sys.executable, str(SCRIPT), "ada/lif-course", "--root", str(copy)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "git+https://github.com/ada/lif-course" in target.read_text(encoding="utf-8")
+
+
 _REF_CHARS = list("ab./-@{}~^:?*[\\ HEADlock#é;$") + ["\n", "\t", "\r", "\x7f", "\x01"]
 
 

@@ -1,0 +1,75 @@
+"""Budgets that hold in seconds: the hostile calls of issue 24 stop with a BudgetError.
+
+Each call runs in a forked child under a time and memory limit (tests/test_adversarial.py's
+``refuses``), with a small time budget (``max_seconds``) so that the suite stays quick: the
+test checks the kind of error and what it says, not how long it took
+(``python benchmarks/budgets.py`` prints that, at the default budget of 15 s).
+"""
+import numpy as np
+import pytest
+
+from lifutils import BudgetError, LifutilsError, solve_ivp_with_resets
+from lifutils import restart_args
+from lifutils.gallery import adex, izhikevich
+from test_adversarial import refuses
+
+SMALL = 0.5  # s: the time budget the hostile calls get here
+
+HOSTILE = {
+    "tau_w=1e-300": lambda **kw: adex("tonic", tau_w=1e-300).solve(**kw),
+    "a=1e308": lambda **kw: adex("tonic", a=1e308).solve(**kw),
+    "AdEx t_end=1e7": lambda **kw: adex("tonic", t_end=1e7).solve(**kw),
+    "C=1e-300": lambda **kw: adex("tonic", C=1e-300).solve(**kw),
+    "gL=1e300": lambda **kw: adex("tonic", gL=1e300).solve(**kw),
+    "Izhikevich t_end=1e7": lambda **kw: izhikevich("RS", t_end=1e7).solve(**kw),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_a_hostile_gallery_call_stops_with_its_time_budget_named(case):
+    message = refuses(lambda: HOSTILE[case](max_seconds=SMALL), BudgetError,
+                      r"used its time budget of max_seconds = 0\.5 s \(CPU time\) and had "
+                      r"reached t = \S+ of t_span \(0, [\d.e+]+\) after \d+ resets")
+    assert "raise max_seconds" in message
+
+
+def test_a_million_breakpoints_are_refused_before_any_work():
+    refuses(lambda: adex("tonic").solve(breakpoints=np.linspace(0, 50, 10**6)), BudgetError,
+            r"breakpoints = <\d+ times inside t_span> implies [\d.e+]+ evaluations of fun "
+            r"\(each breakpoint restarts the solver.*raise max_nfev = 2000000")
+
+
+def test_the_default_time_budget_is_named_as_the_default(monkeypatch):
+    monkeypatch.setattr(restart_args, "MAX_SECONDS", 0.2)
+    monkeypatch.setattr(restart_args, "SECONDS_PER_EVALUATION", 1e-8)  # max_nfev: 0.02 s
+    message = refuses(lambda: adex("tonic", tau_w=1e-300).solve(), BudgetError,
+                      r"max_seconds = 0\.2 s \(CPU time, the default\)")
+    assert "raise max_seconds" in message
+
+
+def test_the_default_time_budget_grows_with_max_nfev():
+    def settings(**kw):
+        return restart_args.Settings(
+            fun=lambda t, y: -y, t_span=(0, 1), y0=[1.0], events=lambda t, y: y[0] - 2,
+            reset=lambda t, y, i: y, hold=None, method="RK45", t_eval=None, dense_output=False,
+            args=None, breakpoints=(), max_resets=10, check_finite=True, keep_y_events=True,
+            options={}, **kw)
+    assert settings(max_nfev=2_000_000, max_seconds=None).max_seconds == 15.0
+    assert settings(max_nfev=10, max_seconds=None).max_seconds == 15.0
+    assert settings(max_nfev=10**7, max_seconds=None).max_seconds == pytest.approx(75.0)
+    assert settings(max_nfev=10, max_seconds=np.inf).max_seconds == np.inf
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, np.nan, "15", True])
+def test_a_time_budget_that_means_nothing_is_refused(bad):
+    refuses(lambda: solve_ivp_with_resets(lambda t, y: -y, (0, 1), [1.0],
+                                          events=lambda t, y: y[0] - 2,
+                                          reset=lambda t, y, i: y, max_seconds=bad),
+            LifutilsError, r"max_seconds must be a number > 0 s \(inf for no limit\)")
+
+
+def test_a_normal_run_is_far_inside_the_time_budget():
+    """The gallery at tight tolerances: every pattern runs with the default budgets."""
+    for m in (adex("adapting"), izhikevich("CH")):
+        sol = m.solve(rtol=1e-8, atol=1e-8)
+        assert sol.status == 0 and len(sol.t_events[0]) > 5
