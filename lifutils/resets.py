@@ -21,6 +21,7 @@ component is held; ``record`` stores the trace.
 """
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -28,7 +29,9 @@ from scipy.optimize import OptimizeResult
 
 from .restart_args import Settings
 from .restart_loop import Run
-from .errors import SolverFailedWarning
+from . import _validate as check
+from . import restart_tolerance
+from .errors import LifutilsError, SolverFailedWarning
 
 __all__ = ["solve_ivp_with_resets", "ResetResult", "StitchedSolution", "MAX_RESETS", "MAX_NFEV"]
 
@@ -92,7 +95,7 @@ class StitchedSolution:
 def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="RK45",
                           t_eval=None, dense_output=False, args=None, breakpoints=(),
                           max_resets=MAX_RESETS, max_nfev=MAX_NFEV, check_finite=True,
-                          keep_y_events=True, **options):
+                          keep_y_events=True, spike_tol=None, **options):
     """Solve an initial value problem whose state jumps when an event fires.
 
     Like :func:`scipy.integrate.solve_ivp`, but each event is a *reset*: when
@@ -298,6 +301,17 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     >>> sol.t_events[0], sol.sol(20.0).round(4), sol.sol(30.0).round(4)
     (array([20.]), array([-60.]), array([-66.3212]))
     """
+    if spike_tol is not None or not ("rtol" in options or "atol" in options):
+        # Tolerances chosen here (restart_tolerance): each run below passes both.
+        again = functools.partial(
+            solve_ivp_with_resets, fun, t_span, y0, events=events, reset=reset, hold=hold,
+            method=method, t_eval=t_eval, dense_output=dense_output, args=args,
+            breakpoints=breakpoints, max_resets=max_resets, check_finite=check_finite,
+            keep_y_events=keep_y_events, **options)
+        budget = check.integer("max_nfev", max_nfev, minimum=1)
+        if spike_tol is None:
+            return restart_tolerance.solve_checked(again, budget)
+        return restart_tolerance.solve_within(again, _check_spike_tol(spike_tol, options), budget)
     settings = Settings(fun=fun, t_span=t_span, y0=y0, events=events, reset=reset, hold=hold,
                         method=method, t_eval=t_eval, dense_output=dense_output, args=args,
                         breakpoints=breakpoints, max_resets=max_resets, max_nfev=max_nfev,
@@ -314,4 +328,21 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
             break
         if fired is not None:
             run.apply_resets(fired)
-    return ResetResult(**run.outcome())
+    result = ResetResult(**run.outcome())
+    result.rtol = options.get("rtol", restart_tolerance.DEFAULT_RTOL)
+    result.atol = options.get("atol", restart_tolerance.DEFAULT_ATOL)
+    return result
+
+
+def _check_spike_tol(spike_tol, options):
+    """spike_tol as a float > 0 (ms), and never with rtol or atol."""
+    given = [name for name in ("rtol", "atol") if name in options]
+    if given:
+        raise LifutilsError(f"spike_tol and {' and '.join(given)} cannot both be given: spike_tol "
+                            f"chooses rtol and atol itself; pass spike_tol alone, or "
+                            f"{' and '.join(given)} without spike_tol")
+    value = check.positive("spike_tol", spike_tol, unit="ms")
+    if value < 1e-9:
+        raise LifutilsError(f"spike_tol must be at least 1e-9 ms (double precision holds event "
+                            f"times to about 1e-12 relative), got {check.show(spike_tol)}")
+    return value
