@@ -131,13 +131,12 @@ def solve_within(solve, spike_tol, max_nfev):
                 f"spike_tol = {check.show(spike_tol)} ms: the solver failed at rtol = atol = "
                 f"{rtol:.0e}, so the event times cannot be brought within spike_tol: "
                 f"{run.message}")
-        if previous is not None:
+        if previous is not None:  # c: the last two runs compared (for the message below)
             c = compare_events(previous.t_events, run.t_events)
             if c.same_count and c.largest <= spike_tol / SAFETY:
                 return _label(run, rtol, rtol, event_time_error=c.largest, spike_tol=spike_tol,
                               tolerance_runs=tuple(tried), total_nfev=used)
         previous = run
-    c = compare_events(previous.t_events, run.t_events)
     change = (_count_text(c, f"rtol {tried[-2]:.0e}", f"rtol {tried[-1]:.0e}") if not c.same_count
               else f"the event times still changed by {c.largest:.3g} ms")
     raise BudgetError(
@@ -179,7 +178,8 @@ def solve_checked(solve, max_nfev):
     if c.same_count and c.largest <= MOVED_MS:
         return _label(run, DEFAULT_RTOL, DEFAULT_ATOL, event_time_error=c.largest)
     if c.same_count:
-        found = f"the same number of events, but one moved by {c.largest:.3g} ms"
+        found = (f"the same number of events, but one moved by {c.largest:.3g} ms (more than "
+                 f"{MOVED_MS:g} ms)")
     else:
         found = _count_text(c, "the defaults", "the check") + (
             f", and of the events both have one moved by {c.largest:.3g} ms"
@@ -188,8 +188,8 @@ def solve_checked(solve, max_nfev):
     where = (f"the first event that differs is event {entry}'s number {k + 1}: "
              f"{_at(t_default)} at the defaults, {_at(t_check)} at the check")
     warnings.warn(f"{header}, the events cannot be trusted: checked against a run at rtol = "
-                  f"{CHECK_RTOL:g}, atol = {CHECK_ATOL:g}, there are {found} (warned "
-                  f"above {MOVED_MS:g} ms); {where}. {advice}",
+                  f"{CHECK_RTOL:g}, atol = {CHECK_ATOL:g}, there are {found}; "
+                  f"{where}. {advice}",
                   ToleranceWarning, stacklevel=3)
     return _label(run, DEFAULT_RTOL, DEFAULT_ATOL,
                   event_time_error=c.largest if c.same_count else math.inf)

@@ -6,8 +6,9 @@ loop written in tests/published_models.py):
 * at the defaults (no rtol, no atol): the right number of spikes and every spike within
   1 ms, or a ToleranceWarning;
 * at spike_tol = 0.01 ms: the right number of spikes, every one within 0.01 ms;
-* tight (DOP853, rtol = atol = 1e-11): every spike within 1e-6 ms (the tool adds no error;
-  at 1e-10 the resonator, K, is 3e-6 ms off).
+* tight (DOP853, rtol = atol = 1e-11): every spike within 1e-6 ms, the tool adds no error
+  (at 1e-10 the resonator, K, is 3e-6 ms off; the two near-rheobase cases, ill-conditioned,
+  within 1e-3 ms).
 
 Then the rules: spike_tol is checked, refused with rtol or atol, bounded by max_nfev and by
 the floor of rtol; explicit tolerances run nothing extra.
@@ -89,17 +90,27 @@ def test_spike_tol_is_met(key):
     assert sol.total_nfev >= sol.nfev
 
 
+# Near rheobase a spike time is ill-conditioned: v creeps up to a threshold only 1e-4 mV
+# (LIF) or 2e-5 mV (Mihalas-Niebur) below where it would settle, so each 1e-10 mV of error
+# in v moves the spike by about 1e-5 ms (tau / (v_inf - v_thresh) = 1e5 ms per mV). The
+# reference at 1e-12 and at 1e-11 differ there by up to 4e-4 ms: no solver at these
+# tolerances holds those spikes to 1e-6 ms, so they are held to 1e-3 ms.
+ILL_CONDITIONED = {"mihalas_niebur-class 1 near rheobase": 1e-3,
+                   "lif-grazing, 1e-4 mV above threshold": 1e-3}
+
+
 @pytest.mark.parametrize("key", list(CASES))
 def test_tight_tolerances_add_no_error(key):
     got, sol, warned = run(key, **TIGHT)
-    assert not warned and gap(got, reference_spikes(key)) <= 1e-6
+    assert not warned and gap(got, reference_spikes(key)) <= ILL_CONDITIONED.get(key, 1e-6)
 
 
-def test_the_reference_has_converged():
-    """The reference at 1e-12 and at 1e-11 agree within half the 1e-6 ms asked of the tool."""
-    for key in ["izhikevich2004-K resonator", "qif-peak 100, I = 1",
-                "mihalas_niebur-class 1 near rheobase"]:
-        assert gap(reference_spikes(key), reference_spikes(key, rtol=1e-11, atol=1e-11)) < 5e-7
+@pytest.mark.parametrize("key", ["izhikevich2004-K resonator", "qif-peak 100, I = 1",
+                                 "mihalas_niebur-class 1 near rheobase"])
+def test_the_reference_has_converged(key):
+    """The reference at 1e-12 and at 1e-11 agree within half the bound asked of the tool."""
+    other = reference_spikes(key, rtol=1e-11, atol=1e-11)
+    assert gap(reference_spikes(key), other) < ILL_CONDITIONED.get(key, 1e-6) / 2
 
 
 # --------------------------------------------------------------------------- explicit: nothing extra
@@ -119,17 +130,60 @@ def counting(key):
 def test_explicit_tolerances_run_once(options):
     args, calls = counting("izhikevich2004-K resonator")
     sol = solve_ivp_with_resets(**args, **options)
-    assert calls[0] == sol.nfev and "event_time_error" not in sol
+    # One run: its evaluations, and the one call that probes fun before it starts.
+    assert sol.nfev <= calls[0] <= sol.nfev + 1 and "event_time_error" not in sol
     assert (sol.rtol, sol.atol) == (options.get("rtol", 1e-3), options.get("atol", 1e-6))
 
 
-def test_defaults_run_a_check_and_count_it_against_max_nfev():
+def test_defaults_run_a_check():
     args, calls = counting("izhikevich2004-A tonic spiking")
     sol = solve_ivp_with_resets(**args)
     assert calls[0] > 2 * sol.nfev  # the check at rtol 1e-6 costs more than the run
-    with pytest.warns(ToleranceWarning, match="could not be checked"):
-        small = solve_ivp_with_resets(**args, max_nfev=int(1.5 * sol.nfev))
-    assert small.status == 0 and math.isnan(small.event_time_error)
+
+
+class Fake(dict):
+    __getattr__ = dict.__getitem__
+
+
+def fake_solver(times_at, fail_below=None):
+    """A stand-in for the loop: events ``times_at(rtol)``; BudgetError below ``fail_below``."""
+    tried = []
+
+    def solve(rtol, atol, max_nfev, **ignored):
+        tried.append(rtol)
+        if fail_below is not None and rtol < fail_below:
+            raise BudgetError("max_nfev used up")
+        return Fake(t_events=[np.array(times_at(rtol))], nfev=10, status=0, message="")
+    return solve, tried
+
+
+def test_a_check_that_cannot_run_is_a_warning_with_the_reason():
+    solve, tried = fake_solver(lambda rtol: [1.0, 2.0], fail_below=1e-4)
+    with pytest.warns(ToleranceWarning, match=r"could not be checked.*max_nfev used up"):
+        sol = restart_tolerance.solve_checked(solve, 1000)
+    assert tried == [1e-3, 1e-6] and math.isnan(sol.event_time_error) and sol.rtol == 1e-3
+
+
+def test_a_check_that_agrees_is_silent():
+    solve, tried = fake_solver(lambda rtol: [1.0, 2.0 + 0.4 * (rtol > 1e-4)])
+    sol = restart_tolerance.solve_checked(solve, 1000)
+    assert abs(sol.event_time_error - 0.4) < 1e-12 and tried == [1e-3, 1e-6]
+
+
+def test_spike_tol_stops_at_the_floor_of_rtol():
+    """Event times that never settle (here they jump by 2e-3 ms from run to run): a
+    BudgetError after the run at 1e-13, not an endless tightening."""
+    solve, tried = fake_solver(lambda rtol: [1.0 + 1e-3 * (-1) ** round(-math.log10(rtol))])
+    with pytest.raises(BudgetError, match=r"spike_tol = 0\.001 ms was not reached down to rtol "
+                                          r"= atol = 1e-13.*changed by 0\.002 ms"):
+        restart_tolerance.solve_within(solve, 1e-3, 10_000)
+    assert tried == [10.0 ** -k for k in range(5, 14)]
+
+
+def test_spike_tol_counts_every_run_against_max_nfev():
+    solve, tried = fake_solver(lambda rtol: [1.0 + rtol], fail_below=1e-6)
+    with pytest.raises(BudgetError, match=r"runs at rtol = atol = 1e-05, 1e-06, 1e-07"):
+        restart_tolerance.solve_within(solve, 1e-9, 10_000)
 
 
 def test_the_warning_says_what_it_checked():
@@ -163,25 +217,6 @@ def test_spike_tol_within_max_nfev_or_a_budget_error():
         solve_ivp_with_resets(**CASES["izhikevich2004-K resonator"].lifutils_args(),
                               spike_tol=1e-6, max_nfev=20_000)
     assert time.perf_counter() - start < 30.0
-
-
-def test_spike_tol_that_cannot_be_met_stops_at_the_floor():
-    """Event times that move with every step (a right-hand side with a kink that depends
-    on how often it was called) never settle: a BudgetError, not an endless tightening."""
-    calls = [0]
-
-    def jittery(t, y):
-        calls[0] += 1
-        return np.array([1.0 + 0.01 * (calls[0] % 3)])
-
-    def threshold(t, y):
-        return y[0] - 1.0
-    threshold.direction = 1
-    start = time.perf_counter()
-    with pytest.raises(BudgetError, match="spike_tol = 1e-09 ms was not reached"):
-        solve_ivp_with_resets(jittery, (0.0, 5.0), [0.0], events=threshold,
-                              reset=lambda t, y, i: np.array([0.0]), spike_tol=1e-9)
-    assert time.perf_counter() - start < 60.0
 
 
 def test_spike_tol_on_a_failing_solver_is_an_error():
