@@ -69,11 +69,12 @@ class Comparison:
     ``largest``: the largest change of a time among the events both have (ms, 0 if
     none); ``first_moved``: ``(entry, k, t_a, t_b)`` of the earliest event (by its time
     in a, or in b where a has none) that is missing from one run or moved by more than
-    ``moved``, else None.
+    ``moved``, else None; ``entries``: how many event entries.
     """
     counts: tuple
     largest: float
     first_moved: tuple | None
+    entries: int = 1
 
     @property
     def same_count(self):
@@ -100,7 +101,7 @@ def compare_events(a, b, moved=0.0):
                 k = int(over[0])
                 candidates.append((ta[k], entry, k, float(ta[k]), float(tb[k])))
     first = min(candidates)[1:] if candidates else None
-    return Comparison(tuple(counts), largest, first)
+    return Comparison(tuple(counts), largest, first, len(a))
 
 
 def solve_within(solve, spike_tol, max_nfev):
@@ -204,7 +205,7 @@ def _label(run, rtol, atol, **extra):
 
 def _count_text(c, first, second):
     parts = [f"{a} events at {first}, {b} at {second}"
-             + (f" (event {entry})" if len(c.counts) > 1 else "") for entry, a, b in c.counts]
+             + (f" (event {entry})" if c.entries > 1 else "") for entry, a, b in c.counts]
     return "; ".join(parts)
 
 
