@@ -255,3 +255,24 @@ def test_vector_events_are_checked_entry_by_entry():
     with pytest.warns(ToleranceWarning, match=r"events at the defaults, \d+ at the check "
                                               r"\(event \d\)|event \d's number"):
         solve_ivp_with_resets(**population([21.0, 15.0001, 31.0], 300.0))
+
+
+@pytest.mark.parametrize("key", [("izhikevich", "CH"), ("izhikevich", "LTS"),
+                                 ("izhikevich", "RZ"), ("adex", "irregular"),
+                                 ("adex", "tonic"), ("adex", "delayed_regular_bursting")],
+                         ids="-".join)
+def test_gallery_patterns_at_the_defaults_are_right_or_warned(key):
+    """The gallery's models called as a user would, solve_ivp_with_resets without
+    tolerances (CH and LTS lose their last spike there), against test_gallery's reference."""
+    from lifutils.gallery import PATTERNS
+    from test_gallery import reference_spikes as gallery_reference
+    m = PATTERNS[key]
+    ref = gallery_reference(m)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        sol = solve_ivp_with_resets(m.rhs, m.t_span, np.array(m.y0), events=m.threshold,
+                                    reset=m.reset, breakpoints=m.breakpoints)
+    warned = [w for w in caught if issubclass(w.category, ToleranceWarning)]
+    assert len(warned) == len(caught)
+    if not warned:
+        assert gap(sol.t_events[0], ref) <= 1.0, "silently wrong at the defaults"
