@@ -23,7 +23,7 @@ from .analytic import (exact_spike_times, exact_voltage, firing_rate, first_spik
 from .dvdt_hack import simulate_dvdt_hack
 from .errors import (BudgetError, HackStalledError, IllConditionedWarning, LifutilsError,
                      LifutilsWarning, RunawayError, SolverError, SolverFailedWarning,
-                     StalledError, StudentError)
+                     StalledError, StudentError, ToleranceWarning)
 from .euler import simulate_euler
 from .events import simulate_events
 from .params import LIFParams
@@ -40,7 +40,7 @@ __all__ = ["LIFParams", "LIFResult", "simulate_euler", "simulate_dvdt_hack",
            "solve_ivp_with_resets", "inputs",
            "LifutilsError", "RunawayError", "HackStalledError", "StalledError", "BudgetError",
            "SolverError", "StudentError", "LifutilsWarning", "IllConditionedWarning",
-           "SolverFailedWarning"]
+           "SolverFailedWarning", "ToleranceWarning"]
 __all__ += ["gallery", "izhikevich", "adex"]
 
 __version__ = "0.1.0"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 __all__ = ["LifutilsError", "RunawayError", "HackStalledError", "StalledError",
            "BudgetError", "SolverError", "LifutilsWarning", "IllConditionedWarning",
-           "SolverFailedWarning", "StudentError"]
+           "SolverFailedWarning", "ToleranceWarning", "StudentError"]
 
 
 class LifutilsError(ValueError):
@@ -65,4 +65,14 @@ class SolverFailedWarning(LifutilsWarning):
 
     As scipy's solve_ivp does, the call returns (``status = -1``) instead of raising;
     the warning says where the run stopped, why, and what to try.
+    """
+
+
+class ToleranceWarning(LifutilsWarning):
+    """The events at the default tolerances cannot be trusted (or could not be checked).
+
+    :func:`~lifutils.solve_ivp_with_resets` run without ``rtol`` and ``atol`` checks
+    its events against a second run at tighter tolerances; the warning says what
+    differs (the number of events, the largest change of an event time, the first
+    event that moved) and what to pass instead (``spike_tol`` or ``rtol``/``atol``).
     """

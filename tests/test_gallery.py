@@ -268,10 +268,33 @@ def test_adex_irregular_intervals_vary(runs):
 # --------------------------------------------------------------------------- default options
 
 @pytest.mark.parametrize("key", list(PATTERNS), ids="-".join)
-def test_every_pattern_runs_at_default_options(key):
+def test_every_pattern_runs_at_scipys_default_options(key):
+    m = PATTERNS[key]
+    sol = m.solve(rtol=1e-3, atol=1e-6)
+    assert sol.status == 0 and sol.t[-1] == m.t_span[1] and len(sol.t_events[0]) >= 1
+    assert (sol.rtol, sol.atol) == (1e-3, 1e-6)
+
+
+@pytest.mark.parametrize("key", list(PATTERNS), ids="-".join)
+def test_solve_without_tolerances_gives_the_published_pattern(runs, key):
+    """Model.solve() uses the gallery's own tolerances (1e-8), says so, and every pattern
+    has the reference's spike count (irregular too: 27, though its later spikes drift by
+    about 0.01 ms), every spike within 1e-4 ms (irregular: in its window)."""
     m = PATTERNS[key]
     sol = m.solve()
-    assert sol.status == 0 and sol.t[-1] == m.t_span[1] and len(sol.t_events[0]) >= 1
+    assert (sol.rtol, sol.atol) == (gallery.RTOL, gallery.ATOL) == (1e-8, 1e-8)
+    assert len(gallery.spike_times(sol)) == len(runs[key][0])  # the whole run's count
+    ref, got = compared(key, runs[key][0], gallery.spike_times(sol))
+    assert len(got) == len(ref) and np.max(np.abs(got - ref)) < 1e-4
+
+
+def test_solve_with_spike_tol_meets_it(runs):
+    m = PATTERNS["izhikevich", "CH"]
+    sol = m.solve(spike_tol=0.01)
+    ref = runs["izhikevich", "CH"][0]
+    assert len(sol.t_events[0]) == len(ref)
+    assert np.max(np.abs(sol.t_events[0] - ref)) < 0.01
+    assert sol.spike_tol == 0.01 and sol.event_time_error <= 0.01
 
 
 def test_solve_is_solve_ivp_with_resets_with_the_models_pieces():
@@ -435,7 +458,7 @@ def test_the_documented_tolerances(runs):
     worst_default, worst_tight, short = 0.0, 0.0, []
     for key, m in PATTERNS.items():
         ref = runs[key][0]
-        default = gallery.spike_times(m.solve())
+        default = gallery.spike_times(m.solve(rtol=1e-3, atol=1e-6))
         closer = gallery.spike_times(m.solve(rtol=1e-8, atol=1e-8))
         ref_w, default = compared(key, ref, default)
         ref_w, closer = compared(key, ref, closer)
