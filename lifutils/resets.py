@@ -386,13 +386,13 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
                    else check.positive("max_seconds", max_seconds, unit="s", allow_inf=True))
         started = time.thread_time()
 
-        def again(**tolerances):
+        def again(**changes):  # each run: the call's arguments, with the tolerances (and so on) changed
             left = max(seconds - (time.thread_time() - started), 1e-3)
-            return solve_ivp_with_resets(
-                fun, t_span, y0, events=events, reset=reset, hold=hold, method=method,
-                t_eval=t_eval, dense_output=dense_output, args=args, breakpoints=breakpoints,
-                max_resets=max_resets, max_seconds=left, check_finite=check_finite,
-                keep_y_events=keep_y_events, **options, **tolerances)
+            given = dict(events=events, reset=reset, hold=hold, method=method, t_eval=t_eval,
+                         dense_output=dense_output, args=args, breakpoints=breakpoints,
+                         max_resets=max_resets, max_seconds=left, check_finite=check_finite,
+                         keep_y_events=keep_y_events, **options)
+            return solve_ivp_with_resets(fun, t_span, y0, **{**given, **changes})
         if spike_tol is None:
             return restart_tolerance.solve_checked(again, budget)
         return restart_tolerance.solve_within(again, _check_spike_tol(spike_tol, options), budget)
