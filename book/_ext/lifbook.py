@@ -332,7 +332,7 @@ def static_dashboards(nb) -> int:
 _FENCE = re.compile(r"^(\s{0,3})(`{3,}|~{3,})\s*\{([^}\n]*)\}(.*)$")
 _FENCE_ANY = re.compile(r"^\s{0,3}(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.DOTALL)
-_ROLE = re.compile(r"\{([A-Za-z][\w:+.-]*)\}(?=`)")
+_ROLE = re.compile(r"\{([A-Za-z][\w:+.-]*)\}$")  # just before a code span: a role
 _TARGET = re.compile(r"^(\s{0,3})\((\S+)\)=\s*$", re.M)
 
 
@@ -360,9 +360,10 @@ def neutralise_myst(text: str) -> str:
         joined = "".join(prose)
         pos = 0
         for m in _CODE_SPAN.finditer(joined):
-            out.append(_ROLE.sub(r"\\{\1\\}", joined[pos:m.start()]) + m.group(0))
+            out.append(_TARGET.sub(r"\1\\(\2)=", _ROLE.sub(r"\\{\1\\}", joined[pos:m.start()]))
+                       + m.group(0))
             pos = m.end()
-        out.append(_TARGET.sub(r"\1\\(\2)=", _ROLE.sub(r"\\{\1\\}", joined[pos:])))
+        out.append(_TARGET.sub(r"\1\\(\2)=", joined[pos:]))
         prose.clear()
 
     for line in text.splitlines(keepends=True):
@@ -399,6 +400,9 @@ def read_notebook(text: str):
     sanitise_outputs(nb)
     figure_images(nb)
     for cell in nb.cells:
+        for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            if isinstance(out.get("data", {}).get("text/markdown"), str):
+                out["data"]["text/markdown"] = neutralise_myst(out["data"]["text/markdown"])
         if cell.get("cell_type") in ("markdown", "raw"):
             source = cell.get("source", "")
             source = "".join(source) if isinstance(source, list) else str(source)
@@ -554,7 +558,8 @@ def add_csp(app, exception) -> None:
 
 def setup(app):
     app.add_html_math_renderer("mathml", (_visit_math, None), (_visit_math_block, None))
-    app.connect("doctree-read", drop_outside_files)
+    # Before Sphinx's own collectors (priority 500) list the files to copy.
+    app.connect("doctree-read", drop_outside_files, priority=100)
     app.connect("html-page-context", sanitise_page, priority=900)
     app.connect("build-finished", add_csp)
     app.add_css_file("lifbook.css")
