@@ -498,6 +498,9 @@ def drop_outside_files(app, doctree) -> None:
 CSP = ("default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; "
        "form-action 'self'; frame-src 'none'; object-src 'none'")
+# The inline event handlers the theme writes (its "Print to PDF" button); no other
+# handler is allowed, wherever it appears.
+THEME_HANDLERS = {"window.print()"}
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S)
 _HANDLER = re.compile(r"<[a-z]+(?:\s[^<>]*?)?\son[a-z]+=\"([^\"]*)\"")
 _ARTICLE = re.compile(r'<article class="bd-article"[^>]*>.*?</article>', re.S)
@@ -512,6 +515,8 @@ def _is_thebe(asset) -> bool:
 def sanitise_page(app, pagename, templatename, context, doctree) -> None:
     """Clean what a page takes from its sources: body, titles, table of contents.
 
+    Runs after the themes' own handlers (priority 900), on what they computed.
+
     Also drops Thebe (Jupyter Book loads it always; it would run code on a
     kernel from a CDN, which the book does not use).
     """
@@ -521,6 +526,12 @@ def sanitise_page(app, pagename, templatename, context, doctree) -> None:
     for key in ("body", "title", "toc"):
         if isinstance(context.get(key), str):
             context[key] = sanitise_html(context[key])
+    # sphinx-book-theme puts the titles' plain text into the page unescaped (the
+    # print header's <h1>, the sidebar's root title): a heading `<img onerror=...>`,
+    # even in a code span, would be markup there.
+    for key in ("pagetitle", "root_title", "page_description"):
+        if isinstance(context.get(key), str):
+            context[key] = html.escape(context[key])
     for key in ("prev", "next"):
         link = context.get(key)
         if isinstance(link, dict) and isinstance(link.get("title"), str):
@@ -530,22 +541,41 @@ def sanitise_page(app, pagename, templatename, context, doctree) -> None:
             parent["title"] = sanitise_html(parent["title"])
 
 
+_TOGGLE = re.compile(r'(<a class="reference internal" href="[^"]*">(.*?)</a>\s*<details[^>]*>\s*<summary)>',
+                     re.S)
+
+
+def label_toggles(page: str) -> str:
+    """Give each of the sidebar's fold toggles (a bare ``<summary>`` after a chapter's
+    link, written by pydata-sphinx-theme) a name a screen reader can say."""
+    def label(m):
+        title = html.escape(html.unescape(re.sub(r"<[^>]+>", "", m.group(2))).strip())
+        return f'{m.group(1)} aria-label="Show or hide the pages of {title}">'
+    return _TOGGLE.sub(label, page)
+
+
 def _sha256(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode()).digest()).decode() + "'"
 
 
 def add_csp(app, exception) -> None:
-    """Write the Content-Security-Policy into every page's head, with the hashes
-    of the theme's inline scripts and handlers (those outside the page's
-    article, such as the print button's ``window.print()``; the article, from
-    the sources, gets none)."""
+    """Label the sidebar's fold toggles (:func:`label_toggles`), and write the
+    Content-Security-Policy into every page's head, with the hashes of the
+    theme's inline scripts (those in the page's <head>, which holds nothing
+    from the sources but the escaped title, and the search page's, which is
+    the theme's template alone) and of the print button's
+    ``window.print()``; a script or handler anywhere else gets none."""
     if exception is not None or app.builder.format != "html":
         return
     for page in Path(app.outdir).rglob("*.html"):
-        text = page.read_text(encoding="utf-8")
+        text = label_toggles(page.read_text(encoding="utf-8"))
         chrome = _ARTICLE.sub("", text)
-        hashes = sorted({_sha256(script) for script in _INLINE_SCRIPT.findall(chrome)})
-        handlers = sorted({_sha256(html.unescape(h)) for h in _HANDLER.findall(chrome)})
+        # The search page is the theme's template alone (no source text): all its own.
+        theme_part = chrome if page == Path(app.outdir) / "search.html" else \
+            chrome[:chrome.find("</head>")]
+        hashes = sorted({_sha256(script) for script in _INLINE_SCRIPT.findall(theme_part)})
+        handlers = sorted({_sha256(h) for h in map(html.unescape, _HANDLER.findall(chrome))
+                           if h in THEME_HANDLERS})
         hashes = "".join(f" {h}" for h in hashes + (["'unsafe-hashes'"] + handlers if handlers else []))
         meta = (f'<meta http-equiv="Content-Security-Policy" '
                 f'content="{html.escape(CSP.format(hashes=hashes), quote=False)}">')
