@@ -666,3 +666,37 @@ def test_a_reader_moves_by_keyboard_and_searches_for_terminal_event(book, chromi
     assert "notebooks/03_event_driven_solve_ivp.html" in pages, pages
     assert "notebooks/00_start_here.html" in pages and "docs/recipe.html" in pages, pages
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+
+
+# --- Launch buttons: what `make publish` writes -------------------------------------------
+publish = _load("publish", ROOT / "scripts" / "publish.py")
+
+
+def test_publish_writes_the_launch_buttons_between_the_markers_and_again():
+    import yaml
+
+    text = (ROOT / "book" / "_config.yml").read_text(encoding="utf-8")
+    unpublished = yaml.safe_load(text)
+    assert unpublished["repository"]["url"] == ""
+    assert not {"binderhub_url", "colab_url", "jupyterhub_url"} & set(unpublished["launch_buttons"])
+    once = publish.publish_book_config(text, "ada/lif-course", "teaching/2026", HUB + "/")
+    config = yaml.safe_load(once)
+    assert config["repository"] == {"url": "https://github.com/ada/lif-course",
+                                    "branch": "teaching/2026", "path_to_book": ""}
+    assert config["launch_buttons"]["jupyterhub_url"] == HUB
+    again = publish.publish_book_config(once, "bob/x", "main", None)
+    assert yaml.safe_load(again)["repository"]["url"] == "https://github.com/bob/x"
+    assert "jupyterhub_url" not in yaml.safe_load(again)["launch_buttons"]
+    # Only the block between the markers changes; the rest of the file stays as it was.
+    outside = lambda t: t[:t.index("launch_buttons:")] + t[t.index(publish.BOOK_END):]  # noqa: E731
+    assert outside(again) == outside(once) == outside(text)
+    assert publish.publish_book_config(again, "ada/lif-course", "teaching/2026", HUB) == \
+        publish.publish_book_config(text, "ada/lif-course", "teaching/2026", HUB)
+
+
+@pytest.mark.parametrize("hub", ["http://hub.example.edu", "https://hub.example.edu/?next=x",
+                                 "https://hub.example.edu\n", 'https://h"x.edu', "javascript:alert(1)",
+                                 "https://hub.example.edu/a b", ""])
+def test_publish_refuses_a_hub_that_is_not_a_plain_https_address(hub):
+    with pytest.raises(publish.PublishError, match="HUB must be a JupyterHub's https address"):
+        publish.check_hub(hub)

@@ -75,6 +75,7 @@ _ATTRIBUTES = {
     "th": {"colspan", "rowspan", "headers", "scope", "align"},
     "ol": {"start", "type"},
     "details": {"open"},
+    "div": {"tabindex"},  # a wide formula scrolls: the keyboard must reach it
     **{tag: _MATHML_ATTRIBUTES for tag in _MATHML_TAGS},
 }
 _STYLE_PROPERTIES = {
@@ -453,7 +454,8 @@ def _visit_math_block(self, node) -> None:
     from sphinx.util.math import get_node_equation_number
 
     latex = node.astext()
-    self.body.append(self.starttag(node, "div", CLASS="math lif-math"))
+    # tabindex: a formula wider than the page scrolls, and the keyboard must reach it.
+    self.body.append(self.starttag(node, "div", CLASS="math lif-math", tabindex="0"))
     if node.get("number"):
         self.body.append(f'<span class="eqno">({get_node_equation_number(self, node)})</span>')
     mathml = to_mathml(latex, "block")
