@@ -195,6 +195,23 @@ def test_the_recipe_is_ten_lines_that_run_and_give_the_exact_spikes():
         assert low <= error <= high, (rtol, error)
 
 
+def test_the_recipes_first_step_holds_scipy_calls_the_event_with_the_y0_list():
+    """Step 1: "scipy calls it first with your y0 list as it is, where y - v_thresh fails"."""
+    from scipy.integrate import solve_ivp
+
+    def threshold(t, y):
+        return y - (-55.0)
+    threshold.terminal, threshold.direction = True, 1
+    with pytest.raises(TypeError, match="list"):
+        solve_ivp(lambda t, y: (-(y + 70.0) + 20.0) / 10.0, (0.0, 100.0), [-70.0],
+                  events=threshold)
+    threshold_0 = lambda t, y: y[0] + 55.0  # noqa: E731  the recipe's form works
+    threshold_0.terminal, threshold_0.direction = True, 1
+    sol = solve_ivp(lambda t, y: (-(y + 70.0) + 20.0) / 10.0, (0.0, 100.0), [-70.0],
+                    events=threshold_0, rtol=1e-8, atol=1e-8)
+    assert sol.status == 1 and abs(sol.t_events[0][0] - 10.0 * __import__("math").log(4.0)) < 1e-5
+
+
 # --- Links, formulas, the network ---------------------------------------------------------
 class _Links(html.parser.HTMLParser):
     def __init__(self):
