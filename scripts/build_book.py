@@ -144,6 +144,9 @@ def build(out_dir: Path, notebook_dir: Path | None = None, stage_dir: Path = STA
     if out_dir.exists():
         shutil.rmtree(out_dir)
     sys.path.insert(0, str(REPO_ROOT))  # autodoc imports this checkout's lifutils
+    # myst-nb writes copies of the notebooks next to the site; they go afterwards.
+    scratch = out_dir.resolve().parent / "jupyter_execute"
+    scratch_existed = scratch.exists()
     overrides = {"external_toc_path": str(stage_dir / "_toc.yml"), "latex_individualpages": False}
     if notebook_dir is not None:
         # Other notebooks: the guide's and the recipe's links to the course's notebooks
@@ -154,6 +157,8 @@ def build(out_dir: Path, notebook_dir: Path | None = None, stage_dir: Path = STA
                           doctreedir=stage_dir / ".doctrees", freshenv=True, force_all=True,
                           noconfig=True, warningiserror=notebook_dir is None, quiet=True,
                           confoverrides=overrides)
+    if not scratch_existed:
+        shutil.rmtree(scratch, ignore_errors=True)
     if result != 0:
         raise BookError(f"Sphinx failed ({result}); its messages are above")
     index = out_dir / "index.html"

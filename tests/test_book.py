@@ -667,14 +667,12 @@ def test_a_reader_moves_by_keyboard_and_searches_for_terminal_event(book, chromi
         page.wait_for_url("**/notebooks/03_event_driven_solve_ivp.html")
         assert "03. Event-driven" in page.title()
         page.keyboard.press("Control+k")
-        page.wait_for_function("document.activeElement && document.activeElement.name === 'q'")
+        # (Locators, not wait_for_function: the page's policy forbids the eval it polls with.)
+        page.locator("input[name='q']:focus").wait_for(timeout=10_000)
         page.keyboard.type("terminal event")
         page.keyboard.press("Enter")
         page.wait_for_url("**/search.html?q=terminal*")
-        page.wait_for_selector("#search-results ul.search li", timeout=30_000)
-        page.wait_for_function("!document.querySelector('#search-results').classList.contains('loading')"
-                               " && document.querySelector('#search-results p')?.innerText"
-                               ".includes('Search finished')", timeout=30_000)
+        page.locator(".search-summary", has_text="Search finished").wait_for(timeout=60_000)
         found = page.evaluate("""() => [...document.querySelectorAll('#search-results ul.search li a')]
                                    .map(a => a.getAttribute('href'))""")
     finally:
