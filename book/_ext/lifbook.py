@@ -398,8 +398,8 @@ def read_notebook(text: str):
 
     nb = nbformat.reads(text, as_version=4)
     static_dashboards(nb)
+    figure_images(nb)  # before sanitise_outputs, which drops the captions' metadata
     sanitise_outputs(nb)
-    figure_images(nb)
     for cell in nb.cells:
         for out in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
             if isinstance(out.get("data", {}).get("text/markdown"), str):
