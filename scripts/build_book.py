@@ -162,7 +162,7 @@ def build(out_dir: Path, notebook_dir: Path | None = None, stage_dir: Path = STA
     if result != 0:
         raise BookError(f"Sphinx failed ({result}); its messages are above")
     index = out_dir / "index.html"
-    count = len(list(out_dir.rglob("*.html")))
+    count = sum("_static" not in page.parts for page in out_dir.rglob("*.html"))
     log(f"built {len(pages)} notebooks, {count} pages in {time.perf_counter() - started:.1f} s: "
         f"{index}")
     return index
