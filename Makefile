@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test unit notebooks bench html student publish clean
+.PHONY: lab test unit notebooks bench book html student publish clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "lifutils needs Python 3.10 or newer; set PYTHON=python3.x")'
@@ -35,16 +35,19 @@ clean:
 notebooks: $(STAMP)  ## re-execute every notebook in place, fresh kernel, top to bottom
 	$(PY) scripts/execute_notebooks.py
 
-html: $(STAMP)  ## static HTML handouts of every notebook in build/html/, with an index
-	$(PY) scripts/build_html.py
+book: $(STAMP)  ## the course as a book in build/book/ (notebooks, guide, recipe, API reference), offline
+	$(PY) scripts/build_book.py
+
+html: book  ## the same as `make book` (the book replaced the handouts of build/html/)
 
 student: $(STAMP)  ## student copies without solutions in build/student/, each run top to bottom
 	$(PY) scripts/make_student.py --run
 
-# REPO and BRANCH reach publish.py in the environment, as their raw text ($(value ...):
+# REPO, BRANCH and HUB reach publish.py in the environment, as their raw text ($(value ...):
 # make expands nothing in them, and no shell reads them); nothing else exports them.
-unexport REPO BRANCH
+unexport REPO BRANCH HUB
 publish: export LIFUTILS_PUBLISH_REPO = $(value REPO)
 publish: export LIFUTILS_PUBLISH_BRANCH = $(value BRANCH)
-publish:  ## point the Binder/Colab links and install cells at REPO=owner/name [BRANCH=main] (stdlib only)
+publish: export LIFUTILS_PUBLISH_HUB = $(value HUB)
+publish:  ## point the Binder/Colab links, the book's launch buttons and install cells at REPO=owner/name [BRANCH=main] [HUB=https://...] (stdlib only)
 	$(PYTHON) scripts/publish.py --from-env

@@ -64,7 +64,7 @@ class PngFigure(Figure):
     Shown in a notebook (the last line of a cell, or ``display(fig)``), the
     figure is two outputs: the PNG, whose text/plain form is the figure's
     description (:func:`describe`: what it shows, built from its data; the
-    handouts make it the image's alt text), and that description again as a
+    book makes it the image's alt text), and that description again as a
     line of text under it, so that a screen reader, or a reader who cannot
     make out the picture, reads what the figure shows.
     """

@@ -1,7 +1,7 @@
 """Point the launch links at the published repository (the `make publish` target).
 
-    python3 scripts/publish.py OWNER/NAME [--branch main] [--root DIR]
-    make publish REPO=OWNER/NAME [BRANCH=main]
+    python3 scripts/publish.py OWNER/NAME [--branch main] [--hub URL] [--root DIR]
+    make publish REPO=OWNER/NAME [BRANCH=main] [HUB=https://hub.example.edu]
 
 Run once by whoever publishes the repository on GitHub as OWNER/NAME. It
 
@@ -12,7 +12,11 @@ Run once by whoever publishes the repository on GitHub as OWNER/NAME. It
   ``LIFUTILS_SOURCE = None``, to
   ``LIFUTILS_SOURCE = "git+https://github.com/OWNER/NAME"``, so that a
   notebook opened where lifutils is missing (Colab, a bare kernel) installs it
-  from there. Running it again with another name rewrites both.
+  from there;
+* writes the book's launch buttons (``make book``: Binder and Colab, and a
+  JupyterHub with ``--hub``/``HUB=``, opened through nbgitpuller) between the
+  ``# launch-buttons`` and ``# /launch-buttons`` markers of
+  ``book/_config.yml``. Running it again with another name rewrites all three.
 
 OWNER/NAME must follow GitHub's rules and the branch git's branch-name rules
 (``git check-ref-format --branch``), exactly: no trailing newline, no space,
@@ -43,6 +47,13 @@ START, END = "<!-- launch-links -->", "<!-- /launch-links -->"
 FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
 # `make publish` passes REPO and BRANCH in these (the Makefile's publish recipe).
 ENV_REPO, ENV_BRANCH = "LIFUTILS_PUBLISH_REPO", "LIFUTILS_PUBLISH_BRANCH"
+ENV_HUB = "LIFUTILS_PUBLISH_HUB"
+BOOK_CONFIG = "book/_config.yml"
+BOOK_START, BOOK_END = "# launch-buttons", "# /launch-buttons"
+# A hub's address: https, a host name, an optional port and path; nothing a link or
+# YAML would read as syntax (no query, fragment, quote or space).
+_HUB = re.compile(r"https://[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(?::[0-9]{1,5})?"
+                  r"(?:/[A-Za-z0-9._~-]+)*/?", re.ASCII)
 # GitHub: an owner is 1 to 39 ASCII letters, digits and single inner hyphens;
 # a repository name 1 to 100 letters, digits, '.', '_', '-', not '.', '..' or
 # ending in '.git'. Matched with re.fullmatch (a `$` would also match before a
@@ -126,6 +137,50 @@ def check_branch(branch: str) -> str:
     return branch
 
 
+def check_hub(hub: str) -> str:
+    """``hub`` without its trailing slash if it is an https address of a JupyterHub,
+    else PublishError naming the rule.
+
+    Examples
+    --------
+    >>> check_hub("https://hub.example.edu/")
+    'https://hub.example.edu'
+    """
+    if not isinstance(hub, str) or not _HUB.fullmatch(hub):
+        raise PublishError(f"HUB must be a JupyterHub's https address (https://host[:port][/path], "
+                           f"no query, quote or space), e.g. HUB=https://hub.example.edu; got {hub!r}")
+    return hub.rstrip("/")
+
+
+def book_launch_config(repo: str, branch: str = "main", hub: str | None = None) -> str:
+    """The YAML of the book's launch buttons for ``repo`` (and a JupyterHub at ``hub``).
+
+    Every value is a JSON string, which YAML reads as the same string.
+    """
+    buttons = {"binderhub_url": "https://mybinder.org",
+               "colab_url": "https://colab.research.google.com"}
+    if hub:
+        buttons["jupyterhub_url"] = check_hub(hub)
+    lines = ["launch_buttons:", '  notebook_interface: "jupyterlab"']
+    lines += [f"  {key}: {json.dumps(value)}" for key, value in buttons.items()]
+    lines += ["repository:", f"  url: {json.dumps('https://github.com/' + check_repo(repo))}",
+              f"  branch: {json.dumps(check_branch(branch))}", '  path_to_book: ""']
+    return "\n".join(lines)
+
+
+def publish_book_config(text: str, repo: str, branch: str = "main", hub: str | None = None) -> str:
+    """The book's ``_config.yml`` ``text`` with the launch buttons for ``repo`` between its
+    markers (the marker lines themselves are kept)."""
+    start, end = text.find(BOOK_START + ":"), text.find(BOOK_END)
+    if start < 0 or end < start:
+        raise PublishError(f"{BOOK_CONFIG} has no '{BOOK_START}: ...' ... '{BOOK_END}' lines to "
+                           "write the launch buttons between")
+    comment_end = text.find("\n", start)
+    while text.startswith("\n#", comment_end) and comment_end < end - 1:
+        comment_end = text.find("\n", comment_end + 1)  # the marker's comment lines stay
+    return f"{text[:comment_end + 1]}{book_launch_config(repo, branch, hub)}\n{text[end:]}"
+
+
 def launch_links(repo: str, branch: str = "main") -> str:
     """The README's launch links (markdown) for ``repo``, notebook 00 first.
 
@@ -186,8 +241,9 @@ def _read(path: Path) -> str:
         raise PublishError(f"cannot read {path}: {exc}") from None
 
 
-def publish(root: Path, repo: str, branch: str = "main", log=print) -> None:
-    """Rewrite ``root``/README.md and ``root``/notebooks/*.ipynb for ``repo``.
+def publish(root: Path, repo: str, branch: str = "main", log=print, hub: str | None = None) -> None:
+    """Rewrite ``root``/README.md, ``root``/notebooks/*.ipynb and the book's launch
+    buttons for ``repo`` (and the JupyterHub at ``hub``).
 
     Checks the arguments and computes every file's new text before writing
     any, so a PublishError leaves all files as they were. A file that is a
@@ -196,8 +252,13 @@ def publish(root: Path, repo: str, branch: str = "main", log=print) -> None:
     """
     check_repo(repo)
     check_branch(branch)
+    if hub:
+        check_hub(hub)
     readme = _inside(root / "README.md", root)
     writes = {readme: publish_readme(_read(readme), repo, branch)}
+    book_config = _inside(root / BOOK_CONFIG, root) if (root / BOOK_CONFIG).exists() else None
+    if book_config is not None:
+        writes[book_config] = publish_book_config(_read(book_config), repo, branch, hub)
     paths = [_inside(path, root) for path in sorted((root / "notebooks").glob("*.ipynb"))]
     missing = []
     for path in paths:
@@ -209,6 +270,9 @@ def publish(root: Path, repo: str, branch: str = "main", log=print) -> None:
     for path, text in writes.items():
         path.write_text(text, encoding="utf-8")
     log(f"README.md: Binder and Colab links now point at {repo} ({branch})")
+    if book_config in writes:
+        log(f"{BOOK_CONFIG}: the book's launch buttons (Binder, Colab"
+            f"{', JupyterHub at ' + hub.rstrip('/') if hub else ''}) now open {repo} ({branch})")
     log(f"notebooks: {len(paths) - len(missing)} of {len(paths)} install cells now install "
         f"git+https://github.com/{repo}")
     if missing:
@@ -219,20 +283,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("repo", nargs="?", default="", help="the GitHub repository, owner/name")
     parser.add_argument("--branch", default="main", help="branch the links open (default: main)")
+    parser.add_argument("--hub", default="",
+                        help="a JupyterHub's https address, for the book's JupyterHub button")
     parser.add_argument("--root", type=Path, default=REPO_ROOT,
                         help="the repository to rewrite (default: this one)")
     parser.add_argument("--from-env", action="store_true",
-                        help=f"read the repository and branch from ${ENV_REPO} and ${ENV_BRANCH} "
-                             "(how `make publish` passes them; an empty branch means main)")
+                        help=f"read the repository, branch and hub from ${ENV_REPO}, "
+                             f"${ENV_BRANCH} and ${ENV_HUB} (how `make publish` passes them; "
+                             "an empty branch means main, an empty hub none)")
     args = parser.parse_args(argv)
-    repo, branch = args.repo, args.branch
+    repo, branch, hub = args.repo, args.branch, args.hub
     if args.from_env:
         if args.repo:
             parser.error("give the repository either as an argument or with --from-env, not both")
         repo = os.environ.get(ENV_REPO, "")
         branch = os.environ.get(ENV_BRANCH, "") or "main"
+        hub = os.environ.get(ENV_HUB, "")
     try:
-        publish(args.root, repo, branch)
+        publish(args.root, repo, branch, hub=hub or None)
     except PublishError as exc:
         print(f"publish: {exc}", file=sys.stderr)
         return 2
