@@ -399,3 +399,16 @@ def test_02_plain_scipy_hack_finishes_but_the_bill_explodes():
         assert P20.v_thresh - 6.0 < lowest < P20.v_thresh  # "-60.1", "-55.5", "-55.1" mV
         nfevs.append(sol.nfev)
     assert all(later >= 6 * earlier for earlier, later in zip(nfevs, nfevs[1:])), nfevs
+
+
+def test_guide_misconception_3_restart_at_the_last_grid_point():
+    """docs/teaching.md, misconception 3: with a 0.5 ms t_eval, sol.t[-1] is 13.50 ms with v about
+    -55.2 mV; restarting there with the state sol.y[:, -1] finds the same crossing again."""
+    from scipy.integrate import solve_ivp
+    grid = np.arange(0.0, 100.5, 0.5)
+    sol = solve_ivp(lif, (0.0, 100.0), [V_REST], events=threshold, t_eval=grid, **TIGHT)
+    assert sol.status == 1 and f"{sol.t[-1]:.2f}" == "13.50"
+    assert abs(sol.y[0, -1] - (-55.2)) < 0.05
+    again = solve_ivp(lif, (sol.t[-1], 100.0), sol.y[:, -1], events=threshold,
+                      t_eval=grid[grid >= sol.t[-1]], **TIGHT)
+    assert abs(again.t_events[0][0] - sol.t_events[0][0]) < 1e-6 and again.t[-1] == sol.t[-1]
