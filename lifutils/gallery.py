@@ -268,8 +268,11 @@ def solve_all(models=None, **options):
     dict
         ``{key: (Model, ResetResult)}``, in the order of ``models``.
     """
+    from .progress import track
+
     models = PATTERNS if models is None else models
-    return {key: (m, m.solve(**options)) for key, m in models.items()}
+    return {key: (m, m.solve(**options))
+            for key, m in track(models.items(), description=f"solving {len(models)} models")}
 
 
 # --------------------------------------------------------------------------- building
