@@ -21,7 +21,7 @@ lab: $(STAMP)  ## open JupyterLab on the notebooks (as root, e.g. in a container
 test: $(STAMP)  ## the whole suite: unit and docstring examples, notebooks under nbval, browser
 	$(PY) -c 'import importlib.util as u; exit(u.find_spec("nest") is None)' || $(PY) -m pip install -e ".[nest]"
 	$(PY) -m pytest
-	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest $(NBVAL) notebooks; fi
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then LIFUTILS_PROGRESS=0 $(PY) -m pytest $(NBVAL) notebooks; fi
 
 unit: $(STAMP)  ## unit and property tests and docstring examples only
 	$(PY) -m pytest -m "not browser"

@@ -10,6 +10,7 @@ from .errors import LifutilsError
 from .euler import simulate_euler
 from .methods import REGISTRY, WORK_PRECISION_METHODS
 from .params import LIFParams
+from .progress import track
 from .result import LIFResult
 
 __all__ = ["spike_time_error", "lowest_v_after", "run_method", "compare_methods",
@@ -155,16 +156,16 @@ def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
     sweeps = {"dt": [(dict(dt=dt), f"dt={dt:g} ms", dt) for dt in dts],
               "rtol": [(dict(method=method, rtol=rtol, atol=rtol * atol_ratio), f"rtol={rtol:g}", rtol)
                        for method in methods for rtol in rtols]}
+    runs = [(key, m, settings, setting, value) for key, m in REGISTRY.items()
+            if m.knob is not None and (keys is None or key in keys)
+            for settings, setting, value in sweeps[m.knob]]
     rows = []
-    for key, m in REGISTRY.items():
-        if m.knob is None or (keys is not None and key not in keys):
-            continue
-        for settings, setting, value in sweeps[m.knob]:
-            res, seconds = _timed(lambda: m.run(params, t_max, **settings), repeats)
-            rows.append(dict(key=key, family=res.name, setting=setting, step_or_rtol=value,
-                             n_spikes=res.n_spikes,
-                             max_error=spike_time_error(res.spike_times, exact),
-                             nfev=res.nfev, seconds=seconds))
+    for key, m, settings, setting, value in track(runs, description=f"{len(runs)} runs"):
+        res, seconds = _timed(lambda: m.run(params, t_max, **settings), repeats)
+        rows.append(dict(key=key, family=res.name, setting=setting, step_or_rtol=value,
+                         n_spikes=res.n_spikes,
+                         max_error=spike_time_error(res.spike_times, exact),
+                         nfev=res.nfev, seconds=seconds))
     return rows
 
 

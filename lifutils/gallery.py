@@ -347,6 +347,8 @@ def solve_all(models=None, **options):
     dict
         ``{key: (Model, ResetResult)}``, in the order of ``models``.
     """
+    from .progress import track
+
     models = PATTERNS if models is None else models
     if not isinstance(models, Mapping):
         if isinstance(models, Model) or isinstance(models, (str, bytes)) \
@@ -358,7 +360,8 @@ def solve_all(models=None, **options):
     if models is None or not all(isinstance(m, Model) for m in models.values()):
         raise LifutilsError("models must be a mapping {key: Model} (as PATTERNS is) or a list "
                             f"of Models, got {check.show(models)}")
-    return {key: (m, m.solve(**options)) for key, m in models.items()}
+    return {key: (m, m.solve(**options))
+            for key, m in track(models.items(), description=f"solving {len(models)} models")}
 
 
 # --------------------------------------------------------------------------- building

@@ -33,6 +33,7 @@ def execute(path: pathlib.Path) -> float:
 
 def main(argv):
     os.environ.pop("MPLBACKEND", None)  # it would hide the inline figures in the kernel
+    os.environ["LIFUTILS_PROGRESS"] = "0"  # no progress bar in the saved outputs (lifutils.progress)
     paths = [pathlib.Path(a) for a in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     if not paths:
         sys.exit("no notebooks found in notebooks/")

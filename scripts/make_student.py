@@ -471,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
               "(the teacher's copies would be overwritten)", file=sys.stderr)
         return 2
     os.environ.pop("MPLBACKEND", None)  # it would hide the inline figures in the kernel
+    os.environ["LIFUTILS_PROGRESS"] = "0"  # no progress bar in the saved outputs (lifutils.progress)
     try:
         problems = build(args.notebook_dir, args.out, execute=args.run)
     except (FileNotFoundError, ValueError) as exc:

@@ -378,3 +378,37 @@ def test_guide_misconception_5_every_euler_spike_is_early_at_dt_01():
     error = simulate_euler(P20, 100.0, dt=0.1).spike_times - exact_spike_times(P20, 100.0)
     assert error.size == 5 and np.all(error < 0)
     assert (f"{error[0]:.3f}", f"{error[-1]:.3f}") == ("-0.063", "-0.133")
+
+
+def test_02_plain_scipy_hack_finishes_but_the_bill_explodes():
+    """02's Bonus: plain solve_ivp with the question's right-hand side reaches 100 ms at every
+    rtol printed, each tenfold tighter rtol costs six or more times the evaluations, and v
+    stays within a few mV under the threshold after the first arrival (never near v_reset)."""
+    from scipy.integrate import solve_ivp
+
+    def question_hack(t, y, p=P20):
+        if y[0] >= p.v_thresh:
+            return [p.v_reset - y[0]]
+        return [(-(y[0] - p.v_rest) + p.r_m * p.i_e) / p.tau_m]
+
+    nfevs = []
+    for rtol in (1e-3, 1e-4, 1e-5):
+        sol = solve_ivp(question_hack, (0.0, 100.0), [P20.v_rest], rtol=rtol)
+        assert sol.status == 0 and sol.t[-1] == 100.0
+        lowest = sol.y[0][sol.t > 20].min()
+        assert P20.v_thresh - 6.0 < lowest < P20.v_thresh  # "-60.1", "-55.5", "-55.1" mV
+        nfevs.append(sol.nfev)
+    assert all(later >= 6 * earlier for earlier, later in zip(nfevs, nfevs[1:])), nfevs
+
+
+def test_guide_misconception_3_restart_at_the_last_grid_point():
+    """docs/teaching.md, misconception 3: with a 0.5 ms t_eval, sol.t[-1] is 13.50 ms with v about
+    -55.2 mV; restarting there with the state sol.y[:, -1] finds the same crossing again."""
+    from scipy.integrate import solve_ivp
+    grid = np.arange(0.0, 100.5, 0.5)
+    sol = solve_ivp(lif, (0.0, 100.0), [V_REST], events=threshold, t_eval=grid, **TIGHT)
+    assert sol.status == 1 and f"{sol.t[-1]:.2f}" == "13.50"
+    assert abs(sol.y[0, -1] - (-55.2)) < 0.05
+    again = solve_ivp(lif, (sol.t[-1], 100.0), sol.y[:, -1], events=threshold,
+                      t_eval=grid[grid >= sol.t[-1]], **TIGHT)
+    assert abs(again.t_events[0][0] - sol.t_events[0][0]) < 1e-6 and again.t[-1] == sol.t[-1]

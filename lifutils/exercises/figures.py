@@ -30,10 +30,10 @@ def plot_attempt(mine, exact, *, label="your restart loop"):
     >>> fig.axes[0].get_title()
     'your restart loop: 2 spikes; exact: 3'
     """
-    from matplotlib.figure import Figure  # no pyplot: nothing global, shown once when returned
+    from ..drawing import PngFigure  # no pyplot: shows itself as a PNG when returned
 
     exact = np.asarray(exact, dtype=float)
-    fig = Figure(figsize=(8.0, 3.8), layout="constrained")
+    fig = PngFigure(figsize=(8.0, 3.8), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(1.0, 1.6))
     top.eventplot([exact], lineoffsets=[0.0], colors=[_EXACT], linelengths=0.7)
     top.set_yticks([0.0, 1.0], ["exact", label])
