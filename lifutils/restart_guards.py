@@ -100,6 +100,8 @@ class Guards:
             first = (first[0], first[1], k, first[3] + 1)
         self.bad_derivative = first
         t_bad, dy_bad, _, in_a_row = first
+        if math.isfinite(t) and in_a_row <= self.NON_FINITE_RUN:
+            return  # a trial step the solver will reject; the message below costs a repr
         where = (f"fun returned a non-finite derivative {dy_bad!r} at t = {t_bad:.6g}")
         if not math.isfinite(t):  # the step size itself became NaN: scipy would loop for ever
             raise LifutilsError(
