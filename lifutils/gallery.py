@@ -605,7 +605,7 @@ def fixed_points(model, *, current=None):
     --------
     >>> fixed_points(adex("tonic"), current=0.0).round(2)  # rest at EL and a saddle
     array([[-70.  ,   0.  ],
-           [-46.48,  47.05]])
+           [-44.55,  50.9 ]])
     >>> fixed_points(adex("tonic")).shape  # 500 pA: no resting state, it fires
     (0, 2)
     """
