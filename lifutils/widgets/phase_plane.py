@@ -1,0 +1,186 @@
+"""The phase-plane dashboard: move the input and the reset, watch the trajectory change.
+
+For the two-variable models of :mod:`lifutils.gallery` (AdEx's V-w plane,
+Izhikevich's v-u plane): the nullclines, the trajectory, each reset drawn as a
+jump, and the spike train under it (:mod:`lifutils.plotting_phase` draws it).
+A pattern chooser picks a published pattern of either family and sets the
+sliders to its values; the sliders then move the input (``I``) and the reset
+(AdEx: ``Vr`` and ``b``; Izhikevich: ``c`` and ``d``). Nothing numeric lives
+here.
+
+Every run is solved with :data:`SOLVER` (RK45 at rtol = atol = 1e-4) and
+cached per setting, so going back to a setting is instant.
+"""
+from __future__ import annotations
+
+import contextlib
+
+from ..errors import LifutilsError
+from ..gallery import (NAUD_2008, IZHIKEVICH_2003, adex, drive, firing_pattern, fixed_points,
+                       izhikevich)
+from ..plotting_phase import RESET_NAMES, PhasePlaneFigure, settings_text
+from .framework import SIZES, Dashboard, cached, check_size, choices, control_values, slider
+from .redraw import FastPNG
+
+__all__ = ["phase_plane", "PhasePlaneDashboard", "SOLVER", "T_END", "PATTERN_OPTIONS"]
+
+#: solve_ivp settings of every run. At rtol = atol = 1e-4 every published pattern keeps its
+#: spike count, and its spike times are within about 0.4 ms of a run at 1e-10
+#: (tests/test_phase_plane.py), well under a pixel of the figure; tighter costs time per
+#: redraw (benchmarks/widget_latency.py).
+SOLVER = dict(method="RK45", rtol=1e-4, atol=1e-4)
+#: Simulated time (ms) per family: long enough for adaptation and a burst or two.
+T_END = {"adex": 300.0, "izhikevich": 200.0}
+_FAMILY_WORDS = {"adex": "AdEx", "izhikevich": "Izhikevich"}
+#: The pattern chooser's options: (label, (family, name)), AdEx first.
+PATTERN_OPTIONS = tuple(
+    [(f"AdEx {NAUD_2008[n][0]}", ("adex", n)) for n in NAUD_2008]
+    + [(f"Izhikevich {n}", ("izhikevich", n)) for n in IZHIKEVICH_2003])
+
+
+def _sliders(family):
+    """The input and reset sliders of a family, each with its unit."""
+    if family == "adex":
+        return {"I": slider("I (pA)", 500.0, 0.0, 800.0, 10.0, ".0f"),
+                "Vr": slider("Vr (mV)", -58.0, -75.0, -40.0, 1.0, ".1f"),
+                "b": slider("b (pA)", 0.0, 0.0, 200.0, 5.0, ".0f")}
+    return {"I": slider("I (mV/ms)", 10.0, -5.0, 30.0, 0.1, ".1f"),
+            "c": slider("c (mV)", -65.0, -75.0, -40.0, 1.0, ".1f"),
+            "d": slider("d (mV/ms)", 2.0, 0.0, 10.0, 0.05, ".2f")}
+
+
+def _published(family, name):
+    """The slider values of a published pattern: (I, reset v, jump)."""
+    model = adex(name) if family == "adex" else izhikevich(name)
+    reset_v, jump = RESET_NAMES[family]
+    return {"I": drive(model), reset_v: model.params[reset_v], jump: model.params[jump]}
+
+
+@cached
+def run(family, name, I, reset_v, jump):
+    """(model, result) of a pattern with its input and reset changed; cached, errors too."""
+    v_name, jump_name = RESET_NAMES[family]
+    build = adex if family == "adex" else izhikevich
+    model = build(name, t_end=T_END[family], I=I, **{v_name: reset_v, jump_name: jump})
+    return model, model.solve(**SOLVER)
+
+
+class PhasePlaneDashboard(Dashboard):
+    """The dashboard of :func:`phase_plane`: a :class:`~lifutils.widgets.Dashboard` whose
+    sliders follow the chosen pattern's family.
+
+    Attributes
+    ----------
+    sliders : dict
+        Family -> its sliders (name -> widget); ``controls`` holds the chooser
+        and the sliders of the family shown.
+    """
+
+    def __init__(self, pattern=("adex", "tonic"), *, size="screen"):
+        check_size(size)
+        self._holding = False
+        chooser = choices("pattern", PATTERN_OPTIONS, pattern)
+        self.sliders = {family: _sliders(family) for family in RESET_NAMES}
+        self._shown = pattern
+        self._set_published(pattern)
+        figure = PhasePlaneFigure(figsize=(7.2, 6.4), dpi=SIZES[size], layout="constrained",
+                                  facecolor="white")
+        figure.set_run(*run(*pattern, *self._values(pattern[0])))
+        renderer = FastPNG(figure, artists=figure.moving)
+        controls = {"pattern": chooser, **self.sliders[pattern[0]]}
+        super().__init__("Phase plane: the input and the reset move the trajectory", controls,
+                         figure, self._draw_phase, renderer=renderer, size=size)
+        for family, widgets in self.sliders.items():
+            if family != pattern[0]:
+                for widget in widgets.values():
+                    widget.observe(self._on_change, names="value")
+
+    def _on_change(self, change):
+        if not self._holding:  # not while the chooser sets the sliders to a pattern
+            self.redraw()
+
+    @contextlib.contextmanager
+    def _hold(self):
+        self._holding = True
+        try:
+            yield
+        finally:
+            self._holding = False
+
+    def _values(self, family):
+        return tuple(w.value for w in self.sliders[family].values())
+
+    def _set_published(self, pattern):
+        with self._hold():
+            for name, value in _published(*pattern).items():
+                self.sliders[pattern[0]][name].value = value
+
+    def _switch(self, pattern):
+        """Show the sliders of the pattern's family, at the pattern's published values."""
+        self._set_published(pattern)
+        self._shown = pattern
+        self.controls = {"pattern": self.controls["pattern"], **self.sliders[pattern[0]]}
+        self.children[1].children = tuple(self.controls.values())
+        # New title and labels: lay the figure out and draw it whole again.
+        self.figure.set_layout_engine("constrained")
+        self.renderer.invalidate()
+
+    def _draw_phase(self, values):
+        pattern = values["pattern"]
+        if pattern != self._shown:
+            self._switch(pattern)
+        model, result = run(*pattern, *self._values(pattern[0]))
+        self.figure.set_run(model, result)
+        return summary(model, result)
+
+
+def summary(model, result):
+    """The status line's numbers: pattern word, spike count, and whether it can rest."""
+    spikes = result.t_events[0]
+    rests = fixed_points(model)
+    rest = ("a resting state exists at this input" if len(rests)
+            else "no resting state at this input")
+    return (f"{firing_pattern(spikes)}: {len(spikes)} spikes in {model.t_span[1]:g} ms; "
+            f"{rest}; {settings_text(model)}")
+
+
+def phase_plane(pattern="tonic", family="adex", *, size="screen"):
+    """The phase plane of AdEx or Izhikevich: nullclines, trajectory, reset jumps, spike train.
+
+    Controls: ``pattern`` (a published pattern of either family: choosing one
+    sets the sliders to its values), ``I`` (the input after its switch at
+    10 ms: pA for AdEx, mV/ms for Izhikevich), and the reset: AdEx's ``Vr``
+    (mV) and ``b`` (pA), or Izhikevich's ``c`` (mV) and ``d`` (mV/ms). Each
+    run is 300 ms (AdEx) or 200 ms (Izhikevich), solved with :data:`SOLVER`
+    (RK45, rtol = atol = 1e-4) and cached. The status line gives the pattern
+    (:func:`lifutils.gallery.firing_pattern`), the spike count and whether
+    the nullclines cross (a resting state); the live description says what
+    the figure shows.
+
+    Parameters
+    ----------
+    pattern : str
+        The pattern to start from (a name of :data:`lifutils.gallery.NAUD_2008`
+        or :data:`lifutils.gallery.IZHIKEVICH_2003`).
+    family : {"adex", "izhikevich"}
+    size : {"screen", "projector"}
+        ``"projector"`` draws larger text, lines and controls, for the back of
+        a room. Default ``"screen"``.
+
+    Returns
+    -------
+    PhasePlaneDashboard
+
+    Examples
+    --------
+    >>> dash = phase_plane()
+    >>> dash.controls["b"].value = 60.0   # a jump in w at each reset: adaptation
+    >>> "b=60" in dash.status.value, "adapting" in dash.status.value
+    (True, True)
+    """
+    family = family.lower() if isinstance(family, str) else family
+    if family not in RESET_NAMES:
+        raise LifutilsError(f"family must be one of {', '.join(map(repr, RESET_NAMES))}, "
+                            f"got {family!r}")
+    model = (adex if family == "adex" else izhikevich)(pattern)  # a bad name: its message
+    return PhasePlaneDashboard((family, model.name), size=size)
