@@ -138,7 +138,7 @@ class PhasePlaneFigure(PngFigure):
         top = model.v_peak + 0.08 * (v_hi - v_lo)
         self._pp_ticks.set_data(spikes, np.full(len(spikes), top))
         self.phase.set_xlim(v_lo, v_hi)
-        self.phase.set_ylim(*_nice_limits(np.concatenate([w, rests[:, 1]])))
+        self.phase.set_ylim(*self._w_limits(model, np.concatenate([w, rests[:, 1]])))
         self.trace.set_xlim(*model.t_span)
         self.trace.set_ylim(v_lo, top + 0.06 * (v_hi - v_lo))
         if self._labelled_for != (model.family, model.name):
@@ -146,6 +146,18 @@ class PhasePlaneFigure(PngFigure):
             self._labelled_for = (model.family, model.name)
         self._set_descriptions(model, spikes, rests, len(jump_v) // 3)
         return self
+
+    def _w_limits(self, model, values):
+        """Round limits around ``values``, kept while they still fit the data well: a new
+        axis means a full redraw, so the limits grow when the data leave them and shrink
+        only when the data fill less than a third of them (per pattern)."""
+        new = _nice_limits(values)
+        old = self.phase.get_ylim() if self._labelled_for == (model.family, model.name) else None
+        if old is None or (new[1] - new[0]) < (old[1] - old[0]) / 3.0:
+            return new
+        if new[0] < old[0] or new[1] > old[1]:  # growing: with room to grow on
+            return _nice_limits(values, top=0.5)
+        return old
 
     def _set_labels(self, model):
         v_label, w_label = AXIS_LABELS[model.family]
@@ -228,7 +240,7 @@ def _split_at_resets(t, v, w):
     return path_v, path_w, jump_v, jump_w, (v[same_t + 1], w[same_t + 1])
 
 
-def _nice_limits(values):
+def _nice_limits(values, top=0.12):
     """Limits around ``values`` with a margin, on a round step (10, 20, 25, 50 ... of the span),
     so that small changes of the data leave them where they are."""
     values = np.asarray(values, dtype=float)
@@ -239,7 +251,7 @@ def _nice_limits(values):
     base = 10.0 ** math.floor(math.log10(raw))
     step = next(m * base for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * base >= raw)
     return (math.floor((lo - 0.12 * span) / step) * step,
-            math.ceil((hi + 0.12 * span) / step) * step)
+            math.ceil((hi + top * span) / step) * step)
 
 
 def plot_phase_plane(model, result, *, figsize=(7.2, 6.4), dpi=None):
