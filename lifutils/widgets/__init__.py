@@ -35,6 +35,6 @@ Examples
 from . import dashboards
 from .dashboards import *  # noqa: F401,F403 (every dashboard in dashboards.__all__)
 from .framework import Dashboard
-from .larger_models import phase_plane
+from .larger_models import kick_synchrony, phase_plane
 
-__all__ = ["Dashboard", *dashboards.__all__, "phase_plane"]
+__all__ = ["Dashboard", *dashboards.__all__, "phase_plane", "kick_synchrony"]

@@ -1,4 +1,6 @@
-"""The phase-plane dashboard: move the input and the reset, watch the trajectory change.
+"""The dashboards of the larger models: the phase plane (notebook 08) and kicks (notebook 05).
+
+:func:`phase_plane`: move the input and the reset, watch the trajectory change.
 
 For the two-variable models of :mod:`lifutils.gallery` (AdEx's V-w plane,
 Izhikevich's v-u plane): the nullclines, the trajectory, each reset drawn as a
@@ -10,19 +12,30 @@ here.
 
 Every run is solved with :data:`SOLVER` (LSODA at rtol = atol = 1e-4) and
 cached per setting, so going back to a setting is instant.
+
+:func:`kick_synchrony`: notebook 05's four neurons that kick each other; a
+slider for the kick, a raster with the volleys shaded.
 """
 from __future__ import annotations
 
 import contextlib
+import math
+
+import numpy as np
 
 from ..errors import LifutilsError
 from ..gallery import (NAUD_2008, IZHIKEVICH_2003, adex, drive, firing_pattern, fixed_points,
                        izhikevich)
+from ..analytic import interspike_interval
+from ..params import LIFParams
+from ..plotting_network import VolleyFigure
+from ..references.network import exact_delta_network
 from ..plotting_phase import RESET_NAMES, PhasePlaneFigure, settings_text
 from .framework import SIZES, Dashboard, cached, check_size, choices, control_values, slider
 from .redraw import FastPNG
 
-__all__ = ["phase_plane", "PhasePlaneDashboard", "SOLVER", "T_END", "PATTERN_OPTIONS"]
+__all__ = ["phase_plane", "kick_synchrony", "PhasePlaneDashboard", "SOLVER", "T_END",
+           "PATTERN_OPTIONS", "KICK_DRIVES", "KICK_V_START", "KICK_T_MAX"]
 
 #: solve_ivp settings of every run: LSODA, about twice as fast here as RK45 for the same
 #: tolerance. At rtol = atol = 1e-4 every published pattern keeps its spike count, and its
@@ -184,3 +197,76 @@ def phase_plane(pattern="tonic", family="adex", *, size="screen"):
                             f"got {family!r}")
     model = (adex if family == "adex" else izhikevich)(pattern)  # a bad name: its message
     return PhasePlaneDashboard((family, model.name), size=size)
+
+
+# --------------------------------------------------------------------------- notebook 05
+
+#: Notebook 05's four neurons: drives (nA) and starting potentials (mV).
+KICK_DRIVES = (18.0, 20.0, 22.0, 24.0)
+KICK_V_START = (-70.0, -65.0, -60.0, -75.0)
+KICK_T_MAX = 300.0  # ms
+#: Closer than this (mV) to the threshold after a kick: a tie, decided by rounding.
+TIE_MARGIN = 1e-9
+
+
+@cached
+def kick_run(kick):
+    """Exact spike times of notebook 05's four neurons, each spike kicking the others by
+    ``kick`` mV (:func:`lifutils.references.exact_delta_network`); cached."""
+    weights = kick * (1.0 - np.eye(len(KICK_DRIVES)))
+    return exact_delta_network(LIFParams(), KICK_T_MAX, i_e=KICK_DRIVES, v0=KICK_V_START,
+                               weights=weights)
+
+
+def kick_synchrony(*, size="screen"):
+    """Notebook 05's four coupled neurons: how big a kick makes them fire together.
+
+    Control: ``kick`` (mV, 0 to 4): the jump of every other neuron's v at each
+    spike. The four neurons (drives 18, 20, 22, 24 nA, the question's
+    membrane) are those of notebook 05, solved by the exact event-by-event
+    reference (:func:`lifutils.references.exact_delta_network`: the spike
+    times notebook 05's solve_ivp_with_resets run matches). The raster shades
+    the stretch where they fire in volleys (:func:`lifutils.references.volley_lock`);
+    the status gives the spike counts, when they lock and how often the volleys
+    come, and flags a tie (a kick that lands a neuron on its threshold to
+    rounding: 2, 3 and 3.75 mV, for instance).
+
+    Parameters
+    ----------
+    size : {"screen", "projector"}
+        ``"projector"`` draws larger text, lines and controls. Default ``"screen"``.
+
+    Returns
+    -------
+    Dashboard
+
+    Examples
+    --------
+    >>> dash = kick_synchrony()
+    >>> dash.controls["kick"].value = 2.5
+    >>> "kick=2.50" in dash.status.value, "volleys from 29.4 ms" in dash.status.value
+    (True, True)
+    """
+    check_size(size)
+    controls = {"kick": slider("kick (mV)", 0.0, 0.0, 4.0, 0.25, ".2f")}
+    figure = VolleyFigure(figsize=(7.2, 2.8), dpi=SIZES[size], layout="constrained",
+                          facecolor="white")
+
+    def draw(values):
+        kick = values["kick"]
+        net = kick_run(kick)
+        tie = net.margin < TIE_MARGIN
+        figure.set_run(net.spike_times, KICK_DRIVES, kick=kick, t_max=KICK_T_MAX, tie=tie)
+        counts = ", ".join(str(len(t)) for t in net.spike_times)
+        if math.isfinite(figure.locked):
+            lock = (f"volleys from {figure.locked:.1f} ms, one every {figure.interval:.1f} ms "
+                    f"(alone the fastest fires every {interspike_interval(LIFParams(i_e=max(KICK_DRIVES))):.1f} ms)")
+        else:
+            lock = "no lasting volleys"
+        note = "; TIE: a kick lands a neuron on its threshold, rounding decides" if tie else ""
+        return f"spikes per neuron {counts}; {lock}{note}"
+
+    draw(control_values(controls))
+    renderer = FastPNG(figure, artists=figure.moving)
+    return Dashboard("Four neurons that kick each other: when do they fire together?",
+                     controls, figure, draw, renderer=renderer, size=size)
