@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from types import MappingProxyType
 
 import numpy as np
 
@@ -45,10 +46,13 @@ SOLVER = dict(method="LSODA", rtol=1e-4, atol=1e-4)
 #: Simulated time (ms) per family: long enough for adaptation and a burst or two.
 T_END = {"adex": 300.0, "izhikevich": 200.0}
 _FAMILY_WORDS = {"adex": "AdEx", "izhikevich": "Izhikevich"}
-#: The pattern chooser's options: (label, (family, name)), AdEx first.
-PATTERN_OPTIONS = tuple(
-    [(f"AdEx {NAUD_2008[n][0]}", ("adex", n)) for n in NAUD_2008]
-    + [(f"Izhikevich {n}", ("izhikevich", n)) for n in IZHIKEVICH_2003])
+#: The pattern chooser's options, label -> (family, name), AdEx first. The chooser's values
+#: are the labels (ipywidgets reports a value that is not an option clearly only for
+#: values that are not tuples).
+PATTERN_OPTIONS = MappingProxyType({
+    **{f"AdEx {NAUD_2008[n][0]}": ("adex", n) for n in NAUD_2008},
+    **{f"Izhikevich {n}": ("izhikevich", n) for n in IZHIKEVICH_2003}})
+_LABELS = {key: label for label, key in PATTERN_OPTIONS.items()}
 
 
 def _sliders(family):
@@ -92,7 +96,7 @@ class PhasePlaneDashboard(Dashboard):
     def __init__(self, pattern=("adex", "tonic"), *, size="screen"):
         check_size(size)
         self._holding = False
-        chooser = choices("pattern", PATTERN_OPTIONS, pattern)
+        chooser = choices("pattern", tuple(PATTERN_OPTIONS), _LABELS[pattern])
         self.sliders = {family: _sliders(family) for family in RESET_NAMES}
         self._shown = pattern
         self._set_published(pattern)
@@ -139,7 +143,7 @@ class PhasePlaneDashboard(Dashboard):
         self.renderer.invalidate()
 
     def _draw_phase(self, values):
-        pattern = values["pattern"]
+        pattern = PATTERN_OPTIONS[values["pattern"]]
         if pattern != self._shown:
             self._switch(pattern)
         model, result = run(*pattern, *self._values(pattern[0]))
