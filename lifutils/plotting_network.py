@@ -27,6 +27,7 @@ __all__ = ["VolleyFigure", "plot_volleys"]
 
 SPIKE_COLOR = "#005A8C"  # of lifutils.methods.PALETTE: 3:1 on white and on the shading
 LOCK_SHADE = "0.9"
+LOCK_EDGE = "0.35"
 
 
 class VolleyFigure(PngFigure):
@@ -54,7 +55,11 @@ class VolleyFigure(PngFigure):
         start = locked if math.isfinite(locked) else t_max
         self._vf_shade.set_x(start)  # a Rectangle: x in ms, y across the whole axes
         self._vf_shade.set_width(t_max - start)
-        self._vf_title.set_text(f"kicks of {kick:g} mV")
+        self._vf_start.set_xdata([start, start])
+        self._vf_start.set_visible(math.isfinite(locked))
+        self._vf_title.set_text(f"kicks of {kick:g} mV: " + (
+            f"volleys from {number(locked, 3)} ms on" if math.isfinite(locked)
+            else "no lasting volleys"))
         counts = ", ".join(str(len(t)) for t in spike_times)
         if math.isfinite(locked):
             lock = (f"from {number(locked, 3)} ms on every spike is in a volley of all {n}, one "
@@ -73,8 +78,12 @@ class VolleyFigure(PngFigure):
         self.clear()
         self.ax = ax = self.subplots()
         n = len(drives)
-        self._vf_shade = ax.axvspan(t_max, t_max, ymin=0, ymax=1, color=LOCK_SHADE, zorder=0,
-                                    label="locked in volleys")
+        # The shade is faint (1.2:1 on white); the dashed line where it starts and the
+        # title carry the lock in 3:1 and in words.
+        self._vf_shade = ax.axvspan(t_max, t_max, ymin=0, ymax=1, facecolor=LOCK_SHADE,
+                                    linewidth=0, zorder=0, label="locked in volleys")
+        self._vf_start = ax.axvline(t_max, color=LOCK_EDGE, linewidth=1.2, linestyle="--",
+                                    zorder=0.5, visible=False)
         self._vf_rows = [ax.plot([], [], linestyle="none", marker="|", markersize=14,
                                  markeredgewidth=1.6, color=SPIKE_COLOR)[0] for _ in range(n)]
         self._vf_title = ax.set_title(" ", loc="left", fontsize="medium")
@@ -83,7 +92,7 @@ class VolleyFigure(PngFigure):
                ylabel="neuron (drive)")
         ax.legend(handles=[self._vf_shade], loc="lower right", bbox_to_anchor=(1.0, 1.0),
                   fontsize="small", frameon=False, borderaxespad=0.1)
-        self.moving = [self._vf_shade, *self._vf_rows, self._vf_title]
+        self.moving = [self._vf_shade, self._vf_start, *self._vf_rows, self._vf_title]
 
 
 def plot_volleys(spike_times, drives, *, kick, t_max, tie=False, figsize=(7.2, 2.8), dpi=None):

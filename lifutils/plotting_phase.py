@@ -92,7 +92,7 @@ class PhasePlaneFigure(PngFigure):
         self._pp_jumps, = ph.plot([], [], color=JUMP_COLOR, linewidth=1.2, linestyle=(0, (1, 1.5)),
                                label="reset jump")
         self._pp_landings, = ph.plot([], [], linestyle="none", marker="o", markersize=5,
-                                  markerfacecolor="white", markeredgecolor=JUMP_COLOR,
+                                  markerfacecolor="none", markeredgecolor=JUMP_COLOR,
                                   markeredgewidth=1.2, label="_landing")
         self._pp_rests, = ph.plot([], [], linestyle="none", marker="s", markersize=7,
                                color="black", label="resting state")
