@@ -148,16 +148,27 @@ class PhasePlaneFigure(PngFigure):
         return self
 
     def _w_limits(self, model, values):
-        """Round limits around ``values``, kept while they still fit the data well: a new
-        axis means a full redraw, so the limits grow when the data leave them and shrink
-        only when the data fill less than a third of them (per pattern)."""
-        new = _nice_limits(values)
-        old = self.phase.get_ylim() if self._labelled_for == (model.family, model.name) else None
-        if old is None or (new[1] - new[0]) < (old[1] - old[0]) / 3.0:
-            return new
-        if new[0] < old[0] or new[1] > old[1]:  # growing: with room to grow on
-            return _nice_limits(values, top=0.5)
-        return old
+        """Round limits around ``values``, kept while the data still fill them: a new axis
+        means a full redraw (several times a data-only one). Per pattern, each limit moves
+        out when the data cross it, with room to spare, and in only when the data fill less
+        than a third of the axis."""
+        fresh = _nice_limits(values)
+        if self._labelled_for != (model.family, model.name):
+            return fresh
+        lo, hi = self.phase.get_ylim()
+        values = np.asarray(values, dtype=float)
+        values = values[np.isfinite(values)]
+        if not len(values):
+            return lo, hi
+        v_lo, v_hi = float(values.min()), float(values.max())
+        if (v_hi - v_lo) < (hi - lo) / 3.0:
+            return fresh
+        span = hi - lo
+        if v_lo < lo + 0.02 * span:  # crossing the bottom (or nearly): more room below
+            lo = _nice_limits([v_lo - 0.3 * span, hi])[0]
+        if v_hi > hi - 0.02 * span:
+            hi = _nice_limits([lo, v_hi + 0.5 * span])[1]
+        return lo, hi
 
     def _set_labels(self, model):
         v_label, w_label = AXIS_LABELS[model.family]
@@ -240,7 +251,7 @@ def _split_at_resets(t, v, w):
     return path_v, path_w, jump_v, jump_w, (v[same_t + 1], w[same_t + 1])
 
 
-def _nice_limits(values, top=0.12):
+def _nice_limits(values):
     """Limits around ``values`` with a margin, on a round step (10, 20, 25, 50 ... of the span),
     so that small changes of the data leave them where they are."""
     values = np.asarray(values, dtype=float)
@@ -251,7 +262,7 @@ def _nice_limits(values, top=0.12):
     base = 10.0 ** math.floor(math.log10(raw))
     step = next(m * base for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * base >= raw)
     return (math.floor((lo - 0.12 * span) / step) * step,
-            math.ceil((hi + top * span) / step) * step)
+            math.ceil((hi + 0.12 * span) / step) * step)
 
 
 def plot_phase_plane(model, result, *, figsize=(7.2, 6.4), dpi=None):
