@@ -226,10 +226,16 @@ def test_the_reset_line_moves_with_vr_and_b():
 
 
 def test_a_bursting_setting_is_reached_from_the_sliders():
+    """Notebook 08's claims: regular bursting with Vr = -46 mV (right of the V-nullcline's
+    lowest point, at VT); from Vr = -50 mV only the first burst, from -54 mV adapting."""
+    m = adex("regular_bursting")
+    grid = np.linspace(-70.0, -30.0, 40001)
+    assert grid[np.argmin(v_nullcline(m, grid))] == pytest.approx(m.params["VT"], abs=1e-3)
     dash = phase_plane("regular_bursting")
-    assert "bursting:" in _status(dash)
-    dash.controls["Vr"].value = -58.0  # reset far below: no more bursts
-    assert "bursting:" not in _status(dash)
+    assert dash.controls["Vr"].value == -46.0 and "bursting:" in _status(dash)
+    for v_r, word in ((-50.0, "initial burst"), (-54.0, "adapting"), (-58.0, "adapting")):
+        dash.controls["Vr"].value = v_r
+        assert _status(dash).split("\N{EM DASH}")[1].strip().startswith(word + ":"), v_r
 
 
 def test_choosing_a_pattern_sets_the_sliders_and_redraws_once():
