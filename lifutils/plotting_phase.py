@@ -128,7 +128,8 @@ class PhasePlaneFigure(PngFigure):
         self._pp_jumps.set_data(jump_v, jump_w)
         self._pp_landings.set_data(*land)
         grid = np.linspace(v_lo, v_hi, N_GRID)
-        self._pp_v_null.set_data(grid, v_nullcline(model, grid))
+        v_null = v_nullcline(model, grid)
+        self._pp_v_null.set_data(grid, v_null)
         self._pp_w_null.set_data(grid, w_nullcline(model, grid))
         rests = fixed_points(model)
         self._pp_rests.set_data(rests[:, 0], rests[:, 1])
@@ -138,7 +139,10 @@ class PhasePlaneFigure(PngFigure):
         top = model.v_peak + 0.08 * (v_hi - v_lo)
         self._pp_ticks.set_data(spikes, np.full(len(spikes), top))
         self.phase.set_xlim(v_lo, v_hi)
-        self.phase.set_ylim(*self._w_limits(model, np.concatenate([w, rests[:, 1]])))
+        # The view holds the trajectory, the resting states and the V-nullcline's lowest
+        # point: whether the path passes under it is what decides the firing.
+        shown = np.concatenate([w, rests[:, 1], [np.min(v_null)]])
+        self.phase.set_ylim(*self._w_limits(model, shown))
         self.trace.set_xlim(*model.t_span)
         self.trace.set_ylim(v_lo, top + 0.06 * (v_hi - v_lo))
         if self._labelled_for != (model.family, model.name):
