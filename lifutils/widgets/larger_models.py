@@ -53,6 +53,9 @@ PATTERN_OPTIONS = MappingProxyType({
     **{f"AdEx {NAUD_2008[n][0]}": ("adex", n) for n in NAUD_2008},
     **{f"Izhikevich {n}": ("izhikevich", n) for n in IZHIKEVICH_2003}})
 _LABELS = {key: label for label, key in PATTERN_OPTIONS.items()}
+_PATTERN_CSS = """<style>
+.lif-pattern .widget-readout { max-width: none !important; min-width: 15em; text-align: left; }
+</style>"""
 
 
 def _sliders(family):
@@ -97,6 +100,8 @@ class PhasePlaneDashboard(Dashboard):
         check_size(size)
         self._holding = False
         chooser = choices("pattern", tuple(PATTERN_OPTIONS), _LABELS[pattern])
+        chooser.add_class("lif-pattern")  # a readout wide enough for its longest label
+        chooser.layout.width = "36em"
         self.sliders = {family: _sliders(family) for family in RESET_NAMES}
         self._shown = pattern
         self._set_published(pattern)
@@ -107,6 +112,7 @@ class PhasePlaneDashboard(Dashboard):
         controls = {"pattern": chooser, **self.sliders[pattern[0]]}
         super().__init__("Phase plane: the input and the reset move the trajectory", controls,
                          figure, self._draw_phase, renderer=renderer, size=size)
+        self.children[0].value += _PATTERN_CSS
         for family, widgets in self.sliders.items():
             if family != pattern[0]:
                 for widget in widgets.values():
@@ -135,9 +141,11 @@ class PhasePlaneDashboard(Dashboard):
     def _switch(self, pattern):
         """Show the sliders of the pattern's family, at the pattern's published values."""
         self._set_published(pattern)
+        family_changed = pattern[0] != self._shown[0]
         self._shown = pattern
-        self.controls = {"pattern": self.controls["pattern"], **self.sliders[pattern[0]]}
-        self.children[1].children = tuple(self.controls.values())
+        if family_changed:  # (within a family the panel stays, and the focus in it)
+            self.controls = {"pattern": self.controls["pattern"], **self.sliders[pattern[0]]}
+            self.children[1].children = tuple(self.controls.values())
         # New title and labels: lay the figure out and draw it whole again.
         self.figure.set_layout_engine("constrained")
         self.renderer.invalidate()
