@@ -165,8 +165,9 @@ def summary(model, result):
     rests = fixed_points(model)
     rest = ("a resting state exists at this input" if len(rests)
             else "no resting state at this input")
-    return (f"{firing_pattern(spikes)}: {len(spikes)} spikes in {model.t_span[1]:g} ms; "
-            f"{rest}; {settings_text(model)}")
+    word = firing_pattern(spikes)
+    what = f"{word}: {len(spikes)} spikes" if len(spikes) > 1 else word
+    return f"{what} in {model.t_span[1]:g} ms; {rest}; {settings_text(model)}"
 
 
 def phase_plane(pattern="tonic", family="adex", *, size="screen"):
