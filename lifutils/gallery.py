@@ -616,7 +616,8 @@ def fixed_points(model, *, current=None):
         disc = (5.0 - b) ** 2 - 0.16 * (140.0 + i)
         if disc < 0.0:
             return np.empty((0, 2))
-        roots = sorted({(-(5.0 - b) - math.sqrt(disc)) / 0.08, (-(5.0 - b) + math.sqrt(disc)) / 0.08})
+        root = math.sqrt(disc)
+        roots = sorted({(-(5.0 - b) - root) / 0.08, (-(5.0 - b) + root) / 0.08})
         return np.array([[v, b * v] for v in roots])
     return _adex_fixed_points(p, i)
 

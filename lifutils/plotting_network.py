@@ -20,7 +20,8 @@ import math
 
 import numpy as np
 
-from .drawing import PngFigure, describe, number, set_description
+from .drawing import describe  # noqa: F401 (the examples use it)
+from .drawing import PngFigure, number, set_description
 from .references.network import volley_lock
 
 __all__ = ["VolleyFigure", "plot_volleys"]

@@ -38,7 +38,7 @@ import math
 
 import numpy as np
 
-from .drawing import GUIDE_COLOR, PngFigure, describe, number, set_description, thin
+from .drawing import PngFigure, describe, number, set_description, thin
 from .errors import LifutilsError
 from .gallery import drive, firing_pattern, fixed_points, v_nullcline, w_nullcline
 
@@ -102,8 +102,9 @@ class PhasePlaneFigure(PngFigure):
         self._pp_ticks, = tr.plot([], [], linestyle="none", marker="|", markersize=9,
                                markeredgewidth=1.5, color="black", label="spikes")
         tr.set_xlabel("time (ms)")
-        self.moving = [self._pp_v_null, self._pp_w_null, self._pp_path, self._pp_jumps, self._pp_landings,
-                       self._pp_rests, self._pp_start, self._pp_v_t, self._pp_ticks]
+        self.moving = [self._pp_v_null, self._pp_w_null, self._pp_path, self._pp_jumps,
+                       self._pp_landings, self._pp_rests, self._pp_start, self._pp_v_t,
+                       self._pp_ticks]
         self.model = self.result = None
         self._labelled_for = None
 

@@ -272,8 +272,9 @@ def kick_synchrony(*, size="screen"):
         figure.set_run(net.spike_times, KICK_DRIVES, kick=kick, t_max=KICK_T_MAX, tie=tie)
         counts = ", ".join(str(len(t)) for t in net.spike_times)
         if math.isfinite(figure.locked):
+            fastest = interspike_interval(LIFParams(i_e=max(KICK_DRIVES)))
             lock = (f"volleys from {figure.locked:.1f} ms, one every {figure.interval:.1f} ms "
-                    f"(alone the fastest fires every {interspike_interval(LIFParams(i_e=max(KICK_DRIVES))):.1f} ms)")
+                    f"(alone the fastest fires every {fastest:.1f} ms)")
         else:
             lock = "no lasting volleys"
         note = "; TIE: a kick lands a neuron on its threshold, rounding decides" if tie else ""
