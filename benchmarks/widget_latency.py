@@ -32,7 +32,12 @@ the hack and the events are cheap, above 30 nA the hack gets slower).
 The machine's load average is printed: the medians only mean something
 relative to each other when other work shares the CPU.
 
-Run:  .venv/bin/python benchmarks/widget_latency.py
+The dashboards of notebooks 05 and 08 (``phase_plane``, ``kick_synchrony``) are
+measured the same way, without the plain pattern: sweeps of one slider each, every
+value new to a fresh dashboard, median, 95th percentile and largest
+(``--only larger_models`` measures just these).
+
+Run:  .venv/bin/python benchmarks/widget_latency.py [--only side_by_side|larger_models]
 """
 from __future__ import annotations
 
@@ -141,10 +146,71 @@ def render_only(dash, repeats=10):
             median_time(lambda: print_figure(dash.figure, "png", bbox_inches="tight")))
 
 
+#: The dashboards of notebooks 05 and 08: (name, pattern or None, control, values). Each sweep
+#: starts from a fresh dashboard (a cold cache): every value is solved, none is served
+#: from the cache. The phase plane solves with lifutils.widgets.larger_models.SOLVER.
+LARGER_SWEEPS = (
+    ("phase_plane", "tonic", "b", [5.0 * k for k in range(1, 21)]),
+    ("phase_plane", "adapting", "I", [300.0 + 20.0 * k for k in range(20)]),
+    ("phase_plane", "regular_bursting", "Vr", [-60.0 + 1.0 * k for k in range(20)]),
+    ("kick_synchrony", None, "kick", [0.25 + 0.25 * k for k in range(15)]),
+)
+
+
+def larger_models_latency():
+    """Latencies (ms) of a slider move on the phase plane and on kick_synchrony: one row
+    per sweep (median, 95th percentile, largest), and one for all phase-plane moves."""
+    from lifutils.widgets import kick_synchrony, phase_plane
+    from lifutils.widgets.larger_models import SOLVER, T_END
+
+    print(f"phase_plane: every run solved with {SOLVER} over {T_END} ms; cached per setting")
+    header = (f"{'dashboard':<16} {'pattern':<18} {'control':<8} {'n':>3} {'p50':>8} {'p95':>8} "
+              f"{'max':>8} {'cpu p50':>8} {'cpu p95':>8} {'PNG kB':>7}")
+    print("redraw latency after moving a slider (ms), cold cache; wall time, and the CPU time "
+          "of this process (what the wall time would be with a core to itself)")
+    print(header)
+    print("-" * len(header))
+    every = []
+    for name, pattern, control, values in LARGER_SWEEPS:
+        dash = phase_plane(pattern) if name == "phase_plane" else kick_synchrony()
+        times, cpu, sizes = [], [], []
+        for value in values:
+            before = dash.png
+            start, start_cpu = time.perf_counter(), time.process_time()
+            dash.controls[control].value = value
+            times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - start_cpu)
+            if dash.error_message is not None or dash.png == before:
+                raise RuntimeError(f"{name} did not show a new figure for {control}={value}")
+            sizes.append(len(dash.png))
+        times, cpu = 1e3 * np.array(times), 1e3 * np.array(cpu)
+        if name == "phase_plane":
+            every += list(zip(times, cpu))
+        print(f"{name:<16} {pattern or '':<18} {control:<8} {len(times):3d} "
+              f"{np.median(times):8.1f} {np.percentile(times, 95):8.1f} {times.max():8.1f} "
+              f"{np.median(cpu):8.1f} {np.percentile(cpu, 95):8.1f} "
+              f"{np.median(sizes) / 1e3:7.0f}")
+    wall, cpu = np.array(every).T
+    print(f"{'phase_plane':<16} {'(all sweeps)':<18} {'':<8} {len(wall):3d} "
+          f"{np.median(wall):8.1f} {np.percentile(wall, 95):8.1f} {wall.max():8.1f} "
+          f"{np.median(cpu):8.1f} {np.percentile(cpu, 95):8.1f}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.parse_args(argv)
+    parser.add_argument("--only", choices=["side_by_side", "larger_models"],
+                        help="measure one part only (default: both)")
+    args = parser.parse_args(argv)
     shell, published = _setup_shell()
+    if args.only != "side_by_side":
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"load average (1 min) before: {load:.2f} on {os.cpu_count()} CPUs")
+        larger_models_latency()
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"load average (1 min) after: {load:.2f}")
+        print()
+        if args.only == "larger_models":
+            return
     from lifutils.methods import REGISTRY  # after the shell is set up, as the imports above
 
     sweeps = {

@@ -45,6 +45,10 @@ MOVES = {
                      "rtol": (1e-3, "1e-3")},
     "fi_explorer": {"tau_m": (15.0, "15.0"), "t_ref": (2.0, "2.0"),
                     "v_reset": (-70.0, f"{MINUS}70.0"), "dt": (0.5, "0.5")},
+    # The pattern first: choosing one sets the sliders to its published values.
+    "phase_plane": {"pattern": ("AdEx adaptation", "AdEx adaptation"), "I": (400.0, "400"),
+                    "Vr": (-50.0, f"{MINUS}50.0"), "b": (100.0, "100")},
+    "kick_synchrony": {"kick": (2.5, "2.50")},
 }
 
 
@@ -95,7 +99,7 @@ def test_dashboard_structure(dashboards, name):
     assert set(dash.controls) == set(MOVES[name])
     for control_name, widget in dash.controls.items():
         if isinstance(widget, ipywidgets.FloatSlider):
-            assert re.search(r"\((nA|ms|mV)\)$", widget.description), widget.description
+            assert re.search(r"\((nA|pA|ms|mV|mV/ms)\)$", widget.description), widget.description
             assert widget.readout and widget.readout_format
         if hasattr(widget, "continuous_update"):
             assert widget.continuous_update is False, control_name

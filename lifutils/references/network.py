@@ -15,7 +15,7 @@ from ..analytic import threshold_gap
 from ..params import LIFParams, check_t_max
 from .currents import MAX_SPIKES
 
-__all__ = ["NetworkResult", "exact_delta_network"]
+__all__ = ["NetworkResult", "exact_delta_network", "volley_lock"]
 
 
 @dataclass(frozen=True)
@@ -214,3 +214,47 @@ def exact_delta_network(params: LIFParams, t_max, *, i_e, v0, weights) -> Networ
     order = np.argsort(neurons, kind="stable")
     trains = np.split(times[order], np.cumsum(np.bincount(neurons, minlength=n))[:-1])
     return NetworkResult(spike_times=trains, times=times, neurons=neurons, margin=margin)
+
+
+def volley_lock(spike_times, *, min_volleys=3):
+    """When a group of neurons locks into volleys, and how often the volleys come.
+
+    A volley is a time at which every neuron fires (at the same instant, as a
+    cascade of kicks makes them). The group is locked from the first volley
+    after which every spike of every neuron is in a volley, if at least
+    ``min_volleys`` volleys follow from there (one volley at the end of a run
+    is no lock).
+
+    Parameters
+    ----------
+    spike_times : sequence of array_like
+        The spike times (ms) of each neuron, as ``NetworkResult.spike_times``.
+    min_volleys : int
+        Volleys needed from the lock on; default 3.
+
+    Returns
+    -------
+    (float, float)
+        The time of the first locked volley (ms) and the median interval between
+        the locked volleys (ms); both nan when the group does not lock.
+
+    Examples
+    --------
+    >>> volley_lock([[5.0, 10.0, 20.0, 30.0], [7.0, 10.0, 20.0, 30.0]])
+    (10.0, 10.0)
+    >>> volley_lock([[5.0, 10.0], [7.0, 11.0]])
+    (nan, nan)
+    """
+    trains = [check.times(f"spike_times[{k}]", t) for k, t in enumerate(spike_times)]
+    min_volleys = check.integer("min_volleys", min_volleys, minimum=2)
+    if not trains:
+        raise LifutilsError("spike_times must hold the spike times of at least one neuron")
+    volleys = trains[0]
+    for train in trains[1:]:
+        volleys = np.intersect1d(volleys, train)
+    for k, t0 in enumerate(volleys):
+        if len(volleys) - k < min_volleys:
+            break
+        if all(np.isin(t[t >= t0], volleys).all() for t in trains):
+            return float(t0), float(np.median(np.diff(volleys[k:])))
+    return math.nan, math.nan

@@ -4,7 +4,8 @@ Nothing numeric lives here. Each dashboard calls lifutils' simulators (cached
 per dashboard, so moving a slider back is instant), moves the data of one
 figure drawn by :mod:`lifutils.plotting` and shows it as a PNG.
 
-Three rooms: :mod:`~lifutils.widgets.dashboards` (the dashboards),
+Four rooms: :mod:`~lifutils.widgets.dashboards` (the dashboards of the LIF neuron),
+:mod:`~lifutils.widgets.larger_models` (the phase plane and the kicks of notebooks 08 and 05),
 :mod:`~lifutils.widgets.framework` (the :class:`Dashboard` container and the
 controls they share) and :mod:`~lifutils.widgets.redraw` (moving a figure's
 data and rendering it again fast).
@@ -23,7 +24,9 @@ Every dashboard is a :class:`Dashboard` (an ``ipywidgets.VBox``) with
 * ``figure`` (the one matplotlib Figure, never handed to pyplot),
   ``redraw()``, ``n_redraws`` and ``png`` (the last PNG, bytes).
 
-Units: time in ms, voltage in mV, current in nA.
+Units: time in ms, voltage in mV, current in nA; the phase plane of the gallery
+models (:mod:`~lifutils.widgets.larger_models`) uses theirs (pA for AdEx, mV/ms for
+Izhikevich).
 
 Examples
 --------
@@ -35,5 +38,6 @@ Examples
 from . import dashboards
 from .dashboards import *  # noqa: F401,F403 (every dashboard in dashboards.__all__)
 from .framework import Dashboard
+from .larger_models import kick_synchrony, phase_plane
 
-__all__ = ["Dashboard", *dashboards.__all__]
+__all__ = ["Dashboard", *dashboards.__all__, "phase_plane", "kick_synchrony"]
