@@ -87,6 +87,7 @@ def test_the_wrapper_keeps_the_ufuncs_calling_conventions(mode, ulp_mode):
         # Exact everywhere, so exact here: powers of 0 and 1, integer powers of integers.
         assert np.power(3.0, 2.0) == 9.0 and np.power(7.5, 1.0) == 7.5 and np.power(5.0, 0) == 1
         assert np.power(10, 3) == 1000 and math.pow(10, 3) == 1000.0 and np.cos(0.0) == 1.0
+        assert np.sin(np.pi / 2) == math.sin(math.pi / 2) == 1.0 and np.cos([np.pi])[0] == -1.0
         assert np.power(2.0, 0.5) != _ulp.ORIGINAL_NUMPY["power"](2.0, 0.5)
         assert np.log(1.0) == 0.0 and math.exp(-1e4) == 0.0
         with pytest.raises(OverflowError):
