@@ -1,13 +1,82 @@
-"""Shared test settings."""
+"""Shared test settings, and the processor-independence mode (``--ulp``).
+
+``pytest --ulp=up`` (or ``down``; or ``LIFUTILS_ULP=up`` in the environment) runs the session
+with numpy's and math's elementary functions nudged one ulp (tests/_ulp.py says which), as
+another processor may round them; ``make test`` runs the tests marked ``numerics`` that way in
+both directions. A test is marked ``numerics`` unless its file is in NOT_NUMERICS or its name in
+NOT_NUMERICS_TESTS below: a new test is checked in all three modes until someone says that
+no number it asserts rests on an elementary function.
+"""
 import os
 
 import pytest
 from hypothesis import settings
 
+import _ulp
+
 # Property tests: enough examples to find edge cases, deterministic in CI.
 settings.register_profile("default", max_examples=60, deadline=None)
 settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
+
+# Test files whose results do not rest on an elementary function: documents, files, HTML,
+# the browser, notebooks under a kernel (which the nudge does not reach), colours, widgets'
+# plumbing. Everything else (the numerics, the claims of the notebooks, lifutils' docstring
+# examples) is marked ``numerics`` and runs in the three ulp modes.
+NOT_NUMERICS = frozenset({
+    "test_accessibility.py", "test_browser.py", "test_browser_classroom.py",
+    "test_build_html.py", "test_contrast.py", "test_descriptions.py", "test_docs.py",
+    "test_environment.py", "test_exercises_guide.py", "test_handout_security.py",
+    "test_make_student.py", "test_nbgrader.py", "test_notebooks.py", "test_palette.py",
+    "test_publish.py", "test_teaching_guide.py",
+})
+# Tests that throw hostile arguments at lifutils and ask for a named error or a well-formed
+# result, not for numbers: a third of the numerics' time, and nothing a last bit could change.
+NOT_NUMERICS_TESTS = frozenset({
+    "test_bad_values_give_a_named_error_or_a_result",  # test_adversarial, test_population_adversarial
+    "test_hostile_answers_get_one_paragraph",           # test_exercises_hostile
+})
+# JupyterLab and Chromium, one at a time whatever the number of xdist workers.
+SERIAL = frozenset({"test_browser.py", "test_browser_classroom.py"})
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--ulp", default=os.environ.get("LIFUTILS_ULP", "off"),
+        help="nudge numpy's and math's exp, expm1, log, log1p, power, sin and cos one ulp: "
+             "'up' (toward +inf), 'down' (toward -inf) or 'off' (default; env LIFUTILS_ULP)")
+
+
+def pytest_configure(config):
+    mode = config.getoption("--ulp")
+    if mode not in _ulp.MODES:
+        raise pytest.UsageError(f"--ulp (or LIFUTILS_ULP) must be one of {', '.join(_ulp.MODES)}, "
+                                f"not {mode!r}")
+    _ulp.install(mode)
+
+
+def pytest_unconfigure(config):
+    _ulp.install("off")
+
+
+def pytest_report_header(config):
+    return [_ulp.describe(config.getoption("--ulp")), _ulp.numpy_dispatch()]
+
+
+def pytest_collection_modifyitems(config, items):
+    xdist = config.pluginmanager.hasplugin("xdist")
+    for item in items:
+        name = item.path.name
+        if name not in NOT_NUMERICS and getattr(item, "originalname", None) not in NOT_NUMERICS_TESTS:
+            item.add_marker(pytest.mark.numerics)
+        if xdist and name in SERIAL:
+            item.add_marker(pytest.mark.xdist_group("serial"))
+
+
+@pytest.fixture
+def ulp_mode(request):
+    """The ulp mode of this session: 'off', 'up' or 'down'."""
+    return request.config.getoption("--ulp")
 
 
 @pytest.fixture
