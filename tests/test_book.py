@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import doctest
 import html.parser
-import importlib.util
 import inspect
 import os
 import re
@@ -42,15 +41,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 sys.path.insert(0, str(Path(__file__).parent))
 import _axe  # noqa: E402
 
+import _scripts  # noqa: E402  (tests/ is on sys.path)
 
-def _load(name: str, path: Path):
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
+_load = _scripts.load
 
 lifbook = _load("lifbook", ROOT / "book" / "_ext" / "lifbook.py")
 

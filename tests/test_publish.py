@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import importlib.util
+import _scripts  # tests/ is on sys.path
 import os
 import shutil
 import subprocess
@@ -30,12 +30,7 @@ if importlib.util.find_spec("lifutils") is None:
 
 
 def _load():
-    if "publish" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("publish", SCRIPT)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["publish"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["publish"]
+    return _scripts.load("publish", SCRIPT)
 
 
 publish = _load()
