@@ -157,7 +157,8 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     solver rejects those steps, as plain solve_ivp does; how high the peak
     (the threshold event's level) sits decides which methods get through.
     For AdEx (:mod:`lifutils.gallery`, adapting, rtol = atol = 1e-6) at 0 mV
-    all six (RK45, RK23, DOP853, Radau, BDF, LSODA); at 20 mV none: RK45,
+    RK45, RK23, DOP853, Radau and LSODA, whatever the last bits of exp; BDF
+    gets through or stops with the warning below, as they fall; at 20 mV none: RK45,
     RK23, DOP853, Radau and BDF stop with the warning and the partial
     result, and LSODA raises (see Raises). A lower peak costs nothing: from
     0 mV on, V reaches 20 mV (and infinity) in about 2.3e-10 ms, so the
