@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import hashlib
 import json
 import linecache
@@ -732,6 +733,7 @@ def _child(body, args, exercise, name, hint, task, rec_fd, out_fd, token, hint_l
     try:
         os.setsid()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        sys.unraisablehook = _quiet_closed_descriptors
         os.environ[_MARKER] = token
         _set_name(_comm(token).encode())
         import resource
@@ -869,6 +871,17 @@ def _kill_all(pid, token, seen):
             return
         seen = set()
         time.sleep(0.005)
+
+
+def _quiet_closed_descriptors(unraisable):
+    """The child closed the kernel's descriptors under objects that still own them (its
+    sockets, files); when the garbage collector finalises one, closing it again fails with
+    EBADF in a callback, which Python would print as "Exception ignored in ..." into the
+    student's output, nondeterministically. Those are not the student's: drop them."""
+    exc = unraisable.exc_value
+    if isinstance(exc, OSError) and exc.errno == errno.EBADF:
+        return
+    sys.__unraisablehook__(unraisable)
 
 
 def _close_inherited(keep):
