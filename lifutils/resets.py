@@ -27,7 +27,7 @@ import warnings
 import numpy as np
 from scipy.optimize import OptimizeResult
 
-from .restart_args import MAX_SECONDS, SECONDS_PER_EVALUATION, Settings
+from .restart_args import Settings, time_budget
 from .restart_loop import Run
 from . import _validate as check
 from . import restart_tolerance
@@ -383,8 +383,7 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         # Tolerances chosen here (restart_tolerance): each run below passes both.
         budget = check.integer("max_nfev", max_nfev, minimum=1)
         # One time budget for all the runs together, as max_nfev is (CPU time, as in one run).
-        seconds = (max(MAX_SECONDS, budget * SECONDS_PER_EVALUATION) if max_seconds is None
-                   else check.positive("max_seconds", max_seconds, unit="s", allow_inf=True))
+        seconds = time_budget(max_seconds, budget)
         started = time.thread_time()
 
         def again(**changes):  # each run: the call's arguments, with the tolerances (and so on) changed

@@ -24,6 +24,14 @@ MAX_SECONDS = 15.0
 SECONDS_PER_EVALUATION = 7.5e-6
 
 
+def time_budget(max_seconds, max_nfev):
+    """The time budget of a call (s of CPU time): ``max_seconds`` checked, or the default,
+    MAX_SECONDS or ``max_nfev`` times SECONDS_PER_EVALUATION when that is longer."""
+    if max_seconds is None:
+        return max(MAX_SECONDS, max_nfev * SECONDS_PER_EVALUATION)
+    return check.positive("max_seconds", max_seconds, unit="s", allow_inf=True)
+
+
 @dataclass(kw_only=True, eq=False)
 class Settings:
     """The arguments of solve_ivp_with_resets (keywords, as the user gave them), checked once
@@ -63,9 +71,7 @@ class Settings:
         self.max_resets = check.integer("max_resets", self.max_resets, minimum=0)
         self.max_nfev = check.integer("max_nfev", self.max_nfev, minimum=1)
         self.max_seconds_given = self.max_seconds is not None
-        self.max_seconds = max(MAX_SECONDS, self.max_nfev * SECONDS_PER_EVALUATION) \
-            if self.max_seconds is None \
-            else check.positive("max_seconds", self.max_seconds, unit="s", allow_inf=True)
+        self.max_seconds = time_budget(self.max_seconds, self.max_nfev)
         if self.args is not None and not isinstance(self.args, (tuple, list)):
             raise LifutilsError(f"args must be a tuple of extra arguments, such as args=(20.0,), "
                                 f"got {check.show(self.args)}")
