@@ -853,21 +853,59 @@ def _comm(token):
     return "lfchk-" + token[:8]
 
 
+_PF_EXITING = 0x4  # the kernel's flag, /proc/PID/stat field 9: the process is in exit
+_SIGKILL_BIT = 1 << (signal.SIGKILL - 1)
+KILL_PATIENCE = 30.0  # seconds of re-scanning at most, under any load
+
+
+def _doomed(pid):
+    """True if ``pid`` can never run its own code again: it is exiting, or SIGKILL is pending
+    (the kernel acts on it before the process returns to user mode). Linux only; elsewhere
+    nothing counts as doomed, and the caller waits until the process is gone."""
+    if not os.path.isdir("/proc/self"):  # pragma: no cover - macOS
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            raw = stat.read()
+        fields = raw[raw.rindex(b")") + 2:].split()
+        if fields[0] in (b"Z", b"X") or int(fields[6]) & _PF_EXITING:
+            return True
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith((b"SigPnd:", b"ShdPnd:")) and \
+                        int(line.split()[1], 16) & _SIGKILL_BIT:
+                    return True
+    except FileNotFoundError:
+        return True  # gone
+    except (OSError, ValueError, IndexError):
+        return False
+    return False
+
+
 def _kill_all(pid, token, seen):
-    """SIGKILL the child's group and every process the check started, until none is left."""
+    """SIGKILL the child's group and every process the check started, and scan again until a
+    scan finds none that was not doomed already.
+
+    A killed process may take seconds to be torn down when hundreds die at once on a loaded
+    machine (a fork bomb: 400 copies of the kernel's memory map), but from the moment SIGKILL
+    is pending it runs none of its own code, so waiting for the teardown would only make the
+    student wait. Rescanning catches processes forked by one not yet killed; the group kill
+    catches forks in flight (the kernel restarts a fork that a group signal interrupts).
+    """
     with contextlib.suppress(OSError):
         os.killpg(pid, signal.SIGKILL)
-    for _ in range(100):
-        alive = []
+    give_up = time.monotonic() + KILL_PATIENCE
+    while True:
+        running = []
         for other in _processes_of(pid, token, seen) - {pid}:
-            try:
-                os.kill(other, signal.SIGKILL)
-            except OSError:
+            if _doomed(other):
                 continue
-            alive.append(other)
+            with contextlib.suppress(OSError):
+                os.kill(other, signal.SIGKILL)
+                running.append(other)
         with contextlib.suppress(OSError):
             os.killpg(pid, signal.SIGKILL)
-        if not alive:
+        if not running or time.monotonic() > give_up:
             return
         seen = set()
         time.sleep(0.005)
