@@ -115,7 +115,7 @@ EVENT_WRONG = [
 ]
 
 
-# ------------------------------------------------------------------ 3.2 one event per neuron
+# ------------------------------------------------------------------ 3.3 one event per neuron
 
 def make_threshold(i, offset=0):
     def threshold(t, y):
@@ -417,7 +417,7 @@ NETWORK_WRONG = [
 ]
 
 
-# ------------------------------------------------------------------ 3.3 the t_eval loop
+# ------------------------------------------------------------------ 3.2 the t_eval loop
 
 def grid_loop(i_e, t_max, *, when=lambda sol: sol.t_events[0][0], reset=V_RESET, rtol=1e-8,
               once=False):
@@ -618,7 +618,7 @@ EVENT_WRONG += [
     *exploits(with_attrs(lambda t, y: 42.0)),
 ]
 
-# ---- 3.2
+# ---- 3.3
 def events_def_in_loop(n):
     events = []
     for i in range(n):
@@ -663,7 +663,7 @@ EVENTS_WRONG += [
     *exploits([]),
 ]
 
-# ---- 3.3
+# ---- 3.2
 def grid_no_t_eval(i_e, t_max):
     rhs = lambda t, y: (-(y - V_REST) + i_e) / 10.0
     hit = lambda t, y: y[0] - V_THRESH

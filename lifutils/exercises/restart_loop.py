@@ -1,4 +1,5 @@
-"""Exercises of notebook 03: the threshold event (3.1) and one event per neuron (3.2).
+"""Exercises of notebook 03: the threshold event (3.1), the loop with ``t_eval`` (3.2) and one
+event per neuron (3.3, in the Bonus).
 
 Each ``check_*`` runs the student's code safely (:func:`lifutils.exercises.judge`),
 prints ``Right: ...`` or ``Not yet: ...`` with a hint, and returns True or False;
@@ -185,9 +186,9 @@ def check_event_function(func, *, time_limit=None) -> bool:
                       "y[0] - v_thresh, one number.", time_limit=time_limit)[0]
 
 
-# --------------------------------------------------------------------------- exercise 3.2
+# --------------------------------------------------------------------------- exercise 3.3
 
-#: Exercise 3.2: the numbers of neurons the student's function is asked for.
+#: Exercise 3.3: the numbers of neurons the student's function is asked for.
 N_NEURONS = (3, 5)
 
 
@@ -295,7 +296,7 @@ def _attributes_problem(events):
 
 
 def check_threshold_events(func, *, time_limit=None) -> bool:
-    """Check exercise 3.2: ``func(n)`` returns n threshold events, event i watching y[i].
+    """Check exercise 3.3: ``func(n)`` returns n threshold events, event i watching y[i].
 
     Called with each n of :data:`N_NEURONS`. Each event must pass the checks of
     exercise 3.1 for its own neuron (the others held at v_rest = -70 mV), with
@@ -309,22 +310,22 @@ def check_threshold_events(func, *, time_limit=None) -> bool:
     Not yet: all 3 events watch neuron 2, the last: the late-binding trap. A lambda in a loop looks up i when it is called, after the loop, so every one sees the last i. Hint: make each event in a function, def make_threshold(i): ..., and call it in the loop.
     False
     """
-    return judge(_judge_events, func, exercise="3.2", name="my_events",
+    return judge(_judge_events, func, exercise="3.3", name="my_events",
                  task="write the events yourself",
                  hint="my_events(n) returns a list of n functions event(t, y), event i "
                       "reading y[i].", time_limit=time_limit)[0]
 
 
-# --------------------------------------------------------------------------- exercise 3.3
+# --------------------------------------------------------------------------- exercise 3.2
 
-#: Exercise 3.3: (i_e in nA, t_max in ms) the repaired loop is run with.
+#: Exercise 3.2: (i_e in nA, t_max in ms) the repaired loop is run with.
 GRID_CASES = ((20.0, 100.0), (27.5, 150.0))
-#: Exercise 3.3: the loop stores its trace every GRID_STEP ms (t_eval).
+#: Exercise 3.2: the loop stores its trace every GRID_STEP ms (t_eval).
 GRID_STEP = 0.5
 
 
 def _grid_loop(i_e, t_max, *, spike_time):
-    """The loop of exercise 3.3, restarting at ``spike_time(sol)``: the broken one or not."""
+    """The loop of exercise 3.2, restarting at ``spike_time(sol)``: the broken one or not."""
     p = LIFParams(i_e=i_e)
 
     def threshold(t, y):
@@ -400,7 +401,7 @@ def _judge_grid(func):
         if problem:
             return False, problem
         if seen["calls"] == 0:
-            return False, ("my_grid_spike_times did not call solve_ivp. Hint: exercise 3.3 "
+            return False, ("my_grid_spike_times did not call solve_ivp. Hint: exercise 3.2 "
                            "repairs the loop as it is, with solve_ivp, its threshold event and "
                            "its t_eval grid; change only the line that takes the spike time.")
         if seen["without_t_eval"]:
@@ -422,7 +423,7 @@ def _judge_grid(func):
 
 
 def check_grid_loop(func, *, time_limit=None) -> bool:
-    """Check exercise 3.3: ``func(i_e, t_max)``, a restart loop with ``t_eval``, repaired.
+    """Check exercise 3.2: ``func(i_e, t_max)``, a restart loop with ``t_eval``, repaired.
 
     The loop stores its trace every 0.5 ms (``t_eval``) and must still return
     the spike times (ms) of the question's neuron at ``i_e`` nA over ``t_max``
@@ -436,10 +437,10 @@ def check_grid_loop(func, *, time_limit=None) -> bool:
 
     >>> from lifutils import exact_spike_times
     >>> check_grid_loop(lambda i_e, t_max: exact_spike_times(LIFParams(i_e=i_e), t_max))  # doctest: +ELLIPSIS
-    Not yet: exercise 3.3 asks you to repair the loop with plain solve_ivp: lifutils' exact_spike_times is not allowed here (in <lambda>, line 1: ...).
+    Not yet: exercise 3.2 asks you to repair the loop with plain solve_ivp: lifutils' exact_spike_times is not allowed here (in <lambda>, line 1: ...).
     False
     """
-    return judge(_judge_grid, func, exercise="3.3", name="my_grid_spike_times",
+    return judge(_judge_grid, func, exercise="3.2", name="my_grid_spike_times",
                  task="repair the loop with plain solve_ivp",
                  hint="sol.t_events is a list with one array per event: sol.t_events[0] is the "
                       "array of event 0's times and sol.t_events[0][0] its first, one number; "
