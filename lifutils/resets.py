@@ -1,7 +1,7 @@
 """solve_ivp_with_resets: solve_ivp, plus a state reset each time an event fires.
 
-scipy's solve_ivp cannot change the state at an event (scipy issue 15241): a
-terminal event stops the integration, and it is up to the caller to restart it
+scipy's solve_ivp cannot change the state at an event (its events only locate and
+stop): a terminal event stops the integration, and it is up to the caller to restart it
 from the new state. This module is that restart loop, written once, with the
 bookkeeping done right: one stitched trace, events recorded per event function,
 t_eval and dense output honoured across restarts, components held for a while

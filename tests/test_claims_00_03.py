@@ -235,17 +235,51 @@ threshold.terminal = True
 threshold.direction = 1
 
 
-def restart_loop():
-    """The restart loop of notebook 03, section 2."""
+def restart_loop(rhs=lif):
+    """The restart loop of notebook 03, section 2: a failed run raises, no run ends it early."""
     t, v, spike_times = 0.0, V_REST, []
     while t < 100.0:
-        sol = solve_ivp(lif, (t, 100.0), [v], events=threshold, **TIGHT)
-        if sol.status != 1:
+        sol = solve_ivp(rhs, (t, 100.0), [v], events=threshold, **TIGHT)
+        if sol.status == -1:
+            raise RuntimeError(f"solve_ivp failed at t = {sol.t[-1]:g} ms: {sol.message}")
+        if sol.status == 0:
             break
         t = sol.t_events[0][0]
         spike_times.append(t)
         v = V_RESET
     return spike_times
+
+
+def test_03_primer_without_an_event_v_passes_the_threshold():
+    """03's primer: no event, status 0, one row per variable, v at 100 ms -50.0 mV (v_inf)."""
+    sol = solve_ivp(lif, (0.0, 100.0), [V_REST], **TIGHT)
+    assert sol.status == 0 and sol.y.shape == (1, len(sol.t))
+    assert close(sol.y[0, -1], "-50.0", 1) and sol.y[0, -1] > V_THRESH
+
+
+def test_03_primer_a_failed_run_is_status_minus_1_just_before_the_blow_up():
+    """03's primer: y' = y**2 from 1 blows up at t = 1; solve_ivp stops short, status -1."""
+    failed = solve_ivp(lambda t, y: y**2, (0.0, 2.0), [1.0])
+    assert failed.status == -1 and not failed.success
+    assert "step size" in failed.message
+    assert 0.999 < failed.t[-1] < 1.0   # printed as 0.9999: short of 2, before the singularity
+
+
+def test_03_restart_loop_raises_on_a_failed_run_instead_of_stopping_quietly():
+    """A student who copies 03's loop gets an error, not a trace cut short."""
+    with pytest.raises(RuntimeError, match=r"^solve_ivp failed at t = .* ms: Required step size"):
+        restart_loop(lambda t, y: -(y - V_REST - 1.0) ** 2)   # v - v_rest - 1 = 1/(t - 1): -inf at 1 ms
+
+
+def test_03_explore_answer_rtol_from_1e2_to_1e8():
+    """03, "6. Explore", the answer: 5 spikes throughout; the error from about 1 ms to about
+    1e-6 ms, about tenfold per tenfold in rtol; nfev from about 120 to about 600."""
+    runs = {k: simulate_events(P20, 100.0, rtol=10.0 ** -k) for k in range(2, 9)}
+    errors = {k: spike_time_error(r.spike_times, EXACT_100) for k, r in runs.items()}
+    assert all(r.n_spikes == 5 for r in runs.values())
+    assert 0.5 < errors[2] < 2.0 and 1e-7 < errors[8] < 5e-6
+    assert 5.0 < np.log10(errors[2] / errors[8]) < 7.0     # six decades of rtol, about six of error
+    assert 100 <= runs[2].nfev <= 150 and 500 <= runs[8].nfev <= 700
 
 
 def test_03_terminal_event_stops_at_the_first_spike():

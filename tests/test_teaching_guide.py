@@ -10,7 +10,8 @@ from lifutils import (LIFParams, firing_rate, rheobase, simulate_dvdt_hack, simu
                       simulate_events, simulate_exact)
 from lifutils import compare, widgets
 
-GUIDE = (Path(__file__).resolve().parents[1] / "docs" / "teaching.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+GUIDE = (ROOT / "docs" / "teaching.md").read_text(encoding="utf-8")
 P = LIFParams(i_e=20.0)  # the guide's neuron: the question's, at 20 nA
 
 
@@ -78,6 +79,8 @@ def test_euler_errors_do_not_halve_with_dt():
 
 
 def test_t_eval_hides_the_event_time():
+    """Misconception 3 and the lesson's step on 03's 4.2, with 03's 0.5 ms grid: sol.t[-1] is
+    13.50 ms, v about -55.2 mV there, the event at 13.86 ms."""
     def lif(t, y):
         return (-(y - P.v_rest) + P.r_m * P.i_e) / P.tau_m
 
@@ -85,6 +88,76 @@ def test_t_eval_hides_the_event_time():
         return y[0] - P.v_thresh
     threshold.terminal, threshold.direction = True, 1
     sol = solve_ivp(lif, (0.0, 100.0), [P.v_rest], events=threshold,
-                    t_eval=np.arange(0.0, 100.0, 0.1), rtol=1e-8, atol=1e-8)
-    assert round(sol.t[-1], 6) == 13.8 and round(sol.y[0, -1], 2) == -55.03
-    assert round(sol.t_events[0][0], 3) == 13.863
+                    t_eval=np.arange(0.0, 100.5, 0.5), rtol=1e-8, atol=1e-8)
+    assert f"{sol.t[-1]:.2f}" == "13.50" and round(sol.y[0, -1], 1) == -55.2
+    assert f"{sol.t_events[0][0]:.2f}" == "13.86"
+
+
+def _status(dash):
+    return dash.status.value
+
+
+def test_lesson_euler_step_i_e_back_to_20_then_dt_1():
+    """The lesson's 9-14 step, in its order: no spikes at 14 nA; back at 20 nA with dt = 1 ms
+    the status line gives the first spike at 14.000 ms."""
+    dash = widgets.euler_explorer()
+    dash.controls["i_e"].value = 14.0
+    assert "0 spikes (exact 0)" in _status(dash)
+    dash.controls["i_e"].value = 20.0
+    dash.controls["dt"].value = 1.0
+    assert "5 spikes (exact 5), first spike 14.000 ms" in _status(dash)
+
+
+def test_the_hack_at_40_nA_still_never_spikes():
+    """What to project, hack_explorer's i_e (and the lesson's pair activity): no spike at 40 nA,
+    the lowest v still about -60 mV, nfev about 5 times that at 20 nA."""
+    strong = simulate_dvdt_hack(LIFParams(i_e=40.0), 100.0)
+    default = simulate_dvdt_hack(P, 100.0)
+    first = simulate_exact(LIFParams(i_e=40.0), 100.0).spike_times[0]
+    assert strong.n_spikes == 0 and round(compare.lowest_v_after(strong, first)) == -60
+    assert 4.0 < strong.nfev / default.nfev < 6.5
+
+
+def test_kick_synchrony_row():
+    """What to project, kick_synchrony: no lasting volleys up to 1.75 mV; from 2.25 mV they lock;
+    at 2.5 mV from 29.4 ms, one every 10.8 ms, the fastest alone every 13.3 ms; 2 mV a tie."""
+    dash = widgets.kick_synchrony()
+    for kick in (0.0, 1.0, 1.75):
+        dash.controls["kick"].value = kick
+        assert "no lasting volleys" in _status(dash), kick
+    for kick in (2.25, 2.75, 3.25, 4.0):
+        dash.controls["kick"].value = kick
+        assert "volleys from" in _status(dash) and "TIE" not in _status(dash), kick
+    dash.controls["kick"].value = 2.5
+    assert ("volleys from 29.4 ms, one every 10.8 ms (alone the fastest fires every 13.3 ms)"
+            in _status(dash))
+    dash.controls["kick"].value = 2.0
+    assert "TIE" in _status(dash)
+
+
+def test_phase_plane_row_b_lengthens_the_intervals():
+    """What to project, phase_plane's b: from 0 to 60 pA the tonic pattern adapts, each reset
+    jumps w up by b, intervals from 10 to 15 ms (the regular bursting row: test_phase_plane)."""
+    dash = widgets.phase_plane("tonic")
+    assert "tonic" in _status(dash)
+    dash.controls["b"].value = 60.0
+    status = _status(dash)
+    assert "adapting" in status and "with w up by b = 60 pA" in status
+    assert "intervals from 10 to 15 ms" in status
+
+
+def test_the_lesson_projects_a_student_copy_whose_exercise_3_1_is_the_stub():
+    """The lesson writes the event with the room on the student copy of 03, where exercise 3.1
+    is the stub; the teacher's copy holds the solution."""
+    import nbformat
+    import _scripts
+    make_student = _scripts.load("make_student", ROOT / "scripts" / "make_student.py")
+    teacher = nbformat.read(ROOT / "notebooks" / "03_event_driven_solve_ivp.ipynb", as_version=4)
+    student, _ = make_student.student_copy(teacher, "03")
+
+    def exercise_3_1(nb):
+        (cell,) = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "ex3_1"]
+        return cell.source
+    assert "return y[0] - v_thresh" in exercise_3_1(teacher)
+    assert "raise NotImplementedError" in exercise_3_1(student)
+    assert "v_thresh" not in exercise_3_1(student).split("def my_threshold")[1]
