@@ -322,6 +322,7 @@ def test_03_brief_pulse_stepped_over_unless_breakpoints_or_a_cap():
         found.append((run.n_spikes, [f"{t:.2f}" for t in run.spike_times], run.nfev))
     assert found == [(0, [], 236), (1, ["50.08"], 6442), (1, ["50.08"], 1040)]
     assert default_max_step(LIFParams(i_e=plain)) == 0.1   # "caps plain functions at 0.1 ms"
+    assert pulse.breakpoints == (50.0, 50.15)   # "restarts at 50 ms and at 50.15 ms"
 
 
 def test_03_t_eval_drops_the_event_time():
