@@ -45,3 +45,12 @@ def test_the_interpolated_correction_cites_hansel_1998():
     integrate-and-fire neural networks, Neural Computation 10(2), 467-483."""
     (nb01,) = ROOT.glob("notebooks/01_*.ipynb")
     assert "Hansel et al. 1998, Neural Comput. 10:467" in nb01.read_text(encoding="utf-8")
+
+
+def test_the_gallery_cites_the_figure_and_table_08_names():
+    """08: "Izhikevich (2003, Fig. 2)" and "Naud et al. (2008, Table 1)" are the gallery's sources."""
+    from lifutils import gallery
+    assert gallery.izhikevich("RS").source.startswith("Izhikevich EM (2003)")
+    assert "Fig. 2" in gallery.izhikevich("RS").source
+    assert gallery.adex("tonic").source.startswith("Naud R, Marcille N, Clopath C, Gerstner W (2008)")
+    assert "Table 1" in gallery.adex("tonic").source

@@ -161,3 +161,17 @@ def test_the_lesson_projects_a_student_copy_whose_exercise_3_1_is_the_stub():
     assert "return y[0] - v_thresh" in exercise_3_1(teacher)
     assert "raise NotImplementedError" in exercise_3_1(student)
     assert "v_thresh" not in exercise_3_1(student).split("def my_threshold")[1]
+
+
+def test_units_misconception_and_projector_height():
+    """Misconception 4: 3 nA times 1 MOhm in SI units is 0.003 V, a thousandth of the 3 mV the
+    model needs; "Projector size": side_by_side at projector size is about 950 pixels tall."""
+    assert 3e-9 * 1e6 == pytest.approx(0.003) and 3.0 * 1.0 / (3e-9 * 1e6) == pytest.approx(1000)
+    fig = widgets.side_by_side(size="projector").figure
+    assert 900 < fig.get_size_inches()[1] * fig.dpi < 1000
+
+
+def test_events_explorer_rtol_spans_what_03_asks_to_try():
+    """03, "6. Explore": "Try rtol from 1e-2 to 1e-10": the slider's two ends."""
+    options = widgets.events_explorer().controls["rtol"].options
+    assert options[0][1] == 1e-2 and options[-1][1] == 1e-10
