@@ -22,14 +22,20 @@ Two families, each pattern with its published parameters and their source:
   C in pF, gL and a in nS, EL, VT, DeltaT, Vr and V_peak in mV, tau_w in ms,
   b, w and I in pA (so dV/dt is in mV/ms).
 
+Each family is a :class:`Family` in the catalogue :data:`FAMILIES` (key,
+title, kind of equations, source, table, builder), declared at the end of this
+module; :func:`add_family` adds one of your own (another paper's Izhikevich
+patterns, with their own source), and its patterns join :data:`PATTERNS` and the
+pattern grid.
+
 Each pattern is a :class:`Model` (frozen): its right-hand side ``rhs``, its
 threshold event ``threshold`` (``direction = +1``), its ``reset``, the initial
 state ``y0``, ``t_span``, the input ``current`` (a :class:`StepCurrent`, whose
 switch times are the ``breakpoints``), the parameters with their ``units`` and
 ``source``. ``model.solve(**options)`` calls :func:`solve_ivp_with_resets`
 with all of that. :data:`PATTERNS` holds every pattern with its published
-parameters, keyed ``(family, name)``; :func:`izhikevich` and :func:`adex` build
-one, with parameters changed if you like.
+parameters, keyed ``(family, name)``; :func:`pattern` (or :func:`izhikevich`
+and :func:`adex`) builds one, with parameters changed if you like.
 
 **Tolerances.** ``model.solve()`` runs at the gallery's own tolerances,
 rtol = atol = 1e-8 (:data:`RTOL`, :data:`ATOL`; ``sol.rtol`` and ``sol.atol``
@@ -79,18 +85,20 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Callable, Mapping
 
 import numpy as np
 
 from . import _validate as check
+from .catalogue import Catalogue, declare, is_import_path, resolve
 from .errors import LifutilsError
 from .resets import solve_ivp_with_resets
 from .restart_args import _check_span
 
-__all__ = ["Model", "StepCurrent", "RTOL", "ATOL", "PATTERNS", "FAMILIES", "IZHIKEVICH_2003", "NAUD_2008",
+__all__ = ["Model", "StepCurrent", "Family", "RTOL", "ATOL", "PATTERNS", "FAMILIES",
+           "add_family", "remove_family", "build_izhikevich", "build_adex",
            "izhikevich", "adex", "pattern", "spike_times", "solve_all", "drive",
            "v_nullcline", "w_nullcline", "fixed_points", "firing_pattern"]
 
@@ -109,11 +117,11 @@ ADEX_UNITS = MappingProxyType({"C": "pF", "gL": "nS", "EL": "mV", "VT": "mV", "D
                                "a": "nS", "tau_w": "ms", "b": "pA", "Vr": "mV", "I": "pA",
                                "v_peak": "mV"})
 
-#: Izhikevich (2003), Fig. 2: name -> (description, a, b, c, d, the input: (levels, switch
+#: Izhikevich (2003), Fig. 2 (the table of ``FAMILIES["izhikevich"]``): name -> (description, a, b, c, d, the input: (levels, switch
 #: times, ms), t_end in ms). The steps (amplitude 10 from rest at 10 ms; TC's release from
 #: a hyperpolarised rest; RZ's small step just past its Andronov-Hopf point at I = 0.27)
 #: are our choice: the paper gives a, b, c, d, not the stimulus protocol.
-IZHIKEVICH_2003 = MappingProxyType({
+IZHIKEVICH_TABLE = MappingProxyType({
     "RS": ("regular spiking", 0.02, 0.2, -65.0, 8.0, ((0.0, 10.0), (10.0,)), 200.0),
     "IB": ("intrinsically bursting", 0.02, 0.2, -55.0, 4.0, ((0.0, 10.0), (10.0,)), 200.0),
     "CH": ("chattering", 0.02, 0.2, -50.0, 2.0, ((0.0, 10.0), (10.0,)), 200.0),
@@ -126,9 +134,10 @@ IZHIKEVICH_2003 = MappingProxyType({
     "RZ": ("resonator", 0.1, 0.26, -65.0, 2.0, ((0.0, 0.3), (10.0,)), 200.0),
 })
 
-#: Naud et al. (2008), Table 1: name -> (description, parameters). The current I (pA) is
+#: Naud et al. (2008), Table 1 (the table of ``FAMILIES["adex"]``): name -> (description,
+#: parameters). The current I (pA) is
 #: switched on at 10 ms (our choice, to show the rest before it) from V = EL, w = 0.
-NAUD_2008 = MappingProxyType({
+NAUD_TABLE = MappingProxyType({
     name: (description, MappingProxyType(dict(zip(
         ("C", "gL", "EL", "VT", "DeltaT", "a", "tau_w", "b", "Vr", "I"), values))))
     for name, description, values in (
@@ -199,8 +208,8 @@ class Model:
     Attributes
     ----------
     family, name, description : str
-        ``"izhikevich"`` or ``"adex"``; the pattern's key (``"RS"``, ``"adapting"``)
-        and its name in words.
+        The key of its family in :data:`FAMILIES` (``"izhikevich"``, ``"adex"``);
+        the pattern's key (``"RS"``, ``"adapting"``) and its name in words.
     rhs : callable
         ``rhs(t, y)``, y = (v, u) or (V, w); the current is built in.
     threshold : callable
@@ -209,7 +218,7 @@ class Model:
         ``reset(t, y, index)``: v to c (or Vr), u += d (or w += b); a new array.
 
         These three are built from ``params`` and ``current`` when the model is
-        made by :func:`izhikevich` or :func:`adex`: ``dataclasses.replace(m, params={...})`` gives a
+        made by its family (:func:`izhikevich`, :func:`adex`): ``dataclasses.replace(m, params={...})`` gives a
         model whose rhs, threshold and reset follow the new parameters (for
         AdEx the step of ``current`` follows ``I`` too). One you give yourself,
         ``replace(m, reset=my_reset)``, is kept as it is.
@@ -243,10 +252,10 @@ class Model:
         names = ("rhs", "threshold", "reset")
         built = [getattr(self, n).built_from for n in names
                  if hasattr(getattr(self, n), "built_from")]
-        # The family whose equations the gallery's pieces follow (a model renamed to a
-        # family of your own keeps its equations).
-        kind = built[0][0] if built else self.family
-        if kind not in _DYNAMICS:
+        # The equations the gallery's pieces follow (a model renamed to a family of your
+        # own keeps its equations).
+        kind = built[0][0] if built else _kind_of(self.family)
+        if kind not in _EQUATIONS:
             if any(getattr(self, n) is _BUILD for n in names):
                 raise LifutilsError(f"family must be one of {_listing(FAMILIES)} for the "
                                     f"gallery to build rhs, threshold and reset, got "
@@ -257,10 +266,10 @@ class Model:
             return
         params = _check_params(kind, self.params)
         current = self.current
-        if kind == "adex" and built and built[0][1]["I"] != params["I"] \
+        if "I" in params and built and built[0][1]["I"] != params["I"] \
                 and current.levels == (0.0, built[0][1]["I"]):
             current = StepCurrent((0.0, params["I"]), current.times)  # the step follows I
-        pieces = _DYNAMICS[kind](params, current)
+        pieces = _EQUATIONS[kind].dynamics(params, current)
         object.__setattr__(self, "params", MappingProxyType(params))
         object.__setattr__(self, "current", current)
         for name, piece in zip(names, pieces):
@@ -283,9 +292,19 @@ class Model:
 
     @property
     def label(self):
-        """Short label for a figure: ``"RS: regular spiking"``."""
-        return f"{self.name}: {self.description}" if self.family == "izhikevich" \
-            else self.description
+        """Short label for a figure, as its family writes it: ``"RS: regular spiking"``."""
+        family = FAMILIES.get(self.family)
+        form = family.label if family is not None else "{description}"
+        return form.format(name=self.name, description=self.description)
+
+    def equations_of(self):
+        """The code of its kind of equations (units, dynamics, phase plane)."""
+        built = getattr(self.rhs, "built_from", None)
+        kind = built[0] if built else _kind_of(self.family)
+        if kind not in _EQUATIONS:
+            raise LifutilsError(f"family must be one of {_listing(FAMILIES)} for the gallery's "
+                                f"phase plane, got {check.show(self.family)}")
+        return _EQUATIONS[kind]
 
     def solve(self, **options):
         """``solve_ivp_with_resets`` on this model; ``options`` go to it (rtol, method ...).
@@ -312,6 +331,12 @@ class Model:
                                            if t_span[0] < b < t_span[1]])
         return solve_ivp_with_resets(self.rhs, t_span, y0,
                                      events=self.threshold, reset=self.reset, **options)
+
+
+def _kind_of(family):
+    """The kind of equations of family ``family`` (its name, for a family not in FAMILIES)."""
+    known = FAMILIES.get(family) if isinstance(family, str) else None
+    return known.equations if known is not None else family
 
 
 def _solve_arguments(model, options):
@@ -367,7 +392,8 @@ def solve_all(models=None, **options):
 
 # --------------------------------------------------------------------------- building
 
-def _lookup(table, name, family_text):
+def _lookup(family, name):
+    table, family_text = family.table, family.title
     if not isinstance(name, str):
         raise LifutilsError(f"name must be a string naming one of the {family_text} patterns "
                             f"{_listing(table)}, got {check.show(name)}")
@@ -408,16 +434,33 @@ def _threshold(v_peak):
     return threshold
 
 
-def izhikevich(name, *, t_end=None, I=None, **overrides):
-    """An Izhikevich (2003) pattern: ``"RS"``, ``"IB"``, ``"CH"``, ``"FS"``, ``"LTS"``,
-    ``"TC"``, ``"TC_rebound"`` or ``"RZ"`` (case does not matter).
+def izhikevich(name, **overrides):
+    """An Izhikevich (2003) pattern (``FAMILIES["izhikevich"]``): see :func:`build_izhikevich`.
+
+    Examples
+    --------
+    >>> m = izhikevich("rs")
+    >>> m.name, dict(m.params), [round(y, 9) for y in m.y0]  # starts at rest
+    ('RS', {'a': 0.02, 'b': 0.2, 'c': -65.0, 'd': 8.0, 'v_peak': 30.0}, [-70.0, -14.0])
+    """
+    return FAMILIES["izhikevich"].build(name, **overrides)
+
+
+def build_izhikevich(family, name, *, t_end=None, I=None, **overrides):
+    """The pattern ``name`` (case does not matter) of a family of Izhikevich models.
+
+    Its table holds name -> (description, a, b, c, d, (input levels, switch
+    times in ms), t_end in ms), as :data:`IZHIKEVICH_TABLE` does; the model
+    carries the family's source and units.
 
     Parameters
     ----------
+    family : Family
+        Its family (another paper's table may use this builder too).
     name : str
         The pattern.
     t_end : float, optional
-        End of the run (ms); default 200.
+        End of the run (ms); default the table's (200).
     I : float, optional
         The input after its switch (mV/ms, on the scale of dv/dt); default
         the pattern's (10 for most). The level before the switch stays.
@@ -429,18 +472,12 @@ def izhikevich(name, *, t_end=None, I=None, **overrides):
     Returns
     -------
     Model
-
-    Examples
-    --------
-    >>> m = izhikevich("rs")
-    >>> m.name, dict(m.params), [round(y, 9) for y in m.y0]  # starts at rest
-    ('RS', {'a': 0.02, 'b': 0.2, 'c': -65.0, 'd': 8.0, 'v_peak': 30.0}, [-70.0, -14.0])
     """
-    key = _lookup(IZHIKEVICH_2003, name, "Izhikevich (2003)")
-    description, a, b, c, d, (levels, times), default_end = IZHIKEVICH_2003[key]
+    key = _lookup(family, name)
+    description, a, b, c, d, (levels, times), default_end = family.table[key]
     p = _merge({"a": a, "b": b, "c": c, "d": d, "v_peak": IZHIKEVICH_V_PEAK}, overrides,
-               IZHIKEVICH_UNITS)
-    p = _check_params("izhikevich", p)
+               family.units)
+    p = _check_params(family.equations, p)
     if I is not None:
         levels = (*levels[:-1], check.real("I", I, unit="mV/ms"))
     current = StepCurrent(levels, times)
@@ -448,9 +485,9 @@ def izhikevich(name, *, t_end=None, I=None, **overrides):
     if v0 >= p["v_peak"]:
         raise LifutilsError(f"v_peak must be above the resting potential ({v0:g} mV), "
                             f"got {check.show(p['v_peak'])}")
-    return Model("izhikevich", key, description, _BUILD, _BUILD, _BUILD,
+    return Model(family.key, key, description, _BUILD, _BUILD, _BUILD,
                  (v0, p["b"] * v0), (0.0, _t_end(t_end, default_end)), current,
-                 p, IZHIKEVICH_UNITS, IZHIKEVICH_SOURCE)
+                 p, family.units, family.source)
 
 
 def _izhikevich_dynamics(p, current):
@@ -485,11 +522,27 @@ def _izhikevich_rest(b, drive):
     return v0
 
 
-def adex(name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
-    """An AdEx pattern of Naud et al. (2008), Table 1.
+def adex(name, **overrides):
+    """An AdEx pattern of Naud et al. (2008), Table 1 (``FAMILIES["adex"]``): see
+    :func:`build_adex`.
+
+    Examples
+    --------
+    >>> m = adex("initial burst", v_peak=-20.0)
+    >>> m.name, m.params["C"], m.params["v_peak"], m.y0, m.breakpoints
+    ('initial_burst', 130.0, -20.0, (-58.0, 0.0), (10.0,))
+    """
+    return FAMILIES["adex"].build(name, **overrides)
+
+
+def build_adex(family, name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
+    """A pattern of an AdEx family; its table holds name -> (description, parameters), as
+    :data:`NAUD_TABLE` does; the model carries the family's source and units.
 
     Parameters
     ----------
+    family : Family
+        Its family.
     name : str
         ``"tonic"``, ``"adapting"``, ``"initial_burst"``, ``"regular_bursting"``,
         ``"delayed_accelerating"``, ``"delayed_regular_bursting"``,
@@ -506,22 +559,16 @@ def adex(name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
     Returns
     -------
     Model
-
-    Examples
-    --------
-    >>> m = adex("initial burst", v_peak=-20.0)
-    >>> m.name, m.params["C"], m.params["v_peak"], m.y0, m.breakpoints
-    ('initial_burst', 130.0, -20.0, (-58.0, 0.0), (10.0,))
     """
-    key = _lookup(NAUD_2008, name, "AdEx (Naud et al. 2008)")
-    description, table = NAUD_2008[key]
+    key = _lookup(family, name)
+    description, table = family.table[key]
     p = _merge({**{k: float(v) for k, v in table.items()}, "v_peak": ADEX_V_PEAK},
-               overrides, ADEX_UNITS)
-    p = _check_params("adex", p)
+               overrides, family.units)
+    p = _check_params(family.equations, p)
     t_end = _t_end(t_end, ADEX_T_END)
     t_on = check.in_range("t_on", t_on, 0.0, t_end, unit="ms", closed=(True, False))
-    return Model("adex", key, description, _BUILD, _BUILD, _BUILD, (p["EL"], 0.0), (0.0, t_end),
-                 StepCurrent((0.0, p["I"]), (t_on,)), p, ADEX_UNITS, NAUD_SOURCE)
+    return Model(family.key, key, description, _BUILD, _BUILD, _BUILD, (p["EL"], 0.0), (0.0, t_end),
+                 StepCurrent((0.0, p["I"]), (t_on,)), p, family.units, family.source)
 
 
 def _adex_dynamics(p, current):
@@ -545,19 +592,25 @@ def _adex_dynamics(p, current):
     return rhs, _threshold(p["v_peak"]), reset
 
 
-def _check_params(family, params):
-    """The parameters of a model of ``family`` as a dict of finite floats, every one there
-    and none other, checked against the rules that keep the model meaningful."""
-    units = IZHIKEVICH_UNITS if family == "izhikevich" else ADEX_UNITS
+def _check_params(kind, params):
+    """The parameters of a model whose equations are ``kind`` as a dict of finite floats,
+    every one there and none other, checked against the rules that keep it meaningful."""
+    units = _EQUATIONS[kind].units
     if not isinstance(params, Mapping) or set(params) != set(units):
-        raise LifutilsError(f"params must be a mapping of the {family} parameters "
+        raise LifutilsError(f"params must be a mapping of the {kind} parameters "
                             f"{', '.join(units)}, got {check.show(params)}")
     p = {key: check.real(key, params[key], unit=units[key]) for key in units}
-    if family == "izhikevich":
-        if p["c"] >= p["v_peak"]:
-            raise LifutilsError(f"c must be < v_peak ({p['v_peak']:g} mV), or every reset "
-                                f"fires again at once, got {check.show(p['c'])}")
-        return p
+    return _EQUATIONS[kind].check(p)
+
+
+def _check_izhikevich(p):
+    if p["c"] >= p["v_peak"]:
+        raise LifutilsError(f"c must be < v_peak ({p['v_peak']:g} mV), or every reset "
+                            f"fires again at once, got {check.show(p['c'])}")
+    return p
+
+
+def _check_adex(p):
     for positive in ("C", "gL", "DeltaT", "tau_w"):
         if not p[positive] > 0.0:
             raise LifutilsError(f"{positive} must be a finite number > 0 {ADEX_UNITS[positive]}, "
@@ -569,38 +622,6 @@ def _check_params(family, params):
         raise LifutilsError(f"v_peak must be above EL ({p['EL']:g} mV), "
                             f"got {check.show(p['v_peak'])}")
     return p
-
-
-_DYNAMICS = {"izhikevich": _izhikevich_dynamics, "adex": _adex_dynamics}
-
-
-#: The families and their builders.
-FAMILIES = MappingProxyType({"izhikevich": izhikevich, "adex": adex})
-
-
-def pattern(family, name, **overrides):
-    """``izhikevich(name, ...)`` or ``adex(name, ...)`` by the family's name.
-
-    Examples
-    --------
-    >>> pattern("adex", "tonic").params["I"]
-    500.0
-    >>> pattern("hodgkin", "tonic")
-    Traceback (most recent call last):
-    ...
-    lifutils.errors.LifutilsError: family must be one of 'izhikevich', 'adex', got 'hodgkin'
-    """
-    if not isinstance(family, str) or family.lower() not in FAMILIES:
-        raise LifutilsError(f"family must be one of {_listing(FAMILIES)}, "
-                            f"got {check.show(family)}")
-    return FAMILIES[family.lower()](name, **overrides)
-
-
-#: Every pattern with its published parameters, keyed (family, name), in the grid's order.
-PATTERNS = MappingProxyType({
-    **{("izhikevich", name): izhikevich(name) for name in IZHIKEVICH_2003},
-    **{("adex", name): adex(name) for name in NAUD_2008},
-})
 
 
 # --------------------------------------------------------------------------- the phase plane
@@ -670,13 +691,17 @@ def v_nullcline(model, v, *, current=None):
     >>> abs(float(m.rhs(20.0, [-60.0, float(v_nullcline(m, -60.0))])[0])) < 1e-12
     True
     """
-    v = np.asarray(v, dtype=float)
-    i = _level(model, current)
-    p = model.params
-    if model.family == "adex":
-        with np.errstate(over="ignore"):
-            spike = p["gL"] * p["DeltaT"] * np.exp((v - p["VT"]) / p["DeltaT"])
-        return -p["gL"] * (v - p["EL"]) + spike + i
+    return model.equations_of().v_nullcline(model.params, np.asarray(v, dtype=float),
+                                            _level(model, current))
+
+
+def _adex_v_nullcline(p, v, i):
+    with np.errstate(over="ignore"):
+        spike = p["gL"] * p["DeltaT"] * np.exp((v - p["VT"]) / p["DeltaT"])
+    return -p["gL"] * (v - p["EL"]) + spike + i
+
+
+def _izhikevich_v_nullcline(p, v, i):
     return 0.04 * v * v + 5.0 * v + 140.0 + i
 
 
@@ -702,11 +727,7 @@ def w_nullcline(model, v):
     >>> float(w_nullcline(adex("adapting"), -60.0))  # a = 2 nS, 10 mV above EL
     20.0
     """
-    v = np.asarray(v, dtype=float)
-    p = model.params
-    if model.family == "adex":
-        return p["a"] * (v - p["EL"])
-    return p["b"] * v
+    return model.equations_of().w_nullcline(model.params, np.asarray(v, dtype=float))
 
 
 def fixed_points(model, *, current=None):
@@ -735,17 +756,18 @@ def fixed_points(model, *, current=None):
     >>> fixed_points(adex("tonic")).shape  # 500 pA: no resting state, it fires
     (0, 2)
     """
-    i = _level(model, current)
-    p = model.params
-    if model.family == "izhikevich":
-        b = p["b"]
-        disc = (5.0 - b) ** 2 - 0.16 * (140.0 + i)
-        if disc < 0.0:
-            return np.empty((0, 2))
-        root = math.sqrt(disc)
-        roots = sorted({(-(5.0 - b) - root) / 0.08, (-(5.0 - b) + root) / 0.08})
-        return np.array([[v, b * v] for v in roots])
-    return _adex_fixed_points(p, i)
+    return model.equations_of().fixed_points(model.params, _level(model, current))
+
+
+def _izhikevich_fixed_points(p, i):
+    """Roots of 0.04 v^2 + (5 - b) v + 140 + I = 0, with u = b v."""
+    b = p["b"]
+    disc = (5.0 - b) ** 2 - 0.16 * (140.0 + i)
+    if disc < 0.0:
+        return np.empty((0, 2))
+    root = math.sqrt(disc)
+    roots = sorted({(-(5.0 - b) - root) / 0.08, (-(5.0 - b) + root) / 0.08})
+    return np.array([[v, b * v] for v in roots])
 
 
 def _adex_fixed_points(p, i):
@@ -827,3 +849,170 @@ def firing_pattern(spike_times):
     if ratio < 1.0 / ADAPTATION_RATIO:
         return "accelerating"
     return "tonic"
+
+
+# --------------------------------------------------------------------------- the families
+
+@dataclass(frozen=True)
+class _Equations:
+    """The code of one kind of model: its parameters' units, its rhs/threshold/reset, the
+    rules its parameters keep, and its phase plane (nullclines, fixed points)."""
+    units: Mapping
+    dynamics: Callable
+    check: Callable
+    v_nullcline: Callable
+    w_nullcline: Callable
+    fixed_points: Callable
+
+
+#: The kinds of equations the gallery can build, by name (a family names its kind).
+_EQUATIONS = MappingProxyType({
+    "izhikevich": _Equations(IZHIKEVICH_UNITS, _izhikevich_dynamics, _check_izhikevich,
+                             _izhikevich_v_nullcline, lambda p, v: p["b"] * v,
+                             _izhikevich_fixed_points),
+    "adex": _Equations(ADEX_UNITS, _adex_dynamics, _check_adex, _adex_v_nullcline,
+                       lambda p, v: p["a"] * (v - p["EL"]), _adex_fixed_points),
+})
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of published patterns: one paper's table, built by one builder.
+
+    Attributes
+    ----------
+    key : str
+        The identifier: a model's ``family``, the first half of a
+        :data:`PATTERNS` key.
+    title : str
+        The heading of its row in the pattern grid (``"Izhikevich (2003)"``).
+    equations : str
+        The kind of model its patterns are (``"izhikevich"`` or ``"adex"``):
+        their equations, the units of their parameters, their phase plane.
+    source : str
+        Where its parameters come from (a model's ``source``).
+    table : mapping
+        Pattern name -> its published values, as ``builder`` reads them.
+    builder : callable or str
+        ``builder(family, name, **overrides) -> Model`` (or
+        ``"package.module:function"`` naming it).
+    label : str
+        A pattern's label in figures, formatted with its ``name`` and
+        ``description``.
+    """
+
+    key: str
+    title: str
+    equations: str
+    source: str
+    table: Mapping
+    builder: Callable | str
+    label: str = "{description}"
+
+    @property
+    def units(self) -> Mapping:
+        """The units of its parameters (those of its equations)."""
+        return _EQUATIONS[self.equations].units
+
+    def build(self, name, **overrides):
+        """The pattern ``name`` (case and spaces do not matter), parameters changed if asked."""
+        return resolve(self.builder)(self, name, **overrides)
+
+    def patterns(self) -> dict:
+        """``{(family, name): Model}``: every pattern of its table, as published."""
+        return {(self.key, name): self.build(name) for name in self.table}
+
+
+def _checked_family(family, others):
+    if not isinstance(family, Family):
+        raise LifutilsError(f"add_family takes a Family, got {check.show(family)}")
+    if family.equations not in _EQUATIONS:
+        raise LifutilsError(f"Family.equations must be one of {_listing(_EQUATIONS)}, "
+                            f"got {check.show(family.equations)}")
+    if not (callable(family.builder) or is_import_path(family.builder)):
+        raise LifutilsError(f"Family.builder must be callable, got {check.show(family.builder)}")
+    if not isinstance(family.table, Mapping) or not family.table:
+        raise LifutilsError(f"Family.table must be a mapping name -> values with at least one "
+                            f"pattern, got {check.show(family.table)}")
+    for text in ("title", "source", "label"):
+        if not isinstance(getattr(family, text), str):
+            raise LifutilsError(f"Family.{text} must be text, got "
+                                f"{check.show(getattr(family, text))}")
+    return replace(family, table=MappingProxyType(dict(family.table)))
+
+
+#: The families of the gallery, in the grid's order.
+FAMILIES = declare(globals(), "FAMILIES", Catalogue("family", (
+    Family("izhikevich", "Izhikevich (2003)", "izhikevich", IZHIKEVICH_SOURCE, IZHIKEVICH_TABLE,
+           build_izhikevich, label="{name}: {description}"),
+    Family("adex", "AdEx, Naud et al. (2008)", "adex", NAUD_SOURCE, NAUD_TABLE, build_adex),
+), callable_field="builder", check=_checked_family))
+
+
+def add_family(family: Family) -> Family:
+    """Add a family of your own to :data:`FAMILIES` (or replace the same one, added again)
+    and return it; its patterns join :data:`PATTERNS`. ``FAMILIES.remove(key)`` takes it out."""
+    family = FAMILIES.add(family)
+    _refresh_patterns()
+    return family
+
+
+def remove_family(key) -> Family:
+    """Take family ``key`` out of :data:`FAMILIES` (and its patterns out of :data:`PATTERNS`)."""
+    family = FAMILIES.remove(key)
+    _refresh_patterns()
+    return family
+
+
+def pattern(family, name, **overrides):
+    """The pattern ``name`` of ``family`` (a key of :data:`FAMILIES`), e.g. ``izhikevich(name)``.
+
+    Examples
+    --------
+    >>> pattern("adex", "tonic").params["I"]
+    500.0
+    >>> pattern("hodgkin", "tonic")
+    Traceback (most recent call last):
+    ...
+    lifutils.errors.LifutilsError: family must be one of 'izhikevich', 'adex', got 'hodgkin'
+    """
+    if not isinstance(family, str) or family.lower() not in FAMILIES:
+        raise LifutilsError(f"family must be one of {_listing(FAMILIES)}, "
+                            f"got {check.show(family)}")
+    return FAMILIES[family.lower()].build(name, **overrides)
+
+
+class _Patterns(Mapping):
+    """Every pattern of :data:`FAMILIES` as published, keyed (family, name), in the grid's
+    order; rebuilt when a family is added or taken out (read-only)."""
+
+    def __init__(self):
+        self._models = {}
+
+    def _rebuild(self):
+        models = {}
+        for family in FAMILIES.values():
+            models.update(family.patterns())
+        self._models = models  # one step
+
+    def __getitem__(self, key):
+        return self._models[key]
+
+    def __iter__(self):
+        return iter(self._models)
+
+    def __len__(self):
+        return len(self._models)
+
+    def __repr__(self):
+        return f"PATTERNS({', '.join(map(repr, self._models))})"
+
+
+def _refresh_patterns():
+    PATTERNS._rebuild()
+
+
+#: Every pattern with its published parameters, keyed (family, name), in the grid's order.
+_OLD = globals().get("PATTERNS")
+PATTERNS = _OLD if hasattr(_OLD, "_rebuild") else _Patterns()  # a reload keeps the one imported
+_refresh_patterns()
