@@ -32,24 +32,8 @@ MINUS = "\N{MINUS SIGN}"  # d3-format, which draws the slider readouts, writes n
 
 FACTORIES = every_dashboard.factories()  # every dashboard in lifutils.widgets.__all__
 
-# dashboard -> control -> (new value, its readout as the browser shows it)
-MOVES = {
-    "euler_explorer": {"i_e": (25.5, "25.50"), "dt": (0.5, "0.5"), "tau_m": (15.0, "15.0"),
-                       "v_reset": (-70.0, f"{MINUS}70.0")},
-    "hack_explorer": {"method": ("RK23", "RK23"), "max_step": (1.0, "1"),
-                      "i_e": (25.0, "25.00")},
-    "events_explorer": {"i_e": (25.0, "25.00"), "t_ref": (2.0, "2.0"), "rtol": (1e-3, "1e-3"),
-                        "max_step": (1.0, "1")},
-    "side_by_side": {"i_e": (25.5, "25.50"), "tau_m": (15.0, "15.0"), "t_ref": (2.0, "2.0"),
-                     "v_reset": (-70.0, f"{MINUS}70.0"), "dt": (0.05, "0.05"),
-                     "rtol": (1e-3, "1e-3")},
-    "fi_explorer": {"tau_m": (15.0, "15.0"), "t_ref": (2.0, "2.0"),
-                    "v_reset": (-70.0, f"{MINUS}70.0"), "dt": (0.5, "0.5")},
-    # The pattern first: choosing one sets the sliders to its published values.
-    "phase_plane": {"pattern": ("AdEx adaptation", "AdEx adaptation"), "I": (400.0, "400"),
-                    "Vr": (-50.0, f"{MINUS}50.0"), "b": (100.0, "100")},
-    "kick_synchrony": {"kick": (2.5, "2.50")},
-}
+# dashboard -> control -> (new value, its readout as the browser shows it): each entry's moves
+MOVES = every_dashboard.moves()
 
 
 @pytest.fixture(scope="module")
