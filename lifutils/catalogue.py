@@ -55,7 +55,15 @@ from collections.abc import Callable, Mapping
 
 from .errors import LifutilsError
 
-__all__ = ["Catalogue", "declare", "resolve", "qualified_name", "is_import_path"]
+__all__ = ["Catalogue", "declare", "resolve", "qualified_name", "is_import_path", "is_entry"]
+
+
+def is_entry(entry, cls) -> bool:
+    """Whether ``entry`` is a ``cls``, or one made before its module was reloaded (a class
+    of the same module and qualified name: a notebook's ``Method`` after ``%autoreload``)."""
+    kind = type(entry)
+    return isinstance(entry, cls) or (kind.__module__, kind.__qualname__) == \
+        (cls.__module__, cls.__qualname__)
 
 
 def is_import_path(target) -> bool:

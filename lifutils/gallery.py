@@ -92,7 +92,7 @@ from typing import Callable, Mapping
 import numpy as np
 
 from . import _validate as check
-from .catalogue import Catalogue, declare, is_import_path, resolve
+from .catalogue import Catalogue, declare, is_entry, is_import_path, resolve
 from .errors import LifutilsError
 from .resets import solve_ivp_with_resets
 from .restart_args import _check_span
@@ -924,7 +924,7 @@ class Family:
 
 
 def _checked_family(family, others):
-    if not isinstance(family, Family):
+    if not is_entry(family, Family):
         raise LifutilsError(f"add_family takes a Family, got {check.show(family)}")
     if family.equations not in _EQUATIONS:
         raise LifutilsError(f"Family.equations must be one of {_listing(_EQUATIONS)}, "

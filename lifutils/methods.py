@@ -49,7 +49,7 @@ import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from .catalogue import Catalogue, declare, is_import_path, resolve
+from .catalogue import Catalogue, declare, is_entry, is_import_path, resolve
 from .errors import LifutilsError
 
 __all__ = ["Method", "REGISTRY", "BUILT_IN", "LABELS", "register", "unregister", "registry_view",
@@ -242,7 +242,7 @@ def _number(name, value) -> float:
 def _checked(method, others) -> Method:
     """The method, checked against the ``others`` registered, with a free colour, line style
     and marker where it has none (:class:`~lifutils.catalogue.Catalogue`'s ``check``)."""
-    if not isinstance(method, Method):
+    if not is_entry(method, Method):
         raise LifutilsError(f"register takes a Method, got {type(method).__name__}")
     if not (isinstance(method.label, str) and isinstance(method.name, str)):
         raise LifutilsError(f"Method.label and Method.name must be text, got {method.label!r} "
@@ -360,7 +360,7 @@ def register(method: Method) -> Method:
     >>> unregister("coarse").key
     'coarse'
     """
-    if not isinstance(method, Method):
+    if not is_entry(method, Method):
         raise LifutilsError(f"register takes a Method, got {type(method).__name__}")
     return REGISTRY.add(method)
 

@@ -44,7 +44,7 @@ import numpy as np
 
 from . import _validate as check
 from .analytic import runaway_message, threshold_gap
-from .catalogue import Catalogue, declare, is_import_path, resolve
+from .catalogue import Catalogue, declare, is_entry, is_import_path, resolve
 from .errors import LifutilsError, RunawayError
 from .euler import DT
 from .events import DEFAULT_ATOL, DEFAULT_RTOL
@@ -436,7 +436,7 @@ class Approach:
 
 def _checked_approach(approach, others):
     """The approach, checked, with a spare style of its own when it has none."""
-    if not isinstance(approach, Approach):
+    if not is_entry(approach, Approach):
         raise LifutilsError(f"add_approach takes an Approach, got {check.show(approach)}")
     if not isinstance(approach.label, str) or approach.label in {a.label for a in others}:
         raise LifutilsError(f"Approach.label must be new text, got {check.show(approach.label)}")

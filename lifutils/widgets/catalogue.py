@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from ..catalogue import Catalogue, declare, is_import_path, resolve
+from ..catalogue import Catalogue, declare, is_entry, is_import_path, resolve
 from ..errors import LifutilsError
 
 __all__ = ["DashboardEntry", "DASHBOARDS", "MINUS"]
@@ -64,7 +64,7 @@ class DashboardEntry:
 
 
 def _checked(entry, others):
-    if not isinstance(entry, DashboardEntry):
+    if not is_entry(entry, DashboardEntry):
         raise LifutilsError(f"DASHBOARDS takes a DashboardEntry, got {type(entry).__name__}")
     if not (callable(entry.factory) or is_import_path(entry.factory)):
         raise LifutilsError(f"DashboardEntry.factory must be callable (or "
