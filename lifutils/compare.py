@@ -134,14 +134,14 @@ def euler_convergence(params: LIFParams, t_max, dts, *, interpolate=False):
 def work_precision(params: LIFParams, t_max, *, dts=(1.0, 0.1, 0.01),
                    methods=WORK_PRECISION_METHODS, rtols=(1e-3, 1e-6, 1e-9),
                    repeats=1, atol_ratio=1e-2, keys=None):
-    """Error against cost for every method with a knob: the Euler loops, the event method.
+    """Error against cost for every method of the registry with a knob.
 
     Each method of :data:`lifutils.methods.REGISTRY` whose ``knob`` is ``"dt"``
     runs at each of ``dts`` (ms); each whose knob is ``"rtol"`` runs with each
     solve_ivp method of ``methods`` at each of ``rtols``, with
     ``atol = atol_ratio * rtol`` (mV). ``keys`` picks some of them (default: all).
-    Returns a list of dicts with keys ``key``, ``family`` (the results' ``name``:
-    "Euler", "Euler, interpolated" or "events (METHOD)"), ``setting`` (text),
+    Returns a list of dicts with keys ``key``, ``family`` (the results' ``name``,
+    e.g. "Euler" or "events (RK45)": one line each), ``setting`` (text),
     ``step_or_rtol`` (dt in ms or rtol), ``n_spikes``, ``max_error`` (ms; inf when
     the spike count is wrong), ``nfev`` and ``seconds`` (median wall time over
     ``repeats`` runs).

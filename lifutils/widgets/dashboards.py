@@ -318,6 +318,10 @@ def side_by_side(*, t_max=T_MAX, size="screen"):
 def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size="screen"):
     """The f-I curve: analytic against the Euler loop and the event method.
 
+    Two methods, not the registry's: the dashboard's question is the Euler loop's
+    dt against the event method, and each redraw reruns every current (the f-I
+    markers of every registered method are notebook 04's ``plot_fi_curve``).
+
     Controls: ``tau_m`` (ms), ``t_ref`` (ms), ``v_reset`` (mV), ``dt`` (ms,
     for Euler). Simulated rates (Hz) come from
     :func:`lifutils.compare.simulated_rates` over ``t_max`` ms at each current.
