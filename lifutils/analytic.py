@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .errors import LifutilsError, RunawayError
 from .params import LIFParams, check_dt, check_t_max
 from .result import LIFResult

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from . import _validate as check
+from . import checks as check
 from .errors import HackStalledError, LifutilsError, SolverError
 from .methods import SOLVE_IVP_METHODS
 from .params import LIFParams, check_t_max

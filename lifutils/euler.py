@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .analytic import MAX_SPIKES, exact_spike_times
 from .errors import LifutilsError
 from .fixed_step import MAX_EULER_STEPS, run_neuron

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .analytic import MAX_SPIKES, exact_spike_times, first_spike_time
 from .errors import IllConditionedWarning, LifutilsError, SolverError, SolverFailedWarning
 from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS

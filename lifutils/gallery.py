@@ -91,7 +91,7 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .catalogue import Catalogue, declare, is_entry, is_import_path, resolve
 from .errors import LifutilsError
 from .resets import solve_ivp_with_resets

@@ -25,7 +25,7 @@ Brian2's SpikeMonitor):
 
 Budgets. The input currents are constant, so the closed form counts the spikes
 before any work: more than ``max_spikes`` is a RunawayError, and a record or
-loop whose size is over :data:`lifutils._validate.MEMORY_BUDGET` (1 GB) or over
+loop whose size is over :data:`lifutils.checks.MEMORY_BUDGET` (1 GB) or over
 its work budget is a BudgetError that names the argument, before anything is
 allocated. No trace is kept: a SpikeRecord holds spike times only, and
 solve_ivp_with_resets runs with ``t_eval=[]`` and ``keep_y_events=False``.
@@ -42,7 +42,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .analytic import runaway_message, threshold_gap
 from .catalogue import Catalogue, declare, is_entry, is_import_path, resolve
 from .errors import LifutilsError, RunawayError

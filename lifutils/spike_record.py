@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .analytic import MAX_SPIKES
 from .errors import LifutilsError
 from .params import LIFParams
