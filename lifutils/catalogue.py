@@ -55,7 +55,7 @@ from collections.abc import Callable, Mapping
 
 from .errors import LifutilsError
 
-__all__ = ["Catalogue", "declare", "resolve", "qualified_name", "is_import_path", "is_entry"]
+__all__ = ["Catalogue", "Snapshot", "declare", "resolve", "qualified_name", "is_import_path", "is_entry"]
 
 
 def is_entry(entry, cls) -> bool:
@@ -104,7 +104,22 @@ def qualified_name(target):
     return None if module is None or name is None else (module, name)
 
 
-class Catalogue(Mapping):
+class Snapshot(Mapping):
+    """A read-only mapping whose contents (``_entries``, a dict) are replaced in one step."""
+
+    _entries: dict = {}
+
+    def __getitem__(self, key):
+        return self._entries[key]
+
+    def __iter__(self):
+        return iter(self._entries)
+
+    def __len__(self):
+        return len(self._entries)
+
+
+class Catalogue(Snapshot):
     """An ordered, read-only mapping key -> entry, built from a declaration, extended by ``add``.
 
     Parameters
@@ -136,16 +151,6 @@ class Catalogue(Mapping):
         for entry in built_in:
             self.add(entry)
         self._built_in = tuple(self._entries)
-
-    # -- reading
-    def __getitem__(self, key):
-        return self._entries[key]
-
-    def __iter__(self):
-        return iter(self._entries)
-
-    def __len__(self):
-        return len(self._entries)
 
     def __repr__(self):
         return f"Catalogue({self.what!r}: {', '.join(self._entries)})"
