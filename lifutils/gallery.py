@@ -748,10 +748,10 @@ def pattern(family, name, **overrides):
     --------
     >>> pattern("adex", "tonic").params["I"]
     500.0
-    >>> pattern("hodgkin", "tonic")
+    >>> pattern("hodgkin", "tonic")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    lifutils.errors.LifutilsError: family must be one of 'izhikevich', 'adex', got 'hodgkin'
+    lifutils.errors.LifutilsError: family must be one of 'izhikevich', ...got 'hodgkin'
     """
     if not isinstance(family, str) or family.lower() not in FAMILIES:
         raise LifutilsError(f"family must be one of {_listing(FAMILIES)}, "

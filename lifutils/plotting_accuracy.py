@@ -187,8 +187,10 @@ def work_precision_styles(rows) -> dict:
     Examples
     --------
     >>> rows = [dict(key="events", family="events (RK45)"), dict(key="events", family="events (LSODA)")]
-    >>> [style[:2] for style in work_precision_styles(rows).values()]
-    [('o', '-'), ('^', (0, (3, 1, 1, 1, 1, 1)))]
+    >>> first, second = work_precision_styles(rows).values()
+    >>> events = REGISTRY["events"]
+    >>> first[:2] == (events.marker["marker"], events.linestyle), second[:2] == spare_styles(1)[0][1:]
+    (True, True)
     """
     spare = iter(spare_styles(len(rows)))
     styles, seen = {}, set()
