@@ -38,7 +38,8 @@ import psutil
 
 from lifutils import LifutilsError
 from lifutils.nest_bridge import nest_available
-from lifutils.population import POPULATION_T_MAX, measure
+from lifutils.catalogue import resolve
+from lifutils.population import APPROACHES, POPULATION_T_MAX, measure
 from lifutils.tables import print_table
 
 SIZES = (10, 30, 100, 300, 1000, 3000, 10000)
@@ -48,9 +49,9 @@ FORMATS = [None, "d", "g", ".3f", "d", "d", ".3f", ".3f", ".1e", "d", ".0f"]
 
 
 def _measure_in_child(queue, approach, n, kwargs):
-    if approach == "nest":  # NEST's import is not the model's memory
-        from lifutils.nest_bridge import import_nest
-        import_nest()
+    prepare = APPROACHES[approach].prepare
+    if prepare is not None:  # NEST's import is not the model's memory
+        resolve(prepare)()
     before = psutil.Process().memory_info().rss
     try:
         row = measure(approach, n, **kwargs)
@@ -126,6 +127,10 @@ def main(argv=None):
                   for r in rows_for("nest", args.sizes, t_max, float("inf"))]
     else:
         print("(NEST is not installed: pip install 'lifutils[nest]' for its rows)")
+    for key, approach in APPROACHES.items():  # any other approach, at its own defaults
+        if key not in ("vector", "per_neuron", "euler", "nest"):
+            table += [row_cells(approach.label, r)
+                      for r in rows_for(key, args.sizes, t_max, args.budget)]
     print_table(HEADERS, table, formats=FORMATS)
     by_n = {r["n"]: r for r in vector}
     if 100 in by_n and 1000 in by_n:

@@ -2,7 +2,9 @@
 
 Numerics (numpy and scipy only): :mod:`~lifutils.params` (``LIFParams``),
 :mod:`~lifutils.result` (``LIFResult``), :mod:`~lifutils.methods` (the registry
-of methods: label, runner and style of each), :mod:`~lifutils.inputs`,
+of methods: label, runner and style of each, declared in ``methods.BUILT_IN``),
+:mod:`~lifutils.catalogue` (the one catalogue type of methods, population
+approaches, gallery families and dashboards), :mod:`~lifutils.inputs`,
 :mod:`~lifutils.analytic`, :mod:`~lifutils.euler` (its loop: :mod:`~lifutils.fixed_step`),
 :mod:`~lifutils.dvdt_hack`,
 :mod:`~lifutils.resets`, :mod:`~lifutils.events`, :mod:`~lifutils.compare`,

@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .errors import LifutilsError, RunawayError
-from .methods import Method, register
 from .params import LIFParams, check_dt, check_t_max
 from .result import LIFResult
 
@@ -282,8 +281,3 @@ def simulate_exact(params: LIFParams, t_max, *, sampling=None) -> LIFResult:
     v = np.insert(v, idx, before)
     return LIFResult(t=t, v=v, spike_times=spikes, nfev=0, key="exact", params=params)
 
-
-# The registry's entry (lifutils.methods): the reference, drawn thin, dashed and on top.
-register(Method("exact", "exact", "exact", simulate_exact, reference=True, rank=90,
-                color="#000000", linestyle="--", linewidth=0.9, zorder=3.0,
-                marker=dict(marker="+", markersize=8, markeredgewidth=1.3)))

@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from . import _validate as check
+from . import checks as check
 from .errors import HackStalledError, LifutilsError, SolverError
-from .methods import SOLVE_IVP_METHODS, SOLVE_IVP_SETTINGS, Method, register
+from .methods import SOLVE_IVP_METHODS
 from .params import LIFParams, check_t_max
 from .result import LIFResult
 
@@ -171,8 +171,3 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTO
         raise error
     return result
 
-
-# The registry's entry (lifutils.methods). No knob: tightening rtol does not mend the hack.
-register(Method("hack", "dv/dt hack", "dv/dt hack", simulate_dvdt_hack, SOLVE_IVP_SETTINGS,
-                refractory=False, rank=30, color="#D55E00", text_color="#C05500", linestyle=":",
-                linewidth=2.0, marker=dict(marker="x", markersize=6, markeredgewidth=1.5)))

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .analytic import MAX_SPIKES, exact_spike_times
 from .errors import LifutilsError
-from .fixed_step import CHUNK, MAX_EULER_STEPS, run_neuron  # noqa: F401 (CHUNK: kept importable here)
-from .methods import Method, register
+from .fixed_step import MAX_EULER_STEPS, run_neuron
 from .params import LIFParams, check_dt, check_t_max
 from .result import LIFResult
 
@@ -138,14 +137,3 @@ def _interpolated(p: LIFParams, dt):
         return None
     return free_run
 
-
-# The registry's entries for the two loops (lifutils.methods): how they are shown everywhere.
-register(Method("euler", "Euler loop", "Euler", simulate_euler, ("dt",), knob="dt", rank=10,
-                color="#4A9AC7", text_color="#3B7BA0", linestyle=(0, (5, 1)),
-                marker=dict(marker="s", markersize=8, markerfacecolor="none",
-                            markeredgewidth=1.3)))
-register(Method("euler_interp", "Euler, interpolated", "Euler, interpolated", simulate_euler,
-                ("dt",), dict(interpolate=True), knob="dt", rank=20, color="#009E73",
-                text_color="#008561", linestyle="-.",
-                marker=dict(marker="D", markersize=6, markerfacecolor="none",
-                            markeredgewidth=1.3)))

@@ -6,10 +6,10 @@ import warnings
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .analytic import MAX_SPIKES, exact_spike_times, first_spike_time
 from .errors import IllConditionedWarning, LifutilsError, SolverError, SolverFailedWarning
-from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS, SOLVE_IVP_SETTINGS, Method, register
+from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS
 from .params import LIFParams, check_t_max
 from .result import LIFResult
 from .resets import MAX_NFEV, solve_ivp_with_resets
@@ -29,9 +29,6 @@ TIGHTEST = 1e-13
 #: tolerance moves the spike times at least this many times more than it does far from the
 #: rheobase (the slope dv/dt = gap / tau_m at the threshold is that much shallower).
 ILL_CONDITIONED_RATIO = 0.1
-#: Explicit methods (their step is capped near a few tau_m by stability, whatever the
-#: tolerance), from the registry's list of solve_ivp methods.
-EXPLICIT = EXPLICIT_METHODS
 
 
 def default_max_step(params: LIFParams) -> float:
@@ -142,7 +139,7 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=None, atol=
     if params.constant_current is not None:
         # Known in advance: refuse a runaway before doing any work.
         exact_spike_times(params, t_max, max_spikes=max_spikes)
-    if method in EXPLICIT:
+    if method in EXPLICIT_METHODS:
         check.budget("t_max", t_max, t_max / params.tau_m, max_nfev,
                      what=f"membrane time constants, each at least one evaluation for {method}",
                      advice="use method='LSODA' (or 'Radau', 'BDF'), whose steps grow while "
@@ -287,8 +284,3 @@ def _resolving_tolerance(params: LIFParams, t_max):
     closest = params.v_thresh - max(v_free, v_end)
     return closest / 100.0, gap, False, f"v comes within {closest:.2g} mV of v_thresh without firing"
 
-
-# The registry's entry (lifutils.methods): rtol is what buys accuracy.
-register(Method("events", "solve_ivp + events", "events", simulate_events, SOLVE_IVP_SETTINGS,
-                knob="rtol", rank=40, color="#005A8C", linestyle="-",
-                marker=dict(marker="o", markersize=4)))

@@ -52,7 +52,7 @@ from itertools import chain, islice, repeat
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .analytic import runaway_message
 from .errors import LifutilsError, RunawayError, StalledError
 

@@ -22,14 +22,20 @@ Two families, each pattern with its published parameters and their source:
   C in pF, gL and a in nS, EL, VT, DeltaT, Vr and V_peak in mV, tau_w in ms,
   b, w and I in pA (so dV/dt is in mV/ms).
 
+Each family is a :class:`Family` in the catalogue :data:`FAMILIES` (key,
+title, kind of equations, source, table, builder), declared at the end of this
+module; :func:`add_family` adds one of your own (another paper's Izhikevich
+patterns, with their own source), and its patterns join :data:`PATTERNS` and the
+pattern grid.
+
 Each pattern is a :class:`Model` (frozen): its right-hand side ``rhs``, its
 threshold event ``threshold`` (``direction = +1``), its ``reset``, the initial
 state ``y0``, ``t_span``, the input ``current`` (a :class:`StepCurrent`, whose
 switch times are the ``breakpoints``), the parameters with their ``units`` and
 ``source``. ``model.solve(**options)`` calls :func:`solve_ivp_with_resets`
 with all of that. :data:`PATTERNS` holds every pattern with its published
-parameters, keyed ``(family, name)``; :func:`izhikevich` and :func:`adex` build
-one, with parameters changed if you like.
+parameters, keyed ``(family, name)``; :func:`pattern` (or :func:`izhikevich`
+and :func:`adex`) builds one, with parameters changed if you like.
 
 **Tolerances.** ``model.solve()`` runs at the gallery's own tolerances,
 rtol = atol = 1e-8 (:data:`RTOL`, :data:`ATOL`; ``sol.rtol`` and ``sol.atol``
@@ -79,18 +85,24 @@ from __future__ import annotations
 
 import bisect
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Callable, Mapping
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
+from .catalogue import Catalogue, Snapshot, declare, is_entry, is_import_path, resolve
 from .errors import LifutilsError
 from .resets import solve_ivp_with_resets
+from .gallery_phase import (ADAPTATION_RATIO, BURST_GAP, adex_fixed_points,  # noqa: F401
+                            adex_v_nullcline, drive, firing_pattern, fixed_points,
+                            izhikevich_fixed_points, izhikevich_v_nullcline, v_nullcline,
+                            w_nullcline)
 from .restart_args import _check_span
 
-__all__ = ["Model", "StepCurrent", "RTOL", "ATOL", "PATTERNS", "FAMILIES", "IZHIKEVICH_2003", "NAUD_2008",
+__all__ = ["Model", "StepCurrent", "Family", "RTOL", "ATOL", "PATTERNS", "FAMILIES",
+           "add_family", "remove_family", "build_izhikevich", "build_adex",
            "izhikevich", "adex", "pattern", "spike_times", "solve_all", "drive",
            "v_nullcline", "w_nullcline", "fixed_points", "firing_pattern"]
 
@@ -109,11 +121,11 @@ ADEX_UNITS = MappingProxyType({"C": "pF", "gL": "nS", "EL": "mV", "VT": "mV", "D
                                "a": "nS", "tau_w": "ms", "b": "pA", "Vr": "mV", "I": "pA",
                                "v_peak": "mV"})
 
-#: Izhikevich (2003), Fig. 2: name -> (description, a, b, c, d, the input: (levels, switch
+#: Izhikevich (2003), Fig. 2 (the table of ``FAMILIES["izhikevich"]``): name -> (description, a, b, c, d, the input: (levels, switch
 #: times, ms), t_end in ms). The steps (amplitude 10 from rest at 10 ms; TC's release from
 #: a hyperpolarised rest; RZ's small step just past its Andronov-Hopf point at I = 0.27)
 #: are our choice: the paper gives a, b, c, d, not the stimulus protocol.
-IZHIKEVICH_2003 = MappingProxyType({
+IZHIKEVICH_TABLE = MappingProxyType({
     "RS": ("regular spiking", 0.02, 0.2, -65.0, 8.0, ((0.0, 10.0), (10.0,)), 200.0),
     "IB": ("intrinsically bursting", 0.02, 0.2, -55.0, 4.0, ((0.0, 10.0), (10.0,)), 200.0),
     "CH": ("chattering", 0.02, 0.2, -50.0, 2.0, ((0.0, 10.0), (10.0,)), 200.0),
@@ -126,9 +138,10 @@ IZHIKEVICH_2003 = MappingProxyType({
     "RZ": ("resonator", 0.1, 0.26, -65.0, 2.0, ((0.0, 0.3), (10.0,)), 200.0),
 })
 
-#: Naud et al. (2008), Table 1: name -> (description, parameters). The current I (pA) is
+#: Naud et al. (2008), Table 1 (the table of ``FAMILIES["adex"]``): name -> (description,
+#: parameters). The current I (pA) is
 #: switched on at 10 ms (our choice, to show the rest before it) from V = EL, w = 0.
-NAUD_2008 = MappingProxyType({
+NAUD_TABLE = MappingProxyType({
     name: (description, MappingProxyType(dict(zip(
         ("C", "gL", "EL", "VT", "DeltaT", "a", "tau_w", "b", "Vr", "I"), values))))
     for name, description, values in (
@@ -199,8 +212,8 @@ class Model:
     Attributes
     ----------
     family, name, description : str
-        ``"izhikevich"`` or ``"adex"``; the pattern's key (``"RS"``, ``"adapting"``)
-        and its name in words.
+        The key of its family in :data:`FAMILIES` (``"izhikevich"``, ``"adex"``);
+        the pattern's key (``"RS"``, ``"adapting"``) and its name in words.
     rhs : callable
         ``rhs(t, y)``, y = (v, u) or (V, w); the current is built in.
     threshold : callable
@@ -209,7 +222,7 @@ class Model:
         ``reset(t, y, index)``: v to c (or Vr), u += d (or w += b); a new array.
 
         These three are built from ``params`` and ``current`` when the model is
-        made by :func:`izhikevich` or :func:`adex`: ``dataclasses.replace(m, params={...})`` gives a
+        made by its family (:func:`izhikevich`, :func:`adex`): ``dataclasses.replace(m, params={...})`` gives a
         model whose rhs, threshold and reset follow the new parameters (for
         AdEx the step of ``current`` follows ``I`` too). One you give yourself,
         ``replace(m, reset=my_reset)``, is kept as it is.
@@ -243,10 +256,10 @@ class Model:
         names = ("rhs", "threshold", "reset")
         built = [getattr(self, n).built_from for n in names
                  if hasattr(getattr(self, n), "built_from")]
-        # The family whose equations the gallery's pieces follow (a model renamed to a
-        # family of your own keeps its equations).
-        kind = built[0][0] if built else self.family
-        if kind not in _DYNAMICS:
+        # The equations the gallery's pieces follow (a model renamed to a family of your
+        # own keeps its equations).
+        kind = built[0][0] if built else _kind_of(self.family)
+        if kind not in _EQUATIONS:
             if any(getattr(self, n) is _BUILD for n in names):
                 raise LifutilsError(f"family must be one of {_listing(FAMILIES)} for the "
                                     f"gallery to build rhs, threshold and reset, got "
@@ -257,10 +270,10 @@ class Model:
             return
         params = _check_params(kind, self.params)
         current = self.current
-        if kind == "adex" and built and built[0][1]["I"] != params["I"] \
+        if "I" in params and built and built[0][1]["I"] != params["I"] \
                 and current.levels == (0.0, built[0][1]["I"]):
             current = StepCurrent((0.0, params["I"]), current.times)  # the step follows I
-        pieces = _DYNAMICS[kind](params, current)
+        pieces = _EQUATIONS[kind].dynamics(params, current)
         object.__setattr__(self, "params", MappingProxyType(params))
         object.__setattr__(self, "current", current)
         for name, piece in zip(names, pieces):
@@ -283,9 +296,19 @@ class Model:
 
     @property
     def label(self):
-        """Short label for a figure: ``"RS: regular spiking"``."""
-        return f"{self.name}: {self.description}" if self.family == "izhikevich" \
-            else self.description
+        """Short label for a figure, as its family writes it: ``"RS: regular spiking"``."""
+        family = FAMILIES.get(self.family)
+        form = family.label if family is not None else "{description}"
+        return form.format(name=self.name, description=self.description)
+
+    def equations_of(self):
+        """The code of its kind of equations (units, dynamics, phase plane)."""
+        built = getattr(self.rhs, "built_from", None)
+        kind = built[0] if built else _kind_of(self.family)
+        if kind not in _EQUATIONS:
+            raise LifutilsError(f"family must be one of {_listing(FAMILIES)} for the gallery's "
+                                f"phase plane, got {check.show(self.family)}")
+        return _EQUATIONS[kind]
 
     def solve(self, **options):
         """``solve_ivp_with_resets`` on this model; ``options`` go to it (rtol, method ...).
@@ -312,6 +335,12 @@ class Model:
                                            if t_span[0] < b < t_span[1]])
         return solve_ivp_with_resets(self.rhs, t_span, y0,
                                      events=self.threshold, reset=self.reset, **options)
+
+
+def _kind_of(family):
+    """The kind of equations of family ``family`` (its name, for a family not in FAMILIES)."""
+    known = FAMILIES.get(family) if isinstance(family, str) else None
+    return known.equations if known is not None else family
 
 
 def _solve_arguments(model, options):
@@ -367,7 +396,8 @@ def solve_all(models=None, **options):
 
 # --------------------------------------------------------------------------- building
 
-def _lookup(table, name, family_text):
+def _lookup(family, name):
+    table, family_text = family.table, family.title
     if not isinstance(name, str):
         raise LifutilsError(f"name must be a string naming one of the {family_text} patterns "
                             f"{_listing(table)}, got {check.show(name)}")
@@ -408,16 +438,33 @@ def _threshold(v_peak):
     return threshold
 
 
-def izhikevich(name, *, t_end=None, I=None, **overrides):
-    """An Izhikevich (2003) pattern: ``"RS"``, ``"IB"``, ``"CH"``, ``"FS"``, ``"LTS"``,
-    ``"TC"``, ``"TC_rebound"`` or ``"RZ"`` (case does not matter).
+def izhikevich(name, **overrides):
+    """An Izhikevich (2003) pattern (``FAMILIES["izhikevich"]``): see :func:`build_izhikevich`.
+
+    Examples
+    --------
+    >>> m = izhikevich("rs")
+    >>> m.name, dict(m.params), [round(y, 9) for y in m.y0]  # starts at rest
+    ('RS', {'a': 0.02, 'b': 0.2, 'c': -65.0, 'd': 8.0, 'v_peak': 30.0}, [-70.0, -14.0])
+    """
+    return FAMILIES["izhikevich"].build(name, **overrides)
+
+
+def build_izhikevich(family, name, *, t_end=None, I=None, **overrides):
+    """The pattern ``name`` (case does not matter) of a family of Izhikevich models.
+
+    Its table holds name -> (description, a, b, c, d, (input levels, switch
+    times in ms), t_end in ms), as :data:`IZHIKEVICH_TABLE` does; the model
+    carries the family's source and units.
 
     Parameters
     ----------
+    family : Family
+        Its family (another paper's table may use this builder too).
     name : str
         The pattern.
     t_end : float, optional
-        End of the run (ms); default 200.
+        End of the run (ms); default the table's (200).
     I : float, optional
         The input after its switch (mV/ms, on the scale of dv/dt); default
         the pattern's (10 for most). The level before the switch stays.
@@ -429,18 +476,12 @@ def izhikevich(name, *, t_end=None, I=None, **overrides):
     Returns
     -------
     Model
-
-    Examples
-    --------
-    >>> m = izhikevich("rs")
-    >>> m.name, dict(m.params), [round(y, 9) for y in m.y0]  # starts at rest
-    ('RS', {'a': 0.02, 'b': 0.2, 'c': -65.0, 'd': 8.0, 'v_peak': 30.0}, [-70.0, -14.0])
     """
-    key = _lookup(IZHIKEVICH_2003, name, "Izhikevich (2003)")
-    description, a, b, c, d, (levels, times), default_end = IZHIKEVICH_2003[key]
+    key = _lookup(family, name)
+    description, a, b, c, d, (levels, times), default_end = family.table[key]
     p = _merge({"a": a, "b": b, "c": c, "d": d, "v_peak": IZHIKEVICH_V_PEAK}, overrides,
-               IZHIKEVICH_UNITS)
-    p = _check_params("izhikevich", p)
+               family.units)
+    p = _check_params(family.equations, p)
     if I is not None:
         levels = (*levels[:-1], check.real("I", I, unit="mV/ms"))
     current = StepCurrent(levels, times)
@@ -448,9 +489,9 @@ def izhikevich(name, *, t_end=None, I=None, **overrides):
     if v0 >= p["v_peak"]:
         raise LifutilsError(f"v_peak must be above the resting potential ({v0:g} mV), "
                             f"got {check.show(p['v_peak'])}")
-    return Model("izhikevich", key, description, _BUILD, _BUILD, _BUILD,
+    return Model(family.key, key, description, _BUILD, _BUILD, _BUILD,
                  (v0, p["b"] * v0), (0.0, _t_end(t_end, default_end)), current,
-                 p, IZHIKEVICH_UNITS, IZHIKEVICH_SOURCE)
+                 p, family.units, family.source)
 
 
 def _izhikevich_dynamics(p, current):
@@ -485,11 +526,27 @@ def _izhikevich_rest(b, drive):
     return v0
 
 
-def adex(name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
-    """An AdEx pattern of Naud et al. (2008), Table 1.
+def adex(name, **overrides):
+    """An AdEx pattern of Naud et al. (2008), Table 1 (``FAMILIES["adex"]``): see
+    :func:`build_adex`.
+
+    Examples
+    --------
+    >>> m = adex("initial burst", v_peak=-20.0)
+    >>> m.name, m.params["C"], m.params["v_peak"], m.y0, m.breakpoints
+    ('initial_burst', 130.0, -20.0, (-58.0, 0.0), (10.0,))
+    """
+    return FAMILIES["adex"].build(name, **overrides)
+
+
+def build_adex(family, name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
+    """A pattern of an AdEx family; its table holds name -> (description, parameters), as
+    :data:`NAUD_TABLE` does; the model carries the family's source and units.
 
     Parameters
     ----------
+    family : Family
+        Its family.
     name : str
         ``"tonic"``, ``"adapting"``, ``"initial_burst"``, ``"regular_bursting"``,
         ``"delayed_accelerating"``, ``"delayed_regular_bursting"``,
@@ -506,22 +563,16 @@ def adex(name, *, t_end=None, t_on=ADEX_T_ON, **overrides):
     Returns
     -------
     Model
-
-    Examples
-    --------
-    >>> m = adex("initial burst", v_peak=-20.0)
-    >>> m.name, m.params["C"], m.params["v_peak"], m.y0, m.breakpoints
-    ('initial_burst', 130.0, -20.0, (-58.0, 0.0), (10.0,))
     """
-    key = _lookup(NAUD_2008, name, "AdEx (Naud et al. 2008)")
-    description, table = NAUD_2008[key]
+    key = _lookup(family, name)
+    description, table = family.table[key]
     p = _merge({**{k: float(v) for k, v in table.items()}, "v_peak": ADEX_V_PEAK},
-               overrides, ADEX_UNITS)
-    p = _check_params("adex", p)
+               overrides, family.units)
+    p = _check_params(family.equations, p)
     t_end = _t_end(t_end, ADEX_T_END)
     t_on = check.in_range("t_on", t_on, 0.0, t_end, unit="ms", closed=(True, False))
-    return Model("adex", key, description, _BUILD, _BUILD, _BUILD, (p["EL"], 0.0), (0.0, t_end),
-                 StepCurrent((0.0, p["I"]), (t_on,)), p, ADEX_UNITS, NAUD_SOURCE)
+    return Model(family.key, key, description, _BUILD, _BUILD, _BUILD, (p["EL"], 0.0), (0.0, t_end),
+                 StepCurrent((0.0, p["I"]), (t_on,)), p, family.units, family.source)
 
 
 def _adex_dynamics(p, current):
@@ -545,19 +596,25 @@ def _adex_dynamics(p, current):
     return rhs, _threshold(p["v_peak"]), reset
 
 
-def _check_params(family, params):
-    """The parameters of a model of ``family`` as a dict of finite floats, every one there
-    and none other, checked against the rules that keep the model meaningful."""
-    units = IZHIKEVICH_UNITS if family == "izhikevich" else ADEX_UNITS
+def _check_params(kind, params):
+    """The parameters of a model whose equations are ``kind`` as a dict of finite floats,
+    every one there and none other, checked against the rules that keep it meaningful."""
+    units = _EQUATIONS[kind].units
     if not isinstance(params, Mapping) or set(params) != set(units):
-        raise LifutilsError(f"params must be a mapping of the {family} parameters "
+        raise LifutilsError(f"params must be a mapping of the {kind} parameters "
                             f"{', '.join(units)}, got {check.show(params)}")
     p = {key: check.real(key, params[key], unit=units[key]) for key in units}
-    if family == "izhikevich":
-        if p["c"] >= p["v_peak"]:
-            raise LifutilsError(f"c must be < v_peak ({p['v_peak']:g} mV), or every reset "
-                                f"fires again at once, got {check.show(p['c'])}")
-        return p
+    return _EQUATIONS[kind].check(p)
+
+
+def _check_izhikevich(p):
+    if p["c"] >= p["v_peak"]:
+        raise LifutilsError(f"c must be < v_peak ({p['v_peak']:g} mV), or every reset "
+                            f"fires again at once, got {check.show(p['c'])}")
+    return p
+
+
+def _check_adex(p):
     for positive in ("C", "gL", "DeltaT", "tau_w"):
         if not p[positive] > 0.0:
             raise LifutilsError(f"{positive} must be a finite number > 0 {ADEX_UNITS[positive]}, "
@@ -571,259 +628,156 @@ def _check_params(family, params):
     return p
 
 
-_DYNAMICS = {"izhikevich": _izhikevich_dynamics, "adex": _adex_dynamics}
+# --------------------------------------------------------------------------- the families
+
+@dataclass(frozen=True)
+class _Equations:
+    """The code of one kind of model: its parameters' units, its rhs/threshold/reset, the
+    rules its parameters keep, and its phase plane (nullclines, fixed points)."""
+    units: Mapping
+    dynamics: Callable
+    check: Callable
+    v_nullcline: Callable
+    w_nullcline: Callable
+    fixed_points: Callable
 
 
-#: The families and their builders.
-FAMILIES = MappingProxyType({"izhikevich": izhikevich, "adex": adex})
+#: The kinds of equations the gallery can build, by name (a family names its kind).
+_EQUATIONS = MappingProxyType({
+    "izhikevich": _Equations(IZHIKEVICH_UNITS, _izhikevich_dynamics, _check_izhikevich,
+                             izhikevich_v_nullcline, lambda p, v: p["b"] * v,
+                             izhikevich_fixed_points),
+    "adex": _Equations(ADEX_UNITS, _adex_dynamics, _check_adex, adex_v_nullcline,
+                       lambda p, v: p["a"] * (v - p["EL"]), adex_fixed_points),
+})
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of published patterns: one paper's table, built by one builder.
+
+    Attributes
+    ----------
+    key : str
+        The identifier: a model's ``family``, the first half of a
+        :data:`PATTERNS` key.
+    title : str
+        The heading of its row in the pattern grid (``"Izhikevich (2003)"``).
+    equations : str
+        The kind of model its patterns are (``"izhikevich"`` or ``"adex"``):
+        their equations, the units of their parameters, their phase plane.
+    source : str
+        Where its parameters come from (a model's ``source``).
+    table : mapping
+        Pattern name -> its published values, as ``builder`` reads them.
+    builder : callable or str
+        ``builder(family, name, **overrides) -> Model`` (or
+        ``"package.module:function"`` naming it).
+    label : str
+        A pattern's label in figures, formatted with its ``name`` and
+        ``description``.
+    """
+
+    key: str
+    title: str
+    equations: str
+    source: str
+    table: Mapping
+    builder: Callable | str
+    label: str = "{description}"
+
+    @property
+    def units(self) -> Mapping:
+        """The units of its parameters (those of its equations)."""
+        return _EQUATIONS[self.equations].units
+
+    def build(self, name, **overrides):
+        """The pattern ``name`` (case and spaces do not matter), parameters changed if asked."""
+        return resolve(self.builder)(self, name, **overrides)
+
+    def patterns(self) -> dict:
+        """``{(family, name): Model}``: every pattern of its table, as published."""
+        return {(self.key, name): self.build(name) for name in self.table}
+
+
+def _checked_family(family, others):
+    if not is_entry(family, Family):
+        raise LifutilsError(f"add_family takes a Family, got {check.show(family)}")
+    if family.equations not in _EQUATIONS:
+        raise LifutilsError(f"Family.equations must be one of {_listing(_EQUATIONS)}, "
+                            f"got {check.show(family.equations)}")
+    if not (callable(family.builder) or is_import_path(family.builder)):
+        raise LifutilsError(f"Family.builder must be callable, got {check.show(family.builder)}")
+    if not isinstance(family.table, Mapping) or not family.table:
+        raise LifutilsError(f"Family.table must be a mapping name -> values with at least one "
+                            f"pattern, got {check.show(family.table)}")
+    for text in ("title", "source", "label"):
+        if not isinstance(getattr(family, text), str):
+            raise LifutilsError(f"Family.{text} must be text, got "
+                                f"{check.show(getattr(family, text))}")
+    return replace(family, table=MappingProxyType(dict(family.table)))
+
+
+#: The families of the gallery, in the grid's order.
+FAMILIES = declare(globals(), "FAMILIES", Catalogue("family", (
+    Family("izhikevich", "Izhikevich (2003)", "izhikevich", IZHIKEVICH_SOURCE, IZHIKEVICH_TABLE,
+           build_izhikevich, label="{name}: {description}"),
+    Family("adex", "AdEx, Naud et al. (2008)", "adex", NAUD_SOURCE, NAUD_TABLE, build_adex),
+), callable_field="builder", check=_checked_family))
+
+
+def add_family(family: Family) -> Family:
+    """Add a family of your own to :data:`FAMILIES` (or replace the same one, added again)
+    and return it; its patterns join :data:`PATTERNS`. ``FAMILIES.remove(key)`` takes it out."""
+    family = FAMILIES.add(family)
+    _refresh_patterns()
+    return family
+
+
+def remove_family(key) -> Family:
+    """Take family ``key`` out of :data:`FAMILIES` (and its patterns out of :data:`PATTERNS`)."""
+    family = FAMILIES.remove(key)
+    _refresh_patterns()
+    return family
 
 
 def pattern(family, name, **overrides):
-    """``izhikevich(name, ...)`` or ``adex(name, ...)`` by the family's name.
+    """The pattern ``name`` of ``family`` (a key of :data:`FAMILIES`), e.g. ``izhikevich(name)``.
 
     Examples
     --------
     >>> pattern("adex", "tonic").params["I"]
     500.0
-    >>> pattern("hodgkin", "tonic")
+    >>> pattern("hodgkin", "tonic")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    lifutils.errors.LifutilsError: family must be one of 'izhikevich', 'adex', got 'hodgkin'
+    lifutils.errors.LifutilsError: family must be one of 'izhikevich', ...got 'hodgkin'
     """
     if not isinstance(family, str) or family.lower() not in FAMILIES:
         raise LifutilsError(f"family must be one of {_listing(FAMILIES)}, "
                             f"got {check.show(family)}")
-    return FAMILIES[family.lower()](name, **overrides)
+    return FAMILIES[family.lower()].build(name, **overrides)
+
+
+class _Patterns(Snapshot):
+    """Every pattern of :data:`FAMILIES` as published, keyed (family, name), in the grid's
+    order; rebuilt when a family is added or taken out (read-only)."""
+
+    def _rebuild(self):
+        models = {}
+        for family in FAMILIES.values():
+            models.update(family.patterns())
+        self._entries = models  # one step
+
+    def __repr__(self):
+        return f"PATTERNS({', '.join(map(repr, self._entries))})"
+
+
+def _refresh_patterns():
+    PATTERNS._rebuild()
 
 
 #: Every pattern with its published parameters, keyed (family, name), in the grid's order.
-PATTERNS = MappingProxyType({
-    **{("izhikevich", name): izhikevich(name) for name in IZHIKEVICH_2003},
-    **{("adex", name): adex(name) for name in NAUD_2008},
-})
-
-
-# --------------------------------------------------------------------------- the phase plane
-
-#: Two adjacent sorted intervals further apart than this ratio split a spike train into
-#: bursts (the short ones) and the pauses between them (see :func:`firing_pattern`).
-BURST_GAP = 3.0
-#: Last interval over first beyond which (or below whose inverse) a train adapts (accelerates).
-ADAPTATION_RATIO = 1.25
-
-
-def drive(model, t=None):
-    """The input of a gallery model at time ``t`` (ms): pA for AdEx, mV/ms for Izhikevich.
-
-    Default: the last level of the step, the one on for most of the run (the
-    level the phase plane's nullclines are drawn for).
-
-    Examples
-    --------
-    >>> drive(adex("tonic")), drive(adex("tonic"), 5.0), drive(izhikevich("RS", I=4.0))
-    (500.0, 0.0, 4.0)
-    """
-    if t is None:
-        return model.current.levels[-1]
-    return model.current(check.real("t", t, unit="ms"))
-
-
-def _level(model, current):
-    return drive(model) if current is None else check.real("current", current)
-
-
-def v_nullcline(model, v, *, current=None):
-    """Where dv/dt = 0: the second variable as a function of v, at a constant input.
-
-    AdEx (w in pA, V in mV)::
-
-        w = -gL (V - EL) + gL DeltaT exp((V - VT) / DeltaT) + I
-
-    Izhikevich (u in mV/ms, v in mV)::
-
-        u = 0.04 v**2 + 5 v + 140 + I
-
-    Below the curve v rises, above it v falls. A larger input lifts the curve
-    by I, so it no longer meets the other nullcline: no resting state, and
-    the neuron fires.
-
-    Parameters
-    ----------
-    model : Model
-        A gallery model (:func:`adex` or :func:`izhikevich`).
-    v : array_like
-        Membrane potentials (mV).
-    current : float, optional
-        The input I (pA for AdEx, mV/ms for Izhikevich); default
-        :func:`drive` ``(model)``.
-
-    Returns
-    -------
-    ndarray
-        w (pA) or u (mV/ms) at each v; inf where the exponential overflows.
-
-    Examples
-    --------
-    >>> m = adex("tonic")
-    >>> round(float(v_nullcline(m, -70.0, current=0.0)), 6)  # at EL: only the tiny exponential
-    0.000908
-    >>> abs(float(m.rhs(20.0, [-60.0, float(v_nullcline(m, -60.0))])[0])) < 1e-12
-    True
-    """
-    v = np.asarray(v, dtype=float)
-    i = _level(model, current)
-    p = model.params
-    if model.family == "adex":
-        with np.errstate(over="ignore"):
-            spike = p["gL"] * p["DeltaT"] * np.exp((v - p["VT"]) / p["DeltaT"])
-        return -p["gL"] * (v - p["EL"]) + spike + i
-    return 0.04 * v * v + 5.0 * v + 140.0 + i
-
-
-def w_nullcline(model, v):
-    """Where the slow variable stands still (dw/dt = 0, or du/dt = 0), as a function of v.
-
-    AdEx: ``w = a (V - EL)`` (pA, a in nS, V in mV); Izhikevich: ``u = b v``
-    (mV/ms, b in 1/ms, v in mV). Above the line w (u) falls, below it rises.
-
-    Parameters
-    ----------
-    model : Model
-    v : array_like
-        Membrane potentials (mV).
-
-    Returns
-    -------
-    ndarray
-        w (pA) or u (mV/ms) at each v.
-
-    Examples
-    --------
-    >>> float(w_nullcline(adex("adapting"), -60.0))  # a = 2 nS, 10 mV above EL
-    20.0
-    """
-    v = np.asarray(v, dtype=float)
-    p = model.params
-    if model.family == "adex":
-        return p["a"] * (v - p["EL"])
-    return p["b"] * v
-
-
-def fixed_points(model, *, current=None):
-    """Where the two nullclines cross, at a constant input: the resting states.
-
-    None means the neuron cannot rest at this input and fires again and again;
-    two are a stable rest (the lower v) and a saddle (AdEx, Izhikevich; the
-    lower one may also have lost its stability, as for the resonator).
-
-    Parameters
-    ----------
-    model : Model
-    current : float, optional
-        The input (pA for AdEx, mV/ms for Izhikevich); default :func:`drive`.
-
-    Returns
-    -------
-    ndarray, shape (k, 2)
-        ``(v, w)`` rows (mV and pA, or mV and mV/ms), by increasing v; k is 0, 1 or 2.
-
-    Examples
-    --------
-    >>> fixed_points(adex("tonic"), current=0.0).round(2)  # rest at EL and a saddle
-    array([[-70.  ,   0.  ],
-           [-44.55,  50.9 ]])
-    >>> fixed_points(adex("tonic")).shape  # 500 pA: no resting state, it fires
-    (0, 2)
-    """
-    i = _level(model, current)
-    p = model.params
-    if model.family == "izhikevich":
-        b = p["b"]
-        disc = (5.0 - b) ** 2 - 0.16 * (140.0 + i)
-        if disc < 0.0:
-            return np.empty((0, 2))
-        root = math.sqrt(disc)
-        roots = sorted({(-(5.0 - b) - root) / 0.08, (-(5.0 - b) + root) / 0.08})
-        return np.array([[v, b * v] for v in roots])
-    return _adex_fixed_points(p, i)
-
-
-def _adex_fixed_points(p, i):
-    """Roots of f(V) = -(gL + a)(V - EL) + gL DeltaT exp((V - VT)/DeltaT) + I (convex in V)."""
-    from scipy.optimize import brentq  # here: the rest of the module needs no scipy.optimize
-
-    gl, el, vt, dt, a = p["gL"], p["EL"], p["VT"], p["DeltaT"], p["a"]
-
-    def f(v):
-        x = (v - vt) / dt
-        return -(gl + a) * (v - el) + gl * dt * (math.exp(x) if x < 700.0 else math.inf) + i
-
-    def outward(v, step, sign):  # walk from v by doubling steps until f has this sign
-        for _ in range(200):
-            v, step = v + step, 2.0 * step
-            if sign * f(v) > 0.0:
-                return v
-        raise LifutilsError("no fixed point found within 1e60 mV: parameters out of range")
-
-    if gl + a == 0.0:  # f = gL DeltaT exp(...) + I: a root only for I < 0
-        if i >= 0.0:
-            return np.empty((0, 2))
-        roots = [vt + dt * math.log(-i / (gl * dt))]
-    elif gl + a < 0.0:  # f increases everywhere, from -inf: exactly one root
-        roots = [brentq(f, outward(vt, -10.0, -1), outward(vt, 10.0, 1), xtol=1e-12)]
-    else:
-        v_min = vt + dt * math.log((gl + a) / gl)  # where the convex f is lowest
-        low = f(v_min)
-        if low > 0.0:
-            return np.empty((0, 2))
-        roots = [v_min] if low == 0.0 else [
-            brentq(f, outward(v_min, -10.0, 1), v_min, xtol=1e-12),
-            brentq(f, v_min, outward(v_min, 10.0, 1), xtol=1e-12)]
-    return np.array([[v, a * (v - el)] for v in roots])
-
-
-def firing_pattern(spike_times):
-    """A word for a spike train: ``"no spikes"``, ``"one spike"``, ``"tonic"``,
-    ``"adapting"``, ``"accelerating"``, ``"initial burst"`` or ``"bursting"``.
-
-    From the interspike intervals (ISIs): sorted, two neighbours more than
-    :data:`BURST_GAP` (3) times apart split them into short (within a burst)
-    and long (between bursts); short ones only at the start make an initial
-    burst, short ones later too make bursting. Without such a gap, the last
-    ISI against the first: more than :data:`ADAPTATION_RATIO` (1.25) times
-    longer is adapting, as much shorter accelerating, else tonic. A rough
-    reading in the spirit of Naud et al. (2008), for two to a few dozen spikes.
-
-    Parameters
-    ----------
-    spike_times : array_like
-        Increasing spike times (ms).
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> firing_pattern([10.0, 20.0, 30.1, 40.0]), firing_pattern([10.0, 20.0, 32.0, 47.0, 65.0])
-    ('tonic', 'adapting')
-    >>> firing_pattern([10, 12, 14, 60, 62, 64, 110]), firing_pattern([10, 12, 14, 60, 110, 160])
-    ('bursting', 'initial burst')
-    """
-    spikes = check.times("spike_times", spike_times)
-    if len(spikes) < 2:
-        return "one spike" if len(spikes) else "no spikes"
-    isi = np.diff(spikes)
-    if len(isi) >= 2:
-        ordered = np.sort(isi)
-        ratios = ordered[1:] / ordered[:-1]
-        k = int(np.argmax(ratios))
-        if ratios[k] > BURST_GAP:
-            short = np.flatnonzero(isi <= ordered[k])
-            return "initial burst" if short[-1] == len(short) - 1 else "bursting"
-    ratio = isi[-1] / isi[0]
-    if ratio > ADAPTATION_RATIO:
-        return "adapting"
-    if ratio < 1.0 / ADAPTATION_RATIO:
-        return "accelerating"
-    return "tonic"
+_OLD = globals().get("PATTERNS")
+PATTERNS = _OLD if hasattr(_OLD, "_rebuild") else _Patterns()  # a reload keeps the one imported
+_refresh_patterns()

@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .errors import LifutilsError
 
 __all__ = ["Input", "constant", "step", "pulse", "pulse_train", "sine", "MAX_BREAKPOINTS"]

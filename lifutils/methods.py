@@ -1,25 +1,38 @@
 """The registry of methods: one entry per way of simulating the neuron.
 
-Each method registers itself, at the end of the module that runs it (as
-Brian2's state updaters do): ``register(Method(key, label, name, runner, ...))``.
-:data:`REGISTRY` then maps its key (``"euler"``, ``"euler_interp"``, ``"hack"``,
-``"events"``, ``"exact"``) to the :class:`Method`: its label (tables, legends),
-the name its results carry, the function that runs it, the setting that trades
-cost for accuracy, and its style (colour, line, marker) in every figure.
+:data:`REGISTRY` maps each method's key to its :class:`Method`: its label
+(tables, legends, dashboards), the name its results carry, the function that
+runs it, the setting that trades cost for accuracy, and its style (colour, line,
+marker) in every figure. It is a :class:`lifutils.catalogue.Catalogue`, built
+from :data:`BUILT_IN`, the literal declaration of the package's own methods at
+the end of this module: key, label, runner and a fixed, reserved style each, in
+the order every table and figure shows them.
 
 Everything that shows several methods iterates the registry: the comparison
 table (:func:`lifutils.compare.compare_methods`), the work-precision sweep, the
-side-by-side figure and dashboard, the f-I markers, the colours. To add a
-method, write its runner (``runner(params, t_max, **options, **settings)``
-returning a :class:`lifutils.LIFResult` whose ``key`` is the method's key),
-register it, and import its module from ``lifutils/__init__.py`` (a notebook can
-register one for itself, too). A method given no colour, line style or marker
-gets the first free one from :data:`PALETTE`, :data:`LINE_STYLES` and
-:data:`MARKERS`; when the colours run out, line style and marker still tell
-it apart.
+side-by-side figure and dashboard, the f-I markers, the colours.
+
+**Adding a method.** Write its runner (``runner(params, t_max, **options,
+**settings)`` returning a :class:`lifutils.LIFResult` whose ``key`` is the
+method's key), then either declare it in :data:`BUILT_IN` (one entry, with a
+style of its own) or, from a notebook or a module of your own, call
+:func:`register` (for user methods only). A registered method given no colour,
+line style or marker gets the first one that no built-in reserves and no
+registered method wears, from :data:`PALETTE`, :data:`LINE_STYLES` and
+:data:`MARKERS`; when the colours run out, line style and marker still tell it
+apart. Registering the same method again (same key, runner of the same
+qualified name: a notebook cell run twice, ``importlib.reload``,
+``%autoreload``) replaces it.
+
+**No circular import.** The simulators import this module (for
+:data:`SOLVE_IVP_METHODS` and the like), so :data:`BUILT_IN` names their runners
+as ``"lifutils.euler:simulate_euler"`` text, imported when a method first runs
+(:func:`lifutils.catalogue.resolve`; :attr:`Method.function` gives the
+function). A reload of a runner's module is seen at once, and a reload of this
+module keeps the registry object that the other modules imported.
 
 This module sits at the bottom of the house: it imports nothing of lifutils but
-its errors, and the simulators import it.
+its errors and the catalogue type.
 
 Examples
 --------
@@ -36,9 +49,10 @@ import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from .catalogue import Catalogue, declare, is_entry, is_import_path, resolve
 from .errors import LifutilsError
 
-__all__ = ["Method", "REGISTRY", "LABELS", "register", "unregister", "registry_view",
+__all__ = ["Method", "REGISTRY", "BUILT_IN", "LABELS", "register", "unregister", "registry_view",
            "reference_key", "method_key", "spare_styles", "PALETTE", "LINE_STYLES", "MARKERS",
            "RUN_SETTINGS", "KNOBS", "SOLVE_IVP_SETTINGS", "SOLVE_IVP_METHODS", "EXPLICIT_METHODS",
            "EVALUATIONS_PER_STEP", "WORK_PRECISION_METHODS"]
@@ -64,16 +78,18 @@ SOLVE_IVP_SETTINGS = ("method", "rtol", "atol", "max_step")
 
 #: Colours for methods, in the order new methods take them: the Okabe-Ito palette
 #: (Wong 2011, Nat. Methods 8:441), darkened where needed for 3:1 contrast on white
-#: (tests/test_contrast.py). The first four are the simulated methods' own, the
-#: others are left for new ones; black is the reference's (the exact answer).
-#: Past eight methods colours repeat, and line style and marker carry the difference.
+#: (tests/test_contrast.py). Those that the built-in methods wear (:data:`BUILT_IN`)
+#: are reserved for them; the others are left for new ones. Once they are all worn,
+#: colours repeat, and line style and marker carry the difference.
 PALETTE = ("#4A9AC7", "#009E73", "#D55E00", "#005A8C", "#9C6C00", "#A26085", "#757575",
            "#7D7722")
-#: Line styles in the order new methods take them (matplotlib: a name or (offset, dashes));
-#: past these, each new method gets a dash pattern of its own, ``(0, (n, 1, 1, 1))``.
+#: Line styles in the order new methods take them (matplotlib: a name or (offset, dashes)),
+#: those of the built-ins reserved; past these, each new method gets a dash pattern of
+#: its own, ``(0, (n, 1, 1, 1))``.
 LINE_STYLES = ((0, (5, 1)), "-.", ":", "-", "--", (0, (3, 1, 1, 1, 1, 1)), (0, (1, 1)),
                (0, (6, 2, 1, 2)))
-#: Marker shapes in the order new methods take them (past these, they repeat).
+#: Marker shapes in the order new methods take them, the built-ins' reserved (past
+#: these, they repeat).
 MARKERS = ("s", "D", "x", "o", "+", "^", "v", "P", "*", "h", "<", ">", "p", "X", "d", "H", "8",
            "1", "2", "3", "4")
 
@@ -85,15 +101,18 @@ class Method:
     Attributes
     ----------
     key : str
-        Short identifier, e.g. ``"events"``; a result's ``key``.
+        The identifier, e.g. ``"events"``; a result's ``key``.
     label : str
-        Shown in tables, legends and dashboards, e.g. ``"solve_ivp + events"``.
+        The display text of tables, legends and dashboards, e.g.
+        ``"solve_ivp + events"``.
     name : str
-        What a result of this method calls itself (``LIFResult.name``); the
-        solve_ivp methods add their solver: ``"events (RK45)"``.
-    runner : callable
+        The short display text of a result of this method (``LIFResult.name``,
+        panel titles); the solve_ivp methods add their solver:
+        ``"events (RK45)"``.
+    runner : callable or str
         The simulator, called as ``runner(params, t_max, **options, **settings)``
-        and returning a LIFResult.
+        and returning a LIFResult; or ``"package.module:function"`` naming it,
+        imported when the method first runs (:attr:`function`).
     settings : tuple of str
         The keyword settings the runner takes, from :data:`RUN_SETTINGS`
         (others are left out by :meth:`run`).
@@ -116,7 +135,7 @@ class Method:
         Hex colour of the method's lines and markers in every figure and table:
         at least 3:1 contrast against the white figure background (WCAG 2.1
         1.4.11, graphics). Empty: the first colour of :data:`PALETTE` that no
-        registered method uses.
+        built-in reserves and no registered method wears.
     text_color : str
         Hex colour of text written in the method's colour (panel titles, raster
         row labels): the same hue, dark enough for 4.5:1 (WCAG 1.4.3, text);
@@ -133,7 +152,7 @@ class Method:
     key: str
     label: str
     name: str
-    runner: Callable
+    runner: Callable | str
     settings: tuple = ()
     options: dict = field(default_factory=dict)
     knob: str | None = None
@@ -162,6 +181,11 @@ class Method:
         """The ``name`` of a result: the method's name, with the solver when there is one."""
         return self.name if solver is None else f"{self.name} ({solver})"
 
+    @property
+    def function(self) -> Callable:
+        """The runner as a function (a ``"module:function"`` runner imported now)."""
+        return resolve(self.runner)
+
     def run(self, params, t_max, **settings):
         """Run the method; keyword settings it does not take (or that are None) are left out.
 
@@ -170,16 +194,12 @@ class Method:
         LIFResult
         """
         used = {k: v for k, v in settings.items() if k in self.settings and v is not None}
-        result = self.runner(params, t_max, **self.options, **used)
+        result = self.function(params, t_max, **self.options, **used)
         from .result import LIFResult  # result.py imports this module
         if not isinstance(result, LIFResult) or result.key != self.key:
             raise LifutilsError(f"the runner of method {self.key!r} must return a LIFResult whose "
                                 f"key is {self.key!r}, got {_show(result)}")
         return result
-
-
-#: The registered methods by key, in the order they are shown everywhere (by rank).
-REGISTRY: dict[str, Method] = {}
 
 
 def _show(result) -> str:
@@ -219,30 +239,19 @@ def _number(name, value) -> float:
     return float(value)
 
 
-def _same_method(old, new) -> bool:
-    """The same method registered again (a reload of its module): same key and runner's
-    qualified name."""
-    def where(m):
-        return (getattr(m.runner, "__module__", None), getattr(m.runner, "__qualname__", None))
-    return old.key == new.key and where(old) == where(new) and where(old)[1] is not None
-
-
-def _checked(method) -> Method:
-    """The method, checked, with a free colour, line style and marker where it has none."""
-    if not isinstance(method, Method):
+def _checked(method, others) -> Method:
+    """The method, checked against the ``others`` registered, with a free colour, line style
+    and marker where it has none (:class:`~lifutils.catalogue.Catalogue`'s ``check``)."""
+    if not is_entry(method, Method):
         raise LifutilsError(f"register takes a Method, got {type(method).__name__}")
-    if not (isinstance(method.key, str) and method.key.isidentifier()):
-        raise LifutilsError(f"Method.key must be a Python identifier, got {method.key!r}")
     if not (isinstance(method.label, str) and isinstance(method.name, str)):
         raise LifutilsError(f"Method.label and Method.name must be text, got {method.label!r} "
                             f"and {method.name!r}")
-    if method.key in REGISTRY:
-        raise LifutilsError(f"a method with key {method.key!r} is registered already "
-                            "(unregister it first)")
-    if any(m.label == method.label for m in REGISTRY.values()):
+    if any(m.label == method.label for m in others):
         raise LifutilsError(f"Method.label must be new; {method.label!r} is taken")
-    if not callable(method.runner):
-        raise LifutilsError(f"Method.runner must be callable, got {method.runner!r}")
+    if not (callable(method.runner) or is_import_path(method.runner)):
+        raise LifutilsError(f"Method.runner must be callable (or 'package.module:function' "
+                            f"text), got {method.runner!r}")
     unknown = set(method.settings) - set(RUN_SETTINGS)
     if unknown:
         raise LifutilsError(f"Method.settings must come from {list(RUN_SETTINGS)}; "
@@ -250,8 +259,9 @@ def _checked(method) -> Method:
     if method.knob is not None and (method.knob not in KNOBS or method.knob not in method.settings):
         raise LifutilsError(f"Method.knob must be None or one of {list(KNOBS)} that is among its "
                             f"settings {list(method.settings)}, got {method.knob!r}")
-    if method.reference and any(m.reference for m in REGISTRY.values()):
-        raise LifutilsError(f"there is one reference method ({reference_key()!r}); "
+    if method.reference and any(m.reference for m in others):
+        raise LifutilsError(f"there is one reference method "
+                            f"({next(m.key for m in others if m.reference)!r}); "
                             f"{method.key!r} cannot be another")
     for name in ("rank", "linewidth", "zorder"):
         _number(name, getattr(method, name))
@@ -260,13 +270,31 @@ def _checked(method) -> Method:
                             f"{method.marker!r}")
     method = replace(method, color=_colour("color", method.color),
                      text_color=_colour("text_color", method.text_color))
-    taken = list(REGISTRY.values())
+    if method.color and method.linestyle is not None and method.marker:
+        return method  # a style of its own (every built-in has one)
+    colours, lines, markers = _pools(others)
+    used_lines = [m.linestyle for m in others]
     return replace(method,
-                   color=method.color or _free([m.color for m in taken], PALETTE),
-                   linestyle=(_free_line_style([m.linestyle for m in taken])
+                   color=method.color or _free([m.color for m in others], colours),
+                   linestyle=(_free_line_style(used_lines, lines)
                               if method.linestyle is None else method.linestyle),
                    marker=method.marker or dict(
-                       marker=_free([m.marker.get("marker") for m in taken], MARKERS)))
+                       marker=_free([m.marker.get("marker") for m in others], markers)))
+
+
+def _reserved():
+    """Colours, markers and line styles of the declared methods: never given to another."""
+    return ({m.color for m in BUILT_IN}, {m.marker.get("marker") for m in BUILT_IN},
+            [m.linestyle for m in BUILT_IN])
+
+
+def _pools(others):
+    """The colours, markers and line styles a new method may take: those of
+    :data:`PALETTE`, :data:`MARKERS` and :data:`LINE_STYLES` that no built-in reserves."""
+    colours, markers, lines = _reserved()
+    return ([c for c in PALETTE if c not in colours] or list(PALETTE),
+            [ls for ls in LINE_STYLES if ls not in lines] or list(LINE_STYLES),
+            [k for k in MARKERS if k not in markers] or list(MARKERS))
 
 
 def _free(used, choices):
@@ -274,9 +302,9 @@ def _free(used, choices):
     return next((c for c in choices if c not in used), choices[len(used) % len(choices)])
 
 
-def _free_line_style(used):
-    """The first line style of LINE_STYLES not in used, else a new dash pattern."""
-    free = [style for style in LINE_STYLES if style not in used]
+def _free_line_style(used, choices):
+    """The first line style of choices not in used, else a new dash pattern."""
+    free = [style for style in choices if style not in used]
     if free:
         return free[0]
     n = 2
@@ -286,30 +314,33 @@ def _free_line_style(used):
 
 
 def spare_styles(n) -> list:
-    """``n`` (colour, marker, line style) triples that no registered method wears, for lines
-    that are not methods of their own (a method's other solvers, a population's approaches);
-    each of the three goes round its cycle when the spare ones run out.
+    """``n`` (colour, marker, line style) triples that no built-in reserves and no registered
+    method wears, for lines that are not methods of their own (a method's other solvers, a
+    population's approaches); each of the three goes round its cycle when the spare ones
+    run out.
 
     Examples
     --------
-    >>> spare_styles(2)
-    [('#9C6C00', '^', (0, (3, 1, 1, 1, 1, 1))), ('#A26085', 'v', (0, (1, 1)))]
+    >>> len(spare_styles(2)), spare_styles(1)[0][0] in PALETTE
+    (2, True)
     """
     taken = list(REGISTRY.values())
-    pools = ([c for c in PALETTE if c not in {m.color for m in taken}] or list(PALETTE),
-             [k for k in MARKERS if k not in {m.marker.get("marker") for m in taken}]
-             or list(MARKERS),
-             [ls for ls in LINE_STYLES if ls not in [m.linestyle for m in taken]]
-             or list(LINE_STYLES))
+    colours, lines, markers = _pools(taken)
+    pools = ([c for c in colours if c not in {m.color for m in taken}] or colours,
+             [k for k in markers if k not in {m.marker.get("marker") for m in taken}]
+             or markers,
+             [ls for ls in lines if ls not in [m.linestyle for m in taken]] or lines)
     return [tuple(pool[i % len(pool)] for pool in pools) for i in range(n)]
 
 
 def register(method: Method) -> Method:
-    """Add a method to :data:`REGISTRY` (in rank order) and return it, its style filled in.
+    """Add a user's method to :data:`REGISTRY` (in rank order) and return it, its style
+    filled in. The package's own methods are declared in :data:`BUILT_IN` instead.
 
     Registering a method again with the same key and a runner of the same
-    qualified name (``module.function``), as a reload of its module does
-    (``importlib.reload``, ``%autoreload``), replaces it in one step.
+    qualified name (``module.function``), as a notebook cell run twice or a
+    reload of its module does (``importlib.reload``, ``%autoreload``), replaces
+    it in one step.
 
     Raises
     ------
@@ -324,32 +355,19 @@ def register(method: Method) -> Method:
     >>> from lifutils import simulate_euler
     >>> m = register(Method("coarse", "Euler, dt = 1 ms", "coarse Euler",
     ...                     lambda p, t_max: simulate_euler(p, t_max, dt=1.0)))
-    >>> list(REGISTRY)[-2:], m.color
-    (['coarse', 'exact'], '#9C6C00')
+    >>> list(REGISTRY)[-2:], m.color in PALETTE, m.color in {b.color for b in BUILT_IN}
+    (['coarse', 'exact'], True, False)
     >>> unregister("coarse").key
     'coarse'
     """
-    old = REGISTRY.get(getattr(method, "key", None))
-    if old is not None and isinstance(method, Method) and _same_method(old, method):
-        del REGISTRY[old.key]  # registered again (a reload): the new one replaces it
-        try:
-            method = _checked(method)
-        except LifutilsError:
-            register(old)
-            raise
-    else:
-        method = _checked(method)
-    ordered = sorted([*REGISTRY.values(), method], key=lambda m: (m.reference, m.rank))
-    REGISTRY.clear()
-    REGISTRY.update((m.key, m) for m in ordered)
-    return method
+    if not is_entry(method, Method):
+        raise LifutilsError(f"register takes a Method, got {type(method).__name__}")
+    return REGISTRY.add(method)
 
 
 def unregister(key) -> Method:
     """Take method ``key`` out of :data:`REGISTRY` and return it."""
-    if not isinstance(key, str) or key not in REGISTRY:
-        raise LifutilsError(f"key must be one of {list(REGISTRY)}, got {key!r}")
-    return REGISTRY.pop(key)
+    return REGISTRY.remove(key)
 
 
 class _RegistryView(Mapping):
@@ -420,3 +438,34 @@ def method_key(result) -> str:
         raise LifutilsError(f"result must be a LIFResult or a key, one of {list(REGISTRY)}; "
                             f"got {result!r}")
     return key
+
+
+#: The package's own methods, in the order of every table and figure (the reference last),
+#: each with its fixed style. Their colours, markers and line styles are reserved: a
+#: method added by :func:`register` never takes them.
+BUILT_IN = (
+    Method("euler", "Euler loop", "Euler", "lifutils.euler:simulate_euler", ("dt",),
+           knob="dt", rank=10, color="#4A9AC7", text_color="#3B7BA0", linestyle=(0, (5, 1)),
+           marker=dict(marker="s", markersize=8, markerfacecolor="none", markeredgewidth=1.3)),
+    Method("euler_interp", "Euler, interpolated", "Euler, interpolated",
+           "lifutils.euler:simulate_euler", ("dt",), dict(interpolate=True), knob="dt",
+           rank=20, color="#009E73", text_color="#008561", linestyle="-.",
+           marker=dict(marker="D", markersize=6, markerfacecolor="none", markeredgewidth=1.3)),
+    # No knob: tightening rtol does not mend the hack; it ignores t_ref, as in the question.
+    Method("hack", "dv/dt hack", "dv/dt hack", "lifutils.dvdt_hack:simulate_dvdt_hack",
+           SOLVE_IVP_SETTINGS, refractory=False, rank=30, color="#D55E00",
+           text_color="#C05500", linestyle=":", linewidth=2.0,
+           marker=dict(marker="x", markersize=6, markeredgewidth=1.5)),
+    Method("events", "solve_ivp + events", "events", "lifutils.events:simulate_events",
+           SOLVE_IVP_SETTINGS, knob="rtol", rank=40, color="#005A8C", linestyle="-",
+           marker=dict(marker="o", markersize=4)),
+    # The reference, drawn thin, dashed and on top.
+    Method("exact", "exact", "exact", "lifutils.analytic:simulate_exact", reference=True,
+           rank=90, color="#000000", linestyle="--", linewidth=0.9, zorder=3.0,
+           marker=dict(marker="+", markersize=8, markeredgewidth=1.3)),
+)
+
+#: The methods by key, in the order they are shown everywhere (by rank, the reference last).
+REGISTRY = declare(globals(), "REGISTRY",
+                   Catalogue("method", BUILT_IN, check=_checked,
+                             order=lambda m: (m.reference, m.rank)))

@@ -29,7 +29,7 @@ of the grid is set exactly on it.
 Budgets. A NEST neuron of this model takes about 32 kB and a recorded spike
 about 400 bytes (measured), and NEST takes about 20 ns per neuron and step:
 neurons, the spikes the closed form expects and the neuron-steps are checked
-against :data:`lifutils._validate.MEMORY_BUDGET` (1 GB) and
+against :data:`lifutils.checks.MEMORY_BUDGET` (1 GB) and
 :data:`MAX_NEST_NEURON_STEPS` before NEST runs. Anything NEST
 itself refuses comes back as a LifutilsError naming the argument.
 """
@@ -42,7 +42,7 @@ import os
 import numpy as np
 
 from .errors import LifutilsError, RunawayError
-from . import _validate as check
+from . import checks as check
 from .analytic import isi_from_gap, runaway_message, threshold_gap
 from .params import LIFParams, check_t_max
 from .spike_record import SpikeRecord, population_params, refuse_other_options, spike_cap

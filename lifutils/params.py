@@ -12,7 +12,7 @@ from typing import Callable, Union
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .errors import LifutilsError
 
 __all__ = ["LIFParams", "check_t_max", "check_dt"]

@@ -35,8 +35,9 @@ def plot_convergence(dts, errors_by_label, ax=None):
         Time steps (ms).
     errors_by_label : dict
         Label -> errors (ms), one per dt (e.g. from
-        :func:`lifutils.compare.euler_convergence`). A method key
-        (``"euler"``, ``"euler_interp"`` ...) gets its method's color and label.
+        :func:`lifutils.compare.euler_convergence`): the caller picks the
+        methods, since only those with a dt knob converge in dt. A key of
+        :data:`lifutils.methods.REGISTRY` gets its method's colour and label.
         Zero or infinite errors (wrong spike count) are left out.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new Figure when None.
@@ -186,8 +187,10 @@ def work_precision_styles(rows) -> dict:
     Examples
     --------
     >>> rows = [dict(key="events", family="events (RK45)"), dict(key="events", family="events (LSODA)")]
-    >>> [style[:2] for style in work_precision_styles(rows).values()]
-    [('o', '-'), ('^', (0, (3, 1, 1, 1, 1, 1)))]
+    >>> first, second = work_precision_styles(rows).values()
+    >>> events = REGISTRY["events"]
+    >>> first[:2] == (events.marker["marker"], events.linestyle), second[:2] == spare_styles(1)[0][1:]
+    (True, True)
     """
     spare = iter(spare_styles(len(rows)))
     styles, seen = {}, set()

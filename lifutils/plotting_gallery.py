@@ -15,12 +15,11 @@ from .drawing import new_axes as _new_axes
 from .drawing import PngFigure as _Figure
 from .drawing import thin as _thin
 from .errors import LifutilsError
+from .gallery import FAMILIES
 from .plotting import METHOD_COLORS
 
-__all__ = ["plot_pattern", "plot_pattern_grid", "FAMILY_TITLES"]
+__all__ = ["plot_pattern", "plot_pattern_grid"]
 
-#: Heading of each family's rows in the grid.
-FAMILY_TITLES = {"izhikevich": "Izhikevich (2003)", "adex": "AdEx, Naud et al. (2008)"}
 _INPUT_BAND = (-112.0, -100.0)  # mV: where the input step is drawn, under the trace
 _Y_LIMITS = (-115.0, 40.0)
 
@@ -116,7 +115,8 @@ def plot_pattern_grid(solved, fig=None, *, ncols=4, panel_size=(2.6, 1.55)):
             ax = axes[row + k // ncols, k % ncols]
             plot_pattern(*solved[key], ax)
             if k == 0:
-                ax.text(0.0, 1.32, FAMILY_TITLES.get(family, family), transform=ax.transAxes,
+                known = FAMILIES.get(family)  # its title from lifutils.gallery.FAMILIES
+                ax.text(0.0, 1.32, known.title if known else family, transform=ax.transAxes,
                         fontweight="bold", fontsize="medium")
         for k in range(len(keys), rows_of[family] * ncols):
             axes[row + k // ncols, k % ncols].set_visible(False)

@@ -9,30 +9,10 @@ import numpy as np
 from matplotlib.ticker import FuncFormatter
 
 from .drawing import new_axes
-from .methods import REGISTRY, spare_styles
-from .population import SpikeRecord
+from .methods import REGISTRY
+from .population import APPROACHES, SpikeRecord
 
-__all__ = ["POPULATION_STYLES", "plot_population_raster", "plot_cost_per_spike"]
-
-
-def _style(label, method=None, spare=0):
-    """(label, color, marker, linestyle): a registered method's own, or the ``spare``-th of
-    the styles no method wears (:func:`lifutils.methods.spare_styles`)."""
-    if method is not None:
-        m = REGISTRY[method]
-        return label, m.color, m.marker["marker"], m.linestyle
-    return (label, *spare_styles(spare + 1)[spare])
-
-
-#: Label, color, marker and line style of each approach of :func:`lifutils.population.measure`:
-#: the vector event and the Euler loop in their methods' styles, the others in styles no
-#: method wears, so that no two lines differ by colour alone.
-POPULATION_STYLES = {
-    "vector": _style("one vector event", "events"),
-    "per_neuron": _style("one event per neuron", spare=1),
-    "euler": _style("Euler loop (numpy)", "euler"),
-    "nest": _style("NEST", spare=0),
-}
+__all__ = ["plot_population_raster", "plot_cost_per_spike"]
 
 
 def plot_population_raster(spike_trains, ax=None, *, overlay=None,
@@ -112,7 +92,9 @@ def plot_cost_per_spike(rows, ax=None, *, key="cpu_ms_per_spike"):
     """
     ax = new_axes(ax, figsize=(6.5, 3.6))
     for approach in dict.fromkeys(r["approach"] for r in rows):
-        label, color, marker, linestyle = POPULATION_STYLES.get(approach, (approach, None, "o", "-"))
+        known = APPROACHES.get(approach)  # each approach in its own style (population.APPROACHES)
+        label, (color, marker, linestyle) = ((known.label, known.look()) if known
+                                             else (approach, (None, "o", "-")))
         mine = [r for r in rows if r["approach"] == approach]
         ax.loglog([r["n"] for r in mine], [r[key] for r in mine], marker=marker,
                   linestyle=linestyle, color=color, label=label)

@@ -25,25 +25,30 @@ Brian2's SpikeMonitor):
 
 Budgets. The input currents are constant, so the closed form counts the spikes
 before any work: more than ``max_spikes`` is a RunawayError, and a record or
-loop whose size is over :data:`lifutils._validate.MEMORY_BUDGET` (1 GB) or over
+loop whose size is over :data:`lifutils.checks.MEMORY_BUDGET` (1 GB) or over
 its work budget is a BudgetError that names the argument, before anything is
 allocated. No trace is kept: a SpikeRecord holds spike times only, and
 solve_ivp_with_resets runs with ``t_eval=[]`` and ``keep_y_events=False``.
 
-:func:`measure` runs one of them and returns one row of the cost table.
+:func:`measure` runs one of the :data:`APPROACHES` (an :class:`Approach` each:
+key, label, runner and style, declared at the end of this module) and returns
+one row of the cost table; :func:`add_approach` adds one of your own.
 """
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .analytic import runaway_message, threshold_gap
+from .catalogue import Catalogue, declare, is_entry, is_import_path, resolve
 from .errors import LifutilsError, RunawayError
 from .euler import DT
 from .events import DEFAULT_ATOL, DEFAULT_RTOL
-from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS
+from .methods import EXPLICIT_METHODS, REGISTRY, SOLVE_IVP_METHODS, spare_styles
 from .params import LIFParams, check_t_max
 from .population_euler import MAX_NEURON_STEPS, STEP_OVERHEAD, simulate_population_euler
 from .resets import MAX_NFEV, solve_ivp_with_resets
@@ -52,7 +57,8 @@ from .restart_guards import Guards
 from .spike_record import (BYTES_PER_NEURON, SpikeRecord, currents, population_params,
                            refuse_other_options, spike_cap)
 
-__all__ = ["POPULATION_NEURON", "DRIVE_RANGE", "POPULATION_T_MAX", "APPROACHES", "SpikeRecord",
+__all__ = ["POPULATION_NEURON", "DRIVE_RANGE", "POPULATION_T_MAX", "APPROACHES", "Approach",
+           "add_approach", "SpikeRecord",
            "MAX_NEURON_STEPS", "STEP_OVERHEAD", "MAX_RESET_WORK", "RESET_OVERHEAD",
            "MAX_EVENT_CALLS", "population_drives", "exact_population",
            "simulate_population", "simulate_population_euler", "compare_trains", "measure"]
@@ -63,8 +69,6 @@ POPULATION_NEURON = LIFParams(t_ref=2.0)
 DRIVE_RANGE = (10.0, 40.0)
 #: Simulation length of the cost table (ms).
 POPULATION_T_MAX = 200.0
-#: The approaches :func:`measure` knows ("method", here as in scipy, is a solve_ivp method).
-APPROACHES = ("vector", "per_neuron", "euler", "nest")
 #: What solve_ivp_with_resets charges against max_nfev for each restart of the solver.
 RESTART_COST = Guards.RESTART_COST
 #: Time budget (s of CPU time) of simulate_population: what MAX_RESET_WORK allows (or
@@ -341,18 +345,20 @@ def measure(approach, n, *, t_max=POPULATION_T_MAX, dt=DT, params: LIFParams = P
 
     Parameters
     ----------
-    approach : {"vector", "per_neuron", "euler", "nest"}
-        See the module docstring; "nest" needs NEST installed.
+    approach : str
+        A key of :data:`APPROACHES` (see the module docstring); "nest" needs
+        NEST installed.
     n : int
         Number of neurons.
     t_max : float
         Simulation length (ms).
     dt : float
-        Time step of "euler" (ms).
+        Time step of the approaches that step in time ("euler", ms).
     params : LIFParams
         The membrane of every neuron.
     **options
-        Passed to :func:`simulate_population` (default rtol = atol = 1e-10).
+        Passed to the approach's runner (:func:`simulate_population`'s, with
+        default rtol = atol = 1e-10).
 
     Returns
     -------
@@ -372,19 +378,14 @@ def measure(approach, n, *, t_max=POPULATION_T_MAX, dt=DT, params: LIFParams = P
     (30, True, 0)
     """
     if not isinstance(approach, str) or approach not in APPROACHES:
-        raise LifutilsError(f"approach must be one of {APPROACHES}, got {check.show(approach)}")
+        raise LifutilsError(f"approach must be one of {list(APPROACHES)}, "
+                            f"got {check.show(approach)}")
+    entry = APPROACHES[approach]
     drive = population_drives(n, params)
-    if approach == "nest":
-        from .nest_bridge import import_nest, simulate_population_nest
-        import_nest()  # the first import of NEST takes a second or two: not the model's cost
+    if entry.prepare is not None:
+        resolve(entry.prepare)()  # e.g. NEST's first import: not the model's cost
     start, cpu_start = time.perf_counter(), time.process_time()
-    if approach in ("vector", "per_neuron"):
-        options = {"rtol": 1e-10, "atol": 1e-10, **options}
-        record = simulate_population(params, drive, t_max, events=approach, **options)
-    elif approach == "euler":
-        record = simulate_population_euler(params, drive, t_max, dt=dt)
-    else:
-        record = simulate_population_nest(params, drive, t_max)
+    record = resolve(entry.runner)(params, drive, t_max, dt=dt, **options)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     n_spikes = record.n_spikes
     error, wrong_counts = compare_trains(record, exact_population(params, drive, t_max))
@@ -392,3 +393,104 @@ def measure(approach, n, *, t_max=POPULATION_T_MAX, dt=DT, params: LIFParams = P
             "nfev": record.nfev, "ms_per_spike": 1e3 * seconds / max(n_spikes, 1),
             "cpu_ms_per_spike": 1e3 * cpu_seconds / max(n_spikes, 1),
             "error": error, "wrong_counts": wrong_counts}
+
+
+# ------------------------------------------------------------------ the approaches
+
+@dataclass(frozen=True)
+class Approach:
+    """One way of simulating a population: what it is called, how it runs, how it looks.
+
+    Attributes
+    ----------
+    key : str
+        The identifier (:func:`measure`'s ``approach``, a row's ``"approach"``).
+    label : str
+        The display text of legends and tables.
+    runner : callable or str
+        ``runner(params, i_e, t_max, *, dt, **options) -> SpikeRecord`` (``dt``:
+        the time step, ms, for those that step), or ``"package.module:function"``
+        naming it, imported when it first runs.
+    style : str, int or None
+        A method's key (the approach is drawn in that method's colour, marker
+        and line style), or the index of one of
+        :func:`lifutils.methods.spare_styles`; None takes the first spare index
+        no other approach uses.
+    prepare : callable, str or None
+        Called before the clock starts (NEST's first import, a second or two).
+    """
+
+    key: str
+    label: str
+    runner: Callable | str
+    style: str | int | None = None
+    prepare: Callable | str | None = None
+
+    def look(self) -> tuple:
+        """(colour, marker, line style) of its line in a figure."""
+        if isinstance(self.style, str):
+            method = REGISTRY[self.style]
+            return method.color, method.marker["marker"], method.linestyle
+        return spare_styles(self.style + 1)[self.style]
+
+
+def _checked_approach(approach, others):
+    """The approach, checked, with a spare style of its own when it has none."""
+    if not is_entry(approach, Approach):
+        raise LifutilsError(f"add_approach takes an Approach, got {check.show(approach)}")
+    if not isinstance(approach.label, str) or approach.label in {a.label for a in others}:
+        raise LifutilsError(f"Approach.label must be new text, got {check.show(approach.label)}")
+    for name in ("runner", "prepare"):
+        value = getattr(approach, name)
+        if not (callable(value) or is_import_path(value) or (name == "prepare" and value is None)):
+            raise LifutilsError(f"Approach.{name} must be callable (or 'package.module:function' "
+                                f"text), got {check.show(value)}")
+    if approach.style is None:
+        taken = {a.style for a in others}
+        return replace(approach, style=next(i for i in range(len(others) + 1) if i not in taken))
+    if not (approach.style in REGISTRY or (isinstance(approach.style, int)
+                                           and not isinstance(approach.style, bool)
+                                           and approach.style >= 0)):
+        raise LifutilsError(f"Approach.style must be a method key ({', '.join(REGISTRY)}), an "
+                            f"index >= 0 or None, got {check.show(approach.style)}")
+    return approach
+
+
+def _vector_event(params, i_e, t_max, *, dt=None, **options):
+    """simulate_population with one vector event, tight tolerances unless given."""
+    return simulate_population(params, i_e, t_max, events="vector",
+                               **{"rtol": 1e-10, "atol": 1e-10, **options})
+
+
+def _event_per_neuron(params, i_e, t_max, *, dt=None, **options):
+    """simulate_population with one event per neuron, tight tolerances unless given."""
+    return simulate_population(params, i_e, t_max, events="per_neuron",
+                               **{"rtol": 1e-10, "atol": 1e-10, **options})
+
+
+def _euler_loop(params, i_e, t_max, *, dt=DT, **options):
+    """The vectorised Euler loop at step dt (other options are not its)."""
+    return simulate_population_euler(params, i_e, t_max, dt=dt)
+
+
+def _nest(params, i_e, t_max, *, dt=None, **options):
+    """NEST's iaf_psc_delta (lifutils.nest_bridge)."""
+    from .nest_bridge import simulate_population_nest  # NEST is optional
+    return simulate_population_nest(params, i_e, t_max)
+
+
+#: The approaches of :func:`measure`, in the order of the cost table. The vector event and
+#: the Euler loop wear their methods' styles, the others styles no method wears, so that
+#: no two lines differ by colour alone ("method", here as in scipy, is a solve_ivp method).
+APPROACHES = declare(globals(), "APPROACHES", Catalogue("approach", (
+    Approach("vector", "one vector event", _vector_event, style="events"),
+    Approach("per_neuron", "one event per neuron", _event_per_neuron, style=1),
+    Approach("euler", "Euler loop (numpy)", _euler_loop, style="euler"),
+    Approach("nest", "NEST", _nest, style=0, prepare="lifutils.nest_bridge:import_nest"),
+), check=_checked_approach))
+
+
+def add_approach(approach: Approach) -> Approach:
+    """Add an approach of your own to :data:`APPROACHES` (or replace the same one, added
+    again) and return it; ``APPROACHES.remove(key)`` takes it out."""
+    return APPROACHES.add(approach)

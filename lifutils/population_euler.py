@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .euler import DT, MAX_EULER_STEPS
 from .fixed_step import run_population
 from .params import LIFParams, check_dt, check_t_max

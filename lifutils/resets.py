@@ -29,7 +29,7 @@ from scipy.optimize import OptimizeResult
 
 from .restart_args import Settings, time_budget
 from .restart_loop import Run
-from . import _validate as check
+from . import checks as check
 from . import restart_tolerance
 from .errors import LifutilsError, SolverFailedWarning
 

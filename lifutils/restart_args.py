@@ -11,7 +11,7 @@ import numpy as np
 from scipy import sparse
 from scipy.integrate import OdeSolver
 
-from . import _validate as check
+from . import checks as check
 from .errors import LifutilsError
 from .methods import EVALUATIONS_PER_STEP, SOLVE_IVP_METHODS
 from .restart_guards import Guards

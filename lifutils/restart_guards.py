@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .errors import BudgetError, IllConditionedWarning, LifutilsError, RunawayError
 
 __all__ = ["Guards"]

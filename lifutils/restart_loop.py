@@ -15,7 +15,7 @@ import numpy as np
 from scipy import sparse
 from scipy.integrate import solve_ivp
 
-from . import _validate as check
+from . import checks as check
 from .restart_args import Settings, event_number, event_vector
 from .restart_guards import Guards
 from .restart_triggers import Triggers

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .errors import BudgetError, LifutilsError, ToleranceWarning
 
 __all__ = ["solve_within", "solve_checked", "compare_events", "DEFAULT_RTOL", "DEFAULT_ATOL",

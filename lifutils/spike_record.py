@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _validate as check
+from . import checks as check
 from .analytic import MAX_SPIKES
 from .errors import LifutilsError
 from .params import LIFParams
@@ -45,8 +45,8 @@ class SpikeRecord:
     t_max : float
         Simulated length (ms).
     approach : str
-        Who computed it: "vector", "per_neuron", "euler", "nest" or "exact" (one
-        of :data:`lifutils.population.APPROACHES`, or the closed form).
+        Who computed it: the simulator's name for itself (``"vector"``, ...),
+        or ``"exact"`` for the closed form.
     nfev : int or None
         Work done: right-hand-side evaluations of the population (solve_ivp),
         neuron-steps (Euler); None for NEST and the closed form.

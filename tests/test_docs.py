@@ -47,3 +47,13 @@ def test_readme_names_only_functions_that_exist():
     readme = (ROOT / "README.md").read_text()
     for name in set(re.findall(r"`(?:lifutils\.)?(simulate_\w+|solve_ivp_with_resets|\w+_spike_times)", readme)):
         assert hasattr(lifutils, name), f"README names {name}, which lifutils does not have"
+
+
+def test_readme_public_api_is_lifutils_all():
+    """The Public API block of the README imports exactly what ``lifutils.__all__`` exports."""
+    import lifutils
+    readme = (ROOT / "README.md").read_text()
+    block = readme[readme.index("### Public API"):]
+    block = block[block.index("from lifutils import ("):block.index(")", block.index("from lifutils import ("))]
+    named = set(re.findall(r"\b[A-Za-z_]\w*\b", block.split("(", 1)[1]))
+    assert named == set(lifutils.__all__), (named ^ set(lifutils.__all__))

@@ -41,7 +41,7 @@ def reference_rhs(model):
             k += 1
         return levels[k]
 
-    if model.family == "izhikevich":
+    if gallery.FAMILIES[model.family].equations == "izhikevich":
         def rhs(t, y):
             v, u = y
             return [0.04 * v ** 2 + 5 * v + 140 - u + drive(t), p["a"] * (p["b"] * v - u)]
@@ -59,7 +59,7 @@ def reference_rhs(model):
 
 def reference_reset(model, y):
     p = model.params
-    if model.family == "izhikevich":
+    if gallery.FAMILIES[model.family].equations == "izhikevich":
         return [p["c"], y[1] + p["d"]]
     return [p["Vr"], y[1] + p["b"]]
 
@@ -316,13 +316,13 @@ def test_a_shorter_span_gives_the_first_spikes():
 
 def test_published_parameters():
     """The tables as printed in the papers (a typo here would change a pattern)."""
-    assert {k: tuple(v[1:5]) for k, v in gallery.IZHIKEVICH_2003.items()} == {
+    assert {k: tuple(v[1:5]) for k, v in gallery.FAMILIES["izhikevich"].table.items()} == {
         "RS": (0.02, 0.2, -65.0, 8.0), "IB": (0.02, 0.2, -55.0, 4.0),
         "CH": (0.02, 0.2, -50.0, 2.0), "FS": (0.1, 0.2, -65.0, 2.0),
         "LTS": (0.02, 0.25, -65.0, 2.0), "TC": (0.02, 0.25, -65.0, 0.05),
         "TC_rebound": (0.02, 0.25, -65.0, 0.05), "RZ": (0.1, 0.26, -65.0, 2.0)}
     order = ("C", "gL", "EL", "VT", "DeltaT", "a", "tau_w", "b", "Vr", "I")
-    assert {k: tuple(p[x] for x in order) for k, (_, p) in gallery.NAUD_2008.items()} == {
+    assert {k: tuple(p[x] for x in order) for k, (_, p) in gallery.FAMILIES["adex"].table.items()} == {
         "tonic": (200, 10, -70, -50, 2, 2, 30, 0, -58, 500),
         "adapting": (200, 12, -70, -50, 2, 2, 300, 60, -58, 500),
         "initial_burst": (130, 18, -58, -50, 2, 4, 150, 120, -50, 400),
@@ -336,13 +336,14 @@ def test_published_parameters():
 def test_every_model_names_its_source_and_units():
     for (family, name), m in PATTERNS.items():
         assert (m.family, m.name) == (family, name)
-        assert ("Izhikevich" if family == "izhikevich" else "Naud") in m.source
+        assert m.source == gallery.FAMILIES[family].source and m.source.strip()
+        assert m.units == gallery.FAMILIES[family].units
         assert set(m.params) <= set(m.units) and m.units["v_peak"] == "mV"
         assert m.t_span[0] == 0.0 and len(m.y0) == 2
 
 
 def test_izhikevich_starts_at_rest():
-    for name in gallery.IZHIKEVICH_2003:
+    for name in gallery.FAMILIES["izhikevich"].table:
         m = izhikevich(name)
         assert np.allclose(m.rhs(0.0, np.array(m.y0)), 0.0, atol=1e-12)
 
@@ -400,7 +401,7 @@ def test_bad_input_is_a_named_error(call, words):
         assert word in str(info.value), (word, str(info.value))
 
 
-@given(name=st.sampled_from(list(gallery.NAUD_2008)),
+@given(name=st.sampled_from(list(gallery.FAMILIES["adex"].table)),
        key=st.sampled_from(["C", "gL", "EL", "VT", "DeltaT", "a", "tau_w", "b", "Vr", "I",
                             "v_peak"]),
        value=st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(),

@@ -294,7 +294,7 @@ def test_reloading_a_module_that_registers_methods_replaces_them():
     importlib.reload(lifutils.euler)
     importlib.reload(lifutils.euler)
     assert {k: (m.label, m.color, m.rank) for k, m in REGISTRY.items()} == before
-    assert REGISTRY["euler"].runner is lifutils.euler.simulate_euler
+    assert REGISTRY["euler"].function is lifutils.euler.simulate_euler
 
 
 def test_a_different_method_under_a_taken_key_is_still_refused():

@@ -3,15 +3,17 @@ import pytest
 
 import lifutils
 from lifutils import LIFParams, LifutilsError, compare
-from lifutils.methods import LABELS, REGISTRY, method_key
+from lifutils.methods import BUILT_IN, LABELS, REGISTRY, method_key
 
 P20 = LIFParams(i_e=20.0)
 
 
-def test_registry_order_and_labels():
-    assert list(REGISTRY) == ["euler", "euler_interp", "hack", "events", "exact"]
-    assert dict(LABELS) == {"euler": "Euler loop", "euler_interp": "Euler, interpolated",
-                      "hack": "dv/dt hack", "events": "solve_ivp + events", "exact": "exact"}
+def test_the_registry_is_the_declaration_in_rank_order():
+    assert {k for k in REGISTRY if k in REGISTRY.built_in} == {m.key for m in BUILT_IN}
+    ranks = [(m.reference, m.rank) for m in REGISTRY.values()]
+    assert ranks == sorted(ranks) and REGISTRY[list(REGISTRY)[-1]].reference  # the reference last
+    assert dict(LABELS) == {k: m.label for k, m in REGISTRY.items()}
+    assert len(set(LABELS.values())) == len(LABELS)
 
 
 @pytest.mark.parametrize("key", list(REGISTRY))

@@ -248,8 +248,8 @@ def test_keep_y_events_must_be_a_bool(bad):
 
 
 def test_the_states_kept_at_resets_count_against_the_memory_budget(monkeypatch):
-    from lifutils import BudgetError, _validate
-    monkeypatch.setattr(_validate, "MEMORY_BUDGET", 8 * 3)  # room for three states of one (and t_eval)
+    from lifutils import BudgetError, checks
+    monkeypatch.setattr(checks, "MEMORY_BUDGET", 8 * 3)  # room for three states of one (and t_eval)
     grid = np.array([0.0])  # a stored trace of one point: within the budget
     with pytest.raises(BudgetError, match=r"states kept at resets \(y_events\) have reached 3 "
                                           r"resets .*keep_y_events=False"):

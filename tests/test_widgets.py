@@ -32,24 +32,8 @@ MINUS = "\N{MINUS SIGN}"  # d3-format, which draws the slider readouts, writes n
 
 FACTORIES = every_dashboard.factories()  # every dashboard in lifutils.widgets.__all__
 
-# dashboard -> control -> (new value, its readout as the browser shows it)
-MOVES = {
-    "euler_explorer": {"i_e": (25.5, "25.50"), "dt": (0.5, "0.5"), "tau_m": (15.0, "15.0"),
-                       "v_reset": (-70.0, f"{MINUS}70.0")},
-    "hack_explorer": {"method": ("RK23", "RK23"), "max_step": (1.0, "1"),
-                      "i_e": (25.0, "25.00")},
-    "events_explorer": {"i_e": (25.0, "25.00"), "t_ref": (2.0, "2.0"), "rtol": (1e-3, "1e-3"),
-                        "max_step": (1.0, "1")},
-    "side_by_side": {"i_e": (25.5, "25.50"), "tau_m": (15.0, "15.0"), "t_ref": (2.0, "2.0"),
-                     "v_reset": (-70.0, f"{MINUS}70.0"), "dt": (0.05, "0.05"),
-                     "rtol": (1e-3, "1e-3")},
-    "fi_explorer": {"tau_m": (15.0, "15.0"), "t_ref": (2.0, "2.0"),
-                    "v_reset": (-70.0, f"{MINUS}70.0"), "dt": (0.5, "0.5")},
-    # The pattern first: choosing one sets the sliders to its published values.
-    "phase_plane": {"pattern": ("AdEx adaptation", "AdEx adaptation"), "I": (400.0, "400"),
-                    "Vr": (-50.0, f"{MINUS}50.0"), "b": (100.0, "100")},
-    "kick_synchrony": {"kick": (2.5, "2.50")},
-}
+# dashboard -> control -> (new value, its readout as the browser shows it): each entry's moves
+MOVES = every_dashboard.moves()
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +221,7 @@ def test_side_by_side_table_matches_compare_methods(dashboards):
     assert "wrong count" in table  # the hack: no spikes at all
     figure_panels = [ax for ax in dash.figure.axes if ax.get_title(loc="left")]
     assert [ax.get_title(loc="left") for ax in figure_panels] == [
-        LABELS[k] for k in ("euler", "euler_interp", "hack", "events")]
+        LABELS[r["key"]] for r in rows if not r["reference"]]  # a panel per method, in order
 
 
 def test_side_by_side_reruns_only_what_a_control_touches(monkeypatch):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import numpy as np
 
-from .. import _validate as check
+from .. import checks as check
 from ..errors import LifutilsError, RunawayError
 from ..params import LIFParams, check_t_max
 from .currents import MAX_SPIKES, B_JUMP, TAU_W, Segment

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from .. import _validate as check
+from .. import checks as check
 from ..errors import LifutilsError, RunawayError
 from ..params import LIFParams, check_dt, check_t_max
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import _validate as check
+from .. import checks as check
 from ..errors import LifutilsError
 from ..analytic import threshold_gap
 from ..params import LIFParams, check_t_max

@@ -4,7 +4,9 @@ Nothing numeric lives here. Each dashboard calls lifutils' simulators (cached
 per dashboard, so moving a slider back is instant), moves the data of one
 figure drawn by :mod:`lifutils.plotting` and shows it as a PNG.
 
-Four rooms: :mod:`~lifutils.widgets.dashboards` (the dashboards of the LIF neuron),
+Every dashboard is declared in :data:`~lifutils.widgets.catalogue.DASHBOARDS`
+(one entry each, with the moves that test every control). Four rooms:
+:mod:`~lifutils.widgets.dashboards` (the dashboards of the LIF neuron),
 :mod:`~lifutils.widgets.larger_models` (the phase plane and the kicks of notebooks 08 and 05),
 :mod:`~lifutils.widgets.framework` (the :class:`Dashboard` container and the
 controls they share) and :mod:`~lifutils.widgets.redraw` (moving a figure's
@@ -36,8 +38,17 @@ Examples
 (2, True, True)
 """
 from . import dashboards
+from .catalogue import DASHBOARDS, DashboardEntry
 from .dashboards import *  # noqa: F401,F403 (every dashboard in dashboards.__all__)
 from .framework import Dashboard
 from .larger_models import kick_synchrony, phase_plane
 
-__all__ = ["Dashboard", *dashboards.__all__, "phase_plane", "kick_synchrony"]
+#: Every dashboard declared in :data:`~lifutils.widgets.catalogue.DASHBOARDS`, by its key.
+__all__ = ["Dashboard", *DASHBOARDS]
+
+
+def __getattr__(name):
+    """A dashboard declared in DASHBOARDS from a module of its own: found by its key."""
+    if name in DASHBOARDS:
+        return DASHBOARDS[name].function
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -247,11 +247,11 @@ def _method_rows(t_max, keys):
 
 
 def side_by_side(*, t_max=T_MAX, size="screen"):
-    """Every method of the registry at once: Euler, interpolated Euler, the dv/dt hack, events.
+    """Every method of the registry at once, one panel each, a raster and a table.
 
     Controls: ``i_e`` (nA), ``tau_m`` (ms), ``t_ref`` (ms), ``v_reset`` (mV),
     and one for each knob of the methods (:data:`KNOB_CONTROLS`): ``dt`` (ms,
-    for both Euler loops), ``rtol`` (for the event method). One panel per
+    for the methods whose knob it is), ``rtol`` (likewise). One panel per
     method (every method of :data:`lifutils.methods.REGISTRY` but the
     reference) with the exact trace on each, a spike raster, and a table of
     spike counts, largest spike-time errors (ms) and nfev per method (from
@@ -283,7 +283,8 @@ def side_by_side(*, t_max=T_MAX, size="screen"):
                 "v_reset": v_reset_slider(), **{knob: KNOB_CONTROLS[knob]() for knob in knobs}}
     rows = _method_rows(t_max, list(REGISTRY))
     n = len(REGISTRY) - 1  # one panel per method, the reference on each
-    fig, axes = dashboard_figure((7.6, 7.4 * (n + 1.15) / 5.15), size, nrows=n + 1, ncols=1,
+    # Four panels and the raster fill 7.4 inches; more methods share that height.
+    fig, axes = dashboard_figure((7.6, 7.4 * min(n + 1.15, 5.15) / 5.15), size, nrows=n + 1, ncols=1,
                                  sharex=True, height_ratios=[1] * n + [1.15])
     panels, raster = axes[:n], axes[n]
 
@@ -317,6 +318,10 @@ def side_by_side(*, t_max=T_MAX, size="screen"):
 
 def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size="screen"):
     """The f-I curve: analytic against the Euler loop and the event method.
+
+    Two methods, not the registry's: the dashboard's question is the Euler loop's
+    dt against the event method, and each redraw reruns every current (the f-I
+    markers of every registered method are notebook 04's ``plot_fi_curve``).
 
     Controls: ``tau_m`` (ms), ``t_ref`` (ms), ``v_reset`` (mV), ``dt`` (ms,
     for Euler). Simulated rates (Hz) come from

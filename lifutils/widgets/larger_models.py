@@ -25,8 +25,7 @@ from types import MappingProxyType
 import numpy as np
 
 from ..errors import LifutilsError
-from ..gallery import (NAUD_2008, IZHIKEVICH_2003, adex, drive, firing_pattern, fixed_points,
-                       izhikevich)
+from ..gallery import FAMILIES, adex, drive, firing_pattern, fixed_points, izhikevich
 from ..analytic import interspike_interval
 from ..params import LIFParams
 from ..plotting_network import VolleyFigure
@@ -50,8 +49,8 @@ _FAMILY_WORDS = {"adex": "AdEx", "izhikevich": "Izhikevich"}
 #: are the labels (ipywidgets reports a value that is not an option clearly only for
 #: values that are not tuples).
 PATTERN_OPTIONS = MappingProxyType({
-    **{f"AdEx {NAUD_2008[n][0]}": ("adex", n) for n in NAUD_2008},
-    **{f"Izhikevich {n}": ("izhikevich", n) for n in IZHIKEVICH_2003}})
+    **{f"AdEx {d}": ("adex", n) for n, (d, _) in FAMILIES["adex"].table.items()},
+    **{f"Izhikevich {n}": ("izhikevich", n) for n in FAMILIES["izhikevich"].table}})
 _LABELS = {key: label for label, key in PATTERN_OPTIONS.items()}
 _PATTERN_CSS = """<style>
 .lif-pattern .widget-readout { max-width: none !important; min-width: 15em; text-align: left; }
@@ -186,8 +185,8 @@ def phase_plane(pattern="tonic", family="adex", *, size="screen"):
     Parameters
     ----------
     pattern : str
-        The pattern to start from (a name of :data:`lifutils.gallery.NAUD_2008`
-        or :data:`lifutils.gallery.IZHIKEVICH_2003`).
+        The pattern to start from (a name in the table of
+        ``lifutils.gallery.FAMILIES[family]``).
     family : {"adex", "izhikevich"}
     size : {"screen", "projector"}
         ``"projector"`` draws larger text, lines and controls, for the back of

@@ -1,5 +1,8 @@
 """Argument checks, written once: every message names the argument and the rule.
 
+The package's shared internal API (imported by its modules as ``from . import checks
+as check``); not part of the public API in ``lifutils.__all__``.
+
 One format everywhere: ``"<name> must be <rule>, got <value>"``, raised as a
 :class:`~lifutils.errors.LifutilsError` (a ValueError). numpy numbers and 0-d
 arrays are accepted wherever a Python number is; bools, strings, complex
