@@ -401,7 +401,7 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     run = Run(settings, stitch=StitchedSolution)
     while run.t < settings.tf:
         t_stop, seg_eval, held = run.next_stop()
-        if held.all():
+        if held is not None and held.all():
             run.hold_still(t_stop, seg_eval)
             continue
         fired = run.advance(t_stop, seg_eval, held)

@@ -45,7 +45,7 @@ class Run:
         # memory budget of the stored trace.
         self.nfev_count, self.step_count = itertools.count(2), itertools.count(1)
         self.pieces_t, self.pieces_y = [], []  # stored trace, one array per piece
-        self.last_point = None
+        self.last_t, self.last_y = math.nan, None  # the last point stored (y as a list)
         self.stitch = stitch
         self.dense_pieces = [] if s.dense_output else None  # (t_start, t_end, piece)
         self.counts = {"nfev": 0, "njev": 0, "nlu": 0}
@@ -55,7 +55,6 @@ class Run:
         self.fired_values = []  # the values of the entries that fired at the latest reset
         self._wrappers = {}
         self.latest_release = -math.inf  # the latest time any component is held until
-        self._none_held = np.zeros(s.n, dtype=bool)  # never written to
         self._free_rhs = self._rhs(None)
         self.triggers = Triggers(s.direction, s.layout)
         self.t_events = [[] for _ in range(s.layout.n_entries)]  # one list per entry
@@ -69,13 +68,16 @@ class Run:
     # ---- the four steps of the loop ----
 
     def next_stop(self):
-        """Where the next solver run must stop (end, breakpoint, release) and its t_eval points."""
+        """Where the next solver run must stop (end, breakpoint, release), its t_eval points
+        and the components held until then (a boolean mask, or None when none is)."""
         s, t = self.s, self.t
         if self.latest_release <= t and not s.stops.size and s.t_eval is None:
-            return s.tf, None, self._none_held  # the usual case: nothing held, no stops
+            return s.tf, None, None  # the usual case: nothing held, no stops
         held = self.release > t
+        if not held.any():
+            held = None
         t_stop = min([s.tf] + list(s.stops[s.stops > t][:1])
-                     + ([float(self.release[held].min())] if held.any() else []))
+                     + ([float(self.release[held].min())] if held is not None else []))
         seg_eval = None
         if s.t_eval is not None:
             upper = s.t_eval <= t_stop if t_stop == s.tf else s.t_eval < t_stop
@@ -100,7 +102,7 @@ class Run:
         self._charge_restart()
         sol = self._solve(t_stop, seg_eval, held, passed)
         sol_t, sol_y = self._tally(sol)
-        if sol.status == -1:
+        if sol["status"] == -1:
             self._failed(sol, sol_t, sol_y)
             return None
         which, t_end, y_end = self._segment_end(sol, sol_y, t_stop)
@@ -139,16 +141,17 @@ class Run:
             self._add_dense(self.t, self.t, self.y.copy())
 
     def record(self, seg_t, seg_y):
-        """Store points, skipping a first point that repeats the last one stored."""
-        seg_t = np.asarray(seg_t, dtype=float)
-        seg_y = np.asarray(seg_y, dtype=float).reshape(self.s.n, -1)
-        if seg_t.size and self.last_point is not None and self.last_point[0] == seg_t[0] \
-                and (self.last_point[1] == seg_y[:, 0]).all():
+        """Store points (float arrays: times of shape (m,), states (n, m)), skipping a
+        first point that repeats the last one stored."""
+        if not seg_t.size:
+            return
+        if seg_t[0] == self.last_t and seg_y[:, 0].tolist() == self.last_y:
             seg_t, seg_y = seg_t[1:], seg_y[:, 1:]
-        if seg_t.size:
-            self.pieces_t.append(seg_t)
-            self.pieces_y.append(seg_y)
-            self.last_point = (seg_t[-1], seg_y[:, -1])
+            if not seg_t.size:
+                return
+        self.pieces_t.append(seg_t)
+        self.pieces_y.append(seg_y)
+        self.last_t, self.last_y = seg_t[-1], seg_y[:, -1].tolist()
 
     def outcome(self):
         """The fields of the ResetResult."""
@@ -180,7 +183,7 @@ class Run:
         opts = s.options
         if s.first_step is not None:
             opts = dict(opts, first_step=min(s.first_step, t_stop - self.t))
-        rhs = self._free_rhs if held is self._none_held or not held.any() else self._rhs(held)
+        rhs = self._free_rhs if held is None else self._rhs(held)
         try:
             # While check_finite watches, an overflow in a trial step is ours to judge (it is
             # named if it matters): numpy's warnings on it, in fun and in scipy, are not shown.
@@ -205,21 +208,26 @@ class Run:
             f"not cross zero where its end points do (scipy's root finder: {exc}). Try another "
             "method, a smaller max_step or a tighter rtol/atol") from exc
 
+    # solve_ivp's result is a dict whose keys are also attributes: sol["t"] is sol.t
+    # without the attribute lookup's Python-level detour.
+
     def _tally(self, sol):
         """Add the solver's counts to ours; its times and states as float arrays."""
-        for key in self.counts:
-            self.counts[key] += int(getattr(sol, key, 0))
-        sol_t = np.asarray(sol.t, dtype=float)  # scipy leaves [] when t_eval caught nothing
-        return sol_t, np.asarray(sol.y, dtype=float).reshape(self.s.n, -1)
+        counts = self.counts
+        for key in counts:
+            counts[key] += int(sol.get(key, 0))
+        sol_t = np.asarray(sol["t"], dtype=float)  # scipy leaves [] when t_eval caught nothing
+        return sol_t, np.asarray(sol["y"], dtype=float).reshape(self.s.n, -1)
 
     @staticmethod
     def _segment_end(sol, sol_y, t_stop):
         """(the scipy event that stopped the solver or None, its time, the state there)."""
-        if sol.status != 1:
+        if sol["status"] != 1:
             return None, t_stop, sol_y[:, -1].copy()
-        which = next(k for k, te in enumerate(sol.t_events) if len(te))
-        return which, float(sol.t_events[which][-1]), np.array(sol.y_events[which][-1],
-                                                               dtype=float)
+        t_events = sol["t_events"]
+        which = 0 if len(t_events) == 1 else next(k for k, te in enumerate(t_events) if len(te))
+        return which, float(t_events[which][-1]), np.array(sol["y_events"][which][-1],
+                                                            dtype=float)
 
     def _keep(self, sol, sol_t, sol_y, seg_eval, t_end, stopped_by_event):
         """Store the segment's points (those of t_eval, if given) and its dense output."""
@@ -230,7 +238,7 @@ class Run:
             if stopped_by_event or t_end < self.s.tf:
                 keep &= sol_t < t_end  # a point at t_end belongs to what comes next
             self.record(sol_t[keep], sol_y[:, keep])
-        self._add_dense(self.t, t_end, sol.sol)
+        self._add_dense(self.t, t_end, sol["sol"])
 
     def _fired(self, kind_and_trigger, event):
         """The triggers that fired when the scipy ``event`` stopped the solver, or None."""
@@ -381,58 +389,19 @@ class Run:
         one, as plain solve_ivp does. It is an error once the solver has stepped to a
         non-finite state, or after many in a row (either would loop): see
         :meth:`~lifutils.restart_guards.Guards.non_finite`."""
-        s, guards = self.s, self.guards
-        check_finite = s.check_finite
-        used, checkpoint = self.nfev_count, guards.checkpoint
-        n, shape, as_derivative, ndarray = s.n, (s.n,), self._as_derivative, np.ndarray
+        s = self.s
         fun = s.fun
         if s.extra:  # fun(t, y, *args): one call, without unpacking args at every evaluation
             user, extra = s.fun, s.extra
 
             def fun(t, state):
                 return user(t, state, *extra)
-        limit = 0  # the count at which to look at the budgets again
-
-        if not check_finite and held is None:  # counted and copied only
-            def counted(t, state):
-                nonlocal limit
-                k = next(used)
-                if k > limit:
-                    limit = checkpoint(k, t)
-                dy = fun(t, state)
-                if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
-                    return dy.copy()
-                return as_derivative(dy, t)
-            return counted
-
-        fsum, isfinite = math.fsum, math.isfinite
-        exact = n > 64  # large: numpy's test; small: a sum of Python floats, far cheaper
-
-        def rhs(t, state):  # the state of a trial step may itself be non-finite
-            nonlocal limit
-            k = next(used)
-            if k > limit:
-                limit = checkpoint(k, t)
-            dy = fun(t, state)
-            if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
-                dy = dy.copy()
-            else:
-                dy = as_derivative(dy, t)
-            if check_finite:
-                if exact:
-                    if not np.isfinite(dy).all():
-                        guards.non_finite(k, t, dy)
-                else:
-                    try:  # inf - inf and an overflowing sum raise; a NaN comes through
-                        ok = isfinite(fsum(dy.tolist()))
-                    except (OverflowError, ValueError):
-                        ok = False
-                    if not ok and not np.isfinite(dy).all():
-                        guards.non_finite(k, t, dy)
-            if held is not None:
-                dy[held] = 0.0
-            return dy
-        return rhs
+        parts = (fun, self.nfev_count, self.guards, (s.n,), self._as_derivative)
+        if held is None and not s.check_finite:
+            return _counted_rhs(*parts)
+        if held is None and s.n <= SMALL:
+            return _checked_rhs(*parts)
+        return _guarded_rhs(*parts, s.check_finite, held)
 
     def _as_derivative(self, dy, t):
         """What fun returned as our own float array of shape (n,), or a LifutilsError that
@@ -452,9 +421,11 @@ class Run:
         return self.event_values(self.t, nudged)[i] == value
 
     def _check_state(self, name, value):
+        """What reset returned, as our own finite float array of shape (n,), or a
+        LifutilsError that names ``name`` and says what is wrong with it."""
         n = self.s.n
-        if type(value) is np.ndarray and value.dtype == float and value.shape == (n,) \
-                and np.isfinite(value).all():
+        if type(value) is np.ndarray and value.dtype is FLOAT and value.shape == (n,) \
+                and _finite(value):
             return value.copy()  # our own: a callback may hand back a buffer it reuses
         array = check.real_array(value)
         if array is None:
@@ -483,3 +454,88 @@ class Run:
         self.release[idx] = np.maximum(self.release[idx], self.t + duration)
         if idx.size:
             self.latest_release = max(self.latest_release, self.t + duration)
+
+
+def _finite(array):
+    """True if every entry of a float array is finite; for a small one, without numpy's
+    per-call cost (the sum of finite numbers is finite unless it overflows)."""
+    if array.size > SMALL:
+        return bool(np.isfinite(array).all())
+    values = array.tolist()
+    total = sum(values)
+    return total - total == 0.0 or all(map(math.isfinite, values))
+
+
+# ---- fun for the solver: three variants of one wrapper, the cheapest that does the job ----
+
+#: Up to this many components the finiteness of a derivative is tested on Python floats
+#: (a sum, then math.isfinite only when the sum is not finite); above, with numpy.
+SMALL = 64
+
+
+def _counted_rhs(fun, used, guards, shape, as_derivative):
+    """fun, counted against the budgets, its return our own float array of ``shape``."""
+    checkpoint, ndarray = guards.checkpoint, np.ndarray
+    limit = 0  # the count at which to look at the budgets again
+
+    def counted(t, state):
+        nonlocal limit
+        k = next(used)
+        if k > limit:
+            limit = checkpoint(k, t)
+        dy = fun(t, state)
+        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
+            return dy.copy()
+        return as_derivative(dy, t)
+    return counted
+
+
+def _checked_rhs(fun, used, guards, shape, as_derivative):
+    """As _counted_rhs, and a non-finite derivative reported to ``guards.non_finite``; for
+    a small state (the sum of its entries is finite exactly when they are all finite, or
+    else it overflowed)."""
+    checkpoint, non_finite, ndarray, isfinite = guards.checkpoint, guards.non_finite, \
+        np.ndarray, math.isfinite
+    limit = 0
+
+    def checked(t, state):  # the state of a trial step may itself be non-finite
+        nonlocal limit
+        k = next(used)
+        if k > limit:
+            limit = checkpoint(k, t)
+        dy = fun(t, state)
+        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
+            dy = dy.copy()
+        else:
+            dy = as_derivative(dy, t)
+        values = dy.tolist()
+        total = sum(values)
+        if total - total != 0.0 and not all(map(isfinite, values)):
+            non_finite(k, t, dy)
+        return dy
+    return checked
+
+
+def _guarded_rhs(fun, used, guards, shape, as_derivative, check_finite, held):
+    """As _checked_rhs for any state (numpy's test of finiteness), or without it; the
+    components ``held`` (a boolean mask, or None) have a derivative of 0."""
+    checkpoint, non_finite, ndarray = guards.checkpoint, guards.non_finite, np.ndarray
+    limit = 0
+
+    def guarded(t, state):
+        nonlocal limit
+        k = next(used)
+        if k > limit:
+            limit = checkpoint(k, t)
+        dy = fun(t, state)
+        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
+            dy = dy.copy()
+        else:
+            dy = as_derivative(dy, t)
+        if check_finite and not np.isfinite(dy).all():
+            non_finite(k, t, dy)
+        if held is not None:
+            dy[held] = 0.0
+        return dy
+    return guarded
+
