@@ -140,25 +140,26 @@ def _bytes_per_step(n, t_eval, dense_output):
 
 def _check_budgets(*, t0, tf, n, method, options, max_nfev, stops, t_eval, bytes_per_step,
                    **_):
-    """Refuse, before any work, what the arguments imply beyond the budgets."""
-    span = tf - t0
+    """Refuse, before any work, what the arguments imply beyond the budgets (the messages
+    are written only for a refusal)."""
     max_step = options.get("max_step", math.inf)
-    steps = span / max_step
-    advice = (f"raise max_step, shorten t_span ({t0:g}, {tf:g}) or raise "
-              f"max_nfev = {check.show(max_nfev)}")
+    steps = (tf - t0) / max_step
     per_step = EVALUATIONS_PER_STEP.get(method, 1) if isinstance(method, str) else 1
-    check.budget("max_step", max_step, steps * per_step, max_nfev,
-                 what=f"right-hand-side evaluations over t_span ({per_step} or more per "
-                 "solver step)", advice=advice)
+    if steps * per_step > max_nfev:
+        check.budget("max_step", max_step, steps * per_step, max_nfev,
+                     what=f"right-hand-side evaluations over t_span ({per_step} or more per "
+                     "solver step)", advice=f"raise max_step, shorten t_span ({t0:g}, {tf:g}) "
+                     f"or raise max_nfev = {check.show(max_nfev)}")
     check.budget("max_step", max_step, steps * bytes_per_step, check.MEMORY_BUDGET,
                  what="bytes of stored trace", advice="pass t_eval to store fewer points, "
                  "raise max_step or shorten t_span")
     # Each breakpoint is a restart of the solver, charged as RESTART_COST evaluations.
-    check.budget("breakpoints", f"<{stops.size} times inside t_span>",
-                 stops.size * Guards.RESTART_COST, max_nfev,
-                 what=f"evaluations of fun (each breakpoint restarts the solver, counted as "
-                 f"{Guards.RESTART_COST})", advice="pass fewer breakpoints (only where fun is "
-                 f"discontinuous), shorten t_span or raise max_nfev = {check.show(max_nfev)}")
+    if stops.size * Guards.RESTART_COST > max_nfev:
+        check.budget("breakpoints", f"<{stops.size} times inside t_span>",
+                     stops.size * Guards.RESTART_COST, max_nfev,
+                     what=f"evaluations of fun (each breakpoint restarts the solver, counted as "
+                     f"{Guards.RESTART_COST})", advice="pass fewer breakpoints (only where fun is "
+                     f"discontinuous), shorten t_span or raise max_nfev = {check.show(max_nfev)}")
     if t_eval is not None:
         check.budget("t_eval", f"<{t_eval.size} times>", 16.0 * n * t_eval.size,
                      check.MEMORY_BUDGET, what="bytes of stored values", advice="store fewer times")
@@ -295,10 +296,10 @@ def _check_breakpoints(breakpoints):
         stops = np.asarray(breakpoints, dtype=float)
     except (TypeError, ValueError):
         stops = None
-    if stops is None or stops.ndim != 1 or not np.all(np.isfinite(stops)):
+    if stops is None or stops.ndim != 1 or not np.isfinite(stops).all():
         raise LifutilsError("breakpoints must be a one-dimensional sequence of finite times, "
                             f"got {check.show(breakpoints)}")
-    return np.unique(stops)
+    return stops if stops.size < 2 else np.unique(stops)
 
 
 def _check_method(method):
