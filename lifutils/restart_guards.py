@@ -6,6 +6,8 @@ that gives up (the message of its warning), and resets that leave another event 
 rounding of its trigger (a tie). :class:`Guards` is owned by
 :class:`~lifutils.restart_loop.Run` (``run.guards``): it keeps the counts the budgets
 need and reads nothing of the run but the settings it is given and what each call passes.
+:func:`counted_rhs`, :func:`checked_rhs` and :func:`guarded_rhs` wrap fun as the solver
+calls it: counted against those budgets, its return copied and checked.
 """
 from __future__ import annotations
 
@@ -18,7 +20,12 @@ import numpy as np
 from . import _validate as check
 from .errors import BudgetError, IllConditionedWarning, LifutilsError, RunawayError
 
-__all__ = ["Guards"]
+__all__ = ["Guards", "counted_rhs", "checked_rhs", "guarded_rhs", "as_derivative", "finite"]
+
+FLOAT = np.dtype(float)  # a singleton: `dtype is FLOAT` is the cheapest test
+#: Up to this many components the finiteness of an array is tested on Python floats
+#: (a sum, then math.isfinite only when the sum is not finite); above, with numpy.
+SMALL = 64
 
 
 class Guards:
@@ -224,3 +231,96 @@ class Guards:
             f"the trace has reached {self.step_limit + 1} solver steps, over the memory budget of "
             f"{check.MEMORY_BUDGET:.3g} bytes for {s.n} components (at t = {t:.6g}); "
             "pass t_eval to store fewer points, drop dense_output, or shorten t_span")
+
+
+# ---- fun as the solver calls it: three variants of one wrapper, the cheapest that does the job
+
+def as_derivative(dy, t, n):
+    """What fun returned as our own float array of shape (n,), or a LifutilsError that
+    says what is wrong with it (it returned n real numbers at the start)."""
+    array = check.real_array(dy)
+    if array is None or array.size != n or array.ndim > 1:
+        raise LifutilsError(
+            f"fun must return dy/dt as {n} real numbers (shape ({n},)) at every call, as it "
+            f"did at the start; got {check.show(dy)}"
+            f"{'' if array is None else f' (shape {array.shape})'} at t = {float(t):.6g}")
+    return array.reshape(n).copy()
+
+
+def finite(array):
+    """True if every entry of a float array is finite; for a small one, without numpy's
+    per-call cost (the sum of finite numbers is finite unless it overflows)."""
+    if array.size > SMALL:
+        return bool(np.isfinite(array).all())
+    values = array.tolist()
+    total = sum(values)
+    return total - total == 0.0 or all(map(math.isfinite, values))
+
+
+def counted_rhs(fun, used, guards, n):
+    """fun, counted against the budgets of ``guards`` (``used``: the counter of
+    evaluations), its return our own float array of shape (n,)."""
+    checkpoint, ndarray, shape = guards.checkpoint, np.ndarray, (n,)
+    limit = 0  # the count at which to look at the budgets again
+
+    def counted(t, state):
+        nonlocal limit
+        k = next(used)
+        if k > limit:
+            limit = checkpoint(k, t)
+        dy = fun(t, state)
+        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
+            return dy.copy()
+        return as_derivative(dy, t, n)
+    return counted
+
+
+def checked_rhs(fun, used, guards, n):
+    """As counted_rhs, and a non-finite derivative reported to ``guards.non_finite``; for
+    a small state (the sum of its entries is finite exactly when they are all finite, or
+    else it overflowed)."""
+    checkpoint, non_finite, ndarray, isfinite = guards.checkpoint, guards.non_finite, \
+        np.ndarray, math.isfinite
+    shape = (n,)
+    limit = 0
+
+    def checked(t, state):  # the state of a trial step may itself be non-finite
+        nonlocal limit
+        k = next(used)
+        if k > limit:
+            limit = checkpoint(k, t)
+        dy = fun(t, state)
+        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
+            dy = dy.copy()
+        else:
+            dy = as_derivative(dy, t, n)
+        values = dy.tolist()
+        total = sum(values)
+        if total - total != 0.0 and not all(map(isfinite, values)):
+            non_finite(k, t, dy)
+        return dy
+    return checked
+
+
+def guarded_rhs(fun, used, guards, n, check_finite, held):
+    """As checked_rhs for any state (numpy's test of finiteness), or without it; the
+    components ``held`` (a boolean mask, or None) have a derivative of 0."""
+    checkpoint, non_finite, ndarray, shape = guards.checkpoint, guards.non_finite, np.ndarray, (n,)
+    limit = 0
+
+    def guarded(t, state):
+        nonlocal limit
+        k = next(used)
+        if k > limit:
+            limit = checkpoint(k, t)
+        dy = fun(t, state)
+        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
+            dy = dy.copy()
+        else:
+            dy = as_derivative(dy, t, n)
+        if check_finite and not np.isfinite(dy).all():
+            non_finite(k, t, dy)
+        if held is not None:
+            dy[held] = 0.0
+        return dy
+    return guarded

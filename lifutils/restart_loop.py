@@ -16,11 +16,10 @@ from scipy.integrate import solve_ivp
 
 from . import _validate as check
 from .restart_args import Settings, event_number, event_vector
-from .restart_guards import Guards
+from .restart_guards import FLOAT, SMALL, Guards, checked_rhs, counted_rhs, finite, guarded_rhs
 from .restart_triggers import Triggers
 from .errors import LifutilsError
 
-FLOAT = np.dtype(float)  # a singleton: `dtype is FLOAT` is the cheapest test
 _NO_CHANGE = contextlib.nullcontext()
 
 
@@ -396,24 +395,12 @@ class Run:
 
             def fun(t, state):
                 return user(t, state, *extra)
-        parts = (fun, self.nfev_count, self.guards, (s.n,), self._as_derivative)
+        parts = (fun, self.nfev_count, self.guards, s.n)
         if held is None and not s.check_finite:
-            return _counted_rhs(*parts)
+            return counted_rhs(*parts)
         if held is None and s.n <= SMALL:
-            return _checked_rhs(*parts)
-        return _guarded_rhs(*parts, s.check_finite, held)
-
-    def _as_derivative(self, dy, t):
-        """What fun returned as our own float array of shape (n,), or a LifutilsError that
-        says what is wrong with it (it returned n real numbers at the start)."""
-        n = self.s.n
-        array = check.real_array(dy)
-        if array is None or array.size != n or array.ndim > 1:
-            raise LifutilsError(
-                f"fun must return dy/dt as {n} real numbers (shape ({n},)) at every call, as it "
-                f"did at the start; got {check.show(dy)}"
-                f"{'' if array is None else f' (shape {array.shape})'} at t = {float(t):.6g}")
-        return array.reshape(n).copy()
+            return checked_rhs(*parts)
+        return guarded_rhs(*parts, s.check_finite, held)
 
     def _on_time_alone(self, i, state, value):
         """True if entry i does not see the state (a nudge of every component leaves it as is)."""
@@ -425,7 +412,7 @@ class Run:
         LifutilsError that names ``name`` and says what is wrong with it."""
         n = self.s.n
         if type(value) is np.ndarray and value.dtype is FLOAT and value.shape == (n,) \
-                and _finite(value):
+                and finite(value):
             return value.copy()  # our own: a callback may hand back a buffer it reuses
         array = check.real_array(value)
         if array is None:
@@ -454,88 +441,3 @@ class Run:
         self.release[idx] = np.maximum(self.release[idx], self.t + duration)
         if idx.size:
             self.latest_release = max(self.latest_release, self.t + duration)
-
-
-def _finite(array):
-    """True if every entry of a float array is finite; for a small one, without numpy's
-    per-call cost (the sum of finite numbers is finite unless it overflows)."""
-    if array.size > SMALL:
-        return bool(np.isfinite(array).all())
-    values = array.tolist()
-    total = sum(values)
-    return total - total == 0.0 or all(map(math.isfinite, values))
-
-
-# ---- fun for the solver: three variants of one wrapper, the cheapest that does the job ----
-
-#: Up to this many components the finiteness of a derivative is tested on Python floats
-#: (a sum, then math.isfinite only when the sum is not finite); above, with numpy.
-SMALL = 64
-
-
-def _counted_rhs(fun, used, guards, shape, as_derivative):
-    """fun, counted against the budgets, its return our own float array of ``shape``."""
-    checkpoint, ndarray = guards.checkpoint, np.ndarray
-    limit = 0  # the count at which to look at the budgets again
-
-    def counted(t, state):
-        nonlocal limit
-        k = next(used)
-        if k > limit:
-            limit = checkpoint(k, t)
-        dy = fun(t, state)
-        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
-            return dy.copy()
-        return as_derivative(dy, t)
-    return counted
-
-
-def _checked_rhs(fun, used, guards, shape, as_derivative):
-    """As _counted_rhs, and a non-finite derivative reported to ``guards.non_finite``; for
-    a small state (the sum of its entries is finite exactly when they are all finite, or
-    else it overflowed)."""
-    checkpoint, non_finite, ndarray, isfinite = guards.checkpoint, guards.non_finite, \
-        np.ndarray, math.isfinite
-    limit = 0
-
-    def checked(t, state):  # the state of a trial step may itself be non-finite
-        nonlocal limit
-        k = next(used)
-        if k > limit:
-            limit = checkpoint(k, t)
-        dy = fun(t, state)
-        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
-            dy = dy.copy()
-        else:
-            dy = as_derivative(dy, t)
-        values = dy.tolist()
-        total = sum(values)
-        if total - total != 0.0 and not all(map(isfinite, values)):
-            non_finite(k, t, dy)
-        return dy
-    return checked
-
-
-def _guarded_rhs(fun, used, guards, shape, as_derivative, check_finite, held):
-    """As _checked_rhs for any state (numpy's test of finiteness), or without it; the
-    components ``held`` (a boolean mask, or None) have a derivative of 0."""
-    checkpoint, non_finite, ndarray = guards.checkpoint, guards.non_finite, np.ndarray
-    limit = 0
-
-    def guarded(t, state):
-        nonlocal limit
-        k = next(used)
-        if k > limit:
-            limit = checkpoint(k, t)
-        dy = fun(t, state)
-        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
-            dy = dy.copy()
-        else:
-            dy = as_derivative(dy, t)
-        if check_finite and not np.isfinite(dy).all():
-            non_finite(k, t, dy)
-        if held is not None:
-            dy[held] = 0.0
-        return dy
-    return guarded
-
