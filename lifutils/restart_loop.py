@@ -1,15 +1,16 @@
 """The steps of solve_ivp_with_resets: advance, apply the resets, hold, record.
 
-:class:`Run` carries the state of one call through t_span; which events may
-fire is kept by :class:`~lifutils.restart_triggers.Triggers`. The public function, its result and its dense output are in
-:mod:`lifutils.resets`.
+:class:`Run` carries the state of one call through t_span. It is made from the
+call's :class:`~lifutils.restart_args.Settings` (checked and complete) and owns the
+:class:`~lifutils.restart_guards.Guards` (budgets, counts, messages) and the
+:class:`~lifutils.restart_triggers.Triggers` (which events may fire). The public
+function, its result and its dense output are in :mod:`lifutils.resets`.
 """
 from __future__ import annotations
 
 import contextlib
 import itertools
 import math
-import time
 
 import numpy as np
 from scipy.integrate import solve_ivp
