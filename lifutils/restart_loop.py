@@ -8,6 +8,7 @@ function, its result and its dense output are in :mod:`lifutils.resets`.
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import itertools
 import math
@@ -39,6 +40,7 @@ class Run:
         self.guards = Guards(s)
         self.t, self.y = s.t0, s.y0.copy()
         self.release = np.full(s.n, -np.inf)  # time each component is held until
+        self.stops = s.stops.tolist()  # the breakpoints, as floats for bisect
         self.g_start = None  # event values at the start of the current segment
         # Counters (next() gives the new count): fun's evaluations, against max_nfev (the
         # probe in Settings.from_call was the first), and the solver's steps, against the
@@ -71,13 +73,15 @@ class Run:
         """Where the next solver run must stop (end, breakpoint, release), its t_eval points
         and the components held until then (a boolean mask, or None when none is)."""
         s, t = self.s, self.t
-        if self.latest_release <= t and not s.stops.size and s.t_eval is None:
-            return s.tf, None, None  # the usual case: nothing held, no stops
-        held = self.release > t
-        if not held.any():
-            held = None
-        t_stop = min([s.tf] + list(s.stops[s.stops > t][:1])
-                     + ([float(self.release[held].min())] if held is not None else []))
+        held = None
+        if self.latest_release > t:  # some component is held
+            held = self.release > t
+        t_stop = s.tf
+        k = bisect.bisect_right(self.stops, t)  # the first breakpoint after t
+        if k < len(self.stops):
+            t_stop = self.stops[k]
+        if held is not None:
+            t_stop = min(t_stop, float(self.release[held].min()))
         seg_eval = None
         if s.t_eval is not None:
             upper = s.t_eval <= t_stop if t_stop == s.tf else s.t_eval < t_stop
