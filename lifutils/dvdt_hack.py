@@ -96,6 +96,38 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTO
     >>> res.spike_times.size, res.nfev
     (0, 2000)
     """
+    t_max, rtol, atol, max_step, t_eval, max_nfev = _check_arguments(
+        t_max, method, rtol, atol, max_step, t_eval, max_nfev, unknown)
+    budget = _Budget(_question_rhs(params), max_nfev, t_max)
+    sol = solve_ivp(budget.rhs, (0.0, t_max), [params.v_start], method=method, t_eval=t_eval,
+                    rtol=rtol, atol=atol, max_step=max_step, events=budget)
+    if sol.status < 0:
+        raise SolverError(f"solve_ivp failed on the dv/dt hack: {sol.message}")
+    result = LIFResult(t=sol.t, v=sol.y[0], spike_times=np.empty(0), nfev=int(sol.nfev),
+                       key="hack", solver=method, params=params)
+    if sol.status == 1:
+        error = HackStalledError(budget.stalled(float(sol.t[-1])))
+        error.result = result  # the trace up to where it stopped
+        raise error
+    return result
+
+
+def _question_rhs(params: LIFParams):
+    """The question's right-hand side, "reset" branch included, as the asker wrote it."""
+    tau_m, v_rest, v_thresh, v_reset, r_m = (params.tau_m, params.v_rest, params.v_thresh,
+                                             params.v_reset, params.r_m)
+    current = params.scalar_current()  # raises on NaN/inf input instead of looping
+
+    def lif(t, y):
+        i_e = current(t)
+        dv_dt = (v_reset - y) if y[0] >= v_thresh else (-(y - v_rest) + r_m * i_e) / tau_m
+        return dv_dt
+    return lif
+
+
+def _check_arguments(t_max, method, rtol, atol, max_step, t_eval, max_nfev, unknown):
+    """The options of simulate_dvdt_hack, checked as simulate_events checks them:
+    (t_max, rtol, atol, max_step, t_eval, max_nfev)."""
     t_max = check_t_max(t_max)
     if unknown:
         raise LifutilsError(f"simulate_dvdt_hack takes method, rtol, atol, max_step, t_eval and "
@@ -118,56 +150,39 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTO
     # dashboard shows as STALLED (DOP853 at max_step = 0.01 ms).
     check.budget("max_step", max_step, t_max / max_step, max_nfev, what="solver steps",
                  advice="raise max_step or max_nfev, or shorten t_max")
-    tau_m, v_rest, v_thresh, v_reset, r_m = (params.tau_m, params.v_rest, params.v_thresh,
-                                             params.v_reset, params.r_m)
-    current = params.scalar_current()  # raises on NaN/inf input instead of looping
-
-    def lif(t, y):
-        i_e = current(t)
-        dv_dt = (v_reset - y) if y[0] >= v_thresh else (-(y - v_rest) + r_m * i_e) / tau_m
-        return dv_dt
+    return t_max, rtol, atol, max_step, t_eval, max_nfev
 
 
-    def stalled(t_reached):
-        return (f"the dv/dt hack stalled: after {nfev} right-hand-side evaluations (its budget, "
-                f"max_nfev, is {max_nfev}) it has only reached t = {t_reached:.4g} ms of "
-                f"{t_max:g} ms. The right-hand side "
+class _Budget:
+    """The hack's budget of evaluations. ``rhs`` is the question's right-hand side,
+    counted; the object itself is the terminal event that checks the budget at each
+    accepted step, so that a stalled run stops cleanly and keeps the trace it has:
+    positive while evaluations remain, then a root between the last two accepted steps."""
+
+    terminal, direction = True, -1
+
+    def __init__(self, lif, max_nfev, t_max):
+        self.lif, self.max_nfev, self.t_max = lif, max_nfev, t_max
+        self.nfev, self.last_t, self.stop_at = 0, 0.0, None
+
+    def rhs(self, t, y):
+        self.nfev += 1
+        if self.nfev > 2 * self.max_nfev:  # not even one more step accepted: give up here
+            raise HackStalledError(self.stalled(t))
+        return self.lif(t, y)
+
+    def __call__(self, t, y):
+        if self.stop_at is None:
+            if self.nfev <= self.max_nfev or t <= self.last_t:
+                self.last_t = max(self.last_t, t)
+                return 1.0
+            self.stop_at = 0.5 * (self.last_t + t)
+        return self.stop_at - t
+
+    def stalled(self, t_reached):
+        """The message of the HackStalledError: how far the run got."""
+        return (f"the dv/dt hack stalled: after {self.nfev} right-hand-side evaluations (its "
+                f"budget, max_nfev, is {self.max_nfev}) it has only reached t = "
+                f"{t_reached:.4g} ms of {self.t_max:g} ms. The right-hand side "
                 "jumps at v_thresh, so the adaptive solver keeps shrinking its steps there "
                 "(part of why the hack fails); loosen rtol/atol or raise max_nfev to see more")
-
-    nfev = 0
-
-    def counted(t, y):
-        nonlocal nfev
-        nfev += 1
-        if nfev > 2 * max_nfev:  # not even one more step accepted: give up here
-            raise HackStalledError(stalled(t))
-        return lif(t, y)
-
-    # The budget is checked at each accepted step by a terminal event, so that a
-    # stalled run stops cleanly and keeps the trace it has: positive while
-    # evaluations remain, then a root between the last two accepted steps.
-    last_t, stop_at = 0.0, None
-
-    def budget(t, y):
-        nonlocal last_t, stop_at
-        if stop_at is None:
-            if nfev <= max_nfev or t <= last_t:
-                last_t = max(last_t, t)
-                return 1.0
-            stop_at = 0.5 * (last_t + t)
-        return stop_at - t
-    budget.terminal, budget.direction = True, -1
-
-    sol = solve_ivp(counted, (0.0, t_max), [params.v_start], method=method, t_eval=t_eval,
-                    rtol=rtol, atol=atol, max_step=max_step, events=budget)
-    if sol.status < 0:
-        raise SolverError(f"solve_ivp failed on the dv/dt hack: {sol.message}")
-    result = LIFResult(t=sol.t, v=sol.y[0], spike_times=np.empty(0), nfev=int(sol.nfev),
-                       key="hack", solver=method, params=params)
-    if sol.status == 1:
-        error = HackStalledError(stalled(float(sol.t[-1])))
-        error.result = result  # the trace up to where it stopped
-        raise error
-    return result
-

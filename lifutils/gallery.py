@@ -99,7 +99,7 @@ from .gallery_phase import (ADAPTATION_RATIO, BURST_GAP, adex_fixed_points,  # n
                             adex_v_nullcline, drive, firing_pattern, fixed_points,
                             izhikevich_fixed_points, izhikevich_v_nullcline, v_nullcline,
                             w_nullcline)
-from .restart_args import _check_span
+from .restart_args import check_span
 
 __all__ = ["Model", "StepCurrent", "Family", "RTOL", "ATOL", "PATTERNS", "FAMILIES",
            "add_family", "remove_family", "build_izhikevich", "build_adex",
@@ -351,7 +351,7 @@ def _solve_arguments(model, options):
             raise LifutilsError(
                 f"{own} is the model's own ({piece}): Model.solve does not take it; make a "
                 f"model with another one, dataclasses.replace(model, {piece}=...), then solve")
-    t_span = _check_span(options.pop("t_span", model.t_span))
+    t_span = check_span(options.pop("t_span", model.t_span))
     y0 = options.pop("y0", None)
     return t_span, np.array(model.y0) if y0 is None else y0
 

@@ -225,23 +225,9 @@ def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
     refuse_other_options("simulate_population_nest", options, ("v0", "resolution", "max_spikes"))
     params, t_max = population_params(params), check_t_max(t_max)
     resolution = _check_resolution(resolution)
-    if params.t_ref < resolution:
-        raise LifutilsError(f"t_ref must be at least resolution = {resolution:g} ms (NEST's "
-                            f"{NEST_MODEL} needs a refractory period of one step), "
-                            f"got {check.show(params.t_ref)}")
-    t_ref = _on_grid("t_ref", params.t_ref, resolution, why="NEST would round it to whole "
-                     "steps, and every spike would drift") * resolution
-    currents = _per_neuron("i_e", i_e, None)
-    starts = _per_neuron("v0", v0, params.v_start)
-    n = max(len(currents), len(starts))
-    if {len(currents), len(starts)} - {1, n}:
-        raise LifutilsError(f"i_e and v0 must have one value or one per neuron; got "
-                            f"{len(currents)} currents and {len(starts)} starting potentials")
-    currents = [_check_current(i, c) for i, c in enumerate(currents)] * (n // len(currents))
-    starts = [check.real(f"v0[{i}]", v) for i, v in enumerate(starts)] * (n // len(starts))
-    if max(starts) >= params.v_thresh:
-        raise LifutilsError(f"v0 must lie below v_thresh = {params.v_thresh:g} mV for NEST, "
-                            f"got {check.show(max(starts))}")
+    t_ref = _check_t_ref(params, resolution)
+    currents, starts = _check_neurons(params, i_e, v0)
+    n = len(currents)
     n_steps = _on_grid("t_max", t_max, resolution)
     check.budget("t_max", t_max, float(n + NEST_STEP_OVERHEAD) * n_steps, MAX_NEST_NEURON_STEPS,
                  what=f"neuron-steps of NEST ({n} neurons, resolution {resolution:g} ms)",
@@ -249,27 +235,9 @@ def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
     edges = sorted({0.0, t_max} | {float(b) for c in currents if callable(c)
                                    for b in c.breakpoints if 0.0 < b < t_max})
     steps = [_on_grid("each breakpoint of i_e", b, resolution) for b in edges]
-    bound = _spike_bound(params, currents, edges, t_max)
-    max_spikes = spike_cap(max_spikes, n)
-    if bound > max_spikes:
-        raise RunawayError(runaway_message(bound, max_spikes, t_max))
-    check.budget("t_max", t_max, NEST_BYTES_PER_SPIKE * bound, check.MEMORY_BUDGET,
-                 what=f"bytes of NEST's record of up to {bound:.3g} spikes",
-                 advice="shorten t_max or simulate fewer neurons")
-
+    _check_spikes(params, currents, edges, t_max, spike_cap(max_spikes, n))
     nest = import_nest()
-    nest.ResetKernel()
-    _nest_call("resolution", resolution, "a time step NEST accepts",
-               lambda: setattr(nest, "resolution", resolution))
-    neurons = _nest_call("params", params, f"a membrane NEST's {NEST_MODEL} accepts",
-                         lambda: nest.Create(NEST_MODEL, n, params={
-                             "tau_m": params.tau_m, "C_m": params.tau_m,  # R = 1 GOhm: pA = mV
-                             "E_L": params.v_rest, "V_th": params.v_thresh,
-                             "V_reset": params.v_reset, "t_ref": t_ref}))
-    _nest_call("v0", starts, "potentials NEST accepts",
-               lambda: setattr(neurons, "V_m", starts))
-    recorder = nest.Create("spike_recorder")
-    nest.Connect(neurons, recorder)
+    neurons, recorder = _build_network(nest, params, t_ref, resolution, starts)
     for a, k_a, k_b in zip(edges, steps, steps[1:]):
         drive = [params.r_m * (float(c(a)) if callable(c) else c) for c in currents]
         if not all(math.isfinite(d) for d in drive):
@@ -283,3 +251,57 @@ def simulate_population_nest(params: LIFParams, i_e, t_max, *, v0=None,
     index = np.asarray(events["senders"], dtype=np.int64) - neurons[0].global_id
     times = np.asarray(events["times"], dtype=float)
     return SpikeRecord(i=index, t=times, n=n, t_max=t_max, approach="nest")
+
+
+def _check_t_ref(params, resolution):
+    """t_ref, a whole number (>= 1) of resolution steps."""
+    if params.t_ref < resolution:
+        raise LifutilsError(f"t_ref must be at least resolution = {resolution:g} ms (NEST's "
+                            f"{NEST_MODEL} needs a refractory period of one step), "
+                            f"got {check.show(params.t_ref)}")
+    return _on_grid("t_ref", params.t_ref, resolution, why="NEST would round it to whole "
+                    "steps, and every spike would drift") * resolution
+
+
+def _check_neurons(params, i_e, v0):
+    """(currents, starting potentials), one of each per neuron."""
+    currents = _per_neuron("i_e", i_e, None)
+    starts = _per_neuron("v0", v0, params.v_start)
+    n = max(len(currents), len(starts))
+    if {len(currents), len(starts)} - {1, n}:
+        raise LifutilsError(f"i_e and v0 must have one value or one per neuron; got "
+                            f"{len(currents)} currents and {len(starts)} starting potentials")
+    currents = [_check_current(i, c) for i, c in enumerate(currents)] * (n // len(currents))
+    starts = [check.real(f"v0[{i}]", v) for i, v in enumerate(starts)] * (n // len(starts))
+    if max(starts) >= params.v_thresh:
+        raise LifutilsError(f"v0 must lie below v_thresh = {params.v_thresh:g} mV for NEST, "
+                            f"got {check.show(max(starts))}")
+    return currents, starts
+
+
+def _check_spikes(params, currents, edges, t_max, max_spikes):
+    """Refuse, before NEST runs, more spikes than max_spikes or than the memory budget holds."""
+    bound = _spike_bound(params, currents, edges, t_max)
+    if bound > max_spikes:
+        raise RunawayError(runaway_message(bound, max_spikes, t_max))
+    check.budget("t_max", t_max, NEST_BYTES_PER_SPIKE * bound, check.MEMORY_BUDGET,
+                 what=f"bytes of NEST's record of up to {bound:.3g} spikes",
+                 advice="shorten t_max or simulate fewer neurons")
+
+
+def _build_network(nest, params, t_ref, resolution, starts):
+    """A fresh NEST kernel with the neurons (at their starting potentials) and a spike
+    recorder connected to them: (neurons, recorder)."""
+    nest.ResetKernel()
+    _nest_call("resolution", resolution, "a time step NEST accepts",
+               lambda: setattr(nest, "resolution", resolution))
+    neurons = _nest_call("params", params, f"a membrane NEST's {NEST_MODEL} accepts",
+                         lambda: nest.Create(NEST_MODEL, len(starts), params={
+                             "tau_m": params.tau_m, "C_m": params.tau_m,  # R = 1 GOhm: pA = mV
+                             "E_L": params.v_rest, "V_th": params.v_thresh,
+                             "V_reset": params.v_reset, "t_ref": t_ref}))
+    _nest_call("v0", starts, "potentials NEST accepts",
+               lambda: setattr(neurons, "V_m", starts))
+    recorder = nest.Create("spike_recorder")
+    nest.Connect(neurons, recorder)
+    return neurons, recorder

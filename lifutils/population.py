@@ -246,8 +246,23 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
                      advice="use method='LSODA' (or 'Radau', 'BDF'), whose steps grow while "
                             "nothing happens, or shorten t_max")
     p = params
-    drive = p.r_m * drive
+    lif, thresholds, reset, hold = _population_model(p, p.r_m * drive, events)
+    sol = solve_ivp_with_resets(lif, (0.0, t_max), np.full(n, p.v_start), events=thresholds,
+                                reset=reset, hold=hold if p.t_ref > 0 else None, method=method,
+                                t_eval=np.empty(0), rtol=rtol, atol=atol, max_step=max_step,
+                                max_resets=max_spikes, max_nfev=max_nfev,
+                                max_seconds=max(MAX_SECONDS, max_nfev * SECONDS_PER_EVALUATION),
+                                check_finite=False,
+                                keep_y_events=False)  # the spike times only: no state per reset
+    counts = [len(s) for s in sol.t_events]
+    who = np.repeat(np.arange(n), counts)
+    when = np.concatenate([np.asarray(s, dtype=float) for s in sol.t_events])
+    return SpikeRecord(i=who, t=when, n=n, t_max=t_max, approach=events, nfev=int(sol.nfev))
 
+
+def _population_model(p, drive, events):
+    """(rhs, events, reset, hold) of uncoupled LIF neurons with the membrane p and the
+    drives r_m * i_e (mV), for solve_ivp_with_resets: one vector event or one per neuron."""
     def lif(t, v):
         return (-(v - p.v_rest) + drive) / p.tau_m
 
@@ -264,18 +279,8 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
             return v - p.v_thresh
         thresholds.direction = 1
     else:
-        thresholds = [_threshold_of(i, p.v_thresh) for i in range(n)]
-    sol = solve_ivp_with_resets(lif, (0.0, t_max), np.full(n, p.v_start), events=thresholds,
-                                reset=reset, hold=hold if p.t_ref > 0 else None, method=method,
-                                t_eval=np.empty(0), rtol=rtol, atol=atol, max_step=max_step,
-                                max_resets=max_spikes, max_nfev=max_nfev,
-                                max_seconds=max(MAX_SECONDS, max_nfev * SECONDS_PER_EVALUATION),
-                                check_finite=False,
-                                keep_y_events=False)  # the spike times only: no state per reset
-    counts = [len(s) for s in sol.t_events]
-    who = np.repeat(np.arange(n), counts)
-    when = np.concatenate([np.asarray(s, dtype=float) for s in sol.t_events])
-    return SpikeRecord(i=who, t=when, n=n, t_max=t_max, approach=events, nfev=int(sol.nfev))
+        thresholds = [_threshold_of(i, p.v_thresh) for i in range(drive.size)]
+    return lif, thresholds, reset, hold
 
 
 def _check_solver_budgets(events, n, expected, t_max, max_nfev, t_ref):

@@ -62,16 +62,13 @@ class StitchedSolution:
     (LifutilsError). Times outside t_span get the state at its nearer end.
     """
 
-    def __init__(self, n):
+    def __init__(self, n, pieces):
+        """``pieces``: ``(t_start, t_end, piece)`` in order of time, each piece an
+        OdeSolution or a constant state (ndarray of shape (n,))."""
         self.n = n
-        self.t_starts = []
-        self.t_ends = []
-        self._pieces = []  # OdeSolution, or a constant state (ndarray)
-
-    def _add(self, t_start, t_end, piece):
-        self.t_starts.append(float(t_start))
-        self.t_ends.append(float(t_end))
-        self._pieces.append(piece)
+        self.t_starts = [float(p[0]) for p in pieces]
+        self.t_ends = [float(p[1]) for p in pieces]
+        self._pieces = [p[2] for p in pieces]
 
     @property
     def t_max(self):
@@ -396,15 +393,15 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         if spike_tol is None:
             return restart_tolerance.solve_checked(again, budget)
         return restart_tolerance.solve_within(again, _check_spike_tol(spike_tol, options), budget)
-    settings = Settings(fun=fun, t_span=t_span, y0=y0, events=events, reset=reset, hold=hold,
-                        method=method, t_eval=t_eval, dense_output=dense_output, args=args,
-                        breakpoints=breakpoints, max_resets=max_resets, max_nfev=max_nfev,
-                        max_seconds=max_seconds, check_finite=check_finite,
-                        keep_y_events=keep_y_events, options=options)
-    run = Run(settings, StitchedSolution(settings.n) if settings.dense_output else None)
+    settings = Settings.from_call(
+        fun=fun, t_span=t_span, y0=y0, events=events, reset=reset, hold=hold, method=method,
+        t_eval=t_eval, dense_output=dense_output, args=args, breakpoints=breakpoints,
+        max_resets=max_resets, max_nfev=max_nfev, max_seconds=max_seconds,
+        check_finite=check_finite, keep_y_events=keep_y_events, options=options)
+    run = Run(settings, stitch=StitchedSolution)
     while run.t < settings.tf:
         t_stop, seg_eval, held = run.next_stop()
-        if held.all():
+        if held is not None and held.all():
             run.hold_still(t_stop, seg_eval)
             continue
         fired = run.advance(t_stop, seg_eval, held)

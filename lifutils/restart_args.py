@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import FunctionType, MappingProxyType
 from typing import Callable
 
 import numpy as np
@@ -32,107 +34,194 @@ def time_budget(max_seconds, max_nfev):
     return check.positive("max_seconds", max_seconds, unit="s", allow_inf=True)
 
 
-@dataclass(kw_only=True, eq=False)
+@dataclass(frozen=True, kw_only=True, eq=False)
 class Settings:
-    """The arguments of solve_ivp_with_resets (keywords, as the user gave them), checked once
-    in ``__post_init__`` (messages name each one), with what follows from them."""
+    """The arguments of solve_ivp_with_resets, checked, in their final form: built by
+    :meth:`from_call` (every message names its argument), immutable afterwards."""
 
-    # No defaults here: solve_ivp_with_resets holds them, once, and passes every one.
     fun: Callable
-    t_span: tuple
-    y0: object
-    events: object
     reset: Callable
     hold: Callable | None
-    method: object
-    t_eval: object
+    events: tuple  # of event functions, each called as event(t, y, *extra)
+    layout: EventLayout  # where each event's entries sit, and their directions
+    t0: float
+    tf: float
+    y0: np.ndarray
+    n: int  # components of the state
+    extra: tuple  # args, passed last to fun, the events and reset
+    method: str | type
+    method_name: str
+    t_eval: np.ndarray | None
+    stops: np.ndarray  # breakpoints strictly inside t_span, sorted
     dense_output: bool
-    args: tuple | None
-    breakpoints: object
-    max_resets: int
-    max_nfev: int
-    max_seconds: float | None
     check_finite: bool
     keep_y_events: bool
-    options: dict
+    options: Mapping  # solver options for solve_ivp (first_step apart), read-only
+    first_step: float | None
+    max_resets: int
+    max_nfev: int
+    max_seconds: float  # the time budget (s of CPU time), given or the default
+    max_seconds_given: bool
+    bytes_per_step: int  # bytes each accepted step adds to the stored trace
 
-    def __post_init__(self):
-        self.t0, self.tf = _check_span(self.t_span)
-        self.y0 = _check_y0(self.y0)
-        self.n = n = self.y0.size
-        self.events = _check_events(self.events)
-        check.function("fun", self.fun, "fun(t, y) -> dy/dt")
-        check.function("reset", self.reset, "reset(t, y, index) -> new state")
-        if self.hold is not None:
-            check.function("hold", self.hold, "hold(t, y, index) -> (duration, components), or None")
-        self.method = _check_method(self.method)
-        self.method_name = self.method if isinstance(self.method, str) else \
-            getattr(self.method, "__name__", repr(self.method))
-        self.max_resets = check.integer("max_resets", self.max_resets, minimum=0)
-        self.max_nfev = check.integer("max_nfev", self.max_nfev, minimum=1)
-        self.max_seconds_given = self.max_seconds is not None
-        self.max_seconds = time_budget(self.max_seconds, self.max_nfev)
-        if self.args is not None and not isinstance(self.args, (tuple, list)):
-            raise LifutilsError(f"args must be a tuple of extra arguments, such as args=(20.0,), "
-                                f"got {check.show(self.args)}")
-        self.extra = () if self.args is None else tuple(self.args)
-        self.layout = self.direction = None  # lay_out_events, once fun is known to work
-        self.t_eval = None if self.t_eval is None else check.times(
-            "t_eval", self.t_eval, low=self.t0, high=self.tf)
-        stops = _check_breakpoints(self.breakpoints)
-        self.stops = stops[(stops > self.t0) & (stops < self.tf)]
-        self.dense_output = check.flag("dense_output", self.dense_output)
-        self.check_finite = check.flag("check_finite", self.check_finite)
-        self.keep_y_events = check.flag("keep_y_events", self.keep_y_events)
-        self.options = _check_options(dict(self.options), n)
-        self.first_step = self.options.pop("first_step", None)
-        # Bytes each accepted step adds to the stored trace (scipy's lists and ours).
-        self.bytes_per_step = ((8 * (n + 1) + 200) if self.t_eval is None else 0) \
-            + ((64 * n + 1000) if self.dense_output else 0)
-        self._check_budgets()
+    @property
+    def direction(self):
+        """The sign of each event entry's direction."""
+        return self.layout.direction
 
-    def lay_out_events(self):
-        """Call each event once at the start to find its size (scalar or vector) and directions;
-        first, refuse callables that cannot take their arguments (after fun's probe, so that
-        args that fit nothing name fun first)."""
-        for k, event in enumerate(self.events):
-            _check_arity(f"events[{k}]", event, "event(t, y, *args)", 2, self.extra)
-        _check_arity("reset", self.reset, "reset(t, y, index, *args)", 3, self.extra)
-        if self.hold is not None:
-            _check_arity("hold", self.hold, "hold(t, y, index) (no args)", 3, ())
-        self.layout = _EventLayout(self.events, self.t0, self.y0, self.extra)
-        self.direction = self.layout.direction
+    @classmethod
+    def from_call(cls, *, fun, t_span, y0, events, reset, hold, method, t_eval, dense_output,
+                  args, breakpoints, max_resets, max_nfev, max_seconds, check_finite,
+                  keep_y_events, options) -> Settings:
+        """Check the arguments (as the user gave them; no defaults here: the public
+        function holds them and passes every one), refuse what is over the budgets, call
+        fun once and each event once (their sizes): the settings, complete."""
+        t0, tf = check_span(t_span)
+        y0 = _read_only(_check_y0(y0))
+        events = _check_events(events)
+        _check_callables(fun, reset, hold)
+        method = _check_method(method)
+        max_resets = check.integer("max_resets", max_resets, minimum=0)
+        max_nfev = check.integer("max_nfev", max_nfev, minimum=1)
+        seconds = time_budget(max_seconds, max_nfev)
+        extra = _check_args(args)
+        t_eval = None if t_eval is None else _read_only(check.times("t_eval", t_eval, low=t0,
+                                                                    high=tf))
+        stops = _check_breakpoints(breakpoints)
+        dense_output = check.flag("dense_output", dense_output)
+        check_finite = check.flag("check_finite", check_finite)
+        keep_y_events = check.flag("keep_y_events", keep_y_events)
+        options = _check_options(dict(options), y0.size)
+        first_step = options.pop("first_step", None)
+        if callable(options.get("jac")):
+            options["jac"] = _checked_jac(options["jac"], y0.size, extra)
+        settings = dict(
+            fun=fun, reset=reset, hold=hold, t0=t0, tf=tf, y0=y0, n=y0.size, extra=extra,
+            method=method, method_name=method if isinstance(method, str) else
+            getattr(method, "__name__", repr(method)), t_eval=t_eval,
+            stops=_read_only(stops[(stops > t0) & (stops < tf)]), dense_output=dense_output,
+            check_finite=check_finite, keep_y_events=keep_y_events,
+            options=MappingProxyType(options), first_step=first_step, max_resets=max_resets,
+            max_nfev=max_nfev, max_seconds=seconds, max_seconds_given=max_seconds is not None,
+            bytes_per_step=_bytes_per_step(y0.size, t_eval, dense_output))
+        _check_budgets(**settings)
+        _probe_fun(fun, t0, y0, extra, check_finite)
+        # after fun's probe, so that args that fit nothing name fun first
+        _check_arities(events, reset, hold, extra)
+        return cls(events=tuple(events), layout=EventLayout(events, t0, y0, extra), **settings)
 
-    def _check_budgets(self):
-        """Refuse, before any work, what the arguments imply beyond the budgets."""
-        span = self.tf - self.t0
-        max_step = self.options.get("max_step", math.inf)
-        steps = span / max_step
-        advice = (f"raise max_step, shorten t_span ({self.t0:g}, {self.tf:g}) or raise "
-                  f"max_nfev = {check.show(self.max_nfev)}")
-        per_step = EVALUATIONS_PER_STEP.get(self.method, 1) if isinstance(self.method, str) else 1
-        check.budget("max_step", max_step, steps * per_step, self.max_nfev,
+
+def _read_only(array):
+    """Our own copy of an array, read-only (the settings do not change once made)."""
+    array = np.array(array, dtype=float)
+    array.flags.writeable = False
+    return array
+
+
+def _check_callables(fun, reset, hold):
+    check.function("fun", fun, "fun(t, y) -> dy/dt")
+    check.function("reset", reset, "reset(t, y, index) -> new state")
+    if hold is not None:
+        check.function("hold", hold, "hold(t, y, index) -> (duration, components), or None")
+
+
+def _check_args(args):
+    """args as a tuple (empty for None)."""
+    if args is not None and not isinstance(args, (tuple, list)):
+        raise LifutilsError(f"args must be a tuple of extra arguments, such as args=(20.0,), "
+                            f"got {check.show(args)}")
+    return () if args is None else tuple(args)
+
+
+def _bytes_per_step(n, t_eval, dense_output):
+    """Bytes each accepted step adds to the stored trace (scipy's lists and ours)."""
+    return ((8 * (n + 1) + 200) if t_eval is None else 0) + ((64 * n + 1000) if dense_output else 0)
+
+
+def _check_budgets(*, t0, tf, n, method, options, max_nfev, stops, t_eval, bytes_per_step,
+                   **_):
+    """Refuse, before any work, what the arguments imply beyond the budgets (the messages
+    are written only for a refusal)."""
+    max_step = options.get("max_step", math.inf)
+    steps = (tf - t0) / max_step
+    per_step = EVALUATIONS_PER_STEP.get(method, 1) if isinstance(method, str) else 1
+    if steps * per_step > max_nfev:
+        check.budget("max_step", max_step, steps * per_step, max_nfev,
                      what=f"right-hand-side evaluations over t_span ({per_step} or more per "
-                     "solver step)", advice=advice)
-        check.budget("max_step", max_step, steps * self.bytes_per_step, check.MEMORY_BUDGET,
-                     what="bytes of stored trace", advice="pass t_eval to store fewer points, "
-                     "raise max_step or shorten t_span")
-        # Each breakpoint is a restart of the solver, charged as RESTART_COST evaluations.
-        check.budget("breakpoints", f"<{self.stops.size} times inside t_span>",
-                     self.stops.size * Guards.RESTART_COST, self.max_nfev,
+                     "solver step)", advice=f"raise max_step, shorten t_span ({t0:g}, {tf:g}) "
+                     f"or raise max_nfev = {check.show(max_nfev)}")
+    check.budget("max_step", max_step, steps * bytes_per_step, check.MEMORY_BUDGET,
+                 what="bytes of stored trace", advice="pass t_eval to store fewer points, "
+                 "raise max_step or shorten t_span")
+    # Each breakpoint is a restart of the solver, charged as RESTART_COST evaluations.
+    if stops.size * Guards.RESTART_COST > max_nfev:
+        check.budget("breakpoints", f"<{stops.size} times inside t_span>",
+                     stops.size * Guards.RESTART_COST, max_nfev,
                      what=f"evaluations of fun (each breakpoint restarts the solver, counted as "
                      f"{Guards.RESTART_COST})", advice="pass fewer breakpoints (only where fun is "
-                     f"discontinuous), shorten t_span or raise max_nfev = {check.show(self.max_nfev)}")
-        if self.t_eval is not None:
-            check.budget("t_eval", f"<{self.t_eval.size} times>",
-                         16.0 * self.n * self.t_eval.size, check.MEMORY_BUDGET,
-                         what="bytes of stored values", advice="store fewer times")
+                     f"discontinuous), shorten t_span or raise max_nfev = {check.show(max_nfev)}")
+    if t_eval is not None:
+        check.budget("t_eval", f"<{t_eval.size} times>", 16.0 * n * t_eval.size,
+                     check.MEMORY_BUDGET, what="bytes of stored values", advice="store fewer times")
+
+
+def _probe_fun(fun, t0, y0, extra, check_finite):
+    """One evaluation at the start: fun must return n finite real numbers."""
+    n = y0.size
+    try:
+        dy = np.asarray(fun(t0, y0.copy(), *extra))
+    except TypeError as exc:  # most often args that do not fit fun's signature
+        raise LifutilsError(f"calling fun(t, y, *args) with args = {check.show(extra)} raised "
+                            f"TypeError: {exc}") from exc
+    if dy.dtype.kind not in "biuf" or dy.size != n or dy.ndim > 1:
+        raise LifutilsError(f"fun must return dy/dt as {n} real numbers (shape ({n},)), "
+                            f"got {check.show(dy)} at t = {t0:.6g}")
+    if check_finite and not np.all(np.isfinite(dy.astype(float))):
+        raise LifutilsError(f"fun returned a non-finite derivative {dy!r} at t = {t0:.6g}; "
+                            "a NaN or inf would make the solver loop or fail")
+
+
+def _check_arities(events, reset, hold, extra):
+    """Refuse callables that cannot take their arguments, before any work."""
+    for k, event in enumerate(events):
+        _check_arity(f"events[{k}]", event, "event(t, y, *args)", 2, extra)
+    _check_arity("reset", reset, "reset(t, y, index, *args)", 3, extra)
+    if hold is not None:
+        _check_arity("hold", hold, "hold(t, y, index) (no args)", 3, ())
+
+
+def _checked_jac(jac, n, extra):
+    """The user's jac(t, y, *args) for the solver, its every return checked: an (n, n)
+    matrix of finite real numbers (a NaN in it would reach scipy's LU factorisation as
+    a bare "array must not contain infs or NaNs")."""
+
+    def checked(t, y):
+        J = jac(t, y, *extra)
+        if sparse.issparse(J):
+            values, shape = np.asarray(J.data), J.shape
+            ok = values.dtype.kind in "biuf" and np.isfinite(values).all()
+        else:
+            array = check.real_array(J)
+            shape = None if array is None else array.shape
+            ok = array is not None and np.isfinite(array).all()
+            J = array
+        if shape != (n, n):
+            raise LifutilsError(f"jac must return the Jacobian as an ({n}, {n}) matrix of "
+                                f"real numbers, got {check.show(J)} at t = {float(t):.6g}")
+        if not ok:
+            raise LifutilsError(f"jac returned a Jacobian with NaN or inf at t = "
+                                f"{float(t):.6g}: it must be finite where the solver asks "
+                                "for it")
+        return J
+    return checked
 
 
 def _check_arity(name, function, signature, n_fixed, extra):
     """Refuse, before any work, a callable that cannot take its arguments (``n_fixed``
     positional ones, then ``args``): the message names it and the args. A callable whose
     signature Python cannot read (some builtins) is left to its first call."""
+    if _plainly_takes(function, n_fixed + len(extra)):
+        return
     try:
         sig = inspect.signature(function)
     except (TypeError, ValueError):
@@ -143,6 +232,20 @@ def _check_arity(name, function, signature, n_fixed, extra):
         given = f"args = {check.show(tuple(extra))}" if extra else "no args"
         raise LifutilsError(f"{name} must take the arguments {signature}; with {given} it "
                             f"cannot ({exc})") from None
+
+
+def _plainly_takes(function, n_args):
+    """True if ``function`` is a plain Python function (no wrapper, no signature of its
+    own) that takes n_args positional arguments: what inspect.signature would find,
+    read from its code object at a hundredth of the cost. False means: ask inspect."""
+    if type(function) is not FunctionType or hasattr(function, "__wrapped__") \
+            or hasattr(function, "__signature__"):
+        return False
+    code = function.__code__
+    required_keywords = code.co_kwonlyargcount - len(function.__kwdefaults__ or ())
+    positional, defaults = code.co_argcount, len(function.__defaults__ or ())
+    return (required_keywords == 0 and positional - defaults <= n_args
+            and (n_args <= positional or bool(code.co_flags & inspect.CO_VARARGS)))
 
 
 def _check_events(events):
@@ -158,7 +261,8 @@ def _check_events(events):
     return listed
 
 
-def _check_span(t_span):
+def check_span(t_span):
+    """(t0, tf) as floats: finite, tf > t0; a LifutilsError naming t_span otherwise."""
     try:
         t0, tf = (float(x) for x in t_span)
     except (TypeError, ValueError):
@@ -169,6 +273,9 @@ def _check_span(t_span):
     if not tf > t0:
         raise LifutilsError(f"t_span must run forward (tf > t0), got {check.show(t_span)}")
     return t0, tf
+
+
+#: The name gallery.py imports (it is check_span; gallery should import that).
 
 
 def _check_y0(y0):
@@ -188,10 +295,10 @@ def _check_breakpoints(breakpoints):
         stops = np.asarray(breakpoints, dtype=float)
     except (TypeError, ValueError):
         stops = None
-    if stops is None or stops.ndim != 1 or not np.all(np.isfinite(stops)):
+    if stops is None or stops.ndim != 1 or not np.isfinite(stops).all():
         raise LifutilsError("breakpoints must be a one-dimensional sequence of finite times, "
                             f"got {check.show(breakpoints)}")
-    return np.unique(stops)
+    return stops if stops.size < 2 else np.unique(stops)
 
 
 def _check_method(method):
@@ -203,7 +310,7 @@ def _check_method(method):
                         f"got {check.show(method)}")
 
 
-class _EventLayout:
+class EventLayout:
     """Where each event function's values sit among the entries, and each entry's direction.
 
     A scalar event (one number) is one entry; a vector event, returning an

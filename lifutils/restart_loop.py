@@ -1,82 +1,87 @@
 """The steps of solve_ivp_with_resets: advance, apply the resets, hold, record.
 
-:class:`Run` carries the state of one call through t_span; which events may
-fire is kept by :class:`~lifutils.restart_triggers.Triggers`. The public function, its result and its dense output are in
-:mod:`lifutils.resets`.
+:class:`Run` carries the state of one call through t_span. It is made from the
+call's :class:`~lifutils.restart_args.Settings` (checked and complete) and owns the
+:class:`~lifutils.restart_guards.Guards` (budgets, counts, messages) and the
+:class:`~lifutils.restart_triggers.Triggers` (which events may fire). The public
+function, its result and its dense output are in :mod:`lifutils.resets`.
 """
 from __future__ import annotations
 
+import bisect
 import contextlib
 import itertools
 import math
-import time
 
 import numpy as np
-from scipy import sparse
 from scipy.integrate import solve_ivp
 
 from . import checks as check
 from .restart_args import Settings, event_number, event_vector
-from .restart_guards import Guards
+from .restart_guards import FLOAT, SMALL, Guards, checked_rhs, counted_rhs, finite, guarded_rhs
 from .restart_triggers import Triggers
 from .errors import LifutilsError
 
-FLOAT = np.dtype(float)  # a singleton: `dtype is FLOAT` is the cheapest test
 _NO_CHANGE = contextlib.nullcontext()
 
 
-class Run(Guards):
-    """The state of one call as it moves through t_span, and its steps."""
+class Run:
+    """The state of one call as it moves through t_span, and its steps.
 
-    def __init__(self, s: Settings, dense):
+    ``s``: the call's :class:`~lifutils.restart_args.Settings`; ``guards``: its budgets,
+    counts and messages (:class:`~lifutils.restart_guards.Guards`); ``triggers``: which
+    events may fire (:class:`~lifutils.restart_triggers.Triggers`). ``stitch(n, pieces)``
+    makes the dense output from the pieces ``(t_start, t_end, OdeSolution or constant
+    state)`` when the call asked for it (``dense_output``).
+    """
+
+    def __init__(self, s: Settings, stitch=None):
         self.s = s
+        self.guards = Guards(s)
         self.t, self.y = s.t0, s.y0.copy()
         self.release = np.full(s.n, -np.inf)  # time each component is held until
+        self.stops = s.stops.tolist()  # the breakpoints, as floats for bisect
         self.g_start = None  # event values at the start of the current segment
-        # Counters (next() gives the new count): fun's evaluations, against max_nfev, and
-        # the solver's steps, against the memory budget of the stored trace.
-        self.nfev_count, self.step_count = itertools.count(1), itertools.count(1)
-        # The time budget counts this thread's CPU time; reading that clock is a system call,
-        # the wall clock is not, and the CPU time runs no faster: it is read only once the
-        # wall clock says the budget may be used up (see _checkpoint).
-        self.cpu_start = time.thread_time()
-        self.wall_deadline = time.perf_counter() + s.max_seconds
-        self.step_limit = (check.MEMORY_BUDGET // s.bytes_per_step) if s.bytes_per_step else math.inf
+        # Counters (next() gives the new count): fun's evaluations, against max_nfev (the
+        # probe in Settings.from_call was the first), and the solver's steps, against the
+        # memory budget of the stored trace.
+        self.nfev_count, self.step_count = itertools.count(2), itertools.count(1)
         self.pieces_t, self.pieces_y = [], []  # stored trace, one array per piece
-        self.last_point = None
-        self.dense = dense  # a StitchedSolution to fill, or None
+        self.last_t, self.last_y = math.nan, None  # the last point stored (y as a list)
+        self.stitch = stitch
+        self.dense_pieces = [] if s.dense_output else None  # (t_start, t_end, piece)
         self.counts = {"nfev": 0, "njev": 0, "nlu": 0}
-        self.n_resets = 0
         self.status = 0
-        self.bad_derivative = None  # (t, dy, evaluation, count in a row) of the latest non-finite run
-        self.t_last_step = s.t0  # time of the solver's latest accepted step
-        self.tie_warned = False
         self.message = "The solver successfully reached the end of the integration interval."
-        self.last_reset_t, self.resets_here = None, 0
+        self.failure = None  # the warning's message when the solver gives up
+        self.fired_values = []  # the values of the entries that fired at the latest reset
         self._wrappers = {}
         self.latest_release = -math.inf  # the latest time any component is held until
-        self._none_held = np.zeros(s.n, dtype=bool)  # never written to
         self._free_rhs = self._rhs(None)
-        if callable(s.options.get("jac")):
-            s.options["jac"] = self._checked_jac(s.options["jac"])
-        self._probe_fun()
-        s.lay_out_events()  # after fun's probe, so that args that fit nothing name fun first
         self.triggers = Triggers(s.direction, s.layout)
         self.t_events = [[] for _ in range(s.layout.n_entries)]  # one list per entry
         self.y_events = [[] for _ in range(s.layout.n_entries)] if s.keep_y_events else None
-        self.y_events_limit = check.MEMORY_BUDGET // (8 * s.n)  # states kept at resets
         self.triggers.arm_at_start(self.event_values(self.t, self.y))
+
+    @property
+    def n_resets(self):
+        return self.guards.n_resets
 
     # ---- the four steps of the loop ----
 
     def next_stop(self):
-        """Where the next solver run must stop (end, breakpoint, release) and its t_eval points."""
+        """Where the next solver run must stop (end, breakpoint, release), its t_eval points
+        and the components held until then (a boolean mask, or None when none is)."""
         s, t = self.s, self.t
-        if self.latest_release <= t and not s.stops.size and s.t_eval is None:
-            return s.tf, None, self._none_held  # the usual case: nothing held, no stops
-        held = self.release > t
-        t_stop = min([s.tf] + list(s.stops[s.stops > t][:1])
-                     + ([float(self.release[held].min())] if held.any() else []))
+        held = None
+        if self.latest_release > t:  # some component is held
+            held = self.release > t
+        t_stop = s.tf
+        k = bisect.bisect_right(self.stops, t)  # the first breakpoint after t
+        if k < len(self.stops):
+            t_stop = self.stops[k]
+        if held is not None:
+            t_stop = min(t_stop, float(self.release[held].min()))
         seg_eval = None
         if s.t_eval is not None:
             upper = s.t_eval <= t_stop if t_stop == s.tf else s.t_eval < t_stop
@@ -85,82 +90,29 @@ class Run(Guards):
 
     def hold_still(self, t_stop, seg_eval):
         """Every component is held: nothing changes until the first release."""
-        self._checkpoint(next(self.nfev_count), self.t)
+        self.guards.checkpoint(next(self.nfev_count), self.t)
         seg_t = np.array([self.t, t_stop]) if seg_eval is None else seg_eval
         self.record(seg_t, np.repeat(self.y[:, None], len(seg_t), axis=1))
-        if self.dense is not None:
-            self.dense._add(self.t, t_stop, self.y.copy())
+        self._add_dense(self.t, t_stop, self.y.copy())
         self.t = t_stop
 
     def advance(self, t_stop, seg_eval, held):
         """Integrate from t to the first event or t_stop; return the triggers that fired
         (the earliest first, exact ties in order), or None."""
-        s = self.s
-        if s.layout.n_entries > 1:  # to spot others that cross at a reset instant
+        if self.s.layout.n_entries > 1:  # to spot others that cross at a reset instant
             self.g_start = self.event_values(self.t, self.y)
         passed, kinds = self.triggers.for_solver(self._scipy_event, self._group_event,
                                                  self.g_start)
-        solver_eval = None if seg_eval is None else np.union1d(seg_eval, [t_stop])
-        opts = s.options
-        if s.first_step is not None:
-            opts = dict(opts, first_step=min(s.first_step, t_stop - self.t))
-        rhs = self._free_rhs if held is self._none_held or not held.any() else self._rhs(held)
-        # A restart costs what RESTART_COST evaluations do: charged, so that a run of
-        # restarts (near-Zeno resets, a dense stretch of breakpoints) meets max_nfev too.
-        self._checkpoint(next(itertools.islice(self.nfev_count, self.RESTART_COST - 1, None)),
-                         self.t)
-        try:
-            # While check_finite watches, an overflow in a trial step is ours to judge (it is
-            # named if it matters): numpy's warnings on it, in fun and in scipy, are not shown.
-            with np.errstate(over="ignore", invalid="ignore") if s.check_finite else _NO_CHANGE:
-                sol = solve_ivp(rhs, (self.t, t_stop), self.y,
-                                method=s.method, t_eval=solver_eval, dense_output=s.dense_output,
-                                events=passed or None, **opts)
-        except ValueError as exc:
-            if isinstance(exc, LifutilsError):
-                raise
-            if "infs or NaNs" in str(exc):  # scipy's LU factorisation of the Jacobian
-                self._non_finite_jacobian(exc)
-            if "must have different signs" not in str(exc):
-                raise
-            raise LifutilsError(
-                f"solve_ivp could not locate an event inside the {s.method_name} step that "
-                f"ends near t = {float(self.t_last_step):.6g}: the step's interpolant does not "
-                f"cross zero where its end points do (scipy's root finder: {exc}). Try another "
-                "method, a smaller max_step or a tighter rtol/atol") from exc
-        for key in self.counts:
-            self.counts[key] += int(getattr(sol, key, 0))
-        sol_t = np.asarray(sol.t, dtype=float)  # scipy leaves [] when t_eval caught nothing
-        sol_y = np.asarray(sol.y, dtype=float).reshape(s.n, -1)
-        if sol.status == -1:
+        self._charge_restart()
+        sol = self._solve(t_stop, seg_eval, held, passed)
+        sol_t, sol_y = self._tally(sol)
+        if sol["status"] == -1:
             self._failed(sol, sol_t, sol_y)
             return None
-        which = None
-        if sol.status == 1:
-            which = next(k for k, te in enumerate(sol.t_events) if len(te))
-            t_end = float(sol.t_events[which][-1])
-            y_end = np.array(sol.y_events[which][-1], dtype=float)
-        else:
-            t_end, y_end = t_stop, sol_y[:, -1].copy()
-        if seg_eval is None:
-            self.record(sol_t, sol_y)  # ends with (t_end, y_end), before any reset
-        else:
-            keep = np.isin(sol_t, seg_eval)
-            if which is not None or t_end < s.tf:
-                keep &= sol_t < t_end  # a point at t_end belongs to what comes next
-            self.record(sol_t[keep], sol_y[:, keep])
-        if self.dense is not None:
-            self.dense._add(self.t, t_end, sol.sol)
+        which, t_end, y_end = self._segment_end(sol, sol_y, t_stop)
+        self._keep(sol, sol_t, sol_y, seg_eval, t_end, stopped_by_event=which is not None)
         self.t, self.y = t_end, y_end
-        if which is None:
-            return None
-        kind, trigger = kinds[which]
-        if kind == "group":
-            return self._group_fired(trigger, passed[which].watch)
-        if kind == "rearm":  # a time event has left its trigger: it may fire again
-            self.triggers.armed[trigger] = True
-            return None
-        return [trigger]
+        return None if which is None else self._fired(kinds[which], passed[which])
 
     def apply_resets(self, triggers):
         """Reset for the triggers that fired, then for every other event that reached its
@@ -174,24 +126,14 @@ class Run(Guards):
             trigger = pending.pop(0)
             i = int(tr.event[trigger])
             self.fired_values.append(g_before[i])
-            self._count_reset()
-            self.t_events[i].append(self.t)
-            if self.y_events is not None:
-                if self.n_resets > self.y_events_limit:
-                    self._over_y_events()
-                self.y_events[i].append(self.y.copy())
+            self._note_event(i)
             y_new = self._check_state("reset", s.reset(self.t, self.y.copy(), i, *s.extra))
             g_after = self.event_values(self.t, y_new)
             # A reset that changes the event's value shows that the event sees the state.
             on_time_alone = g_after[i] == g_before[i] and self._on_time_alone(i, y_new, g_after[i])
             tr.after_reset(trigger, on_time_alone, g_before, g_after, self.t)
             if s.layout.n_entries > 1:
-                crossed = tr.crossed(g_start, g_after, exclude=[i] + [int(tr.event[p]) for p in pending])
-                self._near_ties(crossed, g_after, y_new)  # fired, but only just
-                pending.extend(crossed)
-                hit = np.zeros(s.layout.n_entries, dtype=bool)
-                hit[[int(tr.event[p]) for p in crossed]] = True
-                g_start = np.where(hit, g_start, g_after)
+                g_start = self._others_crossed(i, pending, g_start, g_after, y_new)
             if s.hold is not None:
                 self._apply_hold(i, y_new)
             self.y, g_before = y_new, g_after
@@ -199,33 +141,160 @@ class Run(Guards):
             self._near_ties(np.flatnonzero(tr.armed), g_before, self.y)
         if s.t_eval is None or (self.t == s.tf and s.tf in s.t_eval):
             self.record(np.array([self.t]), self.y[:, None])  # the point just after the reset
-        if self.dense is not None and self.t == s.tf:  # right-continuous at tf too
-            self.dense._add(self.t, self.t, self.y.copy())
+        if self.t == s.tf:  # right-continuous at tf too
+            self._add_dense(self.t, self.t, self.y.copy())
 
     def record(self, seg_t, seg_y):
-        """Store points, skipping a first point that repeats the last one stored."""
-        seg_t = np.asarray(seg_t, dtype=float)
-        seg_y = np.asarray(seg_y, dtype=float).reshape(self.s.n, -1)
-        if seg_t.size and self.last_point is not None and self.last_point[0] == seg_t[0] \
-                and (self.last_point[1] == seg_y[:, 0]).all():
+        """Store points (float arrays: times of shape (m,), states (n, m)), skipping a
+        first point that repeats the last one stored."""
+        if not seg_t.size:
+            return
+        if seg_t[0] == self.last_t and seg_y[:, 0].tolist() == self.last_y:
             seg_t, seg_y = seg_t[1:], seg_y[:, 1:]
-        if seg_t.size:
-            self.pieces_t.append(seg_t)
-            self.pieces_y.append(seg_y)
-            self.last_point = (seg_t[-1], seg_y[:, -1])
+            if not seg_t.size:
+                return
+        self.pieces_t.append(seg_t)
+        self.pieces_y.append(seg_y)
+        self.last_t, self.last_y = seg_t[-1], seg_y[:, -1].tolist()
 
     def outcome(self):
         """The fields of the ResetResult."""
         s = self.s
         t = np.concatenate(self.pieces_t) if self.pieces_t else np.empty(0)
         y = np.concatenate(self.pieces_y, axis=1) if self.pieces_y else np.empty((s.n, 0))
+        sol = None if self.dense_pieces is None else self.stitch(s.n, self.dense_pieces)
         return dict(
-            t=t, y=y, sol=self.dense,
+            t=t, y=y, sol=sol,
             t_events=[np.array(te, dtype=float) for te in self.t_events],
             y_events=None if self.y_events is None else
             [np.array(ye, dtype=float).reshape(-1, s.n) for ye in self.y_events],
             n_resets=self.n_resets, status=self.status, message=self.message,
             success=self.status >= 0, **self.counts)
+
+    # ---- the parts of advance ----
+
+    def _charge_restart(self):
+        """A restart costs what RESTART_COST evaluations do: charged, so that a run of
+        restarts (near-Zeno resets, a dense stretch of breakpoints) meets max_nfev too."""
+        charged = next(itertools.islice(self.nfev_count, Guards.RESTART_COST - 1, None))
+        self.guards.checkpoint(charged, self.t)
+
+    def _solve(self, t_stop, seg_eval, held, passed):
+        """solve_ivp from (t, y) to t_stop, stopped by the events ``passed``; scipy's
+        errors that we can explain become a LifutilsError."""
+        s = self.s
+        solver_eval = None if seg_eval is None else np.union1d(seg_eval, [t_stop])
+        opts = s.options
+        if s.first_step is not None:
+            opts = dict(opts, first_step=min(s.first_step, t_stop - self.t))
+        rhs = self._free_rhs if held is None else self._rhs(held)
+        try:
+            # While check_finite watches, an overflow in a trial step is ours to judge (it is
+            # named if it matters): numpy's warnings on it, in fun and in scipy, are not shown.
+            with np.errstate(over="ignore", invalid="ignore") if s.check_finite else _NO_CHANGE:
+                return solve_ivp(rhs, (self.t, t_stop), self.y, method=s.method,
+                                 t_eval=solver_eval, dense_output=s.dense_output,
+                                 events=passed or None, **opts)
+        except ValueError as exc:
+            if isinstance(exc, LifutilsError):
+                raise
+            self._solver_error(exc)
+
+    def _solver_error(self, exc):
+        """scipy's ValueError, named where we know its cause; re-raised as it is otherwise."""
+        if "infs or NaNs" in str(exc):  # scipy's LU factorisation of the Jacobian
+            self.guards.non_finite_jacobian(exc)
+        if "must have different signs" not in str(exc):
+            raise exc
+        raise LifutilsError(
+            f"solve_ivp could not locate an event inside the {self.s.method_name} step that "
+            f"ends near t = {float(self.guards.t_last_step):.6g}: the step's interpolant does "
+            f"not cross zero where its end points do (scipy's root finder: {exc}). Try another "
+            "method, a smaller max_step or a tighter rtol/atol") from exc
+
+    # solve_ivp's result is a dict whose keys are also attributes: sol["t"] is sol.t
+    # without the attribute lookup's Python-level detour.
+
+    def _tally(self, sol):
+        """Add the solver's counts to ours; its times and states as float arrays."""
+        counts = self.counts
+        for key in counts:
+            counts[key] += int(sol.get(key, 0))
+        sol_t = np.asarray(sol["t"], dtype=float)  # scipy leaves [] when t_eval caught nothing
+        return sol_t, np.asarray(sol["y"], dtype=float).reshape(self.s.n, -1)
+
+    @staticmethod
+    def _segment_end(sol, sol_y, t_stop):
+        """(the scipy event that stopped the solver or None, its time, the state there)."""
+        if sol["status"] != 1:
+            return None, t_stop, sol_y[:, -1].copy()
+        t_events = sol["t_events"]
+        which = 0 if len(t_events) == 1 else next(k for k, te in enumerate(t_events) if len(te))
+        return which, float(t_events[which][-1]), np.array(sol["y_events"][which][-1],
+                                                            dtype=float)
+
+    def _keep(self, sol, sol_t, sol_y, seg_eval, t_end, stopped_by_event):
+        """Store the segment's points (those of t_eval, if given) and its dense output."""
+        if seg_eval is None:
+            self.record(sol_t, sol_y)  # ends with (t_end, y_end), before any reset
+        else:
+            keep = np.isin(sol_t, seg_eval)
+            if stopped_by_event or t_end < self.s.tf:
+                keep &= sol_t < t_end  # a point at t_end belongs to what comes next
+            self.record(sol_t[keep], sol_y[:, keep])
+        self._add_dense(self.t, t_end, sol["sol"])
+
+    def _fired(self, kind_and_trigger, event):
+        """The triggers that fired when the scipy ``event`` stopped the solver, or None."""
+        kind, trigger = kind_and_trigger
+        if kind == "group":
+            return self._group_fired(trigger, event.watch)
+        if kind == "rearm":  # a time event has left its trigger: it may fire again
+            self.triggers.armed[trigger] = True
+            return None
+        return [trigger]
+
+    def _failed(self, sol, sol_t, sol_y):
+        """The solver gave up: keep what it computed, as solve_ivp does, and say where."""
+        self.status = -1
+        self.record(sol_t, sol_y)  # what it did compute, as solve_ivp returns it
+        if sol.sol is not None and sol_t.size > 1:
+            self._add_dense(self.t, float(sol_t[-1]), sol.sol)  # as far as it got
+        t_fail, self.failure = self.guards.failure(self.t, sol_t, sol.message)
+        self.message = f"solver failed at t = {t_fail:.6g}: {sol.message}"
+
+    def _add_dense(self, t_start, t_end, piece):
+        """A piece of the dense output, when the call asked for it."""
+        if self.dense_pieces is not None:
+            self.dense_pieces.append((float(t_start), float(t_end), piece))
+
+    # ---- the parts of apply_resets ----
+
+    def _note_event(self, i):
+        """Entry i fires at t: count the reset, store its time (and state)."""
+        self.guards.count_reset(self.t)
+        self.t_events[i].append(self.t)
+        if self.y_events is not None:
+            if self.n_resets > self.guards.y_events_limit:
+                self.guards.over_y_events(self.t)
+            self.y_events[i].append(self.y.copy())
+
+    def _others_crossed(self, i, pending, g_start, g_after, y_new):
+        """Add to ``pending`` the other armed triggers that the reset of entry i took to or
+        past their trigger; return the event values each segment start now compares with."""
+        tr = self.triggers
+        crossed = tr.crossed(g_start, g_after, exclude=[i] + [int(tr.event[p]) for p in pending])
+        self._near_ties(crossed, g_after, y_new)  # fired, but only just
+        pending.extend(crossed)
+        hit = np.zeros(self.s.layout.n_entries, dtype=bool)
+        hit[[int(tr.event[p]) for p in crossed]] = True
+        return np.where(hit, g_start, g_after)
+
+    def _near_ties(self, triggers, g, state):
+        """The guards' tie warning for ``triggers``, whose entries have the values g."""
+        if len(triggers) and not self.guards.tie_warned:
+            entries = self.triggers.event[np.asarray(triggers, dtype=int)]
+            self.guards.near_ties(entries, g[entries], state, self.t, self.fired_values)
 
     # ---- helpers ----
 
@@ -256,19 +325,20 @@ class Run(Guards):
         k = int(layout.function_of[entry])
         event, extra, m, run = self.s.events[k], self.s.extra, layout.sizes[k], self
         position = entry - layout.offsets[k]
-        steps, limit = self.step_count, self.step_limit
+        steps, guards = self.step_count, self.guards
+        limit = guards.step_limit
 
         def wrapped(t, y):
             # solve_ivp calls each event once per accepted step
             if count_steps:
-                run.t_last_step = t
+                guards.t_last_step = t
                 if next(steps) > limit:
-                    run._over_memory()
+                    guards.over_memory(run.t)
             value = event(t, y, *extra)
             if m is not None:  # one entry of a vector event, watched alone
-                return float(run._at_step(t, y, event_vector, k, value, m, t)[position])
+                return float(guards.at_step(t, y, event_vector, k, value, m, t)[position])
             if not isinstance(value, float) or value - value != 0.0:  # not a finite float
-                return run._at_step(t, y, event_number, k, value, t)
+                return guards.at_step(t, y, event_number, k, value, t)
             return value
         wrapped.terminal = True
         wrapped.direction = direction
@@ -282,15 +352,16 @@ class Run(Guards):
         through zero when the first of them reaches its trigger."""
         event, extra, m, run = self.s.events[k], self.s.extra, self.s.layout.sizes[k], self
         positions = self.triggers.event[triggers] - self.s.layout.offsets[k]
-        steps, limit = self.step_count, self.step_limit
+        steps, guards = self.step_count, self.guards
+        limit = guards.step_limit
 
         def grouped(t, y):
             # solve_ivp calls each event once per accepted step
             if count_steps:
-                run.t_last_step = t
+                guards.t_last_step = t
                 if next(steps) > limit:
-                    run._over_memory()
-            values = run._at_step(t, y, event_vector, k, event(t, y, *extra), m, t)
+                    guards.over_memory(run.t)
+            values = guards.at_step(t, y, event_vector, k, event(t, y, *extra), m, t)
             return float(np.max(watch * values[positions]))
         grouped.terminal = True
         grouped.direction = 1.0
@@ -320,87 +391,21 @@ class Run(Guards):
         A non-finite derivative is not an error in itself: in a trial step that overshoots
         (an exponential upswing, as in AdEx) the solver rejects the step and tries a shorter
         one, as plain solve_ivp does. It is an error once the solver has stepped to a
-        non-finite state, or after many in a row (either would loop): see ``_non_finite``."""
-        s, run = self.s, self
-        check_finite = s.check_finite
-        used, checkpoint = self.nfev_count, self._checkpoint
-        n, shape, as_derivative, ndarray = s.n, (s.n,), self._as_derivative, np.ndarray
+        non-finite state, or after many in a row (either would loop): see
+        :meth:`~lifutils.restart_guards.Guards.non_finite`."""
+        s = self.s
         fun = s.fun
         if s.extra:  # fun(t, y, *args): one call, without unpacking args at every evaluation
             user, extra = s.fun, s.extra
 
             def fun(t, state):
                 return user(t, state, *extra)
-        limit = 0  # the count at which to look at the budgets again
-
-        if not check_finite and held is None:  # counted and copied only
-            def counted(t, state):
-                nonlocal limit
-                k = next(used)
-                if k > limit:
-                    limit = checkpoint(k, t)
-                dy = fun(t, state)
-                if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
-                    return dy.copy()
-                return as_derivative(dy, t)
-            return counted
-
-        fsum, isfinite = math.fsum, math.isfinite
-        exact = n > 64  # large: numpy's test; small: a sum of Python floats, far cheaper
-
-        def rhs(t, state):  # the state of a trial step may itself be non-finite
-            nonlocal limit
-            k = next(used)
-            if k > limit:
-                limit = checkpoint(k, t)
-            dy = fun(t, state)
-            if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
-                dy = dy.copy()
-            else:
-                dy = as_derivative(dy, t)
-            if check_finite:
-                if exact:
-                    if not np.isfinite(dy).all():
-                        run._non_finite(k, t, dy)
-                else:
-                    try:  # inf - inf and an overflowing sum raise; a NaN comes through
-                        ok = isfinite(fsum(dy.tolist()))
-                    except (OverflowError, ValueError):
-                        ok = False
-                    if not ok and not np.isfinite(dy).all():
-                        run._non_finite(k, t, dy)
-            if held is not None:
-                dy[held] = 0.0
-            return dy
-        return rhs
-
-    def _as_derivative(self, dy, t):
-        """What fun returned as our own float array of shape (n,), or a LifutilsError that
-        says what is wrong with it (it returned n real numbers at the start)."""
-        n = self.s.n
-        array = check.real_array(dy)
-        if array is None or array.size != n or array.ndim > 1:
-            raise LifutilsError(
-                f"fun must return dy/dt as {n} real numbers (shape ({n},)) at every call, as it "
-                f"did at the start; got {check.show(dy)}"
-                f"{'' if array is None else f' (shape {array.shape})'} at t = {float(t):.6g}")
-        return array.reshape(n).copy()
-
-    def _probe_fun(self):
-        """One evaluation at the start: fun must return n finite real numbers."""
-        s = self.s
-        next(self.nfev_count)
-        try:
-            dy = np.asarray(s.fun(self.t, self.y.copy(), *s.extra))
-        except TypeError as exc:  # most often args that do not fit fun's signature
-            raise LifutilsError(f"calling fun(t, y, *args) with args = {check.show(s.extra)} raised "
-                                f"TypeError: {exc}") from exc
-        if dy.dtype.kind not in "biuf" or dy.size != s.n or dy.ndim > 1:
-            raise LifutilsError(f"fun must return dy/dt as {s.n} real numbers (shape ({s.n},)), "
-                                f"got {check.show(dy)} at t = {self.t:.6g}")
-        if s.check_finite and not np.all(np.isfinite(dy.astype(float))):
-            raise LifutilsError(f"fun returned a non-finite derivative {dy!r} at t = {self.t:.6g}; "
-                                "a NaN or inf would make the solver loop or fail")
+        parts = (fun, self.nfev_count, self.guards, s.n)
+        if held is None and not s.check_finite:
+            return counted_rhs(*parts)
+        if held is None and s.n <= SMALL:
+            return checked_rhs(*parts)
+        return guarded_rhs(*parts, s.check_finite, held)
 
     def _on_time_alone(self, i, state, value):
         """True if entry i does not see the state (a nudge of every component leaves it as is)."""
@@ -408,9 +413,11 @@ class Run(Guards):
         return self.event_values(self.t, nudged)[i] == value
 
     def _check_state(self, name, value):
+        """What reset returned, as our own finite float array of shape (n,), or a
+        LifutilsError that names ``name`` and says what is wrong with it."""
         n = self.s.n
-        if type(value) is np.ndarray and value.dtype == float and value.shape == (n,) \
-                and np.isfinite(value).all():
+        if type(value) is np.ndarray and value.dtype is FLOAT and value.shape == (n,) \
+                and finite(value):
             return value.copy()  # our own: a callback may hand back a buffer it reuses
         array = check.real_array(value)
         if array is None:
@@ -439,29 +446,3 @@ class Run(Guards):
         self.release[idx] = np.maximum(self.release[idx], self.t + duration)
         if idx.size:
             self.latest_release = max(self.latest_release, self.t + duration)
-
-    def _checked_jac(self, jac):
-        """The user's jac(t, y, *args) for the solver, its every return checked: an (n, n)
-        matrix of finite real numbers (a NaN in it would reach scipy's LU factorisation as
-        a bare "array must not contain infs or NaNs")."""
-        n, extra = self.s.n, self.s.extra
-
-        def checked(t, y):
-            J = jac(t, y, *extra)
-            if sparse.issparse(J):
-                values, shape = np.asarray(J.data), J.shape
-                ok = values.dtype.kind in "biuf" and np.isfinite(values).all()
-            else:
-                array = check.real_array(J)
-                shape = None if array is None else array.shape
-                ok = array is not None and np.isfinite(array).all()
-                J = array
-            if shape != (n, n):
-                raise LifutilsError(f"jac must return the Jacobian as an ({n}, {n}) matrix of "
-                                    f"real numbers, got {check.show(J)} at t = {float(t):.6g}")
-            if not ok:
-                raise LifutilsError(f"jac returned a Jacobian with NaN or inf at t = "
-                                    f"{float(t):.6g}: it must be finite where the solver asks "
-                                    "for it")
-            return J
-        return checked

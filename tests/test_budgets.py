@@ -49,7 +49,7 @@ def test_the_default_time_budget_is_named_as_the_default(monkeypatch):
 
 def test_the_default_time_budget_grows_with_max_nfev():
     def settings(**kw):
-        return restart_args.Settings(
+        return restart_args.Settings.from_call(
             fun=lambda t, y: -y, t_span=(0, 1), y0=[1.0], events=lambda t, y: y[0] - 2,
             reset=lambda t, y, i: y, hold=None, method="RK45", t_eval=None, dense_output=False,
             args=None, breakpoints=(), max_resets=10, check_finite=True, keep_y_events=True,
