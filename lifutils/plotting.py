@@ -28,6 +28,7 @@ Examples
 """
 from __future__ import annotations
 
+import math
 import weakref
 
 import numpy as np
@@ -108,6 +109,14 @@ class Trace:
             self.exact_spike_times = np.array(exact.spike_times, dtype=float)
 
 
+def _t_end(results):
+    """The end of the time axis (ms): the latest last time of ``results``; 1 ms when none
+    has a time after 0 (an empty or one-point result still gets an axis)."""
+    ends = [float(r.t[-1]) for r in results if len(r.t)]
+    ends = [end for end in ends if math.isfinite(end) and end > 0]
+    return max(ends, default=1.0)
+
+
 def _trace_xy(result):
     """What a trace's line shows: t (ms), v (mV), thinned for drawing."""
     return thin(result.t, result.v)
@@ -147,8 +156,9 @@ class TraceFigure:
     --------
     >>> from lifutils import LIFParams, simulate_euler
     >>> trace = TraceFigure().draw(simulate_euler(LIFParams(i_e=20.0), 100.0))
-    >>> trace.update(simulate_euler(LIFParams(i_e=30.0), 100.0)).traces[0].spike_times.size
-    8
+    >>> trace = trace.update(simulate_euler(LIFParams(i_e=30.0), 100.0))
+    >>> len(trace.traces), trace.traces[0].spike_times.size
+    (1, 10)
     """
 
     def __init__(self, ax=None, *, panel=False):
@@ -174,7 +184,7 @@ class TraceFigure:
         self.traces.append(Trace(ax, result, exact, result.name if label is None else label))
         if show_threshold and self.guides is None:
             self.guides = Guides(ax, result.params)
-        ax.set_xlim(0.0, float(result.t[-1]) if len(result.t) else 1.0)
+        ax.set_xlim(0.0, _t_end([result]))
         ax.set_xlabel("time (ms)")
         ax.set_ylabel("membrane potential v (mV)")
         self._params = result.params
@@ -431,7 +441,7 @@ class RasterFigure:
         for tick, res in zip(ax.get_yticklabels(), rows):
             tick.set_color(METHOD_TEXT_COLORS[method_key(res)])
         ax.set_ylim(-0.6, n - 0.4)
-        ax.set_xlim(0.0, max((float(r.t[-1]) for r in rows if len(r.t)), default=1.0))
+        ax.set_xlim(0.0, _t_end(rows))
         ax.set_xlabel("time (ms)")
         ax.tick_params(axis="y", length=0)
         self.describe(rows, exact)

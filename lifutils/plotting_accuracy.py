@@ -137,7 +137,7 @@ class FICurveFigure:
     def draw(self, params, currents, simulated=None):
         """Draw the curve, the rheobase and the simulated rates (see :func:`plot_fi_curve`)."""
         ax = self.ax
-        currents = np.asarray(currents, dtype=float)
+        currents = _checked_currents(currents)
         self.curve, = ax.plot(*_fi_curve_xy(params, currents), color="black", linewidth=1.2,
                               label="analytic (firing_rate)", gid=GID_FI_CURVE, zorder=2)
         rb = rheobase(params)
@@ -152,7 +152,7 @@ class FICurveFigure:
             self.markers.append(ax.plot(currents, rates, linestyle="none", color=m.color,
                                         label=m.label, gid=GID_FI_SIMULATED, zorder=3,
                                         **m.marker)[0])
-        span = currents.max() - currents.min()
+        span = (currents.max() - currents.min()) or 1.0  # one current: an axis 1 nA wide
         ax.set_xlim(currents.min() - 0.02 * span, currents.max() + 0.02 * span)
         ax.set_xlabel("input current i_e (nA)")
         ax.set_ylabel("firing rate (Hz)")
@@ -163,7 +163,7 @@ class FICurveFigure:
     def update(self, params, currents, simulated=None):
         """Move the curve and the rheobase to ``params``, the markers to ``simulated`` (the
         same methods as drawn); the rate axis is rescaled to the new data."""
-        currents = np.asarray(currents, dtype=float)
+        currents = _checked_currents(currents)
         simulated = _checked_rates(simulated, currents)
         if len(simulated) != len(self.markers):
             raise LifutilsError(f"simulated must name the {len(self.markers)} methods drawn, "
@@ -177,7 +177,8 @@ class FICurveFigure:
         top = float(np.max(rates)) if len(rates) else 1.0
         for line, sim in zip(self.markers, simulated.values()):
             line.set_data(currents, sim)
-            top = max(top, float(np.max(sim)) if len(sim) else 0.0)
+            finite = sim[np.isfinite(sim)]  # a rate that is not a number is not drawn
+            top = max(top, float(np.max(finite)) if len(finite) else 0.0)
         top = top if top > 0 else 1.0
         self.ax.set_ylim(-0.04 * top, 1.08 * top)  # room for the markers at 0 Hz
         describe_fi_curve(self.ax, params, currents, simulated)
@@ -192,6 +193,14 @@ def _fi_curve_xy(params, currents):
 
 def _rheobase_text(rb):
     return f" rheobase\n {rb:.3g} nA"
+
+
+def _checked_currents(currents):
+    """``currents`` (nA) as a float array of at least one finite current, or a LifutilsError."""
+    checked = np.array(currents, dtype=float).ravel()
+    if not len(checked) or not np.all(np.isfinite(checked)):
+        raise LifutilsError(f"currents must be one or more finite currents (nA), got {currents!r}")
+    return checked
 
 
 def _checked_rates(simulated, currents):
