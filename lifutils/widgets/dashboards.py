@@ -338,6 +338,9 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
     Returns
     -------
     Dashboard
+        With an extra attribute ``curve``: its
+        :class:`~lifutils.plotting_accuracy.FICurveFigure` (what
+        :func:`~lifutils.plotting_accuracy.plot_fi_curve` draws).
 
     Examples
     --------

@@ -361,7 +361,9 @@ def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen"):
     ``key`` is the method's key (its label names the trace);
     ``run(**values)`` returns ``(result, exact, *extra)`` (cached);
     ``summarize(result, exact, *extra)`` gives the status text; ``size`` is
-    ``"screen"`` or ``"projector"``.
+    ``"screen"`` or ``"projector"``. The Dashboard's ``trace`` is its
+    :class:`~lifutils.plotting.TraceFigure` (what :func:`~lifutils.plotting.plot_trace`
+    draws), moved to each new run.
     """
     fig, ax = dashboard_figure((7.5, 3.6), size)
     result, exact, *_ = run(**control_values(controls))
