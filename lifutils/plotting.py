@@ -304,6 +304,16 @@ class SideBySideFigure:
     ----------
     axes : numpy.ndarray of matplotlib.axes.Axes
     panels : list of TraceFigure
+
+    Examples
+    --------
+    >>> from lifutils import LIFParams, simulate_euler, simulate_events, simulate_exact
+    >>> runs = [f(LIFParams(i_e=20.0), 100.0) for f in (simulate_euler, simulate_events)]
+    >>> panels = SideBySideFigure(stacked_panels(2)).draw(runs)
+    >>> p = LIFParams(i_e=30.0)
+    >>> panels = panels.update([simulate_euler(p, 100.0), simulate_events(p, 100.0)])
+    >>> [panel.traces[0].spike_times.size for panel in panels.panels]
+    [10, 10]
     """
 
     def __init__(self, axes):
@@ -401,6 +411,14 @@ class RasterFigure:
         Each row's spike marks (Line2D) and its "no spikes" note (Text), top to bottom.
     labels : list of str
         The rows' labels.
+
+    Examples
+    --------
+    >>> from lifutils import LIFParams, simulate_euler
+    >>> raster = RasterFigure(new_axes(None)).draw([simulate_euler(LIFParams(i_e=20.0), 100.0)])
+    >>> raster = raster.update([simulate_euler(LIFParams(i_e=5.0), 100.0)])
+    >>> [note.get_visible() for note in raster.notes]  # the row says "no spikes"
+    [True]
     """
 
     def __init__(self, ax):

@@ -80,6 +80,13 @@ def plot_convergence(dts, errors_by_label, ax=None):
     ax.set_ylabel("largest spike-time error (ms)")
     ax.legend(fontsize="small", loc="upper left")
     ax.grid(which="major", color="0.9", linewidth=0.6)
+    set_description(ax, _describe_convergence(dts, errors_by_label))
+    return ax
+
+
+def _describe_convergence(dts, errors_by_label) -> str:
+    """The description of a convergence Axes: each line's errors at its largest and
+    smallest drawn dt."""
     phrases = []
     for label, errors in errors_by_label.items():
         errors = np.asarray(errors, dtype=float)
@@ -94,9 +101,8 @@ def plot_convergence(dts, errors_by_label, ax=None):
             phrases.append(f"{name}: {number(errors[i])} ms at dt {dts[i]:g} ms")
         else:
             phrases.append(f"{name}: no finite error")
-    set_description(ax, "Largest spike-time error (ms) against the time step dt (ms), log-log, "
-                        "with a dotted slope-1 guide. " + "; ".join(phrases) + ".")
-    return ax
+    return ("Largest spike-time error (ms) against the time step dt (ms), log-log, "
+            "with a dotted slope-1 guide. " + "; ".join(phrases) + ".")
 
 
 class FICurveFigure:
@@ -118,6 +124,14 @@ class FICurveFigure:
     rheobase_label : matplotlib.text.Text
     markers : list of matplotlib.lines.Line2D
         The simulated rates, one per method, in the order drawn.
+
+    Examples
+    --------
+    >>> from lifutils import LIFParams
+    >>> curve = FICurveFigure().draw(LIFParams(), [0.0, 40.0], {"euler": [0.0, 60.0]})
+    >>> curve = curve.update(LIFParams(tau_m=20.0), [0.0, 40.0], {"euler": [0.0, 40.0]})
+    >>> curve.rheobase_label.get_text().split()
+    ['rheobase', '15', 'nA']
     """
 
     def __init__(self, ax=None):
