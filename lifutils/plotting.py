@@ -29,9 +29,9 @@ Examples
 from __future__ import annotations
 
 import math
-import weakref
 
 import numpy as np
+from matplotlib.artist import Artist
 
 # The building blocks live in drawing.py, shared by the figures of every plotting module.
 from .drawing import (GID_EXACT, GID_RASTER, GID_RASTER_EMPTY, GID_SPIKES, GID_TRACE, Guides,
@@ -167,6 +167,7 @@ class TraceFigure:
         self.traces = []
         self.guides = None
         self._params = None
+        self.ax.add_artist(_Keeper(self))  # plot_trace on this Axes again adds to this figure
 
     @property
     def moving(self):
@@ -232,19 +233,22 @@ class TraceFigure:
         set_description(self.ax, f"{head}. " + "; ".join(parts) + ".")
 
 
-# The trace figure drawn on each Axes by plot_trace, so that plot_trace called again on the
-# same Axes adds a trace to it (and its description covers every trace). Kept here, beside
-# the Axes, not on it; an Axes that is gone takes its entry with it.
-_TRACE_FIGURES = weakref.WeakKeyDictionary()
+class _Keeper(Artist):
+    """An invisible child of an Axes that keeps the :class:`TraceFigure` drawn on it, as
+    the Axes keeps its legend: the figure lives as long as its Axes (``ax.clear()`` lets
+    it go), and :meth:`TraceFigure.on` finds it again to add a trace."""
+
+    def __init__(self, owner):
+        super().__init__()
+        self.owner = owner
+        self.set_visible(False)  # draws nothing, takes no room in the layout
+        self.set_in_layout(False)
 
 
 def _trace_figure(ax, *, panel=False):
-    """The TraceFigure drawn on ``ax`` by plot_trace, or a new one (on a new Figure for None)."""
-    figure = _TRACE_FIGURES.get(ax) if ax is not None else None
-    if figure is None:
-        figure = TraceFigure(ax, panel=panel)
-        _TRACE_FIGURES[figure.ax] = figure
-    return figure
+    """The TraceFigure drawn on ``ax``, or a new one (on a new Figure for None)."""
+    found = [] if ax is None else [a.owner for a in ax.artists if isinstance(a, _Keeper)]
+    return found[-1] if found else TraceFigure(ax, panel=panel)
 
 
 def plot_trace(result, ax=None, *, exact=None, show_threshold=True, label=None, legend=True):

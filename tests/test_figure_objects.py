@@ -251,3 +251,28 @@ def test_plot_trace_twice_on_one_axes_describes_both_and_draws_the_guides_once()
     assert "Euler: 5 spikes" in text and "events (RK45): 5 spikes" in text
     assert "exact (dashed): 5 spikes" in text
     assert [t.get_text() for t in ax.texts] == ["v_thresh", "v_reset"]
+
+
+def test_a_figure_drawn_and_dropped_is_freed():
+    import gc
+    import weakref
+    p = LIFParams(i_e=20.0)
+    refs = []
+    for _ in range(3):
+        ax = plotting.plot_trace(lifutils.simulate_euler(p, T_MAX), exact=lifutils.simulate_exact(p, T_MAX))
+        refs.append(weakref.ref(ax.figure))
+        axes = plotting.plot_side_by_side([lifutils.simulate_euler(p, T_MAX)])
+        refs.append(weakref.ref(axes[0].figure))
+        refs.append(weakref.ref(plotting_accuracy.plot_fi_curve(p, [0.0, 40.0]).figure))
+    del ax, axes
+    gc.collect()
+    assert [ref() for ref in refs] == [None] * len(refs)
+
+
+def test_a_cleared_axes_starts_a_new_trace_figure():
+    p = LIFParams(i_e=20.0)
+    ax = plotting.plot_trace(lifutils.simulate_euler(p, T_MAX))
+    ax.clear()
+    ax = plotting.plot_trace(lifutils.simulate_events(p, T_MAX), ax)
+    text = describe(ax.figure)
+    assert "events (RK45): 5 spikes" in text and "Euler" not in text
