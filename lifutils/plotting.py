@@ -236,7 +236,7 @@ class TraceFigure:
 class _Keeper(Artist):
     """An invisible child of an Axes that keeps the :class:`TraceFigure` drawn on it, as
     the Axes keeps its legend: the figure lives as long as its Axes (``ax.clear()`` lets
-    it go), and :meth:`TraceFigure.on` finds it again to add a trace."""
+    it go), and :func:`plot_trace` finds it again to add a trace."""
 
     def __init__(self, owner):
         super().__init__()
