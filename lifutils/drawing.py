@@ -5,8 +5,11 @@ moves their data with the same helpers (thinning a long trace, where the spike
 marks sit, the f-I grid), so a redrawn figure looks exactly like a fresh one.
 Nothing here changes global matplotlib state.
 
-The artists the redraws move carry a ``gid`` (``"lif-trace"``, ``"lif-thresh"``
-...); :func:`draw_guides` draws the threshold and reset guides with theirs.
+The figures are objects that keep their artists (:class:`lifutils.plotting.TraceFigure`
+...); :class:`Guides` is the part they share: the threshold and reset guides,
+drawn once and moved to new parameters. The artists carry a ``gid``
+(``"lif-trace"``, ``"lif-thresh"`` ...) that names them in an SVG and for a reader
+of the figure; no code finds them by it.
 
 Examples
 --------
@@ -28,12 +31,12 @@ from .analytic import rheobase
 from .errors import LifutilsError
 
 __all__ = ["GUIDE_COLOR", "MAX_DRAWN_POINTS", "PngFigure", "new_axes", "new_figure",
-           "draw_slope_guides", "zoom_inset", "thin", "spike_marker_y",
-           "draw_guides", "fi_grid", "figure_to_png", "describe", "set_description",
+           "draw_slope_guides", "zoom_inset", "thin", "spike_marker_y", "Guides", "draw_guides",
+           "fi_grid", "figure_to_png", "describe", "set_description", "set_headline",
            "spikes_phrase", "number"]
 
 
-#: The ``gid`` of each artist that the redraws find and move (one name, used by both sides).
+#: The ``gid`` of each artist a figure moves: its name in an SVG and for a reader of the figure.
 GID_TRACE = "lif-trace"
 GID_EXACT = "lif-exact"
 GID_SPIKES = "lif-spikes"
@@ -67,7 +70,15 @@ class PngFigure(Figure):
     book makes it the image's alt text), and that description again as a
     line of text under it, so that a screen reader, or a reader who cannot
     make out the picture, reads what the figure shows.
+
+    Attributes
+    ----------
+    headline : str
+        A sentence said once before the panels' descriptions (what a figure of
+        several panels shows as a whole); empty for none.
     """
+
+    headline = ""
 
     def _repr_png_(self):
         return figure_to_png(self)
@@ -137,6 +148,15 @@ def set_description(ax, text: str) -> None:
     ax.figure.lifutils_description = describe(ax.figure)
 
 
+def set_headline(fig, text: str) -> None:
+    """Say ``text`` once, before the descriptions of the panels of ``fig`` (:func:`describe`).
+
+    A :class:`PngFigure` keeps it as its ``headline``; another Figure has none
+    (its panels are described one by one)."""
+    if isinstance(fig, PngFigure):
+        fig.headline = text
+
+
 def _axes_outline(ax) -> str:
     """What any Axes shows, from its labels: the fallback description."""
     title = next((t for t in (ax.get_title(loc=w) for w in ("center", "left", "right")) if t), "")
@@ -169,10 +189,10 @@ def describe(fig) -> str:
     >>> print(describe(ax.figure))  # doctest: +ELLIPSIS
     Spike raster, 0 to 100 ms, one row per method. Euler: 5 spikes at 13.8, ... ms (largest spike-time error 0.13 ms); exact: 5 spikes at 13.9, ...
     """
-    panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison
-              and not getattr(ax, "_lifutils_inset", False)]
+    insets = {inset for ax in fig.axes for inset in ax.child_axes}  # part of their axes' text
+    panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison and ax not in insets]
     texts = [getattr(ax, "lifutils_description", None) or _axes_outline(ax) for ax in panels]
-    head = getattr(fig, "_lifutils_head", "")
+    head = fig.headline if isinstance(fig, PngFigure) else ""
     if len(texts) == 1 and not head:
         return texts[0]
     return " ".join([head] * bool(head) + [
@@ -255,28 +275,60 @@ def spike_marker_y(params) -> float:
     return params.v_thresh + 2.5
 
 
+class Guides:
+    """v_thresh and v_reset (mV) as thin dotted lines on ``ax``, labelled on the right.
+
+    A label shows only while its value is inside the y-limits (a caller who zooms
+    the y-axis hides the labels that fall outside); :meth:`update` moves the
+    guides to new parameters.
+
+    Attributes
+    ----------
+    lines : list of matplotlib.lines.Line2D
+        The threshold's line, then the reset's.
+    labels : list of matplotlib.text.Text
+        Their labels, in the same order.
+    """
+
+    def __init__(self, ax, params):
+        self.ax = ax
+        ytrans = ax.get_yaxis_transform()  # x in axes fraction, y in mV
+        self.lines, self.labels = [], []
+        for gid, value, name in ((GID_THRESH, params.v_thresh, "v_thresh"),
+                                 (GID_RESET, params.v_reset, "v_reset")):
+            self.lines.append(ax.axhline(value, color=GUIDE_COLOR, linewidth=0.7, linestyle=":",
+                                         zorder=1.5, gid=gid, label=f"_{name}"))
+            self.labels.append(ax.text(1.01, value, name, transform=ytrans, ha="left",
+                                       va="center", fontsize="small", color=GUIDE_COLOR,
+                                       gid=f"{gid}-label", clip_on=False))
+        self._hide_labels_outside(ax)
+        # A function, not the bound method: the Axes keeps it (and so the guides) alive.
+        ax.callbacks.connect("ylim_changed", lambda ax: self._hide_labels_outside(ax))
+
+    @property
+    def artists(self):
+        """The lines and their labels."""
+        return [*self.lines, *self.labels]
+
+    def update(self, params):
+        """Move the guides to ``params.v_thresh`` and ``params.v_reset`` (mV)."""
+        for line, label, value in zip(self.lines, self.labels,
+                                      (params.v_thresh, params.v_reset)):
+            line.set_ydata([value, value])
+            label.set_y(value)
+        self._hide_labels_outside(self.ax)
+
+    def _hide_labels_outside(self, ax):
+        lo, hi = sorted(ax.get_ylim())
+        for label in self.labels:
+            inside = lo <= label.get_position()[1] <= hi
+            label.set_visible(inside)
+            label.set_in_layout(inside)
+
+
 def draw_guides(ax, params):
-    """v_thresh and v_reset (mV) as thin dotted lines, labelled on the right."""
-    ytrans = ax.get_yaxis_transform()  # x in axes fraction, y in mV
-    for gid, value, name in ((GID_THRESH, params.v_thresh, "v_thresh"),
-                             (GID_RESET, params.v_reset, "v_reset")):
-        ax.axhline(value, color=GUIDE_COLOR, linewidth=0.7, linestyle=":", zorder=1.5,
-                   gid=gid, label=f"_{name}")
-        ax.text(1.01, value, name, transform=ytrans, ha="left", va="center",
-                fontsize="small", color=GUIDE_COLOR, gid=f"{gid}-label", clip_on=False)
-    _hide_guide_labels_outside(ax)
-    # A caller who zooms the y-axis (ax.set_ylim) hides the labels that fall outside.
-    ax.callbacks.connect("ylim_changed", _hide_guide_labels_outside)
-
-
-def _hide_guide_labels_outside(ax):
-    """Show a guide's label only while its value is inside the y-limits."""
-    lo, hi = sorted(ax.get_ylim())
-    for text in ax.texts:
-        if str(text.get_gid()).endswith("-label") and str(text.get_gid()).startswith("lif-"):
-            inside = lo <= text.get_position()[1] <= hi
-            text.set_visible(inside)
-            text.set_in_layout(inside)
+    """v_thresh and v_reset (mV) as thin dotted lines, labelled on the right: a :class:`Guides`."""
+    return Guides(ax, params)
 
 
 def fi_grid(params, currents):
@@ -322,8 +374,7 @@ def zoom_inset(ax, params, zoom):
         t0 = t1 = math.nan
     if not (math.isfinite(t0) and math.isfinite(t1) and t1 > t0):
         raise LifutilsError(f"zoom must be a window (t0, t1) with t1 > t0 (ms), got {zoom!r}")
-    inset = ax.inset_axes([0.62, 0.35, 0.35, 0.55])
-    inset._lifutils_inset = True  # part of the main axes' description
+    inset = ax.inset_axes([0.62, 0.35, 0.35, 0.55])  # a child of ax: described with it
     t = np.linspace(t0, t1, 2001)
     inset.plot(t, params.current(t), color="0.2", linewidth=1.4)
     inset.set_xlim(t0, t1)

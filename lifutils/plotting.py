@@ -12,8 +12,10 @@ Units: time in ms, voltage in mV, current in nA, rates in Hz.
 Every ``plot_*`` takes its data first, then ``ax`` (the last positional
 argument, None for a new figure), then keyword-only options.
 
-The dashboards in :mod:`lifutils.widgets` redraw these figures many times:
-:mod:`lifutils.widgets.redraw` moves their data and renders them again. Colours,
+Each figure that a dashboard redraws is an object that keeps its artists
+(:class:`TraceFigure`, :class:`SideBySideFigure`, :class:`RasterFigure`): the
+``plot_*`` function draws one for a notebook; a dashboard of :mod:`lifutils.widgets`
+keeps one and calls its ``update`` on each slider move. Colours,
 line styles and markers come from :data:`lifutils.methods.REGISTRY`.
 
 Examples
@@ -26,19 +28,23 @@ Examples
 """
 from __future__ import annotations
 
-import numpy as np
+import math
 
-# The building blocks live in drawing.py, shared with the dashboards' redraws.
-from .drawing import (GID_EXACT, GID_RASTER, GID_RASTER_EMPTY, GID_SPIKES, GID_TRACE, PngFigure,
-                      describe, draw_guides, figure_to_png, new_axes, new_figure, number,
-                      set_description, spike_marker_y, spikes_phrase, thin, zoom_inset)
+import numpy as np
+from matplotlib.artist import Artist
+
+# The building blocks live in drawing.py, shared by the figures of every plotting module.
+from .drawing import (GID_EXACT, GID_RASTER, GID_RASTER_EMPTY, GID_SPIKES, GID_TRACE, Guides,
+                      PngFigure, describe, figure_to_png, new_axes, new_figure, number,
+                      set_description, set_headline, spike_marker_y, spikes_phrase, thin,
+                      zoom_inset)
 from .errors import LifutilsError
 from .methods import method_key, registry_view
 from .params import check_t_max
 
 __all__ = ["METHOD_COLORS", "METHOD_TEXT_COLORS", "METHOD_STYLES", "method_key", "plot_trace",
            "plot_side_by_side", "plot_raster", "plot_input", "new_figure", "figure_to_png",
-           "describe"]
+           "describe", "TraceFigure", "SideBySideFigure", "RasterFigure", "stacked_panels"]
 
 # Live views of lifutils.methods.REGISTRY: a method registered later shows up in them.
 #: Line style of each method (key -> keywords for ``Axes.plot``). The exact answer is
@@ -55,6 +61,196 @@ METHOD_TEXT_COLORS = registry_view("label_color")
 
 # --------------------------------------------------------------------------- traces
 
+class Trace:
+    """One trace drawn by a :class:`TraceFigure`: its artists and the numbers its
+    description says (copies: the caller may reuse its arrays).
+
+    Attributes
+    ----------
+    label : str
+    line, marks : matplotlib.lines.Line2D
+        The trace v (mV) against t (ms), and the spike marks above the threshold.
+    exact_line : matplotlib.lines.Line2D or None
+        The exact answer, thin black dashed, when the trace was drawn with one.
+    spike_times, exact_spike_times : numpy.ndarray (ms); the latter None without exact.
+    """
+
+    def __init__(self, ax, result, exact, label):
+        key = method_key(result)
+        self.label = label
+        self.line, = ax.plot(*_trace_xy(result), label=label, gid=GID_TRACE,
+                             **METHOD_STYLES[key])
+        self.marks, = ax.plot(*_marks_xy(result), linestyle="none", marker="v", markersize=5,
+                              color=METHOD_COLORS[key], gid=GID_SPIKES, label="_spikes",
+                              zorder=4)
+        self.exact_line = None if exact is None else ax.plot(
+            *_trace_xy(exact), label="exact", gid=GID_EXACT, **METHOD_STYLES["exact"])[0]
+        self.exact_spike_times = None
+        self._keep(result, exact)
+
+    @property
+    def artists(self):
+        return [self.line, self.marks] + [self.exact_line] * (self.exact_line is not None)
+
+    def move(self, result, exact=None):
+        """Show ``result`` (and ``exact``) on this trace's artists."""
+        if exact is not None and self.exact_line is None:
+            raise LifutilsError("exact: this trace was drawn without an exact answer; "
+                                "draw it with exact=... to move one")
+        self.line.set_data(*_trace_xy(result))
+        self.marks.set_data(*_marks_xy(result))
+        if exact is not None:
+            self.exact_line.set_data(*_trace_xy(exact))
+        self._keep(result, exact)
+
+    def _keep(self, result, exact):
+        self.spike_times = np.array(result.spike_times, dtype=float)
+        if exact is not None:
+            self.exact_spike_times = np.array(exact.spike_times, dtype=float)
+
+
+def _t_end(results):
+    """The end of the time axis (ms): the latest last time of ``results``; 1 ms when none
+    has a time after 0 (an empty or one-point result still gets an axis)."""
+    ends = [float(r.t[-1]) for r in results if len(r.t)]
+    ends = [end for end in ends if math.isfinite(end) and end > 0]
+    return max(ends, default=1.0)
+
+
+def _trace_xy(result):
+    """What a trace's line shows: t (ms), v (mV), thinned for drawing."""
+    return thin(result.t, result.v)
+
+
+def _marks_xy(result):
+    """Where a trace's spike marks sit: at each spike time, just above the threshold."""
+    spikes = np.asarray(result.spike_times, dtype=float)
+    return spikes, np.full(len(spikes), spike_marker_y(result.params))
+
+
+class TraceFigure:
+    """Membrane-potential traces v (mV) against time (ms) on one Axes, each in its method's
+    colour: drawn once (:meth:`draw`), then moved to new results (:meth:`update`).
+
+    :func:`plot_trace` draws with it for a notebook; a dashboard keeps one and
+    calls :meth:`update` on each slider move, so both show the same figure.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new Figure (not managed by pyplot) when None.
+    panel : bool
+        One panel of a stack (:class:`SideBySideFigure`): what the panels share
+        (time range, guides, the exact answer) is said once, in the figure's
+        headline, and the panel's description lists its spikes.
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+    traces : list of Trace
+        In the order drawn.
+    guides : lifutils.drawing.Guides or None
+        The threshold and reset guides, once a trace asked for them.
+
+    Examples
+    --------
+    >>> from lifutils import LIFParams, simulate_euler
+    >>> trace = TraceFigure().draw(simulate_euler(LIFParams(i_e=20.0), 100.0))
+    >>> trace = trace.update(simulate_euler(LIFParams(i_e=30.0), 100.0))
+    >>> len(trace.traces), trace.traces[0].spike_times.size
+    (1, 10)
+    """
+
+    def __init__(self, ax=None, *, panel=False):
+        self.ax = new_axes(ax)
+        self.panel = bool(panel)
+        self.traces = []
+        self.guides = None
+        self._params = None
+        self.ax.add_artist(_Keeper(self))  # plot_trace on this Axes again adds to this figure
+
+    @property
+    def moving(self):
+        """The artists :meth:`update` moves (a dashboard redraws only these)."""
+        return [artist for trace in self.traces for artist in trace.artists]
+
+    @property
+    def watched(self):
+        """The artists that move only with the parameters: the guides."""
+        return [] if self.guides is None else self.guides.artists
+
+    def draw(self, result, *, exact=None, label=None, show_threshold=True, legend=True):
+        """Draw ``result`` as a new trace (see :func:`plot_trace` for the arguments)."""
+        ax = self.ax
+        self.traces.append(Trace(ax, result, exact, result.name if label is None else label))
+        if show_threshold and self.guides is None:
+            self.guides = Guides(ax, result.params)
+        ax.set_xlim(0.0, _t_end([result]))
+        ax.set_xlabel("time (ms)")
+        ax.set_ylabel("membrane potential v (mV)")
+        self._params = result.params
+        self.describe()
+        if legend:
+            ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False,
+                      fontsize="small", borderaxespad=0.2, handlelength=2.5)
+        return self
+
+    def update(self, result, *, exact=None):
+        """Move the last trace to ``result`` (and its exact overlay to ``exact``, if drawn
+        with one), the guides to ``result.params``; labels, limits and legend stay."""
+        if not self.traces:
+            raise LifutilsError("this TraceFigure has no trace yet; draw one first (draw)")
+        self.traces[-1].move(result, exact)
+        if self.guides is not None:
+            self.guides.update(result.params)
+        self._params = result.params
+        self.describe()
+        return self
+
+    def describe(self):
+        """(Re)write the Axes' description: each trace's spike count and times, the largest
+        error against the exact answer, then the exact answer's."""
+        params = self._params
+        lo, hi = self.ax.get_xlim()
+        head = f"Membrane potential v (mV) against time, {lo:g} to {hi:g} ms"
+        if self.guides is not None:
+            head += (f", threshold v_thresh {params.v_thresh:g} mV and reset v_reset "
+                     f"{params.v_reset:g} mV marked")
+        exact = [tr.exact_spike_times for tr in self.traces if tr.exact_spike_times is not None]
+        exact = exact[-1] if exact else None
+        parts = [spikes_phrase(tr.label, tr.spike_times,
+                               None if tr.exact_spike_times is None else exact)
+                 for tr in self.traces]
+        if self.panel:  # the figure's headline says what the panels share, once
+            headline = (head.replace("Membrane potential", "Stacked panels of membrane potential")
+                        + (f", the exact answer dashed on each ({spikes_phrase('exact', exact)})"
+                           if exact is not None else "") + ".")
+            set_headline(self.ax.figure, headline)
+            set_description(self.ax, "; ".join(parts) + ".")
+            return
+        if exact is not None:
+            parts.append(spikes_phrase("exact (dashed)", exact))
+        set_description(self.ax, f"{head}. " + "; ".join(parts) + ".")
+
+
+class _Keeper(Artist):
+    """An invisible child of an Axes that keeps the :class:`TraceFigure` drawn on it, as
+    the Axes keeps its legend: the figure lives as long as its Axes (``ax.clear()`` lets
+    it go), and :func:`plot_trace` finds it again to add a trace."""
+
+    def __init__(self, owner):
+        super().__init__()
+        self.owner = owner
+        self.set_visible(False)  # draws nothing, takes no room in the layout
+        self.set_in_layout(False)
+
+
+def _trace_figure(ax, *, panel=False):
+    """The TraceFigure drawn on ``ax``, or a new one (on a new Figure for None)."""
+    found = [] if ax is None else [a.owner for a in ax.artists if isinstance(a, _Keeper)]
+    return found[-1] if found else TraceFigure(ax, panel=panel)
+
+
 def plot_trace(result, ax=None, *, exact=None, show_threshold=True, label=None, legend=True):
     """Draw a membrane-potential trace v (mV) against time (ms) in its method's color.
 
@@ -63,7 +259,8 @@ def plot_trace(result, ax=None, *, exact=None, show_threshold=True, label=None, 
     result : LIFResult
         The trace to draw (any method; see :data:`METHOD_COLORS`).
     ax : matplotlib.axes.Axes, optional
-        Where to draw; a new Figure (not managed by pyplot) when None.
+        Where to draw; a new Figure (not managed by pyplot) when None. An Axes
+        that ``plot_trace`` drew on before gets one more trace.
     exact : LIFResult, optional
         The closed-form trace (:func:`lifutils.simulate_exact`), drawn on top
         as a thin black dashed line.
@@ -82,7 +279,8 @@ def plot_trace(result, ax=None, *, exact=None, show_threshold=True, label=None, 
     -----
     Spikes are marked by small triangles just above the threshold. Traces
     longer than 4000 points are thinned for drawing, keeping the minimum and
-    maximum of each bucket, so resets and wiggles stay visible.
+    maximum of each bucket, so resets and wiggles stay visible. The figure is a
+    :class:`TraceFigure`; a dashboard keeps one and moves its data.
 
     Examples
     --------
@@ -92,58 +290,78 @@ def plot_trace(result, ax=None, *, exact=None, show_threshold=True, label=None, 
     >>> [line.get_label() for line in ax.get_legend().get_lines()]
     ['events (RK45)', 'exact']
     """
-    ax = new_axes(ax)
-    key = method_key(result)
-    params = result.params
-    t, v = thin(result.t, result.v)
-    ax.plot(t, v, label=result.name if label is None else label, gid=GID_TRACE,
-            **METHOD_STYLES[key])
-    spikes = np.asarray(result.spike_times, dtype=float)
-    ax.plot(spikes, np.full(len(spikes), spike_marker_y(params)), linestyle="none",
-            marker="v", markersize=5, color=METHOD_COLORS[key], gid=GID_SPIKES,
-            label="_spikes", zorder=4)
-    if exact is not None:
-        te, ve = thin(exact.t, exact.v)
-        ax.plot(te, ve, label="exact", gid=GID_EXACT, **METHOD_STYLES["exact"])
-    if show_threshold:
-        draw_guides(ax, params)
-    ax.set_xlim(0.0, float(result.t[-1]) if len(result.t) else 1.0)
-    ax.set_xlabel("time (ms)")
-    ax.set_ylabel("membrane potential v (mV)")
-    ax._lifutils_traces = getattr(ax, "_lifutils_traces", []) + [
-        [result.name if label is None else label, spikes, exact]]
-    ax._lifutils_guides = show_threshold or getattr(ax, "_lifutils_guides", False)
-    describe_traces(ax, params)
-    if legend:
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=3, frameon=False,
-                  fontsize="small", borderaxespad=0.2, handlelength=2.5)
-    return ax
+    figure = _trace_figure(ax)
+    figure.draw(result, exact=exact, label=label, show_threshold=show_threshold, legend=legend)
+    return figure.ax
 
 
-def describe_traces(ax, params):
-    """(Re)write the description of a trace Axes from the traces drawn on it
-    (``ax._lifutils_traces``: [label, spike times, exact result or None] each):
-    spike counts and times, the largest error, then the exact answer's."""
-    traces = getattr(ax, "_lifutils_traces", [])
-    lo, hi = ax.get_xlim()
-    head = f"Membrane potential v (mV) against time, {lo:g} to {hi:g} ms"
-    if getattr(ax, "_lifutils_guides", False):
-        head += (f", threshold v_thresh {params.v_thresh:g} mV and reset v_reset "
-                 f"{params.v_reset:g} mV marked")
-    exact = [ex for *_, ex in traces if ex is not None]
-    exact_spikes = np.asarray(exact[-1].spike_times, dtype=float) if exact else None
-    parts = [spikes_phrase(lab, sp, None if ex is None else exact_spikes)
-             for lab, sp, ex in traces]
-    if getattr(ax, "_lifutils_panel", False):  # plot_side_by_side: the head says it once
-        ax.figure._lifutils_head = (
-            f"{head.replace('Membrane potential', 'Stacked panels of membrane potential')}"
-            + (f", the exact answer dashed on each ({spikes_phrase('exact', exact_spikes)})"
-               if exact else "") + ".")
-        set_description(ax, "; ".join(parts) + ".")
-        return
-    if exact:
-        parts.append(spikes_phrase("exact (dashed)", exact_spikes))
-    set_description(ax, f"{head}. " + "; ".join(parts) + ".")
+class SideBySideFigure:
+    """Stacked panels sharing the time axis, one :class:`TraceFigure` each, the exact answer
+    on every panel: drawn once (:meth:`draw`), moved to new results (:meth:`update`).
+
+    Parameters
+    ----------
+    axes : sequence of matplotlib.axes.Axes
+        One Axes per panel, top to bottom (:func:`stacked_panels` makes them).
+
+    Attributes
+    ----------
+    axes : numpy.ndarray of matplotlib.axes.Axes
+    panels : list of TraceFigure
+
+    Examples
+    --------
+    >>> from lifutils import LIFParams, simulate_euler, simulate_events, simulate_exact
+    >>> runs = [f(LIFParams(i_e=20.0), 100.0) for f in (simulate_euler, simulate_events)]
+    >>> panels = SideBySideFigure(stacked_panels(2)).draw(runs)
+    >>> p = LIFParams(i_e=30.0)
+    >>> panels = panels.update([simulate_euler(p, 100.0), simulate_events(p, 100.0)])
+    >>> [panel.traces[0].spike_times.size for panel in panels.panels]
+    [10, 10]
+    """
+
+    def __init__(self, axes):
+        self.axes = np.asarray(axes, dtype=object).ravel()
+        self.panels = [_trace_figure(ax, panel=True) for ax in self.axes]
+
+    @property
+    def moving(self):
+        return [artist for panel in self.panels for artist in panel.moving]
+
+    @property
+    def watched(self):
+        return [artist for panel in self.panels for artist in panel.watched]
+
+    def draw(self, results, *, exact=None, labels=None):
+        """Draw one result per panel (see :func:`plot_side_by_side`)."""
+        results = list(results)
+        if len(self.axes) != len(results):
+            raise LifutilsError(f"axes must hold one Axes per result ({len(results)}), "
+                                f"got {len(self.axes)}")
+        labels = [r.name for r in results] if labels is None else list(labels)
+        for i, (panel, res, label) in enumerate(zip(self.panels, results, labels)):
+            ax = panel.ax
+            panel.draw(res, exact=exact, label=label, legend=False)
+            ax.set_title(label, loc="left", fontsize="medium",
+                         color=METHOD_TEXT_COLORS[method_key(res)])
+            ax.set_ylabel("v (mV)")
+            if i < len(self.axes) - 1:
+                ax.set_xlabel("")
+        if exact is not None:
+            self.axes[0].set_title("black dashed: exact", loc="right", fontsize="small")
+        return self
+
+    def update(self, results, *, exact=None):
+        """Move each panel to its new result, and the exact overlays to ``exact``."""
+        for panel, res in zip(self.panels, results, strict=True):
+            panel.update(res, exact=exact)
+        return self
+
+
+def stacked_panels(n):
+    """``n`` Axes stacked on a new Figure, sharing their time axis (for :class:`SideBySideFigure`)."""
+    fig = PngFigure(figsize=(7.5, 1.5 * n + 0.9), layout="constrained")
+    return fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
 
 
 def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
@@ -175,35 +393,114 @@ def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
     ['Euler', 'dv/dt hack (RK45)', 'events (RK45)']
     """
     results = list(results)
-    if axes is None:
-        fig = PngFigure(figsize=(7.5, 1.5 * len(results) + 0.9), layout="constrained")
-        axes = fig.subplots(len(results), 1, sharex=True, squeeze=False)[:, 0]
-    axes = np.asarray(axes, dtype=object).ravel()
-    if len(axes) != len(results):
-        raise LifutilsError(f"axes must hold one Axes per result ({len(results)}), got {len(axes)}")
-    labels = [r.name for r in results] if labels is None else list(labels)
-    for i, (ax, res, label) in enumerate(zip(axes, results, labels)):
-        ax._lifutils_panel = True
-        plot_trace(res, ax, exact=exact, label=label, legend=False)
-        ax.set_title(label, loc="left", fontsize="medium",
-                     color=METHOD_TEXT_COLORS[method_key(res)])
-        ax.set_ylabel("v (mV)")
-        if i < len(axes) - 1:
-            ax.set_xlabel("")
-    if exact is not None:
-        axes[0].set_title("black dashed: exact", loc="right", fontsize="small")
-    return axes
+    axes = stacked_panels(len(results)) if axes is None else axes
+    return SideBySideFigure(axes).draw(results, exact=exact, labels=labels).axes
 
 
-def describe_raster(ax, rows, exact):
-    """(Re)write the description of a raster Axes: each row's spikes, errors against exact."""
-    exact_spikes = None if exact is None else np.asarray(exact.spike_times, dtype=float)
-    labels = getattr(ax, "_lifutils_rows", [r.name for r in rows])
-    phrases = [spikes_phrase(lab, res.spike_times, exact_spikes if res is not exact else None)
-               for lab, res in zip(labels, rows)]
-    lo, hi = ax.get_xlim()
-    set_description(ax, f"Spike raster, {lo:g} to {hi:g} ms, one row per method. "
-                        + "; ".join(phrases) + ".")
+# --------------------------------------------------------------------------- rasters
+
+class RasterFigure:
+    """Spike rasters, one row per result, top to bottom, the exact spikes last: drawn once
+    (:meth:`draw`), moved to new results (:meth:`update`).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Where to draw (:func:`plot_raster` makes one sized for the rows).
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+    lines, notes : list
+        Each row's spike marks (Line2D) and its "no spikes" note (Text), top to bottom.
+    labels : list of str
+        The rows' labels.
+
+    Examples
+    --------
+    >>> from lifutils import LIFParams, simulate_euler
+    >>> raster = RasterFigure(new_axes(None)).draw([simulate_euler(LIFParams(i_e=20.0), 100.0)])
+    >>> raster = raster.update([simulate_euler(LIFParams(i_e=5.0), 100.0)])
+    >>> [note.get_visible() for note in raster.notes]  # the row says "no spikes"
+    [True]
+    """
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.lines, self.notes, self.labels = [], [], []
+
+    @property
+    def moving(self):
+        return [*self.lines, *self.notes]
+
+    @property
+    def watched(self):
+        return []
+
+    def draw(self, results, *, exact=None, labels=None):
+        """Draw one row per result, ``exact`` last (see :func:`plot_raster`)."""
+        ax = self.ax
+        rows = list(results) + ([exact] if exact is not None else [])
+        labels = [r.name for r in rows] if labels is None else list(labels)
+        if len(labels) != len(rows):
+            raise LifutilsError(f"labels must have one entry per row ({len(rows)}), "
+                                f"got {len(labels)}")
+        n = len(rows)
+        for k, (res, label) in enumerate(zip(rows, labels)):
+            y = n - 1 - k
+            line, = ax.plot(*_row_xy(res, y), linestyle="none", marker="|", markersize=11,
+                            markeredgewidth=1.6, color=METHOD_COLORS[method_key(res)],
+                            gid=GID_RASTER, label=label)
+            # x in axes fraction, so the note stays inside when the caller zooms in time
+            note = ax.text(0.5, y, "no spikes", ha="center", va="center", fontsize="small",
+                           transform=ax.get_yaxis_transform(),
+                           color=METHOD_TEXT_COLORS[method_key(res)], style="italic",
+                           gid=GID_RASTER_EMPTY, visible=not len(res.spike_times))
+            self.lines.append(line)
+            self.notes.append(note)
+        self.labels = labels
+        ax.set_yticks(range(n - 1, -1, -1), labels)
+        for tick, res in zip(ax.get_yticklabels(), rows):
+            tick.set_color(METHOD_TEXT_COLORS[method_key(res)])
+        ax.set_ylim(-0.6, n - 0.4)
+        ax.set_xlim(0.0, _t_end(rows))
+        ax.set_xlabel("time (ms)")
+        ax.tick_params(axis="y", length=0)
+        self.describe(rows, exact)
+        ax.grid(axis="x", color="0.9", linewidth=0.6)
+        ax.set_axisbelow(True)
+        return self
+
+    def update(self, results, *, exact=None):
+        """Move each row's spikes to the new results (the same rows as drawn)."""
+        rows = list(results) + ([exact] if exact is not None else [])
+        if len(self.lines) != len(rows):
+            raise LifutilsError(f"the raster has {len(self.lines)} rows, got {len(rows)} results")
+        self._move(rows)
+        self.describe(rows, exact)
+        return self
+
+    def _move(self, rows):
+        n = len(rows)
+        for k, (line, note, res) in enumerate(zip(self.lines, self.notes, rows)):
+            line.set_data(*_row_xy(res, n - 1 - k))
+            note.set_visible(not len(res.spike_times))
+
+    def describe(self, rows, exact):
+        """(Re)write the description: each row's spikes, errors against exact."""
+        exact_spikes = None if exact is None else np.asarray(exact.spike_times, dtype=float)
+        phrases = [spikes_phrase(lab, res.spike_times,
+                                 exact_spikes if res is not exact else None)
+                   for lab, res in zip(self.labels, rows)]
+        lo, hi = self.ax.get_xlim()
+        set_description(self.ax, f"Spike raster, {lo:g} to {hi:g} ms, one row per method. "
+                                 + "; ".join(phrases) + ".")
+
+
+def _row_xy(result, y):
+    """Where a raster row's marks sit: at each spike time (ms), at height ``y``."""
+    spikes = np.array(result.spike_times, dtype=float)
+    return spikes, np.full(len(spikes), float(y))
 
 
 def plot_raster(results, ax=None, *, exact=None, labels=None):
@@ -233,36 +530,7 @@ def plot_raster(results, ax=None, *, exact=None, labels=None):
     ['Euler', 'exact']
     """
     ax = new_axes(ax, figsize=(7.0, 0.45 * (len(results) + 1) + 1.0))
-    rows = list(results) + ([exact] if exact is not None else [])
-    labels = [r.name for r in rows] if labels is None else list(labels)
-    if len(labels) != len(rows):
-        raise LifutilsError(f"labels must have one entry per row ({len(rows)}), got {len(labels)}")
-    n = len(rows)
-    t_end = max((float(r.t[-1]) for r in rows if len(r.t)), default=1.0)
-    for k, res in enumerate(rows):
-        y = n - 1 - k
-        color = METHOD_COLORS[method_key(res)]
-        spikes = np.asarray(res.spike_times, dtype=float)
-        ax.plot(spikes, np.full(len(spikes), float(y)), linestyle="none", marker="|",
-                markersize=11, markeredgewidth=1.6, color=color, gid=GID_RASTER,
-                label=labels[k])
-        # x in axes fraction, so the note stays inside when the caller zooms in time
-        ax.text(0.5, y, "no spikes", ha="center", va="center", fontsize="small",
-                transform=ax.get_yaxis_transform(), color=METHOD_TEXT_COLORS[method_key(res)],
-                style="italic",
-                gid=GID_RASTER_EMPTY, visible=not len(spikes))
-    ax.set_yticks(range(n - 1, -1, -1), labels)
-    for tick, res in zip(ax.get_yticklabels(), rows):
-        tick.set_color(METHOD_TEXT_COLORS[method_key(res)])
-    ax.set_ylim(-0.6, n - 0.4)
-    ax.set_xlim(0.0, t_end)
-    ax.set_xlabel("time (ms)")
-    ax.tick_params(axis="y", length=0)
-    ax._lifutils_rows = labels
-    describe_raster(ax, rows, exact)
-    ax.grid(axis="x", color="0.9", linewidth=0.6)
-    ax.set_axisbelow(True)
-    return ax
+    return RasterFigure(ax).draw(results, exact=exact, labels=labels).ax
 
 
 def plot_input(params, t_max, ax=None, *, zoom=None):

@@ -22,8 +22,8 @@ from .drawing import GUIDE_COLOR, draw_slope_guides, fi_grid, new_axes, number, 
 from .errors import LifutilsError
 from .methods import REGISTRY, method_key, spare_styles
 
-__all__ = ["plot_convergence", "plot_fi_curve", "describe_fi_curve", "plot_work_precision",
-           "work_precision_styles"]
+__all__ = ["plot_convergence", "plot_fi_curve", "FICurveFigure", "describe_fi_curve",
+           "plot_work_precision", "work_precision_styles"]
 
 
 def plot_convergence(dts, errors_by_label, ax=None):
@@ -81,6 +81,13 @@ def plot_convergence(dts, errors_by_label, ax=None):
     ax.set_ylabel("largest spike-time error (ms)")
     ax.legend(fontsize="small", loc="upper left")
     ax.grid(which="major", color="0.9", linewidth=0.6)
+    set_description(ax, _describe_convergence(dts, errors_by_label))
+    return ax
+
+
+def _describe_convergence(dts, errors_by_label) -> str:
+    """The description of a convergence Axes: each line's errors at its largest and
+    smallest drawn dt."""
     phrases = []
     for label, errors in errors_by_label.items():
         errors = np.asarray(errors, dtype=float)
@@ -95,9 +102,132 @@ def plot_convergence(dts, errors_by_label, ax=None):
             phrases.append(f"{name}: {number(errors[i])} ms at dt {dts[i]:g} ms")
         else:
             phrases.append(f"{name}: no finite error")
-    set_description(ax, "Largest spike-time error (ms) against the time step dt (ms), log-log, "
-                        "with a dotted slope-1 guide. " + "; ".join(phrases) + ".")
-    return ax
+    return ("Largest spike-time error (ms) against the time step dt (ms), log-log, "
+            "with a dotted slope-1 guide. " + "; ".join(phrases) + ".")
+
+
+class FICurveFigure:
+    """The f-I curve (firing rate in Hz against input current in nA): the analytic curve,
+    its rheobase and the simulated rates, drawn once (:meth:`draw`) and moved to new
+    parameters and rates (:meth:`update`).
+
+    :func:`plot_fi_curve` draws with it for a notebook; the f-I dashboard keeps one.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new Figure when None.
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+    curve, rheobase_line : matplotlib.lines.Line2D
+    rheobase_label : matplotlib.text.Text
+    markers : list of matplotlib.lines.Line2D
+        The simulated rates, one per method, in the order drawn.
+
+    Examples
+    --------
+    >>> from lifutils import LIFParams
+    >>> curve = FICurveFigure().draw(LIFParams(), [0.0, 40.0], {"euler": [0.0, 60.0]})
+    >>> curve = curve.update(LIFParams(tau_m=20.0), [0.0, 40.0], {"euler": [0.0, 40.0]})
+    >>> curve.rheobase_label.get_text().split()
+    ['rheobase', '15', 'nA']
+    """
+
+    def __init__(self, ax=None):
+        self.ax = new_axes(ax, figsize=(5.5, 4.0))
+        self.markers = []
+
+    @property
+    def moving(self):
+        """The artists :meth:`update` moves every time."""
+        return [self.curve, *self.markers]
+
+    @property
+    def watched(self):
+        """The artists that move only with the rheobase."""
+        return [self.rheobase_line, self.rheobase_label]
+
+    def draw(self, params, currents, simulated=None):
+        """Draw the curve, the rheobase and the simulated rates (see :func:`plot_fi_curve`)."""
+        ax = self.ax
+        currents = _checked_currents(currents)
+        self.curve, = ax.plot(*_fi_curve_xy(params, currents), color="black", linewidth=1.2,
+                              label="analytic (firing_rate)", gid=GID_FI_CURVE, zorder=2)
+        rb = rheobase(params)
+        self.rheobase_line = ax.axvline(rb, color=GUIDE_COLOR, linestyle=":", linewidth=0.9,
+                                        gid=GID_FI_RHEOBASE, label="_rheobase")
+        self.rheobase_label = ax.text(
+            rb, 0.97, _rheobase_text(rb), transform=ax.get_xaxis_transform(), ha="left",
+            va="top", fontsize="small", color="0.2", gid=GID_FI_RHEOBASE_LABEL,
+            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.0))
+        for key, rates in _checked_rates(simulated, currents).items():
+            m = REGISTRY[method_key(key)]  # simulated points: each method its own marker shape
+            self.markers.append(ax.plot(currents, rates, linestyle="none", color=m.color,
+                                        label=m.label, gid=GID_FI_SIMULATED, zorder=3,
+                                        **m.marker)[0])
+        span = (currents.max() - currents.min()) or 1.0  # one current: an axis 1 nA wide
+        ax.set_xlim(currents.min() - 0.02 * span, currents.max() + 0.02 * span)
+        ax.set_xlabel("input current i_e (nA)")
+        ax.set_ylabel("firing rate (Hz)")
+        ax.legend(fontsize="small", loc="upper left")
+        describe_fi_curve(ax, params, currents, simulated)
+        return self
+
+    def update(self, params, currents, simulated=None):
+        """Move the curve and the rheobase to ``params``, the markers to ``simulated`` (the
+        same methods as drawn); the rate axis is rescaled to the new data."""
+        currents = _checked_currents(currents)
+        simulated = _checked_rates(simulated, currents)
+        if len(simulated) != len(self.markers):
+            raise LifutilsError(f"simulated must name the {len(self.markers)} methods drawn, "
+                                f"got {len(simulated)}")
+        grid, rates = _fi_curve_xy(params, currents)
+        self.curve.set_data(grid, rates)
+        rb = rheobase(params)
+        self.rheobase_line.set_xdata([rb, rb])
+        self.rheobase_label.set_x(rb)
+        self.rheobase_label.set_text(_rheobase_text(rb))
+        top = float(np.max(rates)) if len(rates) else 1.0
+        for line, sim in zip(self.markers, simulated.values()):
+            line.set_data(currents, sim)
+            finite = sim[np.isfinite(sim)]  # a rate that is not a number is not drawn
+            top = max(top, float(np.max(finite)) if len(finite) else 0.0)
+        top = top if top > 0 else 1.0
+        self.ax.set_ylim(-0.04 * top, 1.08 * top)  # room for the markers at 0 Hz
+        describe_fi_curve(self.ax, params, currents, simulated)
+        return self
+
+
+def _fi_curve_xy(params, currents):
+    """The analytic curve: currents (nA) spanning ``currents``, rheobase included, and rates (Hz)."""
+    grid = fi_grid(params, currents)
+    return grid, firing_rate(params, i_e=grid)
+
+
+def _rheobase_text(rb):
+    return f" rheobase\n {rb:.3g} nA"
+
+
+def _checked_currents(currents):
+    """``currents`` (nA) as a float array of at least one finite current, or a LifutilsError."""
+    checked = np.array(currents, dtype=float).ravel()
+    if not len(checked) or not np.all(np.isfinite(checked)):
+        raise LifutilsError(f"currents must be one or more finite currents (nA), got {currents!r}")
+    return checked
+
+
+def _checked_rates(simulated, currents):
+    """Method key -> rates (Hz) as float arrays of one rate per current, or a LifutilsError."""
+    checked = {}
+    for key, rates in (simulated or {}).items():
+        rates = np.array(rates, dtype=float)
+        if rates.shape != currents.shape:
+            raise LifutilsError(f"simulated[{key!r}] must have one rate per current "
+                                f"({len(currents)})")
+        checked[key] = rates
+    return checked
 
 
 def plot_fi_curve(params, currents, simulated=None, ax=None):
@@ -124,7 +254,8 @@ def plot_fi_curve(params, currents, simulated=None, ax=None):
     Notes
     -----
     The analytic curve is :func:`lifutils.firing_rate`; it leaves zero at the
-    rheobase (marked by a dotted line) with infinite slope.
+    rheobase (marked by a dotted line) with infinite slope. The figure is a
+    :class:`FICurveFigure`; the f-I dashboard keeps one and moves its data.
 
     Examples
     --------
@@ -133,31 +264,7 @@ def plot_fi_curve(params, currents, simulated=None, ax=None):
     >>> ax.get_xlabel(), ax.get_ylabel()
     ('input current i_e (nA)', 'firing rate (Hz)')
     """
-    ax = new_axes(ax, figsize=(5.5, 4.0))
-    currents = np.asarray(currents, dtype=float)
-    grid = fi_grid(params, currents)
-    ax.plot(grid, firing_rate(params, i_e=grid), color="black", linewidth=1.2,
-            label="analytic (firing_rate)", gid=GID_FI_CURVE, zorder=2)
-    rb = rheobase(params)
-    ax.axvline(rb, color=GUIDE_COLOR, linestyle=":", linewidth=0.9, gid=GID_FI_RHEOBASE,
-               label="_rheobase")
-    ax.text(rb, 0.97, f" rheobase\n {rb:.3g} nA", transform=ax.get_xaxis_transform(),
-            ha="left", va="top", fontsize="small", color="0.2", gid=GID_FI_RHEOBASE_LABEL,
-            bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.0))
-    for key, rates in (simulated or {}).items():
-        rates = np.asarray(rates, dtype=float)
-        if rates.shape != currents.shape:
-            raise LifutilsError(f"simulated[{key!r}] must have one rate per current ({len(currents)})")
-        m = REGISTRY[method_key(key)]  # simulated points: each method its own marker shape
-        ax.plot(currents, rates, linestyle="none", color=m.color, label=m.label,
-                gid=GID_FI_SIMULATED, zorder=3, **m.marker)
-    span = currents.max() - currents.min()
-    ax.set_xlim(currents.min() - 0.02 * span, currents.max() + 0.02 * span)
-    ax.set_xlabel("input current i_e (nA)")
-    ax.set_ylabel("firing rate (Hz)")
-    ax.legend(fontsize="small", loc="upper left")
-    describe_fi_curve(ax, params, currents, simulated)
-    return ax
+    return FICurveFigure(ax).draw(params, currents, simulated).ax
 
 
 def describe_fi_curve(ax, params, currents, simulated):

@@ -207,7 +207,7 @@ class PhasePlaneFigure(PngFigure):
         set_description(self.trace, f"{v_name} against time, {t0:g} to {t1:g} ms, "
                                     f"{len(spikes)} spike{'s' * (len(spikes) != 1)}"
                                     + _intervals(spikes))
-        self._lifutils_head = headline(model, spikes)
+        self.headline = headline(model, spikes)  # said once, before the panels
         self.lifutils_description = describe(self)
 
 

@@ -20,7 +20,6 @@ import lifutils  # noqa: E402
 from lifutils import LIFParams, inputs, plotting, plotting_accuracy  # noqa: E402
 from lifutils.compare import compare_methods  # noqa: E402
 from lifutils.methods import LABELS  # noqa: E402
-from lifutils.widgets import redraw  # noqa: E402
 
 P20 = LIFParams(i_e=20.0)  # R*I = 20 mV: fires, first spike 10 ln 4 ms
 T_MAX = 100.0
@@ -101,7 +100,9 @@ def test_plot_trace_draws_on_the_given_axes(runs):
 
 def test_side_by_side_panels_share_time_and_show_exact(runs):
     keys = ("euler", "euler_interp", "hack", "events")
-    axes = plotting.plot_side_by_side([runs[k] for k in keys], exact=runs["exact"])
+    figure = plotting.SideBySideFigure(plotting.stacked_panels(4)).draw(
+        [runs[k] for k in keys], exact=runs["exact"])
+    axes = figure.axes
     assert len(axes) == 4 and all(isinstance(ax, Axes) for ax in axes)
     assert len({id(ax.figure) for ax in axes}) == 1
     for ax, key in zip(axes, keys):
@@ -115,7 +116,7 @@ def test_side_by_side_panels_share_time_and_show_exact(runs):
     assert axes[-1].get_xlabel() == "time (ms)"
     p = LIFParams(i_e=25.0)
     new = [lifutils.compare.run_method(k, p, T_MAX) for k in keys]
-    redraw.update_side_by_side(new, axes, exact=lifutils.simulate_exact(p, T_MAX))
+    figure.update(new, exact=lifutils.simulate_exact(p, T_MAX))
     assert np.array_equal(_line(axes[3], "lif-trace").get_ydata(), new[3].v)
     with pytest.raises(ValueError, match="one Axes per result"):
         plotting.plot_side_by_side([runs["euler"]], axes=[Figure().add_subplot()] * 2)
@@ -123,7 +124,9 @@ def test_side_by_side_panels_share_time_and_show_exact(runs):
 
 def test_raster_rows_labels_colors_and_empty_note(runs):
     keys = ("euler", "hack", "events")
-    ax = plotting.plot_raster([runs[k] for k in keys], exact=runs["exact"])
+    raster = plotting.RasterFigure(Figure().add_subplot()).draw([runs[k] for k in keys],
+                                                               exact=runs["exact"])
+    ax = raster.ax
     assert ax.get_xlabel() == "time (ms)"
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks == ["Euler", "dv/dt hack (RK45)", "events (RK45)", "exact"]
@@ -134,11 +137,11 @@ def test_raster_rows_labels_colors_and_empty_note(runs):
     notes = [t.get_visible() for t in ax.texts if t.get_gid() == "lif-raster-empty"]
     assert notes == [False, True, False, False]  # only the hack row says "no spikes"
     silent = LIFParams(i_e=3.0)  # the question's values: never fires
-    redraw.update_raster([lifutils.compare.run_method(k, silent, T_MAX) for k in keys], ax,
-                         exact=lifutils.simulate_exact(silent, T_MAX))
+    raster.update([lifutils.compare.run_method(k, silent, T_MAX) for k in keys],
+                  exact=lifutils.simulate_exact(silent, T_MAX))
     assert all(t.get_visible() for t in ax.texts if t.get_gid() == "lif-raster-empty")
     with pytest.raises(ValueError, match="rows"):
-        redraw.update_raster([runs["euler"]], ax)
+        raster.update([runs["euler"]])
 
 
 # --------------------------------------------------------------------------- summaries
@@ -166,7 +169,9 @@ def test_convergence_log_log_with_slope_one():
 def test_fi_curve_analytic_rheobase_and_simulated():
     currents = np.arange(0.0, 41.0, 8.0)
     rates = lifutils.firing_rate(LIFParams(), i_e=currents)
-    ax = plotting_accuracy.plot_fi_curve(LIFParams(), currents, {"events": rates, "euler": rates * 0.99})
+    fi = plotting_accuracy.FICurveFigure().draw(LIFParams(), currents,
+                                                {"events": rates, "euler": rates * 0.99})
+    ax = fi.ax
     assert ax.get_xlabel() == "input current i_e (nA)" and ax.get_ylabel() == "firing rate (Hz)"
     curve = _line(ax, "lif-fi-curve")
     assert np.allclose(curve.get_ydata(), lifutils.firing_rate(LIFParams(), i_e=curve.get_xdata()))
@@ -175,8 +180,7 @@ def test_fi_curve_analytic_rheobase_and_simulated():
     assert [mcolors.to_hex(s.get_color()) for s in sims] == [
         mcolors.to_hex(plotting.METHOD_COLORS[k]) for k in ("events", "euler")]
     assert sims[0].get_marker() != sims[1].get_marker()  # coinciding points stay visible
-    redraw.update_fi_curve(LIFParams(tau_m=20.0), currents,
-                           {"events": rates / 2, "euler": rates / 2}, ax)
+    fi.update(LIFParams(tau_m=20.0), currents, {"events": rates / 2, "euler": rates / 2})
     assert np.array_equal(sims[0].get_ydata(), rates / 2)
     assert ax.get_ylim()[1] > 0.5 * rates.max()
 

@@ -1,4 +1,4 @@
-"""lifutils.widgets.redraw: moving a figure's data, and rendering it again fast."""
+"""Moving a figure's data (the figure objects' update) and rendering it again fast (FastPNG)."""
 import io
 
 import matplotlib.image as mimage
@@ -27,10 +27,11 @@ def _line(ax, gid):
 
 
 def test_update_trace_moves_data_and_guides(runs):
-    ax = plotting.plot_trace(runs["euler"], exact=runs["exact"])
+    trace = plotting.TraceFigure().draw(runs["euler"], exact=runs["exact"])
+    ax = trace.ax
     p = LIFParams(i_e=30.0, v_reset=-70.0)
     new, new_exact = lifutils.simulate_euler(p, T_MAX), lifutils.simulate_exact(p, T_MAX)
-    assert redraw.update_trace(new, ax, exact=new_exact) is ax
+    assert trace.update(new, exact=new_exact) is trace
     assert np.array_equal(_line(ax, "lif-trace").get_ydata(), new.v)
     assert np.array_equal(_line(ax, "lif-exact").get_xdata(), new_exact.t)
     assert np.array_equal(_line(ax, "lif-spikes").get_xdata(), new.spike_times)
@@ -40,29 +41,29 @@ def test_update_trace_moves_data_and_guides(runs):
 
 
 def test_update_trace_needs_what_it_updates(runs):
-    ax = plotting.plot_trace(runs["euler"])
+    trace = plotting.TraceFigure().draw(runs["euler"])
     with pytest.raises(ValueError, match="exact"):
-        redraw.update_trace(runs["euler"], ax, exact=runs["exact"])
-    with pytest.raises(ValueError, match="plot_trace"):
-        redraw.update_trace(runs["euler"], Figure().add_subplot())
+        trace.update(runs["euler"], exact=runs["exact"])
+    with pytest.raises(ValueError, match="draw one first"):
+        plotting.TraceFigure(Figure().add_subplot()).update(runs["euler"])
 
 
 
 
 def test_fastpng_matches_a_fresh_render_after_updates(runs):
-    ax = plotting.plot_trace(runs["euler"], exact=runs["exact"])
+    trace = plotting.TraceFigure().draw(runs["euler"], exact=runs["exact"])
+    ax = trace.ax
     ax.figure.set_dpi(60)
-    renderer = redraw.FastPNG(ax.figure)
+    renderer = redraw.FastPNG(ax.figure, trace.moving, watched=trace.watched)
     first = renderer.render()
     for i_e, v_reset in ((30.0, -80.0), (25.0, -70.0), (10.0, -70.0)):
         p = LIFParams(i_e=i_e, v_reset=v_reset)
-        redraw.update_trace(lifutils.simulate_euler(p, T_MAX), ax,
-                            exact=lifutils.simulate_exact(p, T_MAX))
+        trace.update(lifutils.simulate_euler(p, T_MAX), exact=lifutils.simulate_exact(p, T_MAX))
         png = renderer.render()
         assert png != first
         # Same pixels as a renderer that draws the whole figure from scratch:
         # the kept background is right, also after the reset guide moved.
-        fresh = redraw.FastPNG(ax.figure, freeze_layout=False).render()
+        fresh = redraw.FastPNG(ax.figure, trace.moving, freeze_layout=False).render()
         assert np.array_equal(mimage.imread(io.BytesIO(png)), mimage.imread(io.BytesIO(fresh)))
     # The moving artists are still drawn by a normal savefig.
     assert all(a.get_animated() for a in renderer.artists)

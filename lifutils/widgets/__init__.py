@@ -2,15 +2,16 @@
 
 Nothing numeric lives here. Each dashboard calls lifutils' simulators (cached
 per dashboard, so moving a slider back is instant), moves the data of one
-figure drawn by :mod:`lifutils.plotting` and shows it as a PNG.
+figure object of the plotting layer (the one its ``plot_*`` function draws for
+a notebook: :class:`lifutils.plotting.TraceFigure` ...) and shows it as a PNG.
 
 Every dashboard is declared in :data:`~lifutils.widgets.catalogue.DASHBOARDS`
 (one entry each, with the moves that test every control). Four rooms:
 :mod:`~lifutils.widgets.dashboards` (the dashboards of the LIF neuron),
 :mod:`~lifutils.widgets.larger_models` (the phase plane and the kicks of notebooks 08 and 05),
 :mod:`~lifutils.widgets.framework` (the :class:`Dashboard` container and the
-controls they share) and :mod:`~lifutils.widgets.redraw` (moving a figure's
-data and rendering it again fast).
+controls they share) and :mod:`~lifutils.widgets.redraw` (rendering a figure
+again fast, drawing only what its figure object moves).
 
 Every dashboard is a :class:`Dashboard` (an ``ipywidgets.VBox``) with
 

@@ -24,7 +24,7 @@ from .framework import (SOLVERS, T_MAX, V_LIMITS, Dashboard, cached, choices, co
                         dt_choice, i_e_slider, max_step_choice, dashboard_figure, rtol_choice,
                         solver_settings, spike_summary, t_ref_slider, tau_m_slider,
                         trace_dashboard, v_reset_slider)
-from .redraw import FastPNG, update_fi_curve, update_raster, update_side_by_side
+from .redraw import FastPNG
 
 __all__ = ["euler_explorer", "hack_explorer", "events_explorer", "side_by_side", "fi_explorer"]
 
@@ -269,7 +269,9 @@ def side_by_side(*, t_max=T_MAX, size="screen"):
     Returns
     -------
     Dashboard
-        With an extra attribute ``table`` (the HTML table widget).
+        With extra attributes ``table`` (the HTML table widget), ``traces`` (the
+        :class:`~lifutils.plotting.SideBySideFigure` of the panels) and ``raster``
+        (the :class:`~lifutils.plotting.RasterFigure` below them).
 
     Examples
     --------
@@ -294,25 +296,26 @@ def side_by_side(*, t_max=T_MAX, size="screen"):
 
     results, ex = split(rows(**control_values(controls)))
     labels = [res.label for res in results]  # the registry's labels, not the results' names
-    plotting.plot_side_by_side(results, panels, exact=ex, labels=labels)
+    traces = plotting.SideBySideFigure(panels).draw(results, exact=ex, labels=labels)
     for ax in panels:
         ax.set_ylim(*V_LIMITS)
     panels[-1].set_xlabel("")  # the raster below carries the time axis
-    plotting.plot_raster(results, raster, exact=ex, labels=labels + [ex.label])
+    spikes = plotting.RasterFigure(raster).draw(results, exact=ex, labels=labels + [ex.label])
     raster.set_xlim(0.0, t_max)
     table = widgets.HTML(layout=widgets.Layout(margin="1.5em 0 0 1em"))
 
     def draw(values):
         found = rows(**values)
         results, ex = split(found)
-        update_side_by_side(results, panels, exact=ex)
-        update_raster(results, raster, exact=ex)
+        traces.update(results, exact=ex)
+        spikes.update(results, exact=ex)
         table.value = _table(found)
         return f"exact: {ex.n_spikes} spikes in {t_max:g} ms"
 
+    renderer = FastPNG(fig, traces.moving + spikes.moving, watched=traces.watched)
     dash = Dashboard("Threshold and reset: every approach side by side", controls, fig, draw,
-                     side=table, size=size)
-    dash.table = table
+                     side=table, renderer=renderer, size=size)
+    dash.table, dash.traces, dash.raster = table, traces, spikes
     return dash
 
 
@@ -340,6 +343,9 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
     Returns
     -------
     Dashboard
+        With an extra attribute ``curve``: its
+        :class:`~lifutils.plotting_accuracy.FICurveFigure` (what
+        :func:`~lifutils.plotting_accuracy.plot_fi_curve` draws).
 
     Examples
     --------
@@ -362,15 +368,17 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
 
     fig, ax = dashboard_figure((6.4, 4.2), size)
     params, simulated = run(**control_values(controls))
-    plotting_accuracy.plot_fi_curve(params, currents, simulated, ax)
+    curve = plotting_accuracy.FICurveFigure(ax).draw(params, currents, simulated)
 
     def draw(values):
         params, simulated = run(**values)
-        update_fi_curve(params, currents, simulated, ax)
+        curve.update(params, currents, simulated)
         worst = float(np.max(np.abs(simulated["euler"] - simulated["events"])))
         return f"rheobase {rheobase(params):g} nA, Euler and events differ by up to {worst:.2g} Hz"
 
     # The rate axis follows the data, so its tick labels change width: keep
     # the layout engine (these redraws are dominated by the simulations anyway).
-    renderer = FastPNG(fig, freeze_layout=False)
-    return Dashboard("The f-I curve", controls, fig, draw, renderer=renderer, size=size)
+    renderer = FastPNG(fig, curve.moving, watched=curve.watched, freeze_layout=False)
+    dash = Dashboard("The f-I curve", controls, fig, draw, renderer=renderer, size=size)
+    dash.curve = curve
+    return dash

@@ -16,15 +16,13 @@ import html
 import math
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
-
 from .. import plotting
-from ..drawing import describe
+from ..drawing import PngFigure, describe
 from ..errors import LifutilsError
 from ..euler import DT
 from ..events import DEFAULT_RTOL
 from ..methods import REGISTRY, SOLVE_IVP_METHODS
-from .redraw import FastPNG, update_trace
+from .redraw import FastPNG
 
 __all__ = ["Dashboard", "T_MAX", "I_E", "DPI", "V_RESET_RANGE", "V_LIMITS", "SOLVERS",
            "DT_OPTIONS", "MAX_STEP_OPTIONS", "RTOL_OPTIONS", "slider", "choices", "i_e_slider",
@@ -200,8 +198,8 @@ class Dashboard(widgets.VBox):
     side : ipywidgets.Widget, optional
         Shown to the right of the figure (e.g. a table that ``draw`` fills).
     renderer : FastPNG, optional
-        Renders the figure; by default one that redraws only the artists
-        the ``update_*`` functions of :mod:`lifutils.widgets.redraw` move.
+        Renders the figure; by default one that draws the whole figure each
+        time (give it the figure object's ``moving`` artists to redraw only those).
 
     Attributes
     ----------
@@ -342,8 +340,8 @@ def check_size(size) -> str:
 def dashboard_figure(figsize, size="screen", **subplots):
     """A pyplot-free Figure at the resolution of ``size`` (see :data:`SIZES`), and its
     subplots. Its background is opaque white, so it reads the same in a dark theme."""
-    fig = Figure(figsize=figsize, dpi=SIZES[check_size(size)], layout="constrained",
-                 facecolor="white")
+    fig = PngFigure(figsize=figsize, dpi=SIZES[check_size(size)], layout="constrained",
+                    facecolor="white")
     return fig, fig.subplots(**subplots)
 
 
@@ -363,16 +361,21 @@ def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen"):
     ``key`` is the method's key (its label names the trace);
     ``run(**values)`` returns ``(result, exact, *extra)`` (cached);
     ``summarize(result, exact, *extra)`` gives the status text; ``size`` is
-    ``"screen"`` or ``"projector"``.
+    ``"screen"`` or ``"projector"``. The Dashboard's ``trace`` is its
+    :class:`~lifutils.plotting.TraceFigure` (what :func:`~lifutils.plotting.plot_trace`
+    draws), moved to each new run.
     """
     fig, ax = dashboard_figure((7.5, 3.6), size)
     result, exact, *_ = run(**control_values(controls))
-    plotting.plot_trace(result, ax, exact=exact, label=REGISTRY[key].label)
+    trace = plotting.TraceFigure(ax).draw(result, exact=exact, label=REGISTRY[key].label)
     ax.set_ylim(*ylim)
 
     def draw(values):
         result, exact, *extra = run(**values)
-        update_trace(result, ax, exact=exact)
+        trace.update(result, exact=exact)
         return summarize(result, exact, *extra)
 
-    return Dashboard(title, controls, fig, draw, size=size)
+    renderer = FastPNG(fig, trace.moving, watched=trace.watched)
+    dash = Dashboard(title, controls, fig, draw, renderer=renderer, size=size)
+    dash.trace = trace
+    return dash
