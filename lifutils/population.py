@@ -52,7 +52,7 @@ from .methods import EXPLICIT_METHODS, REGISTRY, SOLVE_IVP_METHODS, spare_styles
 from .params import LIFParams, check_t_max
 from .population_euler import MAX_NEURON_STEPS, STEP_OVERHEAD, simulate_population_euler
 from .resets import MAX_NFEV, solve_ivp_with_resets
-from .restart_args import SECONDS_PER_EVALUATION
+from .restart_args import seconds_for
 from .restart_guards import Guards
 from .spike_record import (BYTES_PER_NEURON, SpikeRecord, currents, population_params,
                            refuse_other_options, spike_cap)
@@ -251,7 +251,7 @@ def simulate_population(params: LIFParams, i_e, t_max, *, events="vector", metho
                                 reset=reset, hold=hold if p.t_ref > 0 else None, method=method,
                                 t_eval=np.empty(0), rtol=rtol, atol=atol, max_step=max_step,
                                 max_resets=max_spikes, max_nfev=max_nfev,
-                                max_seconds=max(MAX_SECONDS, max_nfev * SECONDS_PER_EVALUATION),
+                                max_seconds=max(MAX_SECONDS, seconds_for(max_nfev)),
                                 check_finite=False,
                                 keep_y_events=False)  # the spike times only: no state per reset
     counts = [len(s) for s in sol.t_events]

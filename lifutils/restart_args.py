@@ -26,11 +26,17 @@ MAX_SECONDS = 15.0
 SECONDS_PER_EVALUATION = 7.5e-6
 
 
+def seconds_for(max_nfev):
+    """max_nfev times SECONDS_PER_EVALUATION (s), for any integer max_nfev (an integer past
+    float's range would overflow the product: such a budget is simply endless)."""
+    return math.inf if max_nfev > 1e300 else max_nfev * SECONDS_PER_EVALUATION
+
+
 def time_budget(max_seconds, max_nfev):
     """The time budget of a call (s of CPU time): ``max_seconds`` checked, or the default,
     MAX_SECONDS or ``max_nfev`` times SECONDS_PER_EVALUATION when that is longer."""
     if max_seconds is None:
-        return max(MAX_SECONDS, max_nfev * SECONDS_PER_EVALUATION)
+        return max(MAX_SECONDS, seconds_for(max_nfev))
     return check.positive("max_seconds", max_seconds, unit="s", allow_inf=True)
 
 

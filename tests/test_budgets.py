@@ -73,3 +73,16 @@ def test_a_normal_run_is_far_inside_the_time_budget():
     for m in (adex("adapting"), izhikevich("CH")):
         sol = m.solve(rtol=1e-8, atol=1e-8)
         assert sol.status == 0 and len(sol.t_events[0]) > 5
+
+
+@pytest.mark.parametrize("max_nfev", [10**301, 10**400, 10**1000], ids=["1e301", "1e400", "1e1000"])
+def test_an_integer_max_nfev_past_float_range_is_an_endless_budget_not_an_overflow(max_nfev):
+    assert restart_args.time_budget(None, max_nfev) == np.inf
+    from lifutils.population import POPULATION_NEURON, simulate_population
+    record = simulate_population(POPULATION_NEURON, [20.0, 25.0], 100.0, max_nfev=max_nfev)
+    fine = simulate_population(POPULATION_NEURON, [20.0, 25.0], 100.0)
+    assert record.n == 2 and np.array_equal(record.t, fine.t) and len(record.t) > 0
+    sol = solve_ivp_with_resets(lambda t, y: [1.0], (0.0, 3.5), [0.0],
+                                events=lambda t, y: y[0] - 1.0, reset=lambda t, y, i: [0.0],
+                                max_nfev=max_nfev)
+    assert sol.status == 0 and np.allclose(sol.t_events[0], [1.0, 2.0, 3.0], rtol=1e-9)
