@@ -18,16 +18,20 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)  ## open JupyterLab on the notebooks (as root, e.g. in a container, with --allow-root)
 	$(VENV)/bin/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
-# pytest-xdist on every core (JOBS=1 runs in one process); the browser tests keep to one worker.
+# pytest-xdist on every core (JOBS=1 runs in one process). tests/conftest.py says which tests go
+# to one worker together (the browser tests; files with costly shared fixtures); groups go out in
+# file order (--no-loadscope-reorder). nbval hands out whole notebooks (--dist loadfile): a
+# notebook's cells run in order in one kernel.
 JOBS ?= auto
-XDIST := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup)
+XDIST := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup --no-loadscope-reorder)
+XDIST_NBVAL := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 
 test: $(STAMP)  ## the whole suite (unit, docstring examples, browser), the numerics in both ulp modes, notebooks under nbval
 	$(PY) -c 'import importlib.util as u; exit(u.find_spec("nest") is None)' || $(PY) -m pip install -e ".[nest]"
 	$(PY) -m pytest $(XDIST)
 	$(PY) -m pytest $(XDIST) -m numerics --ulp=up
 	$(PY) -m pytest $(XDIST) -m numerics --ulp=down
-	@if ls notebooks/*.ipynb >/dev/null 2>&1; then LIFUTILS_PROGRESS=0 $(PY) -m pytest $(NBVAL) notebooks; fi
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then LIFUTILS_PROGRESS=0 $(PY) -m pytest $(NBVAL) $(XDIST_NBVAL) notebooks; fi
 
 unit: $(STAMP)  ## unit and property tests and docstring examples only
 	$(PY) -m pytest -m "not browser"

@@ -38,6 +38,10 @@ _EXACT_INTEGER = 2.0 ** 53  # integers up to here are exact doubles
 # At a crest, sin(pi/2) to the double nearest pi/2 is 1 - 2e-33: 1.0 from every library, and
 # no library goes past 1.
 _CRESTED = ("sin", "cos")
+# One argument, and no exact result but exp(0) and the crests: their scalar calls (a model's
+# right-hand side, once per evaluation) take the short way in NudgedUfunc.__call__.
+_SCALAR_FAST = frozenset({"exp", "expm1", "log", "log1p", "sin", "cos"})
+_MAX_FLOAT64 = float(np.finfo(np.float64).max)
 
 
 def _exact_at(name, args):
@@ -77,8 +81,21 @@ class NudgedUfunc:
         return f"<{self.ufunc.__name__} nudged one ulp toward {self.toward}>"
 
     def __call__(self, *args, **kwargs):
-        exact = _exact_at(self.ufunc.__name__, args[:self.ufunc.nin])  # before out= overwrites an input
-        result = self.ufunc(*args, **kwargs)
+        name = self.ufunc.__name__
+        if len(args) == 1 and not kwargs and name in _SCALAR_FAST:
+            result = self.ufunc(args[0])
+            if type(result) is np.float64:  # a scalar: the rule below, without the array work
+                if (result == 0 or not abs(result) < _MAX_FLOAT64
+                        or name == "exp" and args[0] == 0
+                        or name in _CRESTED and abs(result) == 1):
+                    return result
+                return np.float64(math.nextafter(result, self.toward))
+            return self._nudged(_exact_at(name, args), result, kwargs)  # no out=: input intact
+        exact = _exact_at(name, args[:self.ufunc.nin])  # before out= overwrites an input
+        return self._nudged(exact, self.ufunc(*args, **kwargs), kwargs)
+
+    def _nudged(self, exact, result, kwargs):
+        """``result`` moved one ulp where it is not exact (``exact``: a mask, or None)."""
         if not isinstance(result, (np.ndarray, np.floating)) or result.dtype.kind != "f":
             return result  # integers, complex, objects: left alone
         with np.errstate(all="ignore"):
