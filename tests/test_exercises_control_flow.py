@@ -13,7 +13,7 @@ from scipy.integrate import solve_ivp
 import exercise_corpus as corpus
 import lifutils
 from lifutils import errors, exercises
-from lifutils.exercises._sandbox.records import _Halt
+from lifutils.exercises._sandbox.records import Halt
 from notebook_exercises import verdict
 
 BACK = dict(when=lambda sol: sol.y_events[0][0][0])  # restarts at a voltage: time goes back
@@ -127,10 +127,10 @@ def test_every_error_is_a_lifutils_error_exported_at_the_top():
 
 
 def test_the_checkers_stop_is_no_exception_a_student_or_a_check_catches():
-    assert issubclass(_Halt, BaseException) and not issubclass(_Halt, Exception)
-    with pytest.raises(_Halt) as stop:
+    assert issubclass(Halt, BaseException) and not issubclass(Halt, Exception)
+    with pytest.raises(Halt) as stop:
         try:
-            raise _Halt("stuck", "text")
+            raise Halt("stuck", "text")
         except Exception:  # noqa: BLE001 - what a student writes
             pytest.fail("except Exception caught the checker's stop")
     assert (stop.value.kind, stop.value.text) == ("stuck", "text")

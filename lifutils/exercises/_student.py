@@ -38,11 +38,12 @@ import os
 import re
 
 from ..errors import ForbiddenHelperError, LifutilsError, StudentError
-from ._sandbox.messages import _too_long, not_callable
-from ._sandbox.records import _RECORD_CAP, CHILD_MEMORY, CHILD_PROCESSES, OUTPUT_CAP, _Halt, _parse
-from ._sandbox.replay import _printed_text, _replay
+from ._sandbox.messages import not_callable, too_long
+from ._sandbox.records import (CHILD_MEMORY, CHILD_PROCESSES, OUTPUT_CAP, RECORD_CAP, Halt,
+                               parse_records)
+from ._sandbox.replay import printed_text, replay_judgement
 from ._sandbox.session import in_child, observe
-from ._sandbox.watch import _run_child
+from ._sandbox.watch import run_child
 
 __all__ = ["judge", "not_callable", "observe", "in_child", "StudentError", "ForbiddenHelperError",
            "TIME_LIMIT", "OUTPUT_CAP", "CHILD_MEMORY", "CHILD_PROCESSES"]
@@ -50,7 +51,8 @@ __all__ = ["judge", "not_callable", "observe", "in_child", "StudentError", "Forb
 #: Seconds a check may spend running a student's code before it gives up.
 TIME_LIMIT = 30.0
 
-_Replay = _Halt  # the name the tests use for a replay that stops (tests/test_exercises_exploits.py)
+# the names tests/test_exercises_exploits.py replays a forged record with
+_parse, _replay, _Replay = parse_records, replay_judgement, Halt
 
 last_token = None  # the marker of the last check's processes (for the tests)
 last_usage = None  # the resource usage of the last check's child (os.wait4), for benchmarks
@@ -103,21 +105,21 @@ def judge(body, *args, exercise, name, hint, time_limit=None, hint_long=None, ta
     def keep_usage(usage):
         global last_usage
         last_usage = usage
-    records, printed, cut, timed_out, status, overflow = _run_child(
+    records, printed, cut, timed_out, status, overflow = run_child(
         body, args, exercise, name, hint, task, time_limit, hint_long, token, keep_usage)
-    parsed = _parse(records)
+    parsed = parse_records(records)
     end = next((r for r in reversed(parsed) if isinstance(r, dict) and "end" in r), None)
     if end is not None and isinstance(end.get("cut"), int):
         cut += max(0, end["cut"])
     try:
-        ok, text, extra = _replay(body, args, parsed, exercise, name, hint)
-    except _Halt as stop:
+        ok, text, extra = replay_judgement(body, args, parsed, exercise, name, hint)
+    except Halt as stop:
         ok, extra = False, None
         if overflow:
             text = (f"{name} made the check's process send back more than "
-                    f"{_RECORD_CAP // 1024 ** 2} MB, so the check stopped it. Hint: {hint}")
+                    f"{RECORD_CAP // 1024 ** 2} MB, so the check stopped it. Hint: {hint}")
         elif timed_out:
-            text = _too_long(name, time_limit, hint_long)
+            text = too_long(name, time_limit, hint_long)
         elif stop.kind == "exhausted" and end is not None and end.get("end") == "error":
             text = str(end.get("text", ""))[:3000]
         elif stop.kind == "exhausted":
@@ -129,7 +131,7 @@ def judge(body, *args, exercise, name, hint, time_limit=None, hint_long=None, ta
                     "process does not match the check's own calls (did your code change a "
                     "function of the check or of lifutils, write to the check's pipe, or keep "
                     "and change an array it was given?). Hint: " + hint)
-    shown = _printed_text(printed, cut)
+    shown = printed_text(printed, cut)
     if shown:
         print(shown)
     text = re.sub(r"\s+", " ", text).strip()

@@ -26,10 +26,10 @@ import numpy as np
 
 from ...errors import ForbiddenHelperError, StudentError
 from . import session
-from .cleanup import _MARKER, _comm, _table
-from .messages import _PACKAGE, _describe, _is_library, _where_here
-from .records import (_ATTRS, CHILD_MEMORY, CHILD_PROCESSES, OUTPUT_CAP, _decode, _digest,
-                      _encode, _Halt, _Proxy, _renumber)
+from .cleanup import MARKER, process_name, process_table
+from .messages import PACKAGE, describe, is_library, where_here
+from .records import (ATTRS, CHILD_MEMORY, CHILD_PROCESSES, OUTPUT_CAP, Halt, Proxy, decode,
+                      encode, fingerprint, renumber)
 
 _OWN = ("lifutils.exercises._student", "lifutils.exercises._sandbox")
 
@@ -65,17 +65,17 @@ class _Child:
         except Exception:  # noqa: BLE001
             name = type(func).__name__
         attrs = {}
-        for key in _ATTRS:
+        for key in ATTRS:
             try:
                 value = getattr(func, key)
             except Exception:  # noqa: BLE001 - absent (or a property that raises): absent
                 continue
             try:
-                attrs[key] = _encode(value, lambda f: None)
+                attrs[key] = encode(value, lambda f: None)
             except Exception:  # noqa: BLE001
                 attrs[key] = {"object": type(value).__name__, "repr": ""}
         self.write({"new": handle, "name": name, "attrs": attrs})
-        made = _Proxy(self, handle, name, {k: _decode(v, lambda h: None) for k, v in attrs.items()})
+        made = Proxy(self, handle, name, {k: decode(v, lambda h: None) for k, v in attrs.items()})
         self.proxies[handle] = made
         return made
 
@@ -83,7 +83,7 @@ class _Child:
         func = self.real[proxy._handle]
         self.guards.starts, self.guards.stuck = [], None
         refused = self.guards.refusal(func)
-        digest = _digest(args)
+        digest = fingerprint(args)
         before = [(k, a.copy()) for k, a in enumerate(args) if isinstance(a, np.ndarray)]
         news = []
 
@@ -97,20 +97,20 @@ class _Child:
                     raise ForbiddenHelperError(refused)
                 result = func(*args)
                 if self.guards.stuck:  # the student's code caught the spy's stop: still stuck
-                    raise _Halt("stuck", self.guards.stuck)
-                changed = [[k, _encode(args[k], lambda f: None)] for k, old in before
+                    raise Halt("stuck", self.guards.stuck)
+                changed = [[k, encode(args[k], lambda f: None)] for k, old in before
                            if not np.array_equal(args[k], old, equal_nan=True)]
-                encoded = _encode(result, placeholder)
+                encoded = encode(result, placeholder)
         except BaseException as exc:  # noqa: B036 - a student's SystemExit is a message too
-            text = self.guards.stuck or _describe(exc, exc.__traceback__, self.exercise,
+            text = self.guards.stuck or describe(exc, exc.__traceback__, self.exercise,
                                                   self.name, self.hint)
             self.write({"call": proxy._handle, "args": digest, "raise": text})
             raise StudentError(text) from None
         # functions in the result: announced first (new handles), then referred to by number
         handles = [self.proxy(f)._handle for f in news]
-        encoded = _renumber(encoded, handles)
+        encoded = renumber(encoded, handles)
         self.write({"call": proxy._handle, "args": digest, "return": encoded, "mutated": changed})
-        return _decode(encoded, self.proxies.__getitem__)
+        return decode(encoded, self.proxies.__getitem__)
 
     def observe(self, key):
         value = self.guards.observed(key)
@@ -138,13 +138,13 @@ class _Guards:
     def student_called(self, depth=2):
         frame = sys._getframe(depth)
         code = frame.f_code
-        return not _is_library(code.co_filename)
+        return not is_library(code.co_filename)
 
     def refusal(self, func):
         """The message if the student's function *is* a lifutils function, else None."""
         target = getattr(func, "__func__", func)
         if id(target) in self.made or (isinstance(target, types.FunctionType)
-                                       and target.__code__.co_filename.startswith(_PACKAGE)):
+                                       and target.__code__.co_filename.startswith(PACKAGE)):
             return (f"exercise {self.exercise} asks you to {self.task}: lifutils' "
                     f"{getattr(target, '__name__', 'function')} is not allowed here")
         return None
@@ -221,7 +221,7 @@ class _Guards:
     def protect(self, func):
         """Guard what ``func`` (the student's) can reach: globals, closure, defaults."""
         target = getattr(func, "__func__", func)
-        if not isinstance(target, types.FunctionType) or _is_library(target.__code__.co_filename):
+        if not isinstance(target, types.FunctionType) or is_library(target.__code__.co_filename):
             return
         namespace = target.__globals__
         if id(namespace) not in self.globals_done:
@@ -243,7 +243,7 @@ class _Guards:
     def spied(self, args, kwargs):
         """Count a solve_ivp call of the student's; stop a loop that goes back or stands still."""
         if self.stuck:  # the student's code caught the stop and went on: stop it again
-            raise _Halt("stuck", self.stuck)
+            raise Halt("stuck", self.stuck)
         self.counts["calls"] += 1
         if kwargs.get("t_eval") is None:
             self.counts["without_t_eval"] += 1
@@ -270,10 +270,10 @@ class _Guards:
 
     def stop(self, message):
         """Stop the student's loop: remember why (and where) for the rest of this call, and raise
-        :class:`_Halt`, which an ``except Exception`` does not catch; a broader ``except`` that
+        :class:`Halt`, which an ``except Exception`` does not catch; a broader ``except`` that
         catches it meets it again at the next solve_ivp, and the call reports it anyway."""
-        self.stuck = f"{message.rstrip('.')}{_where_here(sys._getframe(1))}."
-        raise _Halt("stuck", self.stuck)
+        self.stuck = f"{message.rstrip('.')}{where_here(sys._getframe(1))}."
+        raise Halt("stuck", self.stuck)
 
     def observed(self, key):
         if key != "solve_ivp":
@@ -335,24 +335,25 @@ def _set_name(name):
         libc.prctl(36, 1, 0, 0, 0)                       # PR_SET_CHILD_SUBREAPER
 
 
-def _child(body, args, exercise, name, hint, task, rec_fd, out_fd, token, hint_long):
+def child_main(body, args, exercise, name, hint, task, rec_fd, out_fd, token, hint_long):
     """In the forked child: run the judgement with the recording session; never return."""
     status = 0
     try:
         os.setsid()
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         sys.unraisablehook = _quiet_closed_descriptors
-        os.environ[_MARKER] = token
-        _set_name(_comm(token).encode())
+        os.environ[MARKER] = token
+        _set_name(process_name(token).encode())
         import resource
         mapped = _mapped_bytes()
         if mapped is not None:
             with contextlib.suppress(ValueError, OSError):
-                resource.setrlimit(resource.RLIMIT_AS, (mapped + CHILD_MEMORY, mapped + CHILD_MEMORY))
+                limit = mapped + CHILD_MEMORY
+                resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         with contextlib.suppress(ValueError, OSError, AttributeError):  # a fork bomb stops early
-            mine = sum(uid == os.getuid() for *_rest, uid in _table().values())
+            mine = sum(uid == os.getuid() for *_rest, uid in process_table().values())
             resource.setrlimit(resource.RLIMIT_NPROC, (mine + CHILD_PROCESSES,) * 2)
         os.dup2(out_fd, 1)
         os.dup2(out_fd, 2)
@@ -368,7 +369,7 @@ def _child(body, args, exercise, name, hint, task, rec_fd, out_fd, token, hint_l
             if callable(arg):
                 proxied.append(recorder.proxy(arg))
             else:
-                recorder.write({"value": _encode(arg, lambda f: None)})
+                recorder.write({"value": encode(arg, lambda f: None)})
                 proxied.append(arg)
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
@@ -376,7 +377,7 @@ def _child(body, args, exercise, name, hint, task, rec_fd, out_fd, token, hint_l
                 body(*proxied)
             end = {"end": "done"}
         except BaseException as exc:  # noqa: B036
-            end = {"end": "error", "text": _describe(exc, exc.__traceback__, exercise, name,
+            end = {"end": "error", "text": describe(exc, exc.__traceback__, exercise, name,
                                                      hint)[:3000]}
         end["cut"] = writer.cut
         recorder.write(end)
@@ -398,7 +399,7 @@ def _quiet_closed_descriptors(unraisable):
     sys.__unraisablehook__(unraisable)
 
 
-def _close_inherited(keep):
+def close_inherited(keep):
     """Close every descriptor the child inherited (the kernel's sockets...) but ``keep``."""
     try:
         fds = [int(fd) for fd in os.listdir("/proc/self/fd")]

@@ -1,9 +1,9 @@
 """Finding and killing every process a check started, whatever the student's code did.
 
 It owns the process table (Linux ``/proc``, else psutil), the marker every
-process of a check carries (:data:`_MARKER` in its environment, a name made by
-:func:`_comm`), the search for the check's processes (the child's session, its
-descendants, the marked ones) and :func:`_kill_all`, which SIGKILLs them and
+process of a check carries (:data:`MARKER` in its environment, a name made by
+:func:`process_name`), the search for the check's processes (the child's session, its
+descendants, the marked ones) and :func:`kill_all`, which SIGKILLs them and
 scans again until none is left that could still run. It imports only the
 standard library.
 """
@@ -14,9 +14,9 @@ import os
 import signal
 import time
 
-_MARKER = "LIFUTILS_CHECK_CHILD"  # environment variable of every process a check starts
+MARKER = "LIFUTILS_CHECK_CHILD"  # environment variable of every process a check starts
 
-def _table():
+def process_table():
     """{pid: (ppid, session, name, uid)} of every process we can see (Linux /proc, else psutil)."""
     table = {}
     if os.path.isdir("/proc/self"):
@@ -49,13 +49,13 @@ def _table():
 def _environ_has(pid, token):
     try:
         with open(f"/proc/{pid}/environ", "rb") as env:
-            return f"{_MARKER}={token}".encode() in env.read().split(b"\0")
+            return f"{MARKER}={token}".encode() in env.read().split(b"\0")
     except OSError:
         return False
 
 
-def _descendants(pid, table=None):
-    table = _table() if table is None else table
+def descendants(pid, table=None):
+    table = process_table() if table is None else table
     children = {}
     for other, (ppid, *_rest) in table.items():
         children.setdefault(ppid, []).append(other)
@@ -70,10 +70,10 @@ def _descendants(pid, table=None):
 
 def _processes_of(pid, token, seen):
     """Processes the check started: the child's session and descendants, its marked ones."""
-    table = _table()
+    table = process_table()
     me, own = os.getuid(), os.getpid()
-    found = {p for p in seen if p in table} | _descendants(pid, table)
-    name = _comm(token)
+    found = {p for p in seen if p in table} | descendants(pid, table)
+    name = process_name(token)
     for other, (ppid, session, comm, uid) in table.items():
         if other == own or uid != me or other in found:
             continue
@@ -83,7 +83,7 @@ def _processes_of(pid, token, seen):
     return found
 
 
-def _comm(token):
+def process_name(token):
     return "lfchk-" + token[:8]
 
 
@@ -116,7 +116,7 @@ def _doomed(pid):
     return False
 
 
-def _kill_all(pid, token, seen):
+def kill_all(pid, token, seen):
     """SIGKILL the child's group and every process the check started, and scan again until a
     scan finds none that was not doomed already.
 

@@ -1,7 +1,7 @@
 """The paragraphs a check prints about the student's code: not done, raised, too slow, not callable.
 
 It owns the wording of those messages and the test of whether a frame is the
-student's code or a library's (:func:`_is_library`, used by the guards too). It
+student's code or a library's (:func:`is_library`, used by the guards too). It
 imports only :mod:`lifutils.errors` and :mod:`.records` (for the caps it names).
 """
 from __future__ import annotations
@@ -13,9 +13,9 @@ import re
 import traceback
 
 from ...errors import ForbiddenHelperError, LifutilsError, StudentError
-from .records import CHILD_MEMORY, _Halt
+from .records import CHILD_MEMORY, Halt
 
-_PACKAGE = str(pathlib.Path(__file__).resolve().parents[2])
+PACKAGE = str(pathlib.Path(__file__).resolve().parents[2])
 _STDLIB = os.path.dirname(os.__file__)
 
 def _not_done(text, exercise):
@@ -26,8 +26,8 @@ def _not_done(text, exercise):
             "then this one.")
 
 
-def _is_library(filename):
-    return (filename.startswith(_PACKAGE) or "site-packages" in filename
+def is_library(filename):
+    return (filename.startswith(PACKAGE) or "site-packages" in filename
             or "dist-packages" in filename or filename.startswith(_STDLIB)
             or filename.startswith("<frozen"))
 
@@ -37,7 +37,7 @@ def _where(tb):
     return _where_in(traceback.walk_tb(tb))
 
 
-def _where_here(frame):
+def where_here(frame):
     """:func:`_where` for the stack that calls ``frame`` (the same text, with no exception)."""
     return _where_in(reversed(list(traceback.walk_stack(frame))))
 
@@ -47,7 +47,7 @@ def _where_in(frames):
     student = None
     for frame, lineno in frames:
         filename = frame.f_code.co_filename
-        if _is_library(filename):
+        if is_library(filename):
             continue
         student = (frame.f_code.co_name, filename, lineno)
     if student is None:
@@ -59,13 +59,13 @@ def _where_in(frames):
     return where
 
 
-def _describe(exc, tb, exercise, name, hint):
+def describe(exc, tb, exercise, name, hint):
     """One paragraph for an exception raised by the student's code."""
     if isinstance(exc, NotImplementedError):
         return _not_done(str(exc), exercise)
     if isinstance(exc, ForbiddenHelperError):
         return f"{str(exc).rstrip('.')}{_where(tb)}."
-    if isinstance(exc, _Halt):  # a loop the spy stopped: the text says where already
+    if isinstance(exc, Halt):  # a loop the spy stopped: the text says where already
         return exc.text
     if isinstance(exc, StudentError):
         return str(exc)
@@ -95,7 +95,7 @@ def _describe(exc, tb, exercise, name, hint):
     return f"{what.rstrip('.')}{_where(tb)}. Hint: {hint}"
 
 
-def _too_long(name, time_limit, hint_long):
+def too_long(name, time_limit, hint_long):
     return (f"{name} ran for more than {time_limit:g} s without returning (a loop that never "
             f"ends?), so the check stopped it. Hint: {hint_long}")
 

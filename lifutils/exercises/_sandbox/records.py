@@ -1,10 +1,10 @@
 """The plain data that crosses the pipe from the child to the parent, and its caps.
 
-It owns the encoding of a value the student's function returned (:func:`_encode`,
+It owns the encoding of a value the student's function returned (:func:`encode`,
 in the child: numbers, arrays, text, True/False, None, functions as handles) and
-its decoding (:func:`_decode`, in the parent, which trusts nothing it reads), the
+its decoding (:func:`decode`, in the parent, which trusts nothing it reads), the
 fingerprint of a call's arguments, the proxy that stands for a student's
-function, the caps on all of it, and :class:`_Halt`, the checker's own control
+function, the caps on all of it, and :class:`Halt`, the checker's own control
 flow. It imports numpy and :mod:`lifutils.errors` only.
 """
 from __future__ import annotations
@@ -26,13 +26,13 @@ OUTPUT_CAP = 64 * 1024
 CHILD_MEMORY = 2 * 1024 ** 3
 #: Processes the child may add to the user's (the limit a fork bomb meets).
 CHILD_PROCESSES = 64
-_RECORD_CAP = 16 * 1024 ** 2   # bytes of call records the parent reads at most
+RECORD_CAP = 16 * 1024 ** 2   # bytes of call records the parent reads at most
 _ARRAY_CAP = 100_000           # values in one array the child sends back at most
 _TEXT_CAP = 2000               # characters of one text the child sends back at most
 _DEPTH_CAP = 20                # nesting of lists the child sends back at most
 
 
-class _Halt(BaseException):  # noqa: N818 - control flow, not an error
+class Halt(BaseException):  # noqa: N818 - control flow, not an error
     """The checker stops the running judgement: not an error of the student's or of lifutils.
 
     ``kind`` says why: in the parent, the replay has no record for a call the
@@ -61,12 +61,12 @@ class _Opaque:
     __str__ = __repr__
 
 
-def _opaque_type(name):
+def opaque_type(name):
     name = re.sub(r"\W", "_", str(name))[:60] or "object"
     return type(name, (_Opaque,), {})
 
 
-def _encode(value, handles, depth=0):
+def encode(value, handles, depth=0):
     """Plain JSON-able data for ``value``; functions become handles (``handles.add``)."""
     if depth > _DEPTH_CAP:
         raise StudentError("the value is nested more than 20 lists deep; return a flat list of "
@@ -92,9 +92,9 @@ def _encode(value, handles, depth=0):
             raise StudentError(f"the value has {len(value)} entries, more than the check reads "
                                f"({_ARRAY_CAP}).")
         return {"tuple" if isinstance(value, tuple) else "list":
-                [_encode(v, handles, depth + 1) for v in value]}
+                [encode(v, handles, depth + 1) for v in value]}
     if isinstance(value, (dict, types.MappingProxyType)):
-        return {"dict": [[_encode(k, handles, depth + 1), _encode(v, handles, depth + 1)]
+        return {"dict": [[encode(k, handles, depth + 1), encode(v, handles, depth + 1)]
                          for k, v in list(value.items())[:1000]]}
     if isinstance(value, np.ndarray) or (hasattr(value, "__array__") and not
                                          isinstance(value, type)):
@@ -107,7 +107,7 @@ def _encode(value, handles, depth=0):
             data = arr.astype(float if kind == "float" else (bool if kind == "bool" else int))
             return {"array": data.ravel().tolist(), "shape": list(arr.shape), "dtype": kind}
         if arr.dtype.kind == "O" and arr.ndim == 1:
-            return {"list": [_encode(v, handles, depth + 1) for v in arr.tolist()]}
+            return {"list": [encode(v, handles, depth + 1) for v in arr.tolist()]}
     kind = type(value).__name__
     try:
         text = repr(value)[:80]
@@ -116,18 +116,18 @@ def _encode(value, handles, depth=0):
     return {"object": kind, "repr": text}
 
 
-def _decode(data, functions, depth=0):
+def decode(data, functions, depth=0):
     """The value ``data`` stands for; a handle becomes ``functions(handle, attrs)``."""
     if depth > _DEPTH_CAP + 2:
-        raise _Halt("nested")
+        raise Halt("nested")
     if data is None or isinstance(data, (bool, int, float)):
         return data
     if isinstance(data, str):
-        raise _Halt("format")
+        raise Halt("format")
     if isinstance(data, list):
-        raise _Halt("format")
+        raise Halt("format")
     if not isinstance(data, dict) or len(data) > 3:
-        raise _Halt("format")
+        raise Halt("format")
     if "str" in data:
         text = str(data["str"])[:_TEXT_CAP]
         return text.encode("latin-1", "replace") if data.get("bytes") else text
@@ -141,35 +141,35 @@ def _decode(data, functions, depth=0):
     if "list" in data or "tuple" in data:
         items = data.get("list", data.get("tuple"))
         if not isinstance(items, list) or len(items) > _ARRAY_CAP:
-            raise _Halt("format")
-        out = [_decode(v, functions, depth + 1) for v in items]
+            raise Halt("format")
+        out = [decode(v, functions, depth + 1) for v in items]
         return tuple(out) if "tuple" in data else out
     if "dict" in data:
         pairs = data["dict"]
         out = {}
         for key, val in pairs[:1000]:
-            key = _decode(key, functions, depth + 1)
+            key = decode(key, functions, depth + 1)
             try:
-                out[key] = _decode(val, functions, depth + 1)
+                out[key] = decode(val, functions, depth + 1)
             except TypeError:  # an unhashable key
-                raise _Halt("format") from None
+                raise Halt("format") from None
         return out
     if "array" in data:
         shape = tuple(int(s) for s in data["shape"])
         flat = data["array"]
         if (not isinstance(flat, list) or len(flat) > _ARRAY_CAP or len(shape) > 32
                 or math.prod(shape) != len(flat)):
-            raise _Halt("format")
+            raise Halt("format")
         dtype = {"float": float, "int": np.int64, "bool": bool}[data["dtype"]]
         if not all(isinstance(x, (int, float, bool)) for x in flat):
-            raise _Halt("format")
+            raise Halt("format")
         return np.array(flat, dtype=dtype).reshape(shape)
     if "object" in data:
-        return _opaque_type(data["object"])(str(data.get("repr", ""))[:80])
-    raise _Halt("format")
+        return opaque_type(data["object"])(str(data.get("repr", ""))[:80])
+    raise Halt("format")
 
 
-def _digest(args):
+def fingerprint(args):
     """A fingerprint of the arguments of a call, the same in child and parent."""
     def plain(value, depth=0):
         if depth > 6:
@@ -185,7 +185,7 @@ def _digest(args):
                     hashlib.sha1(np.ascontiguousarray(value).tobytes()).hexdigest()]
         if isinstance(value, (list, tuple)):
             return [plain(v, depth + 1) for v in value]
-        if isinstance(value, _Proxy):
+        if isinstance(value, Proxy):
             return ["fn", value._handle]
         if callable(value):
             return ["callable", getattr(value, "__qualname__", type(value).__name__)]
@@ -195,10 +195,10 @@ def _digest(args):
 
 
 
-_ATTRS = ("terminal", "direction")
+ATTRS = ("terminal", "direction")
 
 
-class _Proxy:
+class Proxy:
     """The student's function as the check sees it, in the child and in the parent alike."""
 
     def __init__(self, session, handle, name, attrs):
@@ -215,18 +215,18 @@ class _Proxy:
 
 
 
-def _renumber(encoded, handles):
+def renumber(encoded, handles):
     """Replace the placeholder handles (-1, -2, ...) of ``encoded`` by the real ones."""
     if isinstance(encoded, dict):
         if "fn" in encoded and isinstance(encoded["fn"], int) and encoded["fn"] < 0:
             return {"fn": handles[-1 - encoded["fn"]]}
-        return {k: _renumber(v, handles) for k, v in encoded.items()}
+        return {k: renumber(v, handles) for k, v in encoded.items()}
     if isinstance(encoded, list):
-        return [_renumber(v, handles) for v in encoded]
+        return [renumber(v, handles) for v in encoded]
     return encoded
 
 
-def _parse(raw):
+def parse_records(raw):
     records = []
     for line in raw.split(b"\n"):
         if not line:

@@ -1,6 +1,6 @@
 """The parent's side of a running check: fork, watch the child under the deadline, clean up.
 
-It owns :func:`_run_child` (the fork, and the clean-up that always follows) and
+It owns :func:`run_child` (the fork, and the clean-up that always follows) and
 :class:`_ChildWatch`, the loop that reads the child's two pipes (records and
 printed output, each held to its cap) until the child exits, the deadline passes
 or the records overflow, and then reaps it. It imports the sandbox's
@@ -14,11 +14,11 @@ import select
 import time
 import warnings
 
-from .child import _child, _close_inherited
-from .cleanup import _descendants, _kill_all
-from .records import _RECORD_CAP, OUTPUT_CAP
+from .child import child_main, close_inherited
+from .cleanup import descendants, kill_all
+from .records import OUTPUT_CAP, RECORD_CAP
 
-def _run_child(body, args, exercise, name, hint, task, time_limit, hint_long, token, usage):
+def run_child(body, args, exercise, name, hint, task, time_limit, hint_long, token, usage):
     """Fork, collect the child's records and output under the deadline, clean up.
 
     ``token`` marks the check's processes; ``usage(rusage)`` gets the child's resource
@@ -31,16 +31,16 @@ def _run_child(body, args, exercise, name, hint, task, time_limit, hint_long, to
         warnings.simplefilter("ignore", DeprecationWarning)  # fork in a multi-threaded kernel
         pid = os.fork()
     if pid == 0:
-        _close_inherited({rec_w, out_w})
-        _child(body, args, exercise, name, hint, task, rec_w, out_w, token, hint_long)
+        close_inherited({rec_w, out_w})
+        child_main(body, args, exercise, name, hint, task, rec_w, out_w, token, hint_long)
     os.close(rec_w)
     os.close(out_w)
     watch = _ChildWatch(pid, rec_r, out_r)
     try:
         watch.collect(deadline=time.monotonic() + time_limit)
     finally:
-        watch.seen |= _descendants(pid)
-        _kill_all(pid, token, watch.seen)
+        watch.seen |= descendants(pid)
+        kill_all(pid, token, watch.seen)
         watch.reap(grace=5.0)
         usage(watch.usage)
         os.close(rec_r)
@@ -83,7 +83,7 @@ class _ChildWatch:
                 self.timed_out = True
                 return
             if now - last_scan > 0.05:
-                self.seen |= _descendants(self.pid)
+                self.seen |= descendants(self.pid)
                 last_scan = now
             if not self.open_fds:
                 time.sleep(0.01)
@@ -100,7 +100,7 @@ class _ChildWatch:
                 self.open_fds.remove(fd)
                 continue
             _keep(fd, chunk, self.buffers, self.totals, self.rec_r)
-        return self.totals[self.rec_r] > _RECORD_CAP
+        return self.totals[self.rec_r] > RECORD_CAP
 
     def reap(self, *, grace):
         """Wait up to ``grace`` s for the exit status of the child (killed by then)."""
@@ -115,7 +115,7 @@ class _ChildWatch:
 def _keep(fd, chunk, buffers, totals, rec_fd):
     totals[fd] += len(chunk)
     if fd == rec_fd:
-        if totals[fd] <= _RECORD_CAP:
+        if totals[fd] <= RECORD_CAP:
             buffers[fd] += chunk
     else:
         room = OUTPUT_CAP - len(buffers[fd])
