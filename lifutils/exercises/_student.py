@@ -28,8 +28,8 @@ not exist (Windows) the checks refuse by name: they need a POSIX system.
 
 This module is the entry point: :func:`judge` and the names the checks use. The
 work is done in the private package :mod:`lifutils.exercises._sandbox` (one job
-per module: records, session, messages, child, cleanup, watch, replay). It owns :data:`last_token`
-and :data:`last_usage`, read by the tests and benchmarks.
+per module: records, session, messages, child, cleanup, watch, replay). It owns
+:data:`last_token` and :data:`last_usage`, read by the tests and benchmarks.
 """
 from __future__ import annotations
 
