@@ -23,9 +23,9 @@ from . import inputs
 from .analytic import (exact_spike_times, exact_voltage, firing_rate, first_spike_time,
                        interspike_interval, rheobase, simulate_exact)
 from .dvdt_hack import simulate_dvdt_hack
-from .errors import (BudgetError, HackStalledError, IllConditionedWarning, LifutilsError,
-                     LifutilsWarning, RunawayError, SolverError, SolverFailedWarning,
-                     StalledError, StudentError, ToleranceWarning)
+from .errors import (BudgetError, ForbiddenHelperError, HackStalledError, IllConditionedWarning,
+                     LifutilsError, LifutilsWarning, RunawayError, SolverError,
+                     SolverFailedWarning, StalledError, StudentError, ToleranceWarning)
 from .euler import simulate_euler
 from .events import simulate_events
 from .params import LIFParams
@@ -41,8 +41,8 @@ __all__ = ["LIFParams", "LIFResult", "simulate_euler", "simulate_dvdt_hack",
            "first_spike_time", "interspike_interval", "firing_rate", "rheobase",
            "solve_ivp_with_resets", "inputs",
            "LifutilsError", "RunawayError", "HackStalledError", "StalledError", "BudgetError",
-           "SolverError", "StudentError", "LifutilsWarning", "IllConditionedWarning",
-           "SolverFailedWarning", "ToleranceWarning"]
+           "SolverError", "StudentError", "ForbiddenHelperError", "LifutilsWarning",
+           "IllConditionedWarning", "SolverFailedWarning", "ToleranceWarning"]
 __all__ += ["gallery", "izhikevich", "adex"]
 
 __version__ = "0.1.0"

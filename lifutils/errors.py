@@ -14,7 +14,7 @@ from __future__ import annotations
 
 __all__ = ["LifutilsError", "RunawayError", "HackStalledError", "StalledError",
            "BudgetError", "SolverError", "LifutilsWarning", "IllConditionedWarning",
-           "SolverFailedWarning", "ToleranceWarning", "StudentError"]
+           "SolverFailedWarning", "ToleranceWarning", "StudentError", "ForbiddenHelperError"]
 
 
 class LifutilsError(ValueError):
@@ -49,6 +49,16 @@ class StudentError(LifutilsError):
 
     Raised inside :mod:`lifutils.exercises` and caught by their ``judge``, which
     prints it as the verdict, so it never reaches the student as a traceback.
+    """
+
+
+class ForbiddenHelperError(StudentError):
+    """The student's code called a lifutils function that the exercise asks the student to write.
+
+    Inside a check, lifutils' functions refuse the student's code with this error
+    ("exercise 1.1 asks you to write the loop yourself: lifutils' simulate_euler is
+    not allowed here"); the check prints it as the verdict, with the line that
+    called the function.
     """
 
 
