@@ -27,6 +27,7 @@ import numpy as np
 from ..errors import LifutilsError
 from ..gallery import FAMILIES, adex, drive, firing_pattern, fixed_points, izhikevich
 from ..analytic import interspike_interval
+from ..methods import SWITCHING_METHOD
 from ..params import LIFParams
 from ..plotting_network import VolleyFigure
 from ..references.network import exact_delta_network
@@ -41,7 +42,7 @@ __all__ = ["phase_plane", "kick_synchrony", "PhasePlaneDashboard", "SOLVER", "T_
 #: tolerance. At rtol = atol = 1e-4 every published pattern keeps its spike count, and its
 #: spike times stay within about a millisecond of a run at 1e-10 (tests/test_phase_plane.py):
 #: a pixel or two of the figure. Tighter costs time per redraw (benchmarks/widget_latency.py).
-SOLVER = dict(method="LSODA", rtol=1e-4, atol=1e-4)
+SOLVER = dict(method=SWITCHING_METHOD, rtol=1e-4, atol=1e-4)
 #: Simulated time (ms) per family: long enough for adaptation and a burst or two.
 T_END = {"adex": 300.0, "izhikevich": 200.0}
 _FAMILY_WORDS = {"adex": "AdEx", "izhikevich": "Izhikevich"}
