@@ -94,12 +94,12 @@ import numpy as np
 from . import checks as check
 from .catalogue import Catalogue, Snapshot, declare, is_entry, is_import_path, resolve
 from .errors import LifutilsError
-from .resets import solve_ivp_with_resets
+from .restart.resets import solve_ivp_with_resets
 from .gallery_phase import (ADAPTATION_RATIO, BURST_GAP, adex_fixed_points,  # noqa: F401
                             adex_v_nullcline, drive, firing_pattern, fixed_points,
                             izhikevich_fixed_points, izhikevich_v_nullcline, v_nullcline,
                             w_nullcline)
-from .restart_args import check_span
+from .restart.args import check_span
 
 __all__ = ["Model", "StepCurrent", "Family", "RTOL", "ATOL", "PATTERNS", "FAMILIES",
            "add_family", "remove_family", "build_izhikevich", "build_adex",

@@ -4,7 +4,7 @@
 
 For the two-variable models of :mod:`lifutils.gallery` (AdEx's V-w plane,
 Izhikevich's v-u plane): the nullclines, the trajectory, each reset drawn as a
-jump, and the spike train under it (:mod:`lifutils.plotting_phase` draws it).
+jump, and the spike train under it (:mod:`lifutils.figures.phase` draws it).
 A pattern chooser picks a published pattern of either family and sets the
 sliders to its values; the sliders then move the input (``I``) and the reset
 (AdEx: ``Vr`` and ``b``; Izhikevich: ``c`` and ``d``). Nothing numeric lives
@@ -29,9 +29,9 @@ from ..gallery import FAMILIES, adex, drive, firing_pattern, fixed_points, izhik
 from ..analytic import interspike_interval
 from ..methods import SWITCHING_METHOD
 from ..params import LIFParams
-from ..plotting_network import VolleyFigure
+from ..figures.network import VolleyFigure
 from ..references.network import exact_delta_network
-from ..plotting_phase import RESET_NAMES, PhasePlaneFigure, settings_text
+from ..figures.phase import RESET_NAMES, PhasePlaneFigure, settings_text
 from .framework import SIZES, Dashboard, cached, check_size, choices, control_values, slider
 from .redraw import FastPNG
 
