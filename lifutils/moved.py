@@ -18,7 +18,7 @@ MOVED = {
     "lifutils.plotting_accuracy": "lifutils.figures.accuracy",
     "lifutils.plotting_gallery": "lifutils.figures.gallery",
     "lifutils.plotting_population": "lifutils.figures.population",
-    "lifutils.population": "lifutils.populations.population",
+    "lifutils.population": "lifutils.populations",
     "lifutils.nest_bridge": "lifutils.populations.nest_bridge",
     "lifutils.resets": "lifutils.restart.resets",
     "lifutils.drawing": "lifutils.figures.drawing",

@@ -1,4 +1,4 @@
-"""Moved to :mod:`lifutils.populations.population`; this path is kept for one release (see :mod:`lifutils.moved`)."""
+"""Moved to :mod:`lifutils.populations`; this path is kept for one release (see :mod:`lifutils.moved`)."""
 from .moved import forward
 
 forward(__name__, globals())

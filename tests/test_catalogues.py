@@ -24,7 +24,7 @@ from lifutils.figures import accuracy as plotting_accuracy, gallery as plotting_
 from lifutils.figures import population as plotting_population  # noqa: E402
 from lifutils.catalogue import Catalogue  # noqa: E402
 from lifutils.methods import LABELS, REGISTRY, Method, register, spare_styles, unregister  # noqa: E402
-from lifutils.populations.population import (APPROACHES, Approach, add_approach, measure,  # noqa: E402
+from lifutils.populations import (APPROACHES, Approach, add_approach, measure,  # noqa: E402
                                  simulate_population_euler)
 from lifutils.widgets.catalogue import DASHBOARDS, DashboardEntry  # noqa: E402
 
@@ -212,7 +212,7 @@ RELOADS = textwrap.dedent("""
     import lifutils, lifutils.euler, lifutils.events, lifutils.methods, lifutils.gallery
     import lifutils.populations.population, lifutils.compare
     from lifutils.methods import REGISTRY, Method, register
-    from lifutils.populations.population import APPROACHES
+    from lifutils.populations import APPROACHES
     from lifutils.gallery import FAMILIES, PATTERNS
 
     def mine(params, t_max, *, dt=None):
@@ -220,10 +220,10 @@ RELOADS = textwrap.dedent("""
 
     register(Method("users", "user's", "user's", mine, ("dt",)))
     before = (list(REGISTRY), list(APPROACHES), list(FAMILIES), len(PATTERNS))
-    for name in ("euler", "events", "methods", "gallery", "population", "euler", "methods"):
-        importlib.reload(getattr(lifutils, name))
+    for name in ("euler", "events", "methods", "gallery", "populations.approaches", "euler", "methods"):
+        importlib.reload(importlib.import_module("lifutils." + name))
     from lifutils import euler, events, gallery, methods
-    from lifutils.populations import population
+    from lifutils.populations import approaches as population
     assert methods.REGISTRY is REGISTRY and population.APPROACHES is APPROACHES
     assert gallery.FAMILIES is FAMILIES and gallery.PATTERNS is PATTERNS
     assert (list(REGISTRY), list(APPROACHES), list(FAMILIES), len(PATTERNS)) == before

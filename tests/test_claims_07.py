@@ -11,7 +11,7 @@ import pytest
 
 from lifutils import LIFParams, solve_ivp_with_resets
 from lifutils.populations.nest_bridge import simulate_population_nest
-from lifutils.populations.population import (POPULATION_NEURON, compare_trains, exact_population,
+from lifutils.populations import (POPULATION_NEURON, compare_trains, exact_population,
                                  population_drives, simulate_population)
 from lifutils.references import exact_delta_network
 from notebook_exercises import teacher_solution

@@ -14,7 +14,7 @@ from lifutils import BudgetError, LIFParams, LifutilsError, RunawayError, exact_
     exact_voltage, inputs, simulate_events
 from lifutils.populations import nest_bridge
 from lifutils.populations.nest_bridge import simulate_population_nest
-from lifutils.populations.population import (POPULATION_NEURON, compare_trains, exact_population,
+from lifutils.populations import (POPULATION_NEURON, compare_trains, exact_population,
                                  population_drives, simulate_population)
 
 TOL_MS = 1e-6  # the agreement the issue asks for

@@ -12,7 +12,7 @@ import pytest
 from lifutils import (BudgetError, LIFParams, LifutilsError, RunawayError, exact_spike_times,
                       simulate_euler, simulate_events)
 from lifutils.populations.nest_bridge import simulate_population_nest
-from lifutils.populations.population import (POPULATION_NEURON, SpikeRecord, compare_trains,
+from lifutils.populations import (POPULATION_NEURON, SpikeRecord, compare_trains,
                                  exact_population, population_drives, simulate_population,
                                  simulate_population_euler)
 from lifutils.references import exact_delta_network

@@ -29,11 +29,35 @@ from matplotlib.figure import Figure
 
 from ..analytic import rheobase
 from ..errors import LifutilsError
+from ..methods import registry_view
 
 __all__ = ["GUIDE_COLOR", "MAX_DRAWN_POINTS", "PngFigure", "new_axes", "new_figure",
            "draw_slope_guides", "zoom_inset", "thin", "spike_marker_y", "Guides", "draw_guides",
            "fi_grid", "figure_to_png", "describe", "set_description", "set_headline",
-           "spikes_phrase", "number"]
+           "spikes_phrase", "number", "METHOD_STYLES", "METHOD_COLORS", "METHOD_TEXT_COLORS",
+           "time_axis_end"]
+
+# Live views of lifutils.methods.REGISTRY: a method registered later shows up in them.
+#: Line style of each method (key -> keywords for ``Axes.plot``). The exact answer is
+#: a thin black dashed line drawn on top.
+METHOD_STYLES = registry_view("line_style")
+
+#: One color per method (hex, so HTML can use it too), used by every figure in
+#: the package for lines and markers (3:1 contrast on white).
+METHOD_COLORS = registry_view("color")
+
+#: The same hues, dark enough for text (4.5:1 on white): panel titles, raster
+#: row labels, point labels.
+METHOD_TEXT_COLORS = registry_view("label_color")
+
+
+def time_axis_end(results):
+    """The end of the time axis (ms): the latest last time of ``results``; 1 ms when none
+    has a time after 0 (an empty or one-point result still gets an axis)."""
+    ends = [float(r.t[-1]) for r in results if len(r.t)]
+    ends = [end for end in ends if math.isfinite(end) and end > 0]
+    return max(ends, default=1.0)
+
 
 
 #: The ``gid`` of each artist a figure moves: its name in an SVG and for a reader of the figure.

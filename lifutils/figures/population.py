@@ -10,7 +10,7 @@ from matplotlib.ticker import FuncFormatter
 
 from .drawing import new_axes
 from ..methods import REGISTRY
-from ..populations.population import APPROACHES, SpikeRecord
+from ..populations import APPROACHES, SpikeRecord
 
 __all__ = ["plot_population_raster", "plot_cost_per_spike"]
 
@@ -72,7 +72,7 @@ def plot_cost_per_spike(rows, ax=None, *, key="cpu_ms_per_spike"):
     Parameters
     ----------
     rows : sequence of dict
-        Rows of :func:`lifutils.populations.population.measure` (``approach``, ``n`` and ``key``).
+        Rows of :func:`lifutils.populations.measure` (``approach``, ``n`` and ``key``).
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new Figure when None.
     key : str
