@@ -4,7 +4,7 @@
                                     [--sizes 10 30 100 300 1000 3000 10000] [--budget S]
 
 For N neurons (R*I spread over 10-40 mV, t_ref = 2 ms, 200 ms; see
-lifutils.population) prints one row per approach and N: wall time, resets
+lifutils.populations) prints one row per approach and N: wall time, resets
 (spikes), right-hand-side evaluations, wall and processor time per reset (the
 processor time of this process is steadier on a busy machine), and the largest
 spike-time difference from the closed form (with the number of neurons whose
@@ -37,9 +37,9 @@ import resource
 import psutil
 
 from lifutils import LifutilsError
-from lifutils.nest_bridge import nest_available
+from lifutils.populations.nest_bridge import nest_available
 from lifutils.catalogue import resolve
-from lifutils.population import APPROACHES, POPULATION_T_MAX, measure
+from lifutils.populations import APPROACHES, POPULATION_T_MAX, measure
 from lifutils.tables import print_table
 
 SIZES = (10, 30, 100, 300, 1000, 3000, 10000)
@@ -65,7 +65,7 @@ def _measure_in_child(queue, approach, n, kwargs):
 
 
 def measure_with_memory(approach, n, **kwargs):
-    """:func:`lifutils.population.measure` in a child process, with its peak memory (MB)."""
+    """:func:`lifutils.populations.measure` in a child process, with its peak memory (MB)."""
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     child = ctx.Process(target=_measure_in_child, args=(queue, approach, n, kwargs))
@@ -78,7 +78,7 @@ def measure_with_memory(approach, n, **kwargs):
 
 
 def rows_for(approach, sizes, t_max, budget, **kwargs):
-    """Rows of :func:`lifutils.population.measure`; stop before a size that would pass budget.
+    """Rows of :func:`lifutils.populations.measure`; stop before a size that would pass budget.
 
     ``t_max`` is a function of N (the simulated length, ms).
     """

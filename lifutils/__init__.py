@@ -7,16 +7,16 @@ of methods: label, runner and style of each, declared in ``methods.BUILT_IN``),
 approaches, gallery families and dashboards), :mod:`~lifutils.inputs`,
 :mod:`~lifutils.analytic`, :mod:`~lifutils.euler` (its loop: :mod:`~lifutils.fixed_step`),
 :mod:`~lifutils.dvdt_hack`,
-:mod:`~lifutils.resets`, :mod:`~lifutils.events`, :mod:`~lifutils.compare`,
+:mod:`~lifutils.restart.resets`, :mod:`~lifutils.events`, :mod:`~lifutils.compare`,
 :mod:`~lifutils.tables`, :mod:`~lifutils.references` (exact references for
-notebooks 05 and 07), :mod:`~lifutils.population` (notebook 07; with :mod:`~lifutils.population_euler` and
+notebooks 05 and 07), :mod:`~lifutils.populations.population` (notebook 07; with :mod:`~lifutils.populations.euler` and
 :mod:`~lifutils.spike_record`) and
 :mod:`~lifutils.errors` (one family, exported here). Checks for the notebooks'
 exercises live in :mod:`lifutils.exercises`; :mod:`~lifutils.stand_ins` lets a student
 copy run on while an exercise is not done (imported here, so its stand-ins know the kernel). NEST, an optional extra, is
-reached through :mod:`lifutils.nest_bridge`, imported on demand.
-Pictures and dashboards (:mod:`lifutils.drawing`, :mod:`lifutils.plotting`,
-:mod:`lifutils.plotting_population`, :mod:`lifutils.widgets`) are imported on
+reached through :mod:`lifutils.populations.nest_bridge`, imported on demand.
+Pictures and dashboards (:mod:`lifutils.figures.drawing`, :mod:`lifutils.figures.plotting`,
+:mod:`lifutils.figures.population`, :mod:`lifutils.widgets`) are imported on
 demand, so ``import lifutils`` needs no screen.
 """
 from . import inputs
@@ -30,7 +30,7 @@ from .euler import simulate_euler
 from .events import simulate_events
 from .params import LIFParams
 from .result import LIFResult
-from .resets import solve_ivp_with_resets
+from .restart.resets import solve_ivp_with_resets
 from . import stand_ins
 # The gallery of published models with resets (Izhikevich 2003; AdEx, Naud et al. 2008): notebook 08.
 from . import gallery

@@ -1,7 +1,7 @@
 """One small catalogue type for every list a reader may extend.
 
 The methods (:data:`lifutils.methods.REGISTRY`), the population approaches
-(:data:`lifutils.population.APPROACHES`), the gallery's model families
+(:data:`lifutils.populations.APPROACHES`), the gallery's model families
 (:data:`lifutils.gallery.FAMILIES`) and the dashboards
 (:data:`lifutils.widgets.catalogue.DASHBOARDS`) are each a :class:`Catalogue`:
 a read-only, ordered mapping key -> entry (a frozen dataclass with a ``key``),

@@ -12,7 +12,7 @@ from .errors import IllConditionedWarning, LifutilsError, SolverError, SolverFai
 from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS
 from .params import LIFParams, check_t_max
 from .result import LIFResult
-from .resets import MAX_NFEV, solve_ivp_with_resets
+from .restart.resets import MAX_NFEV, solve_ivp_with_resets
 
 __all__ = ["simulate_events", "DEFAULT_RTOL", "DEFAULT_ATOL", "MAX_STEP_FOR_CALLABLE"]
 

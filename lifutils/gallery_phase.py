@@ -1,6 +1,6 @@
 """The phase plane of a gallery model: its nullclines, resting states and firing pattern.
 
-Numerics only (numpy, scipy.optimize), for :mod:`lifutils.plotting_phase` and
+Numerics only (numpy, scipy.optimize), for :mod:`lifutils.figures.phase` and
 notebook 08; :mod:`lifutils.gallery` re-exports them (``gallery.v_nullcline`` ...).
 Each function reads its model's kind of equations (``model.equations_of()``:
 the Izhikevich or the AdEx neuron), whose pieces are the ``izhikevich_*`` and

@@ -55,10 +55,12 @@ from .errors import LifutilsError
 __all__ = ["Method", "REGISTRY", "BUILT_IN", "LABELS", "register", "unregister", "registry_view",
            "reference_key", "method_key", "spare_styles", "PALETTE", "LINE_STYLES", "MARKERS",
            "RUN_SETTINGS", "KNOBS", "SOLVE_IVP_SETTINGS", "SOLVE_IVP_METHODS", "EXPLICIT_METHODS",
-           "EVALUATIONS_PER_STEP", "WORK_PRECISION_METHODS"]
+           "EVALUATIONS_PER_STEP", "WORK_PRECISION_METHODS", "SWITCHING_METHOD"]
 
+#: The automatic stiff/non-stiff switcher among solve_ivp's methods (ODEPACK's LSODA).
+SWITCHING_METHOD = "LSODA"
 #: solve_ivp's methods by name (scipy's word for them), written here once.
-SOLVE_IVP_METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", "LSODA")
+SOLVE_IVP_METHODS = ("RK45", "RK23", "DOP853", "Radau", "BDF", SWITCHING_METHOD)
 #: The explicit Runge-Kutta methods among them: each step costs a fixed number of evaluations.
 EXPLICIT_METHODS = SOLVE_IVP_METHODS[:3]
 #: Right-hand-side evaluations that each accepted step of an explicit method costs at
@@ -66,7 +68,7 @@ EXPLICIT_METHODS = SOLVE_IVP_METHODS[:3]
 EVALUATIONS_PER_STEP = dict(zip(EXPLICIT_METHODS, (6, 3, 12)))
 #: The solvers of notebook 04's work-precision sweep: the default, the high-order
 #: explicit one, and the automatic stiff/non-stiff switcher.
-WORK_PRECISION_METHODS = ("RK45", "DOP853", "LSODA")
+WORK_PRECISION_METHODS = ("RK45", "DOP853", SWITCHING_METHOD)
 
 #: The settings :func:`lifutils.compare.run_method` hands on: the Euler loops' time
 #: step, and solve_ivp's method and tolerances.

@@ -3,8 +3,8 @@
 :class:`SpikeRecord` holds who fired and when (Brian2's SpikeMonitor); the
 checks refuse, naming the argument, what no population simulator takes
 (:func:`population_params`, :func:`currents`, :func:`spike_cap`,
-:func:`refuse_other_options`). Shared by :mod:`lifutils.population`,
-:mod:`lifutils.population_euler` and :mod:`lifutils.nest_bridge`.
+:func:`refuse_other_options`). Shared by :mod:`lifutils.populations.population`,
+:mod:`lifutils.populations.euler` and :mod:`lifutils.populations.nest_bridge`.
 """
 from __future__ import annotations
 

@@ -122,7 +122,7 @@ def ulp_mode(request):
 @pytest.fixture
 def nest():
     """Skip a NEST test where NEST is missing, except in CI (CI=true), where it must be there."""
-    from lifutils.nest_bridge import INSTALL_HINT, nest_available
+    from lifutils.populations.nest_bridge import INSTALL_HINT, nest_available
     if not nest_available():
         if os.environ.get("CI") == "true":
             pytest.fail("NEST is missing in CI: `make test` must install lifutils[nest]. "

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lifutils import BudgetError, LifutilsError, solve_ivp_with_resets
-from lifutils import restart_args
+from lifutils.restart import args as restart_args
 from lifutils.gallery import adex, izhikevich
 from test_adversarial import refuses
 
@@ -78,7 +78,7 @@ def test_a_normal_run_is_far_inside_the_time_budget():
 @pytest.mark.parametrize("max_nfev", [10**301, 10**400, 10**1000], ids=["1e301", "1e400", "1e1000"])
 def test_an_integer_max_nfev_past_float_range_is_an_endless_budget_not_an_overflow(max_nfev):
     assert restart_args.time_budget(None, max_nfev) == np.inf
-    from lifutils.population import POPULATION_NEURON, simulate_population
+    from lifutils.populations import POPULATION_NEURON, simulate_population
     record = simulate_population(POPULATION_NEURON, [20.0, 25.0], 100.0, max_nfev=max_nfev)
     fine = simulate_population(POPULATION_NEURON, [20.0, 25.0], 100.0)
     assert record.n == 2 and np.array_equal(record.t, fine.t) and len(record.t) > 0

@@ -18,11 +18,13 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 
 import lifutils  # noqa: E402
-from lifutils import LIFParams, LifutilsError, compare, gallery, plotting  # noqa: E402
-from lifutils import plotting_accuracy, plotting_gallery, plotting_population  # noqa: E402
+from lifutils import LIFParams, LifutilsError, compare, gallery  # noqa: E402
+from lifutils.figures import plotting  # noqa: E402
+from lifutils.figures import accuracy as plotting_accuracy, gallery as plotting_gallery  # noqa: E402
+from lifutils.figures import population as plotting_population  # noqa: E402
 from lifutils.catalogue import Catalogue  # noqa: E402
 from lifutils.methods import LABELS, REGISTRY, Method, register, spare_styles, unregister  # noqa: E402
-from lifutils.population import (APPROACHES, Approach, add_approach, measure,  # noqa: E402
+from lifutils.populations import (APPROACHES, Approach, add_approach, measure,  # noqa: E402
                                  simulate_population_euler)
 from lifutils.widgets.catalogue import DASHBOARDS, DashboardEntry  # noqa: E402
 
@@ -208,9 +210,9 @@ def test_a_refused_entry_leaves_the_catalogue_as_it_was():
 RELOADS = textwrap.dedent("""
     import dataclasses, importlib
     import lifutils, lifutils.euler, lifutils.events, lifutils.methods, lifutils.gallery
-    import lifutils.population, lifutils.compare
+    import lifutils.populations.population, lifutils.compare
     from lifutils.methods import REGISTRY, Method, register
-    from lifutils.population import APPROACHES
+    from lifutils.populations import APPROACHES
     from lifutils.gallery import FAMILIES, PATTERNS
 
     def mine(params, t_max, *, dt=None):
@@ -218,9 +220,10 @@ RELOADS = textwrap.dedent("""
 
     register(Method("users", "user's", "user's", mine, ("dt",)))
     before = (list(REGISTRY), list(APPROACHES), list(FAMILIES), len(PATTERNS))
-    for name in ("euler", "events", "methods", "gallery", "population", "euler", "methods"):
-        importlib.reload(getattr(lifutils, name))
-    from lifutils import euler, events, gallery, methods, population
+    for name in ("euler", "events", "methods", "gallery", "populations.approaches", "euler", "methods"):
+        importlib.reload(importlib.import_module("lifutils." + name))
+    from lifutils import euler, events, gallery, methods
+    from lifutils.populations import approaches as population
     assert methods.REGISTRY is REGISTRY and population.APPROACHES is APPROACHES
     assert gallery.FAMILIES is FAMILIES and gallery.PATTERNS is PATTERNS
     assert (list(REGISTRY), list(APPROACHES), list(FAMILIES), len(PATTERNS)) == before

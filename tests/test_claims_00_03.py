@@ -378,7 +378,7 @@ def test_readme_shows_notebook_00s_answer_and_it_runs():
 
 
 def test_03_pulse_figure_zooms_on_the_pulse_in_an_inset():
-    from lifutils.plotting import plot_input
+    from lifutils.figures.plotting import plot_input
     pulse = inputs.pulse(50.0, 0.15, 400.0, baseline=12.0)
     ax = plot_input(LIFParams(i_e=pulse), 100.0, zoom=(49.8, 50.4))
     (inset,) = [child for child in ax.child_axes]

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from lifutils import LIFParams, solve_ivp_with_resets
-from lifutils.nest_bridge import simulate_population_nest
-from lifutils.population import (POPULATION_NEURON, compare_trains, exact_population,
+from lifutils.populations.nest_bridge import simulate_population_nest
+from lifutils.populations import (POPULATION_NEURON, compare_trains, exact_population,
                                  population_drives, simulate_population)
 from lifutils.references import exact_delta_network
 from notebook_exercises import teacher_solution
@@ -140,7 +140,7 @@ def test_07_runs_top_to_bottom_without_nest_and_says_how_to_get_it(monkeypatch, 
     import json
     import pathlib
 
-    from lifutils import nest_bridge
+    from lifutils.populations import nest_bridge
     monkeypatch.setattr(nest_bridge, "nest_available", lambda: False)
     path = pathlib.Path(__file__).resolve().parents[1] / "notebooks" / "07_many_neurons.ipynb"
     namespace = {}

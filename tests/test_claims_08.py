@@ -104,7 +104,7 @@ def test_3_the_listing():
 
 
 def test_3_the_grid_has_one_labelled_panel_per_pattern():
-    from lifutils.plotting_gallery import plot_pattern_grid
+    from lifutils.figures.gallery import plot_pattern_grid
     few = {k: gallery.PATTERNS[k] for k in list(gallery.PATTERNS)[::5]}
     fig = plot_pattern_grid(gallery.solve_all(few, rtol=1e-6, atol=1e-6))
     shown = [ax for ax in fig.axes if ax.get_visible()]

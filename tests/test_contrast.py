@@ -8,7 +8,7 @@ over JupyterLab's light page (#ffffff) and its dark one (#111111), the axes'
 background over that, a label's box over that; the worst of these counts.
 Gridlines are decoration (WCAG does not ask contrast of them) and are left out.
 
-The figures: every ``plot_*`` of lifutils.plotting with data that draws all its
+The figures: every ``plot_*`` of lifutils.figures.plotting with data that draws all its
 parts (guides, a row without spikes, points left out, every events family) and the
 figure of every dashboard, at screen and projector size.
 """
@@ -25,7 +25,8 @@ from matplotlib.text import Text
 import dashboards
 from lifutils import (LIFParams, inputs, simulate_dvdt_hack, simulate_euler, simulate_events,
                       simulate_exact)
-from lifutils import plotting, plotting_accuracy, widgets
+from lifutils import widgets
+from lifutils.figures import accuracy as plotting_accuracy, plotting
 from lifutils.methods import REGISTRY
 
 TEXT, GRAPHICS = 4.5, 3.0

@@ -19,8 +19,8 @@ import dashboards
 
 from lifutils import (LIFParams, simulate_dvdt_hack, simulate_euler, simulate_events,
                       simulate_exact, widgets)
-from lifutils import plotting, plotting_accuracy
-from lifutils.drawing import describe, number, spikes_phrase
+from lifutils.figures import accuracy as plotting_accuracy, plotting
+from lifutils.figures.drawing import describe, number, spikes_phrase
 
 P = LIFParams(i_e=20.0)
 T = 100.0
@@ -109,7 +109,7 @@ def test_a_notebook_shows_the_description_under_the_figure():
     shell = InteractiveShell.instance()
     with capture_output() as cap:
         shell.run_cell("from lifutils import LIFParams, simulate_euler\n"
-                       "from lifutils.plotting import plot_raster\n"
+                       "from lifutils.figures.plotting import plot_raster\n"
                        "ax = plot_raster([simulate_euler(LIFParams(i_e=20.0), 100.0)])\n"
                        "ax.figure")
     image, caption = cap.outputs

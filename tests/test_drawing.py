@@ -1,9 +1,9 @@
-"""lifutils.drawing: the building blocks shared by the figures and their redraws."""
+"""lifutils.figures.drawing: the building blocks shared by the figures and their redraws."""
 import numpy as np
 from matplotlib.figure import Figure
 
 from lifutils import LIFParams
-from lifutils.drawing import MAX_DRAWN_POINTS, PngFigure, draw_guides, fi_grid, new_axes, thin
+from lifutils.figures.drawing import MAX_DRAWN_POINTS, PngFigure, draw_guides, fi_grid, new_axes, thin
 
 
 def test_long_traces_are_thinned_keeping_extremes():

@@ -1,5 +1,5 @@
-"""The figure objects (lifutils.plotting.TraceFigure, SideBySideFigure, RasterFigure,
-lifutils.plotting_accuracy.FICurveFigure): they own their artists, redraw without
+"""The figure objects (lifutils.figures.plotting.TraceFigure, SideBySideFigure, RasterFigure,
+lifutils.figures.accuracy.FICurveFigure): they own their artists, redraw without
 growing, keep their own copies of the data, survive hostile input, and a notebook's
 plot_* and a dashboard's redraw draw the same thing."""
 import io
@@ -10,11 +10,13 @@ import pytest
 from matplotlib.figure import Figure
 
 import lifutils
-from lifutils import LIFParams, plotting, plotting_accuracy, plotting_network, plotting_phase
+from lifutils import LIFParams
+from lifutils.figures import accuracy as plotting_accuracy, network as plotting_network
+from lifutils.figures import phase as plotting_phase, plotting
 from lifutils import widgets
 from lifutils.analytic import firing_rate
 from lifutils.compare import compare_methods, simulated_rates
-from lifutils.drawing import describe, figure_to_png
+from lifutils.figures.drawing import describe, figure_to_png
 from lifutils.errors import LifutilsError
 from lifutils.result import LIFResult
 from lifutils.widgets import larger_models

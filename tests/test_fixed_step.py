@@ -18,7 +18,7 @@ import test_adversarial as adv
 from lifutils import (BudgetError, LIFParams, LifutilsError, RunawayError, StalledError, inputs,
                       simulate_euler)
 from lifutils.fixed_step import SpikeList, run_neuron, run_population
-from lifutils.population import POPULATION_NEURON, population_drives, simulate_population_euler
+from lifutils.populations import POPULATION_NEURON, population_drives, simulate_population_euler
 
 
 def wavy(t):

@@ -1,4 +1,4 @@
-"""lifutils.nest_bridge: NEST gives the same spike times as the closed form and the events.
+"""lifutils.populations.nest_bridge: NEST gives the same spike times as the closed form and the events.
 
 NEST is an extra (lifutils[nest]); `make test` and CI install it. Where it is
 missing, the NEST tests skip with the install hint, except in CI (CI=true),
@@ -12,9 +12,9 @@ import pytest
 
 from lifutils import BudgetError, LIFParams, LifutilsError, RunawayError, exact_spike_times, \
     exact_voltage, inputs, simulate_events
-from lifutils import nest_bridge
-from lifutils.nest_bridge import simulate_population_nest
-from lifutils.population import (POPULATION_NEURON, compare_trains, exact_population,
+from lifutils.populations import nest_bridge
+from lifutils.populations.nest_bridge import simulate_population_nest
+from lifutils.populations import (POPULATION_NEURON, compare_trains, exact_population,
                                  population_drives, simulate_population)
 
 TOL_MS = 1e-6  # the agreement the issue asks for
@@ -112,8 +112,8 @@ def test_without_nest_the_error_says_how_to_get_it(monkeypatch):
 
 
 def test_import_lifutils_does_not_import_nest():
-    code = ("import sys, lifutils, lifutils.population; "
-            "print('nest' in sys.modules, 'lifutils.nest_bridge' in sys.modules)")
+    code = ("import sys, lifutils, lifutils.populations.population; "
+            "print('nest' in sys.modules, 'lifutils.populations.nest_bridge' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 
@@ -148,7 +148,7 @@ def test_times_nest_would_round_are_refused(t_ref, resolution, words):
 
 
 def test_nest_s_own_errors_become_lifutils_errors_naming_the_argument(nest):
-    from lifutils.nest_bridge import _nest_call, import_nest
+    from lifutils.populations.nest_bridge import _nest_call, import_nest
     kernel = import_nest()
     kernel.ResetKernel()
     with pytest.raises(LifutilsError, match=r"resolution must be a time step NEST accepts; NEST "

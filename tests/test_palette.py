@@ -20,8 +20,8 @@ from matplotlib.lines import Line2D
 
 from lifutils import LIFParams, simulate_euler, simulate_exact
 from lifutils.methods import LINE_STYLES, MARKERS, PALETTE, REGISTRY
-from lifutils.plotting import plot_trace
-from lifutils.plotting_accuracy import plot_work_precision
+from lifutils.figures.plotting import plot_trace
+from lifutils.figures.accuracy import plot_work_precision
 
 # colour-science's names for the Machado et al. (2009) deficiencies; severity 1 is dichromacy.
 MACHADO_2009 = {"protanopia": "Protanomaly", "deuteranopia": "Deuteranomaly"}

@@ -19,11 +19,11 @@ import traitlets  # noqa: E402
 from matplotlib.image import imread  # noqa: E402
 
 from lifutils import LifutilsError, gallery  # noqa: E402
-from lifutils.drawing import describe, figure_to_png  # noqa: E402
+from lifutils.figures.drawing import describe, figure_to_png  # noqa: E402
 from lifutils.gallery import (PATTERNS, adex, drive, firing_pattern, fixed_points,  # noqa: E402
                               izhikevich, pattern, v_nullcline, w_nullcline)
-from lifutils.plotting_network import plot_volleys  # noqa: E402
-from lifutils.plotting_phase import plot_phase_plane  # noqa: E402
+from lifutils.figures.network import plot_volleys  # noqa: E402
+from lifutils.figures.phase import plot_phase_plane  # noqa: E402
 from lifutils.references import exact_delta_network, volley_lock  # noqa: E402
 from lifutils.widgets import kick_synchrony, phase_plane  # noqa: E402
 from lifutils.widgets import larger_models as L  # noqa: E402

@@ -1,4 +1,4 @@
-"""Tests for lifutils.plotting: units on every axis, one color per method, no pyplot leaks."""
+"""Tests for lifutils.figures.plotting: units on every axis, one color per method, no pyplot leaks."""
 import io
 import subprocess
 import sys
@@ -17,7 +17,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 import lifutils  # noqa: E402
-from lifutils import LIFParams, inputs, plotting, plotting_accuracy  # noqa: E402
+from lifutils import LIFParams, inputs  # noqa: E402
+from lifutils.figures import accuracy as plotting_accuracy, plotting  # noqa: E402
 from lifutils.compare import compare_methods  # noqa: E402
 from lifutils.methods import LABELS  # noqa: E402
 
@@ -244,7 +245,7 @@ def test_import_has_no_side_effects():
     code = (
         "import matplotlib, sys\n"
         "before = matplotlib.rcParams.copy()\n"  # (reading 'backend' would load pyplot)
-        "import lifutils.plotting\n"
+        "import lifutils.figures.plotting\n"
         "assert 'matplotlib.pyplot' not in sys.modules, 'plotting imports pyplot'\n"
         "assert 'ipywidgets' not in sys.modules, 'plotting imports ipywidgets'\n"
         "assert matplotlib.rcParams.copy() == before, 'plotting changes rcParams'\n"

@@ -1,13 +1,13 @@
-"""lifutils.plotting_gallery: the pattern grid and its panels."""
+"""lifutils.figures.gallery: the pattern grid and its panels."""
 import sys
 
 import numpy as np
 import pytest
 
 from lifutils import LifutilsError
-from lifutils.drawing import figure_to_png
+from lifutils.figures.drawing import figure_to_png
 from lifutils.gallery import PATTERNS, solve_all
-from lifutils.plotting_gallery import plot_pattern, plot_pattern_grid
+from lifutils.figures.gallery import plot_pattern, plot_pattern_grid
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""lifutils.population: one API, one record, the closed form, budgets up front.
+"""lifutils.populations.population: one API, one record, the closed form, budgets up front.
 
 Spike times are checked against the closed form (exact_spike_times, neuron by
 neuron) and, near the rheobase, against a 40-digit computation (decimal).
@@ -11,8 +11,8 @@ import pytest
 
 from lifutils import (BudgetError, LIFParams, LifutilsError, RunawayError, exact_spike_times,
                       simulate_euler, simulate_events)
-from lifutils.nest_bridge import simulate_population_nest
-from lifutils.population import (POPULATION_NEURON, SpikeRecord, compare_trains,
+from lifutils.populations.nest_bridge import simulate_population_nest
+from lifutils.populations import (POPULATION_NEURON, SpikeRecord, compare_trains,
                                  exact_population, population_drives, simulate_population,
                                  simulate_population_euler)
 from lifutils.references import exact_delta_network

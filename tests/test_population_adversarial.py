@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import test_adversarial as adv
 from lifutils import BudgetError, LIFParams, LifutilsError, RunawayError
-from lifutils.nest_bridge import nest_available, simulate_population_nest
-from lifutils.population import (POPULATION_NEURON, SpikeRecord, compare_trains,
+from lifutils.populations.nest_bridge import nest_available, simulate_population_nest
+from lifutils.populations import (POPULATION_NEURON, SpikeRecord, compare_trains,
                                  exact_population, measure, population_drives,
                                  simulate_population, simulate_population_euler)
 from lifutils.references import exact_delta_network

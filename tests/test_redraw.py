@@ -7,7 +7,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import lifutils
-from lifutils import LIFParams, plotting
+from lifutils import LIFParams
+from lifutils.figures import plotting
 from lifutils.compare import compare_methods
 from lifutils.widgets import redraw
 

@@ -11,7 +11,7 @@ import pytest
 import lifutils
 from lifutils.widgets.catalogue import DASHBOARDS
 from lifutils import LIFParams, LifutilsError, compare
-from lifutils import plotting, plotting_accuracy
+from lifutils.figures import accuracy as plotting_accuracy, plotting
 from lifutils.methods import (BUILT_IN, LINE_STYLES, MARKERS, PALETTE, REGISTRY, Method,
                               register, registry_view, unregister)
 

@@ -8,7 +8,7 @@ import pytest
 
 from lifutils import LIFParams, LifutilsError, exact_spike_times, solve_ivp_with_resets
 from notebook_exercises import teacher_solution
-from lifutils.population import compare_trains, exact_population, population_drives
+from lifutils.populations import compare_trains, exact_population, population_drives
 from lifutils.references import exact_delta_network
 
 P = LIFParams()

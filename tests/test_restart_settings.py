@@ -10,8 +10,8 @@ import pytest
 
 from lifutils import solve_ivp_with_resets
 from lifutils.errors import BudgetError, LifutilsError
-from lifutils.restart_args import EventLayout, Settings, _plainly_takes
-from lifutils.restart_guards import Guards
+from lifutils.restart.args import EventLayout, Settings, _plainly_takes
+from lifutils.restart.guards import Guards
 
 
 def settings(**changes):

@@ -22,7 +22,7 @@ import pytest
 
 from lifutils import (BudgetError, LifutilsError, LifutilsWarning, ToleranceWarning,
                       solve_ivp_with_resets)
-from lifutils import restart_tolerance
+from lifutils.restart import tolerance as restart_tolerance
 from published_models import CASES, reference_spikes
 
 SPIKE_TOL = 0.01  # ms

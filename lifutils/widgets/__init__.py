@@ -3,7 +3,7 @@
 Nothing numeric lives here. Each dashboard calls lifutils' simulators (cached
 per dashboard, so moving a slider back is instant), moves the data of one
 figure object of the plotting layer (the one its ``plot_*`` function draws for
-a notebook: :class:`lifutils.plotting.TraceFigure` ...) and shows it as a PNG.
+a notebook: :class:`lifutils.figures.plotting.TraceFigure` ...) and shows it as a PNG.
 
 Every dashboard is declared in :data:`~lifutils.widgets.catalogue.DASHBOARDS`
 (one entry each, with the moves that test every control). Four rooms:

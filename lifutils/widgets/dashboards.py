@@ -11,7 +11,8 @@ import math
 import ipywidgets as widgets
 import numpy as np
 
-from .. import compare, plotting, plotting_accuracy
+from .. import compare
+from ..figures import plotting, accuracy as plotting_accuracy
 from ..analytic import rheobase, simulate_exact
 from ..compare import compare_methods, simulated_rates, spike_time_error
 from ..dvdt_hack import simulate_dvdt_hack
@@ -270,8 +271,8 @@ def side_by_side(*, t_max=T_MAX, size="screen"):
     -------
     Dashboard
         With extra attributes ``table`` (the HTML table widget), ``traces`` (the
-        :class:`~lifutils.plotting.SideBySideFigure` of the panels) and ``raster``
-        (the :class:`~lifutils.plotting.RasterFigure` below them).
+        :class:`~lifutils.figures.plotting.SideBySideFigure` of the panels) and ``raster``
+        (the :class:`~lifutils.figures.plotting.RasterFigure` below them).
 
     Examples
     --------
@@ -344,8 +345,8 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
     -------
     Dashboard
         With an extra attribute ``curve``: its
-        :class:`~lifutils.plotting_accuracy.FICurveFigure` (what
-        :func:`~lifutils.plotting_accuracy.plot_fi_curve` draws).
+        :class:`~lifutils.figures.accuracy.FICurveFigure` (what
+        :func:`~lifutils.figures.accuracy.plot_fi_curve` draws).
 
     Examples
     --------

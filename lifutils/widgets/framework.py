@@ -16,8 +16,8 @@ import html
 import math
 
 import ipywidgets as widgets
-from .. import plotting
-from ..drawing import PngFigure, describe
+from ..figures import plotting
+from ..figures.drawing import PngFigure, describe
 from ..errors import LifutilsError
 from ..euler import DT
 from ..events import DEFAULT_RTOL
@@ -308,7 +308,7 @@ class Dashboard(widgets.VBox):
 
     @property
     def description(self) -> str:
-        """What the figure shows now, in words (:func:`lifutils.drawing.describe`)."""
+        """What the figure shows now, in words (:func:`lifutils.figures.drawing.describe`)."""
         return describe(self.figure)
 
     def _show_png(self, png):
@@ -362,7 +362,7 @@ def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen"):
     ``run(**values)`` returns ``(result, exact, *extra)`` (cached);
     ``summarize(result, exact, *extra)`` gives the status text; ``size`` is
     ``"screen"`` or ``"projector"``. The Dashboard's ``trace`` is its
-    :class:`~lifutils.plotting.TraceFigure` (what :func:`~lifutils.plotting.plot_trace`
+    :class:`~lifutils.figures.plotting.TraceFigure` (what :func:`~lifutils.figures.plotting.plot_trace`
     draws), moved to each new run.
     """
     fig, ax = dashboard_figure((7.5, 3.6), size)

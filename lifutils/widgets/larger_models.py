@@ -4,7 +4,7 @@
 
 For the two-variable models of :mod:`lifutils.gallery` (AdEx's V-w plane,
 Izhikevich's v-u plane): the nullclines, the trajectory, each reset drawn as a
-jump, and the spike train under it (:mod:`lifutils.plotting_phase` draws it).
+jump, and the spike train under it (:mod:`lifutils.figures.phase` draws it).
 A pattern chooser picks a published pattern of either family and sets the
 sliders to its values; the sliders then move the input (``I``) and the reset
 (AdEx: ``Vr`` and ``b``; Izhikevich: ``c`` and ``d``). Nothing numeric lives
@@ -27,10 +27,11 @@ import numpy as np
 from ..errors import LifutilsError
 from ..gallery import FAMILIES, adex, drive, firing_pattern, fixed_points, izhikevich
 from ..analytic import interspike_interval
+from ..methods import SWITCHING_METHOD
 from ..params import LIFParams
-from ..plotting_network import VolleyFigure
+from ..figures.network import VolleyFigure
 from ..references.network import exact_delta_network
-from ..plotting_phase import RESET_NAMES, PhasePlaneFigure, settings_text
+from ..figures.phase import RESET_NAMES, PhasePlaneFigure, settings_text
 from .framework import SIZES, Dashboard, cached, check_size, choices, control_values, slider
 from .redraw import FastPNG
 
@@ -41,7 +42,7 @@ __all__ = ["phase_plane", "kick_synchrony", "PhasePlaneDashboard", "SOLVER", "T_
 #: tolerance. At rtol = atol = 1e-4 every published pattern keeps its spike count, and its
 #: spike times stay within about a millisecond of a run at 1e-10 (tests/test_phase_plane.py):
 #: a pixel or two of the figure. Tighter costs time per redraw (benchmarks/widget_latency.py).
-SOLVER = dict(method="LSODA", rtol=1e-4, atol=1e-4)
+SOLVER = dict(method=SWITCHING_METHOD, rtol=1e-4, atol=1e-4)
 #: Simulated time (ms) per family: long enough for adaptation and a burst or two.
 T_END = {"adex": 300.0, "izhikevich": 200.0}
 _FAMILY_WORDS = {"adex": "AdEx", "izhikevich": "Izhikevich"}

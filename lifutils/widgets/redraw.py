@@ -1,9 +1,9 @@
 """Rendering a dashboard's figure again fast: draw only the artists that move.
 
 A dashboard keeps a figure object of the plotting layer
-(:class:`lifutils.plotting.TraceFigure`, :class:`~lifutils.plotting.SideBySideFigure`,
-:class:`~lifutils.plotting.RasterFigure`, :class:`lifutils.plotting_accuracy.FICurveFigure`,
-:class:`lifutils.plotting_phase.PhasePlaneFigure`, :class:`lifutils.plotting_network.VolleyFigure`)
+(:class:`lifutils.figures.plotting.TraceFigure`, :class:`~lifutils.figures.plotting.SideBySideFigure`,
+:class:`~lifutils.figures.plotting.RasterFigure`, :class:`lifutils.figures.accuracy.FICurveFigure`,
+:class:`lifutils.figures.phase.PhasePlaneFigure`, :class:`lifutils.figures.network.VolleyFigure`)
 and calls its ``update``/``set_run`` on each slider move; the object knows which of its
 artists move (``moving``) and which move only now and then (``watched``: the guides).
 :class:`FastPNG` renders the figure again drawing only the moving artists over a kept
@@ -31,7 +31,7 @@ class FastPNG:
     labels, titles, legends).
 
     The moving artists are marked ``animated``; ``savefig`` and
-    :func:`~lifutils.drawing.figure_to_png` still draw them, so the figure stays a normal figure.
+    :func:`~lifutils.figures.drawing.figure_to_png` still draw them, so the figure stays a normal figure.
 
     Parameters
     ----------
@@ -53,7 +53,7 @@ class FastPNG:
     Examples
     --------
     >>> from lifutils import LIFParams, simulate_euler
-    >>> from lifutils.plotting import TraceFigure
+    >>> from lifutils.figures.plotting import TraceFigure
     >>> trace = TraceFigure().draw(simulate_euler(LIFParams(i_e=20.0), 100.0))
     >>> renderer = FastPNG(trace.ax.figure, trace.moving, watched=trace.watched)
     >>> first = renderer.render()

@@ -1,7 +1,7 @@
 """The phase plane of a two-variable gallery model: nullclines, trajectory, reset jumps.
 
-Kept apart from :mod:`lifutils.plotting` (which every notebook imports), as
-:mod:`lifutils.plotting_gallery` is: only notebook 08 and the phase-plane
+Kept apart from :mod:`lifutils.figures.plotting` (which every notebook imports), as
+:mod:`lifutils.figures.gallery` is: only notebook 08 and the phase-plane
 dashboard draw it. Like every figure of the package it draws on a pyplot-free
 Figure and changes no global state.
 
@@ -39,8 +39,8 @@ import math
 import numpy as np
 
 from .drawing import PngFigure, describe, number, set_description, thin
-from .errors import LifutilsError
-from .gallery import drive, firing_pattern, fixed_points, v_nullcline, w_nullcline
+from ..errors import LifutilsError
+from ..gallery import drive, firing_pattern, fixed_points, v_nullcline, w_nullcline
 
 __all__ = ["PhasePlaneFigure", "plot_phase_plane", "title", "settings_text", "headline",
            "FAMILY_NAMES", "AXIS_LABELS", "V_RANGE", "RESET_NAMES"]

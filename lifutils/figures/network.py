@@ -1,6 +1,6 @@
 """The raster of a few coupled neurons, their volleys shaded (notebook 05's kicks).
 
-Kept apart from :mod:`lifutils.plotting` (which every notebook imports): only
+Kept apart from :mod:`lifutils.figures.plotting` (which every notebook imports): only
 the kick dashboard of notebook 05 draws it. It draws on a pyplot-free Figure
 and changes no global state; :class:`VolleyFigure` holds its artists and moves
 their data to a new run (:meth:`VolleyFigure.set_run`), for fast redraws.
@@ -22,7 +22,7 @@ import numpy as np
 
 from .drawing import describe  # noqa: F401 (the examples use it)
 from .drawing import PngFigure, number, set_description
-from .references.network import volley_lock
+from ..references.network import volley_lock
 
 __all__ = ["VolleyFigure", "plot_volleys"]
 

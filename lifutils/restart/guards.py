@@ -4,7 +4,7 @@ Budgets (evaluations, restarts, time, memory, resets), non-finite derivatives (a
 rejected trial step is fine; a NaN step size or a long run of them is not), a solver
 that gives up (the message of its warning), and resets that leave another event within
 rounding of its trigger (a tie). :class:`Guards` is owned by
-:class:`~lifutils.restart_loop.Run` (``run.guards``): it keeps the counts the budgets
+:class:`~lifutils.restart.loop.Run` (``run.guards``): it keeps the counts the budgets
 need and reads nothing of the run but the settings it is given and what each call passes.
 :func:`counted_rhs`, :func:`checked_rhs` and :func:`guarded_rhs` wrap fun as the solver
 calls it: counted against those budgets, its return copied and checked.
@@ -17,8 +17,8 @@ import warnings
 
 import numpy as np
 
-from . import checks as check
-from .errors import BudgetError, IllConditionedWarning, LifutilsError, RunawayError
+from .. import checks as check
+from ..errors import BudgetError, IllConditionedWarning, LifutilsError, RunawayError
 
 __all__ = ["Guards", "counted_rhs", "checked_rhs", "guarded_rhs", "as_derivative", "finite"]
 
@@ -31,7 +31,7 @@ SMALL = 64
 class Guards:
     """The budgets, counts and messages of one call of solve_ivp_with_resets.
 
-    Built from the call's :class:`~lifutils.restart_args.Settings` (any object with
+    Built from the call's :class:`~lifutils.restart.args.Settings` (any object with
     their fields: ``t0``, ``tf``, ``n``, ``max_nfev``, ``max_seconds``, ...). What it
     counts: ``n_resets``; ``bad_derivative``, the latest run of non-finite derivatives;
     ``t_last_step``, the time of the solver's latest accepted step (set by the loop's

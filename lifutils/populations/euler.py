@@ -4,7 +4,7 @@
 its vectorised step (the question's update for every free neuron); the loop
 tests the threshold, resets, holds and caps the spikes, by the rules
 :func:`lifutils.simulate_euler` follows for one neuron. Importable from
-:mod:`lifutils.population` too.
+:mod:`lifutils.populations.population` too.
 """
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import math
 
 import numpy as np
 
-from . import checks as check
-from .euler import DT, MAX_EULER_STEPS
-from .fixed_step import run_population
-from .params import LIFParams, check_dt, check_t_max
-from .spike_record import SpikeRecord, currents, population_params, refuse_other_options, spike_cap
+from .. import checks as check
+from ..euler import DT, MAX_EULER_STEPS
+from ..fixed_step import run_population
+from ..params import LIFParams, check_dt, check_t_max
+from ..spike_record import SpikeRecord, currents, population_params, refuse_other_options, spike_cap
 
 __all__ = ["simulate_population_euler", "MAX_NEURON_STEPS", "STEP_OVERHEAD"]
 
@@ -40,7 +40,7 @@ def simulate_population_euler(params: LIFParams, i_e, t_max, *, dt=None,
     Parameters
     ----------
     params, i_e, t_max
-        As for :func:`lifutils.population.simulate_population`: the membrane of
+        As for :func:`lifutils.populations.population.simulate_population`: the membrane of
         every neuron (v0 below v_thresh), a constant current (nA) per neuron and
         the simulated length (ms).
     dt : float or None

@@ -1,10 +1,10 @@
 """Which events may fire in solve_ivp_with_resets: an event must leave its trigger
-before it fires again (as Julia's callbacks do). Used by :mod:`lifutils.restart_loop`."""
+before it fires again (as Julia's callbacks do). Used by :mod:`lifutils.restart.loop`."""
 from __future__ import annotations
 
 import numpy as np
 
-from .errors import LifutilsError
+from ..errors import LifutilsError
 
 __all__ = ["Triggers"]
 

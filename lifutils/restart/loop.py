@@ -1,10 +1,10 @@
 """The steps of solve_ivp_with_resets: advance, apply the resets, hold, record.
 
 :class:`Run` carries the state of one call through t_span. It is made from the
-call's :class:`~lifutils.restart_args.Settings` (checked and complete) and owns the
-:class:`~lifutils.restart_guards.Guards` (budgets, counts, messages) and the
-:class:`~lifutils.restart_triggers.Triggers` (which events may fire). The public
-function, its result and its dense output are in :mod:`lifutils.resets`.
+call's :class:`~lifutils.restart.args.Settings` (checked and complete) and owns the
+:class:`~lifutils.restart.guards.Guards` (budgets, counts, messages) and the
+:class:`~lifutils.restart.triggers.Triggers` (which events may fire). The public
+function, its result and its dense output are in :mod:`lifutils.restart.resets`.
 """
 from __future__ import annotations
 
@@ -16,11 +16,11 @@ import math
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from . import checks as check
-from .restart_args import Settings, event_number, event_vector
-from .restart_guards import FLOAT, SMALL, Guards, checked_rhs, counted_rhs, finite, guarded_rhs
-from .restart_triggers import Triggers
-from .errors import LifutilsError
+from .. import checks as check
+from .args import Settings, event_number, event_vector
+from .guards import FLOAT, SMALL, Guards, checked_rhs, counted_rhs, finite, guarded_rhs
+from .triggers import Triggers
+from ..errors import LifutilsError
 
 _NO_CHANGE = contextlib.nullcontext()
 
@@ -28,9 +28,9 @@ _NO_CHANGE = contextlib.nullcontext()
 class Run:
     """The state of one call as it moves through t_span, and its steps.
 
-    ``s``: the call's :class:`~lifutils.restart_args.Settings`; ``guards``: its budgets,
-    counts and messages (:class:`~lifutils.restart_guards.Guards`); ``triggers``: which
-    events may fire (:class:`~lifutils.restart_triggers.Triggers`). ``stitch(n, pieces)``
+    ``s``: the call's :class:`~lifutils.restart.args.Settings`; ``guards``: its budgets,
+    counts and messages (:class:`~lifutils.restart.guards.Guards`); ``triggers``: which
+    events may fire (:class:`~lifutils.restart.triggers.Triggers`). ``stitch(n, pieces)``
     makes the dense output from the pieces ``(t_start, t_end, OdeSolution or constant
     state)`` when the call asked for it (``dense_output``).
     """
@@ -392,7 +392,7 @@ class Run:
         (an exponential upswing, as in AdEx) the solver rejects the step and tries a shorter
         one, as plain solve_ivp does. It is an error once the solver has stepped to a
         non-finite state, or after many in a row (either would loop): see
-        :meth:`~lifutils.restart_guards.Guards.non_finite`."""
+        :meth:`~lifutils.restart.guards.Guards.non_finite`."""
         s = self.s
         fun = s.fun
         if s.extra:  # fun(t, y, *args): one call, without unpacking args at every evaluation

@@ -36,8 +36,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import checks as check
-from .errors import BudgetError, LifutilsError, ToleranceWarning
+from .. import checks as check
+from ..errors import BudgetError, LifutilsError, ToleranceWarning
 
 __all__ = ["solve_within", "solve_checked", "compare_events", "DEFAULT_RTOL", "DEFAULT_ATOL",
            "CHECK_RTOL", "CHECK_ATOL", "MOVED_MS", "START_RTOL", "RTOL_FLOOR"]

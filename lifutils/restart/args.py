@@ -13,10 +13,10 @@ import numpy as np
 from scipy import sparse
 from scipy.integrate import OdeSolver
 
-from . import checks as check
-from .errors import LifutilsError
-from .methods import EVALUATIONS_PER_STEP, SOLVE_IVP_METHODS
-from .restart_guards import Guards
+from .. import checks as check
+from ..errors import LifutilsError
+from ..methods import EVALUATIONS_PER_STEP, SOLVE_IVP_METHODS
+from .guards import Guards
 
 
 #: The time budget of a call when max_seconds is not given (s): this, or max_nfev times
