@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import warnings
 
-__all__ = ["MOVED", "SILENT", "forward"]
+__all__ = ["MOVED", "forward"]
 
 #: Old module path -> new module path, for the paths kept for a release.
 MOVED = {
@@ -23,9 +23,6 @@ MOVED = {
     "lifutils.resets": "lifutils.restart.resets",
     "lifutils.drawing": "lifutils.figures.drawing",
 }
-#: Old paths that lifutils.exercises still imports: forwarded without a warning until
-#: the exercises import the new paths (then they join the others).
-SILENT = frozenset({"lifutils.resets", "lifutils.drawing"})
 
 
 def forward(old: str, namespace: dict) -> None:
@@ -39,6 +36,5 @@ def forward(old: str, namespace: dict) -> None:
     namespace.update({name: getattr(new, name) for name in names})
     namespace["__all__"] = list(names)
     namespace["__getattr__"] = lambda name: getattr(new, name)
-    if old not in SILENT:
-        warnings.warn(f"{old} moved to {MOVED[old]} (the old path goes in the next release)",
-                      DeprecationWarning, stacklevel=3)
+    warnings.warn(f"{old} moved to {MOVED[old]} (the old path goes in the next release)",
+                  DeprecationWarning, stacklevel=3)

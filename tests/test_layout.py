@@ -7,7 +7,7 @@ import sys
 import pytest
 
 import lifutils
-from lifutils.moved import MOVED, SILENT
+from lifutils.moved import MOVED
 
 ROOT = pathlib.Path(lifutils.__file__).parent
 
@@ -24,7 +24,7 @@ def test_an_old_path_forwards_to_the_new_one_and_says_where(old):
             f"print(sorted({{str(w.message) for w in caught if w.category is DeprecationWarning}}))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    expected = [] if old in SILENT else [f"{old} moved to {MOVED[old]} (the old path goes in the next release)"]
+    expected = [f"{old} moved to {MOVED[old]} (the old path goes in the next release)"]
     assert done.stdout.strip() == repr(expected)
 
 

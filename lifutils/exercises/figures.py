@@ -30,7 +30,7 @@ def plot_attempt(mine, exact, *, label="your restart loop"):
     >>> fig.axes[0].get_title()
     'your restart loop: 2 spikes; exact: 3'
     """
-    from ..drawing import PngFigure  # no pyplot: shows itself as a PNG when returned
+    from ..figures.drawing import PngFigure  # no pyplot: shows itself as a PNG when returned
 
     exact = np.asarray(exact, dtype=float)
     fig = PngFigure(figsize=(8.0, 3.8), layout="constrained")

@@ -87,7 +87,7 @@ def _reset_hint(v_new, w_new, w):
 
 
 def _judge_reset(func):
-    from ..resets import solve_ivp_with_resets  # the check runs the student's reset for real
+    from ..restart import solve_ivp_with_resets  # the check runs the student's reset for real
 
     if not callable(func):
         raise StudentError(not_callable(func, "my_reset"))
@@ -424,7 +424,7 @@ def _thresholds_hint(events, n, v_thresh):
 
 
 def _judge_thresholds(func):
-    from ..resets import solve_ivp_with_resets
+    from ..restart import solve_ivp_with_resets
 
     if not callable(func):
         raise StudentError(not_callable(func, "my_thresholds"))

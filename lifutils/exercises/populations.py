@@ -54,7 +54,7 @@ def _wrong(got, v, w, index, v_reset):
 
 def _run_problem(make_reset):
     """Run a 3-neuron network with the student's reset against the exact reference."""
-    from ..resets import solve_ivp_with_resets
+    from ..restart import solve_ivp_with_resets
 
     p = LIFParams()
     w = np.array([[0.0, 2.5, 1.0], [0.5, 0.0, 3.0], [1.5, 0.25, 0.0]])
