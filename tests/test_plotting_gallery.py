@@ -1,11 +1,12 @@
 """lifutils.figures.gallery: the pattern grid and its panels."""
+import re
 import sys
 
 import numpy as np
 import pytest
 
 from lifutils import LifutilsError
-from lifutils.figures.drawing import figure_to_png
+from lifutils.figures.drawing import describe, figure_to_png
 from lifutils.gallery import PATTERNS, solve_all
 from lifutils.figures.gallery import plot_pattern, plot_pattern_grid
 
@@ -25,9 +26,13 @@ def test_one_panel_per_pattern_families_on_their_own_rows(solved):
     assert not axes[1, 1].get_visible()  # the family's row is not filled by the next family
     assert axes[2, 0].get_title(loc="left") == "tonic spiking"
     assert [t.get_text() for ax in fig.axes for t in ax.texts] == [
-        "Izhikevich (2003)", "AdEx, Naud et al. (2008)"]
+        "Izhikevich (2003)", "input (its shape)", "AdEx, Naud et al. (2008)"]
     assert all(ax.get_ylabel() == "v (mV)" for ax in axes[:, 0])
-    assert all(ax.get_xlabel() == "time (ms)" for ax in axes[-1, :])
+    # The time axis is labelled under every column of each family: below the Izhikevich
+    # rows (axes[1, 0], and axes[0, 1] above the empty place), and below the AdEx row.
+    labelled = [(i, j) for i in range(3) for j in range(2) if axes[i, j].get_xlabel()]
+    assert labelled == [(0, 1), (1, 0), (2, 0), (2, 1)]
+    assert all(axes[i, j].get_xlabel() == "time (ms)" for i, j in labelled)
     assert figure_to_png(fig)[:4] == b"\x89PNG"
 
 
@@ -70,4 +75,50 @@ def test_a_model_of_your_own_joins_the_grid():
                    description="tonic, b = 60 pA")
     fig = plot_pattern_grid(solve_all({("mine", "tonic_b60"): mine}, rtol=1e-6, atol=1e-6))
     assert fig.axes[0].get_title(loc="left") == "tonic, b = 60 pA"
-    assert [t.get_text() for t in fig.axes[0].texts] == ["mine"]
+    assert [t.get_text() for t in fig.axes[0].texts] == ["mine", "input (its shape)"]
+
+
+UNLABELLED = re.compile(r"\by against\b|\bagainst x\b")  # describe()'s words for a missing label
+
+
+def test_every_panel_of_the_grid_says_what_it_plots_with_units(solved):
+    """Each panel names v (mV) and t (ms), its spikes and its input; no "y against x"."""
+    fig = plot_pattern_grid(solved, ncols=2)
+    text = describe(fig)
+    assert not UNLABELLED.search(text), text
+    assert text.startswith("Firing patterns, one panel per published model: membrane potential "
+                           "v (mV) against time t (ms), the input current's shape as a grey step")
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert text.count("v (mV) against t (ms)") == len(shown) == len(solved)
+    for ax, (model, sol) in zip(shown, solved.values()):
+        n = len(sol.t_events[0])
+        assert ax.lifutils_description.startswith(
+            f"{model.label}: v (mV) against t (ms), {model.t_span[0]:g} to {model.t_span[1]:g} ms; ")
+        assert (f"{n} spikes, the first at {sol.t_events[0][0]:.0f} ms" if n > 1
+                else f"1 spike, at {sol.t_events[0][0]:.0f} ms" if n else "no spikes") \
+            in ax.lifutils_description
+    assert "TC_rebound: rebound burst" in text and "input steps up at 100 ms" in text
+    assert "RS: regular spiking" in text and "input steps up at 10 ms" in text
+
+
+def test_a_pattern_alone_says_the_quantities_in_full(solved):
+    model, sol = solved["adex", "tonic"]
+    text = describe(plot_pattern(model, sol).figure)
+    assert text.startswith("tonic spiking: membrane potential v (mV) against time t (ms), "
+                           "0 to 500 ms; ")
+    assert text.endswith("; the input current (grey, its shape only) steps up at 10 ms.")
+    bare = describe(plot_pattern(model, sol, show_input=False).figure)
+    assert "input" not in bare and not UNLABELLED.search(bare)
+
+
+def test_a_pattern_without_spikes_says_so():
+    """A pattern held below threshold: the description says no spikes, not an index error."""
+    from dataclasses import replace
+
+    from lifutils.gallery import StepCurrent, adex
+    quiet = adex("tonic")
+    quiet = replace(quiet, current=StepCurrent((0.0, 0.0), (10.0,)))
+    sol = quiet.solve(rtol=1e-6, atol=1e-6)
+    assert len(sol.t_events[0]) == 0
+    text = describe(plot_pattern(quiet, sol).figure)
+    assert "; no spikes; " in text, text

@@ -13,6 +13,8 @@ import numpy as np
 from .drawing import GUIDE_COLOR
 from .drawing import new_axes as _new_axes
 from .drawing import PngFigure as _Figure
+from .drawing import set_description as _set_description
+from .drawing import set_headline as _set_headline
 from .drawing import thin as _thin
 from ..errors import LifutilsError
 from ..gallery import FAMILIES
@@ -22,6 +24,9 @@ __all__ = ["plot_pattern", "plot_pattern_grid"]
 
 _INPUT_BAND = (-112.0, -100.0)  # mV: where the input step is drawn, under the trace
 _Y_LIMITS = (-115.0, 40.0)
+#: What every panel plots, in the words of its axis labels and its description.
+V_LABEL, T_LABEL = "v (mV)", "time (ms)"
+_QUANTITIES = "membrane potential v (mV) against time t (ms)"
 
 
 def plot_pattern(model, sol, ax=None, *, color=None, show_input=True):
@@ -62,11 +67,33 @@ def plot_pattern(model, sol, ax=None, *, color=None, show_input=True):
     ax.set_title(model.label, loc="left", fontsize="medium" if alone else "small")
     ax.tick_params(labelsize="small" if alone else "x-small")
     if alone:
-        ax.set(xlabel="time (ms)", ylabel="v (mV)")
+        ax.set(xlabel=T_LABEL, ylabel=V_LABEL)
         if show_input:
             ax.text(0.99, 0.12, "input current (its shape)", transform=ax.transAxes,
                     ha="right", va="bottom", fontsize="small", color=GUIDE_COLOR)
+    _set_description(ax, _describe_pattern(model, sol, show_input, alone))
     return ax
+
+
+def _describe_pattern(model, sol, show_input, alone) -> str:
+    """A panel's description: the pattern, what is plotted against what (with units), its
+    spikes and, when drawn, how the input steps. In the grid, whose headline says the
+    quantities and the grey step in full, the shorter form."""
+    t0, t1 = model.t_span
+    spikes = np.asarray(sol.t_events[0], dtype=float)
+    what = _QUANTITIES if alone else "v (mV) against t (ms)"
+    text = f"{model.label}: {what}, {t0:g} to {t1:g} ms; "
+    if len(spikes) > 1:
+        text += f"{len(spikes)} spikes, the first at {spikes[0]:.0f} ms"
+    else:
+        text += f"1 spike, at {spikes[0]:.0f} ms" if len(spikes) else "no spikes"
+    if show_input:
+        times = [b for b in model.current.times if t0 < b < t1]
+        steps = [f"{'up' if model.current(b) > model.current(np.nextafter(b, -np.inf)) else 'down'}"
+                 f" at {b:g} ms" for b in times]
+        input_ = "the input current (grey, its shape only)" if alone else "input"
+        text += f"; {input_} steps {', '.join(steps)}" if steps else f"; {input_} constant"
+    return text + "."
 
 
 def plot_pattern_grid(solved, fig=None, *, ncols=4, panel_size=(2.6, 1.55)):
@@ -122,7 +149,18 @@ def plot_pattern_grid(solved, fig=None, *, ncols=4, panel_size=(2.6, 1.55)):
             axes[row + k // ncols, k % ncols].set_visible(False)
         row += rows_of[family]
     for ax in axes[:, 0]:
-        ax.set_ylabel("v (mV)", fontsize="small")
-    for ax in axes[-1, :]:
-        ax.set_xlabel("time (ms)", fontsize="small")
+        ax.set_ylabel(V_LABEL, fontsize="small")
+    row = 0
+    for family in families:  # the time axis labelled under each column of each family
+        block = axes[row:row + rows_of[family]]
+        for col in range(ncols):
+            shown = [ax for ax in block[:, col] if ax.get_visible()]
+            if shown:
+                shown[-1].set_xlabel(T_LABEL, fontsize="small")
+        row += rows_of[family]
+    first = next(ax for ax in axes.flat if ax.get_visible())  # the grey step, named once
+    first.text(0.98, _INPUT_BAND[1] + 2.0, "input (its shape)",
+               transform=first.get_yaxis_transform(), ha="right", va="bottom", fontsize="x-small", color=GUIDE_COLOR)
+    _set_headline(fig, f"Firing patterns, one panel per published model: {_QUANTITIES}, "
+                       "the input current's shape as a grey step under each trace.")
     return fig
