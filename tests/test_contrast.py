@@ -153,6 +153,7 @@ def _figures():
     currents = np.arange(0.0, 40.5, 8.0)
     rates = {key: np.linspace(0.0, 50.0, len(currents)) for key in REGISTRY if key != "exact"}
     figs["plot_fi_curve"] = plotting_accuracy.plot_fi_curve(p, currents, rates).figure
+    figs["plot_rate_errors"] = plotting_accuracy.plot_rate_errors(p, currents, rates).figure
     rows = [dict(key=k, family=f, setting=s, nfev=n * (i + 1), max_error=e / (i + 1))
             for i, (k, f) in enumerate([("euler", "Euler"), ("euler_interp", "Euler, interpolated"),
                                         ("events", "events (RK45)"), ("events", "events (LSODA)"),

@@ -20,7 +20,8 @@ import lifutils  # noqa: E402
 from lifutils import LIFParams, inputs  # noqa: E402
 from lifutils.figures import accuracy as plotting_accuracy, plotting  # noqa: E402
 from lifutils.compare import compare_methods  # noqa: E402
-from lifutils.methods import LABELS  # noqa: E402
+from lifutils import LifutilsError  # noqa: E402
+from lifutils.methods import LABELS, REGISTRY  # noqa: E402
 
 P20 = LIFParams(i_e=20.0)  # R*I = 20 mV: fires, first spike 10 ln 4 ms
 T_MAX = 100.0
@@ -184,6 +185,31 @@ def test_fi_curve_analytic_rheobase_and_simulated():
     fi.update(LIFParams(tau_m=20.0), currents, {"events": rates / 2, "euler": rates / 2})
     assert np.array_equal(sims[0].get_ydata(), rates / 2)
     assert ax.get_ylim()[1] > 0.5 * rates.max()
+
+
+def test_rate_errors_give_each_method_its_own_marker_shape():
+    """Notebook 04's residual panel reads in greyscale: no two methods share a marker
+    shape, each shape is the registry's, and the points are simulated minus analytic."""
+    currents = np.arange(0.0, 41.0, 8.0)
+    analytic = lifutils.firing_rate(LIFParams(), i_e=currents)
+    keys = [k for k, m in REGISTRY.items() if m.knob]  # the methods notebook 04 draws
+    assert len(keys) >= 3
+    simulated = {k: analytic + 0.1 * (i + 1) for i, k in enumerate(keys)}
+    ax = plotting_accuracy.plot_rate_errors(LIFParams(), currents, simulated)
+    sims = [a for a in ax.lines if a.get_gid() == "lif-fi-simulated"]
+    assert [s.get_marker() for s in sims] == [REGISTRY[k].marker["marker"] for k in keys]
+    assert len({s.get_marker() for s in sims}) == len(keys)
+    assert all(s.get_linestyle() == "None" for s in sims)
+    for i, s in enumerate(sims):
+        assert np.allclose(s.get_ydata(), 0.1 * (i + 1))
+    zero = [a for a in ax.lines if a.get_label() == REGISTRY["exact"].label]
+    assert len(zero) == 1 and np.all(np.asarray(zero[0].get_ydata()) == 0.0)
+    assert ax.get_xlabel() == "input current i_e (nA)"
+    assert ax.get_ylabel() == "simulated minus analytic rate (Hz)"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        REGISTRY[k].label for k in keys] + [REGISTRY["exact"].label]
+    with pytest.raises(LifutilsError, match="one rate per current"):
+        plotting_accuracy.plot_rate_errors(LIFParams(), currents, {"euler": [1.0]})
 
 
 def test_work_precision_one_line_per_family():

@@ -23,7 +23,7 @@ from ..errors import LifutilsError
 from ..methods import REGISTRY, method_key, spare_styles
 
 __all__ = ["plot_convergence", "plot_fi_curve", "FICurveFigure", "describe_fi_curve",
-           "plot_work_precision", "work_precision_styles"]
+           "plot_rate_errors", "plot_work_precision", "work_precision_styles"]
 
 
 def plot_convergence(dts, errors_by_label, ax=None):
@@ -281,6 +281,81 @@ def describe_fi_curve(ax, params, currents, simulated):
         text += (f" {REGISTRY[method_key(key)].label} (markers): largest difference from the analytic "
                  f"curve {number(gap)} Hz.")
     set_description(ax, text)
+
+
+#: A marker's shape in words, for the descriptions (matplotlib's codes of the registry's markers).
+_MARKER_WORDS = {"s": "squares", "D": "diamonds", "x": "crosses", "o": "dots", "+": "pluses",
+                 "^": "triangles", "v": "triangles", "<": "triangles", ">": "triangles",
+                 "p": "pentagons", "h": "hexagons", "*": "stars", "P": "plus signs",
+                 "X": "crosses"}
+
+
+def plot_rate_errors(params, currents, simulated, ax=None):
+    """Each method's simulated minus analytic firing rate (Hz) against input current (nA).
+
+    The companion of :func:`plot_fi_curve`: the f-I curve's markers, with the
+    analytic curve taken away, so that differences of a fraction of a hertz show.
+    Markers only (the differences jump from one current to the next), each method
+    in its own marker shape and colour from :data:`lifutils.methods.REGISTRY`,
+    so the panel reads in greyscale too; the exact answer is the dashed zero line.
+
+    Parameters
+    ----------
+    params : LIFParams
+        Neuron parameters (its i_e is ignored).
+    currents : array_like
+        Currents (nA) at which the rates were simulated.
+    simulated : dict
+        Method key -> rates (Hz) at ``currents`` (as for :func:`plot_fi_curve`).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new Figure when None.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> from lifutils import LIFParams
+    >>> ax = plot_rate_errors(LIFParams(), [20.0, 40.0], {"euler": [55.9, 144.0],
+    ...                                                   "events": [55.8, 144.3]})
+    >>> [line.get_marker() for line in ax.lines]
+    ['s', 'o', 'None']
+    """
+    ax = new_axes(ax, figsize=(5.5, 4.0))
+    currents = _checked_currents(currents)
+    simulated = _checked_rates(simulated, currents)
+    analytic = firing_rate(params, i_e=currents)
+    for key, rates in simulated.items():
+        m = REGISTRY[method_key(key)]
+        ax.plot(currents, rates - analytic, linestyle="none", color=m.color, label=m.label,
+                gid=GID_FI_SIMULATED, zorder=3, **m.marker)
+    exact = REGISTRY["exact"]
+    ax.axhline(0.0, color=exact.color, linestyle=exact.linestyle, linewidth=exact.linewidth,
+               label=exact.label, zorder=2)
+    ax.set_xlabel("input current i_e (nA)")
+    ax.set_ylabel("simulated minus analytic rate (Hz)")
+    ax.legend(fontsize="small")
+    set_description(ax, _describe_rate_errors(currents, simulated, analytic))
+    return ax
+
+
+def _describe_rate_errors(currents, simulated, analytic) -> str:
+    """Each method's marker shape and its largest difference (Hz), and where."""
+    text = (f"Simulated minus analytic firing rate (Hz) against input current i_e (nA), "
+            f"{currents.min():g} to {currents.max():g} nA; the exact answer is the dashed "
+            f"zero line.")
+    for key, rates in simulated.items():
+        m = REGISTRY[method_key(key)]
+        shape = _MARKER_WORDS.get(m.marker.get("marker"), "markers")
+        gap = np.abs(rates - analytic)
+        if not np.any(np.isfinite(gap)):
+            text += f" {m.label} ({shape}): no finite rate."
+            continue
+        k = int(np.nanargmax(gap))
+        text += (f" {m.label} ({shape}): largest difference {number(gap[k])} Hz"
+                 + (f", at {currents[k]:g} nA." if gap[k] >= 1e-3 else "."))
+    return text
 
 
 def work_precision_styles(rows) -> dict:
