@@ -124,6 +124,34 @@ def test_side_by_side_panels_share_time_and_show_exact(runs):
         plotting.plot_side_by_side([runs["euler"]], axes=[Figure().add_subplot()] * 2)
 
 
+def test_stacked_panels_read_at_a_distance(runs):
+    """Notebook 00's hack panel: each method's own trace solid and thick, the exact answer a
+    thinner grey dashed line behind it; a figure of its own gets larger text."""
+    keys = ("euler", "hack", "events")
+    axes = plotting.plot_side_by_side([runs[k] for k in keys], exact=runs["exact"])
+    for ax, key in zip(axes, keys):
+        own, exact = _line(ax, "lif-trace"), _line(ax, "lif-exact")
+        assert own.get_linestyle() == "-", key  # solid even for the hack's dotted registry style
+        assert own.get_linewidth() >= 1.8 * exact.get_linewidth()
+        assert exact.get_linestyle() == "--" and exact.get_zorder() < own.get_zorder()
+        assert mcolors.same_color(exact.get_color(), plotting.PANEL_EXACT["color"])
+        title = ax.get_title(loc="left")
+        big = [t for t in ax.get_children() if isinstance(t, Text) and t.get_text() == title][0]
+        assert big.get_fontsize() > matplotlib.rcParams["font.size"]
+    assert axes[0].get_title(loc="right") == "grey dashed: exact, behind each trace"
+    assert "the exact answer grey dashed behind each trace" in plotting.describe(axes[0].figure)
+    # Panels drawn on given Axes (a dashboard's) keep the body text size.
+    fig = Figure()
+    given = fig.subplots(3, 1, sharex=True)
+    plotting.plot_side_by_side([runs[k] for k in keys], given, exact=runs["exact"])
+    small = [t for t in given[0].get_children()
+             if isinstance(t, Text) and t.get_text() == given[0].get_title(loc="left")][0]
+    assert small.get_fontsize() == matplotlib.rcParams["font.size"]
+    # plot_trace on its own keeps the registry's styles (there the style tells methods apart).
+    alone = plotting.plot_trace(runs["hack"], exact=runs["exact"])
+    assert _line(alone, "lif-trace").get_linestyle() == ":"
+
+
 def test_raster_rows_labels_colors_and_empty_note(runs):
     keys = ("euler", "hack", "events")
     raster = plotting.RasterFigure(Figure().add_subplot()).draw([runs[k] for k in keys],

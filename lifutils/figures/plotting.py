@@ -49,6 +49,13 @@ __all__ = ["METHOD_COLORS", "METHOD_TEXT_COLORS", "METHOD_STYLES", "method_key",
 
 # --------------------------------------------------------------------------- traces
 
+#: How a panel of a stack (:class:`SideBySideFigure`, one method per panel, its title naming
+#: it) draws: the method's own trace solid and thick, the exact answer a thinner grey dashed
+#: line behind it, where it shows only if the method leaves it. Read at lecture distance, no
+#: dotted trace breaks up over a sawtooth; the title, not the line style, tells the methods apart.
+PANEL_TRACE = dict(linestyle="-", linewidth=2.4, zorder=2.5)
+PANEL_EXACT = dict(color="#555555", linestyle=(0, (4, 2)), linewidth=1.3, zorder=2.0)
+
 class Trace:
     """One trace drawn by a :class:`TraceFigure`: its artists and the numbers its
     description says (copies: the caller may reuse its arrays).
@@ -63,16 +70,18 @@ class Trace:
     spike_times, exact_spike_times : numpy.ndarray (ms); the latter None without exact.
     """
 
-    def __init__(self, ax, result, exact, label):
+    def __init__(self, ax, result, exact, label, *, panel=False):
         key = method_key(result)
         self.label = label
-        self.line, = ax.plot(*_trace_xy(result), label=label, gid=GID_TRACE,
-                             **METHOD_STYLES[key])
+        own, reference = METHOD_STYLES[key], METHOD_STYLES["exact"]
+        if panel:
+            own, reference = {**own, **PANEL_TRACE}, {**reference, **PANEL_EXACT}
+        self.line, = ax.plot(*_trace_xy(result), label=label, gid=GID_TRACE, **own)
         self.marks, = ax.plot(*_marks_xy(result), linestyle="none", marker="v", markersize=5,
                               color=METHOD_COLORS[key], gid=GID_SPIKES, label="_spikes",
                               zorder=4)
         self.exact_line = None if exact is None else ax.plot(
-            *_trace_xy(exact), label="exact", gid=GID_EXACT, **METHOD_STYLES["exact"])[0]
+            *_trace_xy(exact), label="exact", gid=GID_EXACT, **reference)[0]
         self.exact_spike_times = None
         self._keep(result, exact)
 
@@ -162,7 +171,8 @@ class TraceFigure:
     def draw(self, result, *, exact=None, label=None, show_threshold=True, legend=True):
         """Draw ``result`` as a new trace (see :func:`plot_trace` for the arguments)."""
         ax = self.ax
-        self.traces.append(Trace(ax, result, exact, result.name if label is None else label))
+        self.traces.append(Trace(ax, result, exact, result.name if label is None else label,
+                                 panel=self.panel))
         if show_threshold and self.guides is None:
             self.guides = Guides(ax, result.params)
         ax.set_xlim(0.0, time_axis_end([result]))
@@ -203,8 +213,9 @@ class TraceFigure:
                  for tr in self.traces]
         if self.panel:  # the figure's headline says what the panels share, once
             headline = (head.replace("Membrane potential", "Stacked panels of membrane potential")
-                        + (f", the exact answer dashed on each ({spikes_phrase('exact', exact)})"
-                           if exact is not None else "") + ".")
+                        + (f", the exact answer grey dashed behind each trace "
+                           f"({spikes_phrase('exact', exact)})" if exact is not None else "")
+                        + ".")
             set_headline(self.ax.figure, headline)
             set_description(self.ax, "; ".join(parts) + ".")
             return
@@ -283,6 +294,12 @@ class SideBySideFigure:
     ----------
     axes : sequence of matplotlib.axes.Axes
         One Axes per panel, top to bottom (:func:`stacked_panels` makes them).
+    large_text : bool
+        Titles, labels, ticks and guide labels one size up, for a figure shown on
+        its own at a projector (a dashboard, which sets its own size, leaves it off).
+
+    Each panel draws its method's trace solid and thick, the exact answer grey
+    dashed behind it (:data:`PANEL_TRACE`, :data:`PANEL_EXACT`).
 
     Attributes
     ----------
@@ -300,9 +317,10 @@ class SideBySideFigure:
     [10, 10]
     """
 
-    def __init__(self, axes):
+    def __init__(self, axes, *, large_text=False):
         self.axes = np.asarray(axes, dtype=object).ravel()
         self.panels = [_trace_figure(ax, panel=True) for ax in self.axes]
+        self.large_text = bool(large_text)
 
     @property
     def moving(self):
@@ -319,16 +337,26 @@ class SideBySideFigure:
             raise LifutilsError(f"axes must hold one Axes per result ({len(results)}), "
                                 f"got {len(self.axes)}")
         labels = [r.name for r in results] if labels is None else list(labels)
+        # Larger text for a figure of its own, read from the back of a room (a dashboard
+        # sets its own size): titles large, labels, ticks and guide labels at body size.
+        title, note, text = ("large", "medium", "large") if self.large_text else \
+            ("medium", "small", "medium")
         for i, (panel, res, label) in enumerate(zip(self.panels, results, labels)):
             ax = panel.ax
             panel.draw(res, exact=exact, label=label, legend=False)
-            ax.set_title(label, loc="left", fontsize="medium",
+            ax.set_title(label, loc="left", fontsize=title,
                          color=METHOD_TEXT_COLORS[method_key(res)])
-            ax.set_ylabel("v (mV)")
+            ax.set_ylabel("v (mV)", fontsize=text)
+            ax.xaxis.label.set_fontsize(text)
+            if self.large_text:
+                ax.tick_params(labelsize="medium")
+                for guide in [] if panel.guides is None else panel.guides.labels:
+                    guide.set_fontsize("medium")
             if i < len(self.axes) - 1:
                 ax.set_xlabel("")
         if exact is not None:
-            self.axes[0].set_title("black dashed: exact", loc="right", fontsize="small")
+            self.axes[0].set_title("grey dashed: exact, behind each trace", loc="right",
+                                   fontsize=note, color=PANEL_EXACT["color"])
         return self
 
     def update(self, results, *, exact=None):
@@ -340,8 +368,9 @@ class SideBySideFigure:
 
 def stacked_panels(n):
     """``n`` Axes stacked on a new Figure, sharing their time axis (for :class:`SideBySideFigure`)."""
-    fig = PngFigure(figsize=(7.5, 1.5 * n + 0.9), layout="constrained")
+    fig = PngFigure(figsize=(7.5, 1.7 * n + 0.9), layout="constrained")
     return fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+
 
 
 def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
@@ -354,9 +383,12 @@ def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
     axes : sequence of matplotlib.axes.Axes, optional
         One Axes per result; by default a new Figure with stacked panels.
     exact : LIFResult, optional
-        The closed-form trace, drawn on every panel as a thin black dashed line.
+        The closed-form trace, drawn on every panel as a thinner grey dashed line
+        behind the method's own (solid, thick) trace.
     labels : sequence of str, optional
         Panel titles; default each ``result.name``.
+
+    A new figure (``axes`` None) gets text one size up, to be read at a projector.
 
     Returns
     -------
@@ -373,8 +405,9 @@ def plot_side_by_side(results, axes=None, *, exact=None, labels=None):
     ['Euler', 'dv/dt hack (RK45)', 'events (RK45)']
     """
     results = list(results)
-    axes = stacked_panels(len(results)) if axes is None else axes
-    return SideBySideFigure(axes).draw(results, exact=exact, labels=labels).axes
+    own = axes is None  # a figure of its own: text sized for a projector
+    axes = stacked_panels(len(results)) if own else axes
+    return SideBySideFigure(axes, large_text=own).draw(results, exact=exact, labels=labels).axes
 
 
 def plot_input(params, t_max, ax=None, *, zoom=None):
