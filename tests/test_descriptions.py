@@ -149,3 +149,38 @@ def test_spikes_phrase_counts_and_lists_at_most_six(times):
                                          (144.27, "144"), (14.27, "14"), (float("inf"), "infinite")])
 def test_number(x, expected):
     assert number(x) == expected
+
+
+def _package_figures():
+    """One figure from each plot_* of lifutils.figures (and the gallery's), drawn small."""
+    from lifutils import inputs
+    from lifutils.figures.gallery import plot_pattern, plot_pattern_grid
+    from lifutils.gallery import PATTERNS, solve_all
+    runs = [simulate_euler(P, T), simulate_dvdt_hack(P, T), simulate_events(P, T)]
+    exact = simulate_exact(P, T)
+    currents = [0.0, 20.0, 40.0]
+    rates = {"euler": [0.0, 55.9, 144.0], "events": [0.0, 55.8, 144.3]}
+    wp = [dict(key="euler", family="Euler", setting=f"dt={dt:g} ms", nfev=n, max_error=e)
+          for dt, n, e in ((0.1, 1000, 0.13), (0.01, 10000, 0.012))]
+    solved = solve_all({k: PATTERNS[k] for k in [("izhikevich", "RS"), ("adex", "tonic")]},
+                       rtol=1e-6, atol=1e-6)
+    return {
+        "trace": plotting.plot_trace(runs[0], exact=exact).figure,
+        "side by side": plotting.plot_side_by_side(runs, exact=exact)[0].figure,
+        "raster": plotting.plot_raster(runs, exact=exact).figure,
+        "input": plotting.plot_input(LIFParams(i_e=inputs.pulse(10.0, 5.0, 20.0)), 50.0).figure,
+        "convergence": plotting_accuracy.plot_convergence([0.1, 0.05], {"euler": [0.2, 0.1]}).figure,
+        "f-I": plotting_accuracy.plot_fi_curve(P, currents, rates).figure,
+        "rate errors": plotting_accuracy.plot_rate_errors(P, currents, rates).figure,
+        "work precision": plotting_accuracy.plot_work_precision(wp).figure,
+        "pattern": plot_pattern(*solved["adex", "tonic"]).figure,
+        "pattern grid": plot_pattern_grid(solved, ncols=1).figure,
+    }
+
+
+def test_no_description_leaves_an_axis_unlabelled():
+    """describe() says "y against x" for an axis without a label: no figure of the package may."""
+    for name, fig in _package_figures().items():
+        text = describe(fig)
+        assert not re.search(r"\by against\b|\bagainst x\b", text), f"{name}: {text}"
+        assert re.search(r"\b(mV|ms|nA|Hz)\b", text), f"{name} names no unit: {text}"
