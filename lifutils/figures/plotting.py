@@ -52,9 +52,12 @@ __all__ = ["METHOD_COLORS", "METHOD_TEXT_COLORS", "METHOD_STYLES", "method_key",
 #: How a panel of a stack (:class:`SideBySideFigure`, one method per panel, its title naming
 #: it) draws: the method's own trace solid and thick, the exact answer a thinner grey dashed
 #: line behind it, where it shows only if the method leaves it. Read at lecture distance, no
-#: dotted trace breaks up over a sawtooth; the title, not the line style, tells the methods apart.
-PANEL_TRACE = dict(linestyle="-", linewidth=2.4, zorder=2.5)
-PANEL_EXACT = dict(color="#555555", linestyle=(0, (4, 2)), linewidth=1.3, zorder=2.0)
+#: dotted trace breaks up over a sawtooth; the title, not the line style, tells the methods
+#: apart. The trace keeps matplotlib's zorder, so what a caller plots over a panel afterwards
+#: (notebook 02's solver steps) is drawn on top.
+PANEL_TRACE = dict(linestyle="-", linewidth=2.4, zorder=2.0)
+PANEL_EXACT = dict(color="#555555", linestyle=(0, (4, 2)), linewidth=1.3, zorder=1.8)
+
 
 class Trace:
     """One trace drawn by a :class:`TraceFigure`: its artists and the numbers its
