@@ -70,20 +70,33 @@ def test_adex_at_tight_tolerance_matches_the_reference():
     assert np.max(np.abs(sol.t_events[0] - ref)) < 1e-5
 
 
+def blow_up_at_40(t, y):
+    """A LIF neuron that fires every 10 ln 2 ms, beside w' = w**2 from w(0) = 1/40: w = 1/(40 - t)
+    runs away at t = 40 ms, where the steps shrink below the spacing of the doubles."""
+    v, w = y
+    return np.array([(-(v + 70.0) + 30.0) / 10.0, w * w])
+
+
 def test_a_failed_solve_warns_where_and_why_and_keeps_the_partial_result():
-    # RK23 at 1e-10 gives up at a spike in the middle of the run (26 of 51 spikes), after
-    # some 700,000 evaluations (about 20 s of CPU time here: over the default time budget).
+    # RK23 gives up within microseconds of the singularity, after the five spikes before it
+    # (at k * 10 ln 2 ms, 6.9 ms apart; the sixth would come at 41.6 ms). A few thousand
+    # evaluations: no budget comes near.
+    def threshold(t, y):
+        return y[0] + 55.0
+    threshold.direction = 1
     with pytest.warns(SolverFailedWarning) as record:
-        sol = solve_ivp_with_resets(adex_rhs, (0.0, 500.0), Y0, events=peak_at(0.0),
-                                    reset=adex_reset, method="RK23", rtol=1e-10, atol=1e-10,
-                                    max_seconds=300.0)
+        sol = solve_ivp_with_resets(blow_up_at_40, (0.0, 100.0), [-70.0, 1.0 / 40.0],
+                                    events=threshold, reset=lambda t, y, i: np.array([-70.0, y[1]]),
+                                    method="RK23", rtol=1e-6, atol=1e-9)
     assert sol.status == -1 and not sol.success
     n = len(sol.t_events[0])
-    assert 0 < n < 51
+    assert n == 5
+    np.testing.assert_allclose(sol.t_events[0], 10.0 * np.log(2.0) * np.arange(1, 6), atol=1e-3)
     t_stop = sol.t[-1]
+    assert abs(t_stop - 40.0) < 1e-3
     assert t_stop > sol.t_events[0][-1]  # the right time: where the trace got to, not the restart
     text = str(record[0].message)
-    assert f"stopped at t = {t_stop:.6g} of t_span (0, 500), after {n} resets" in text
+    assert f"stopped at t = {t_stop:.6g} of t_span (0, 100), after {n} resets" in text
     assert "RK23" in text and "Required step size" in text and "another method" in text
     assert sol.message.startswith(f"solver failed at t = {t_stop:.6g}: Required step size")
 
