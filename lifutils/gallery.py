@@ -97,6 +97,10 @@ class StepCurrent:
     times: tuple
 
     def __post_init__(self):
+        for name in ("levels", "times"):
+            value = getattr(self, name)
+            if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+                raise LifutilsError(f"{name} must be a sequence of numbers, got {check.show(value)}")
         levels = tuple(check.real(f"levels[{k}]", v) for k, v in enumerate(self.levels))
         times = tuple(check.real(f"times[{k}]", v, unit="ms") for k, v in enumerate(self.times))
         if len(levels) != len(times) + 1:
@@ -267,7 +271,13 @@ def _solve_arguments(model, options):
                 f"model with another one, dataclasses.replace(model, {piece}=...), then solve")
     t_span = check_span(options.pop("t_span", model.t_span))
     y0 = options.pop("y0", None)
-    return t_span, np.array(model.y0) if y0 is None else y0
+    y0 = np.array(model.y0) if y0 is None else y0
+    built = getattr(model.rhs, "built_from", None)  # the gallery's rhs reads y[0] and y[1]
+    state = check.real_array(y0)  # (what is not numbers, solve_ivp_with_resets names)
+    if built is not None and state is not None and state.shape != (2,):
+        raise LifutilsError(f"y0 must be the two numbers of the state (v, u) or (V, w) of this "
+                            f"{built[0]} model, got {check.show(y0)}")
+    return t_span, y0
 
 
 def spike_times(sol):
@@ -299,8 +309,15 @@ def solve_all(models=None, **options):
                 or not hasattr(models, "__iter__"):
             models = None
         else:  # a list of models: keyed as PATTERNS is
+            listed = list(models)
             models = {(m.family, m.name) if isinstance(m, Model) else k: m
-                      for k, m in enumerate(models)}
+                      for k, m in enumerate(listed)}
+            if len(models) < len(listed):  # a second model of the same key would replace the first
+                keys = [(m.family, m.name) for m in listed if isinstance(m, Model)]
+                twice = next(key for key in keys if keys.count(key) > 1)
+                raise LifutilsError(f"models lists two models keyed {twice!r} (family, name), and "
+                                    "the result has one entry per key: pass a mapping "
+                                    "{key: Model} to name them apart")
     if models is None or not all(isinstance(m, Model) for m in models.values()):
         raise LifutilsError("models must be a mapping {key: Model} (as PATTERNS is) or a list "
                             f"of Models, got {check.show(models)}")

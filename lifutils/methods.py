@@ -224,8 +224,11 @@ def _colour(name, value) -> str:
     """A colour as hex text: hex as given; any other matplotlib colour ("red", "C0", an RGB
     tuple) as matplotlib's hex for it; anything else refused (the colour is written into
     the side-by-side table's style attribute, so only a colour may get there)."""
-    if value == "" or _is_hex(value):
+    if isinstance(value, str) and (value == "" or _is_hex(value)):
         return value
+    if not isinstance(value, (str, tuple, list)):  # an array would reach `value == ""`
+        raise LifutilsError(f"Method.{name} must be a colour (hex such as '#4A9AC7', or a "
+                            f"matplotlib colour name), got {value!r}")
     try:
         from matplotlib.colors import to_hex  # only for a colour given by name
         return to_hex(value, keep_alpha=len(value) == 4 if isinstance(value, tuple) else False)
@@ -254,6 +257,18 @@ def _checked(method, others) -> Method:
     if not (callable(method.runner) or is_import_path(method.runner)):
         raise LifutilsError(f"Method.runner must be callable (or 'package.module:function' "
                             f"text), got {method.runner!r}")
+    if not isinstance(method.settings, (tuple, list)) \
+            or not all(isinstance(name, str) for name in method.settings):
+        raise LifutilsError(f"Method.settings must be a tuple of names from "
+                            f"{list(RUN_SETTINGS)}, got {method.settings!r}")
+    if not isinstance(method.options, Mapping) \
+            or not all(isinstance(name, str) for name in method.options):
+        raise LifutilsError(f"Method.options must be a dict of keyword arguments for the "
+                            f"runner, got {method.options!r}")
+    both = sorted(set(method.options) & set(method.settings))
+    if both:  # run() would pass them twice: "got multiple values for keyword argument"
+        raise LifutilsError(f"Method.options and Method.settings must not share a name: "
+                            f"{both} is in both (a setting is given at each run)")
     unknown = set(method.settings) - set(RUN_SETTINGS)
     if unknown:
         raise LifutilsError(f"Method.settings must come from {list(RUN_SETTINGS)}; "

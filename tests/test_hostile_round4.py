@@ -1,0 +1,255 @@
+"""Hostile calls of a fourth round (issue 24): new attacks of the kinds the issue lists.
+
+Integers past float's range, bools and other odd values where a number or a time is
+asked for; callables and solver options that scipy would meet with a bare TypeError or
+ValueError (a jac that cannot take args, OdeSolver itself, LSODA's and BDF's options);
+gallery models and lists of them that lose an entry or reach a raw IndexError; registry
+entries that fail only when they first run; compare_methods' keys and settings. Each call
+ends in a LifutilsError that names the argument and the rule. A call that could run a
+solver runs in a forked child under a time and memory limit (tests/test_adversarial.py's
+``refuses``); the property test runs under an interval timer.
+"""
+import dataclasses
+import signal
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from scipy.integrate import OdeSolver
+
+from lifutils import (BudgetError, LIFParams, LifutilsError, inputs, simulate_events,
+                      solve_ivp_with_resets)
+from lifutils.compare import compare_methods, run_method, simulated_rates
+from lifutils.gallery import StepCurrent, adex, izhikevich, solve_all
+from lifutils.methods import REGISTRY, Method, register
+from test_adversarial import refuses
+
+HUGE = 10**400  # an int that no float holds: float(HUGE) raises OverflowError
+
+
+def lif(t, y):
+    return (-(y + 70.0) + 20.0) / 10.0
+
+
+def threshold(t, y):
+    return y[0] + 55.0
+
+
+threshold.direction = 1
+
+
+def reset(t, y, i):
+    return np.array([-80.0])
+
+
+def solve(fun=lif, t_span=(0.0, 50.0), **options):
+    options.setdefault("events", threshold)
+    options.setdefault("reset", reset)
+    if "spike_tol" not in options:
+        options.setdefault("rtol", 1e-8)
+        options.setdefault("atol", 1e-8)
+    return solve_ivp_with_resets(fun, t_span, [-70.0], **options)
+
+
+# ---- integers past float's range, bools: named, not OverflowError ----
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: solve(t_span=(0, HUGE)), r"t_span must be a pair \(t0, tf\) of numbers"),
+    (lambda: solve(t_span=(False, True)), r"t_span must be a pair \(t0, tf\) of numbers, got "
+                                          r"\(False, True\)"),
+    (lambda: solve(t_eval=[1.0, HUGE]), r"t_eval must be a one-dimensional sequence of times"),
+    (lambda: solve(breakpoints=[HUGE]), r"breakpoints must be a one-dimensional sequence of "
+                                        r"finite times"),
+    (lambda: solve(atol=[HUGE]), r"atol must be a finite number > 0, or 1 finite numbers"),
+    (lambda: solve(dense_output=True).sol(HUGE), r"t must be a finite time"),
+    (lambda: solve(dense_output=True).sol([1.0, HUGE]), r"t must be a finite time"),
+    (lambda: inputs.Input(lambda t: 0.0 * t, breakpoints=[HUGE]),
+     r"breakpoints must be a one-dimensional sequence of finite times \(ms\)"),
+    (lambda: inputs.pulse_train(0.0, 1.0, 5.0, 10.0, HUGE),
+     r"n_pulses = an integer of more than 300 digits implies inf breakpoints"),
+])
+def test_integers_past_floats_range_are_named(call, words):
+    refuses(call, BudgetError if "implies" in words else LifutilsError, words)
+
+
+# ---- solver arguments scipy would meet with a bare error ----
+
+def test_a_jacobian_that_cannot_take_args_is_named():
+    refuses(lambda: solve(lambda t, y, a: lif(t, y), args=(5.0,), method="Radau",
+                          events=lambda t, y, a: threshold(t, y),
+                          reset=lambda t, y, i, a: reset(t, y, i),
+                          jac=lambda t, y: np.array([[-0.1]])),
+            LifutilsError, r"jac must take the arguments jac\(t, y, \*args\); with args = "
+                           r"\(5\.0,\) it cannot")
+
+
+@pytest.mark.parametrize("method", [OdeSolver, type("NoStep", (OdeSolver,), {})])
+def test_an_ode_solver_without_a_step_is_refused(method):
+    refuses(lambda: solve(method=method), LifutilsError,
+            r"method must be one of RK45, .* or an OdeSolver class, got <class")
+
+
+@pytest.mark.parametrize("option, value, words", [
+    ("min_step", -1.0, r"min_step must be a finite number >= 0, got -1\.0"),
+    ("lband", "x", r"lband must be an integer from 0 to 0, got 'x'"),
+    ("uband", -2, r"uband must be an integer from 0 to 0, got -2"),
+    ("lband", HUGE, r"lband must be an integer from 0 to 0, got an integer of more than 300"),
+    ("jac_sparsity", "x", r"jac_sparsity must be an \(1, 1\) array or sparse matrix"),
+    ("jac_sparsity", np.ones((2, 2)), r"jac_sparsity must be an \(1, 1\) array"),
+])
+def test_lsoda_and_bdf_options_are_checked(option, value, words):
+    method = "LSODA" if option in ("min_step", "lband", "uband") else "BDF"
+    refuses(lambda: solve(method=method, **{option: value}), LifutilsError, words)
+
+
+def test_checked_solver_options_still_run():
+    sol = solve(method="LSODA", min_step=0.0, lband=0, uband=0)
+    assert abs(sol.t_events[0][0] - 10 * np.log(4)) < 1e-5
+    sol = solve(method="BDF", jac_sparsity=np.ones((1, 1)))
+    assert abs(sol.t_events[0][0] - 10 * np.log(4)) < 1e-5
+
+
+# ---- the gallery ----
+
+def test_solve_all_refuses_two_models_under_one_key():
+    # keyed (family, name), the second would silently replace the first
+    models = [adex("tonic", t_end=20.0), adex("tonic", t_end=20.0, I=0.0)]
+    refuses(lambda: solve_all(models), LifutilsError,
+            r"models lists two models keyed \('adex', 'tonic'\) .* pass a mapping")
+    out = solve_all({"500 pA": models[0], "0 pA": models[1]})
+    assert list(out) == ["500 pA", "0 pA"]
+
+
+@pytest.mark.parametrize("levels, times, words", [
+    (5, (), r"levels must be a sequence of numbers, got 5"),
+    (None, None, r"levels must be a sequence of numbers, got None"),
+    ((0.0, 1.0), 10.0, r"times must be a sequence of numbers, got 10\.0"),
+    ("ab", (), r"levels must be a sequence of numbers, got 'ab'"),
+])
+def test_a_step_current_of_no_sequence_is_named(levels, times, words):
+    with pytest.raises(LifutilsError, match=words):
+        StepCurrent(levels, times)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: dataclasses.replace(adex("tonic", t_end=20.0), y0=(-70.0,)).solve(),
+    lambda: izhikevich("RS", t_end=20.0).solve(y0=[-70.0]),
+    lambda: adex("tonic", t_end=20.0).solve(y0=np.zeros(3)),
+])
+def test_a_gallery_state_of_another_size_is_named(make):
+    # the gallery's rhs reads y[0] and y[1]: one number was a bare IndexError
+    refuses(make, LifutilsError, r"y0 must be the two numbers of the state \(v, u\) or \(V, w\)")
+
+
+# ---- the registry: what failed only when a method first ran ----
+
+def dummy(p, t_max, **settings):  # never run: each entry below is refused
+    raise AssertionError("a refused method ran")
+
+
+@pytest.mark.parametrize("changes, words", [
+    (dict(settings=None), r"Method\.settings must be a tuple of names from \['dt'"),
+    (dict(settings=([1],)), r"Method\.settings must be a tuple of names"),
+    (dict(options=None), r"Method\.options must be a dict of keyword arguments"),
+    (dict(options=[1]), r"Method\.options must be a dict"),
+    (dict(runner="lifutils.euler:simulate_euler", settings=("dt",), options={"dt": 0.1}),
+     r"Method\.options and Method\.settings must not share a name: \['dt'\]"),
+    (dict(color=np.array([1.0, 0.0, 0.0])), r"Method\.color must be a colour"),
+    (dict(text_color=np.array([0.0, 0.0, 0.0])), r"Method\.text_color must be a colour"),
+])
+def test_a_method_that_would_fail_when_run_is_refused_at_register(changes, words):
+    method = Method("round4", "round 4", "round 4", changes.pop("runner", dummy), **changes)
+    with pytest.raises(LifutilsError, match=words):
+        register(method)
+    assert "round4" not in REGISTRY
+
+
+def test_a_runner_naming_a_missing_module_is_named_when_run():
+    m = Method("missing", "missing", "missing", "lifutils_no_such_module:run")
+    with pytest.raises(LifutilsError, match=r"'lifutils_no_such_module:run' names module "
+                                            r"'lifutils_no_such_module', which cannot be imported") \
+            as err:
+        m.function
+    assert isinstance(err.value.__cause__, ModuleNotFoundError)
+
+
+# ---- compare_methods, run_method, simulated_rates ----
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: run_method(["exact"], LIFParams(i_e=20.0), 20.0), r"key must be one of \["),
+    (lambda: compare_methods(LIFParams(i_e=20.0), 20.0, keys=5),
+     r"keys must be a list of keys of REGISTRY"),
+    (lambda: compare_methods(LIFParams(i_e=20.0), 20.0, keys="exact"),
+     r"keys must be a list of keys of REGISTRY, such as \('euler', 'exact'\), got 'exact'"),
+    (lambda: compare_methods(LIFParams(i_e=20.0), 20.0, keys=[["exact"]]),
+     r"key must be one of \[.*got \['exact'\]"),
+    (lambda: compare_methods(LIFParams(i_e=20.0), 20.0, step=0.1),
+     r"compare_methods takes the settings \['dt', 'method', 'rtol', 'atol', 'max_step'\], "
+     r"not \['step'\]"),
+    (lambda: simulated_rates("events", LIFParams(), "abc"),
+     r"currents must be a one-dimensional sequence of currents \(nA\), got 'abc'"),
+    (lambda: simulated_rates(["events"], LIFParams(), [20.0]), r"key must be one of \["),
+])
+def test_comparisons_name_bad_keys_and_settings(call, words):
+    refuses(call, LifutilsError, words)
+
+
+# ---- inputs whose function turns bad after it was checked ----
+
+def test_an_input_returning_text_later_is_named():
+    calls = [0]
+
+    def func(t):
+        calls[0] += 1
+        return np.full(np.shape(t), 2.0 if calls[0] <= 2 else "a")
+    refuses(lambda: simulate_events(LIFParams(i_e=inputs.Input(func)), 50.0), LifutilsError,
+            r"func of the input 'input' must return one current \(nA, a real number\) per time")
+
+
+# ---- property test: odd values for every number solve_ivp_with_resets takes ----
+
+class Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise Timeout()
+
+
+ODD = st.sampled_from([HUGE, -HUGE, True, np.True_, np.float32(1e-3), np.int64(3), np.array(2.0),
+                       np.array([1.0, 2.0]), 0, -1, 1e-320, 1e308, float("nan"), float("inf"),
+                       "1", ["a"], [], None, 1j, object()])
+ARGUMENTS = ("t0", "tf", "y0", "t_eval", "breakpoints", "max_step", "first_step", "rtol", "atol",
+             "max_nfev", "max_seconds", "max_resets", "spike_tol", "min_step", "lband")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(argument=st.sampled_from(ARGUMENTS), value=ODD,
+       method=st.sampled_from(["RK45", "LSODA"]))
+def test_odd_values_give_a_named_error_or_a_result(argument, value, method):
+    options = dict(events=threshold, reset=reset, method=method, max_seconds=5.0)
+    t_span, y0 = [0.0, 30.0], [-70.0]
+    if argument in ("t0", "tf"):
+        t_span[argument == "tf"] = value
+    elif argument == "y0":
+        y0 = value
+    else:
+        options[argument] = value
+    if argument != "spike_tol":  # (spike_tol with rtol is an error of its own)
+        options.setdefault("rtol", 1e-6)
+        options.setdefault("atol", 1e-6)
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, 20.0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sol = solve_ivp_with_resets(lif, tuple(t_span), y0, **options)
+        assert sol.status in (0, -1)
+    except Timeout:
+        pytest.fail("no LifutilsError within 20 s")
+    except LifutilsError:
+        pass
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
