@@ -428,7 +428,7 @@ def _check_options(options, n):
         if shape != (n, n) or values.dtype.kind not in "biuf" or not np.isfinite(values).all():
             raise LifutilsError(f"jac must be a callable jac(t, y, *args) or a constant ({n}, {n}) "
                                 f"matrix of finite real numbers, got {check.show(jac)}")
-    if options.get("min_step") is not None:  # LSODA's
+    if "min_step" in options:  # LSODA's (default 0; None is not one)
         options["min_step"] = check.non_negative("min_step", options["min_step"])
     for band in ("lband", "uband"):  # LSODA's: a band inside the (n, n) Jacobian
         if options.get(band) is not None:
