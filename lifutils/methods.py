@@ -49,6 +49,8 @@ import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from .catalogue import Catalogue, declare, is_entry, is_import_path, resolve
 from .errors import LifutilsError
 
@@ -201,7 +203,22 @@ class Method:
         if not isinstance(result, LIFResult) or result.key != self.key:
             raise LifutilsError(f"the runner of method {self.key!r} must return a LIFResult whose "
                                 f"key is {self.key!r}, got {_show(result)}")
+        _check_spike_times(self.key, result.spike_times)
         return result
+
+
+def _check_spike_times(key, spike_times):
+    """A runner's spike times: a 1-D array of finite times (ms) in order, or a LifutilsError
+    (every table and error measure reads them as such)."""
+    try:
+        times = np.asarray(spike_times)
+    except (TypeError, ValueError):  # a ragged list
+        times = None
+    if times is None or times.ndim != 1 or times.dtype.kind not in "iuf" \
+            or not np.isfinite(times).all() or np.any(np.diff(times) < 0):
+        raise LifutilsError(f"the runner of method {key!r} must return spike_times as a "
+                            f"one-dimensional array of finite times (ms) in increasing order, "
+                            f"got {spike_times!r:.80}")
 
 
 def _show(result) -> str:

@@ -18,11 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from scipy.integrate import OdeSolver
 
-from lifutils import (BudgetError, LIFParams, LifutilsError, inputs, simulate_events,
-                      solve_ivp_with_resets)
+from lifutils import (BudgetError, LIFParams, LIFResult, LifutilsError, inputs,
+                      simulate_events, solve_ivp_with_resets)
 from lifutils.compare import compare_methods, run_method, simulated_rates
 from lifutils.gallery import StepCurrent, adex, izhikevich, solve_all
-from lifutils.methods import REGISTRY, Method, register
+from lifutils.methods import REGISTRY, Method, register, unregister
 from test_adversarial import refuses
 
 HUGE = 10**400  # an int that no float holds: float(HUGE) raises OverflowError
@@ -173,6 +173,23 @@ def test_a_runner_naming_a_missing_module_is_named_when_run():
             as err:
         m.function
     assert isinstance(err.value.__cause__, ModuleNotFoundError)
+
+
+@pytest.mark.parametrize("spike_times", [None, "abc", 5.0, [[1.0, 2.0]], [1j], [np.nan],
+                                         [30.0, 10.0]])
+def test_a_runner_returning_spike_times_that_are_no_times_is_named(spike_times):
+    # were a bare TypeError or ValueError in compare_methods, or (NaN, out of order) a
+    # silently wrong first spike and error
+    def runner(p, t_max):
+        return LIFResult(t=np.zeros(1), v=np.zeros(1), spike_times=spike_times, nfev=0,
+                         key="liar", params=p)
+    register(Method("liar", "liar", "liar", runner))
+    try:
+        refuses(lambda: compare_methods(LIFParams(i_e=20.0), 20.0, keys=["liar"]), LifutilsError,
+                r"the runner of method 'liar' must return spike_times as a one-dimensional "
+                r"array of finite times \(ms\) in increasing order")
+    finally:
+        unregister("liar")
 
 
 # ---- compare_methods, run_method, simulated_rates ----
