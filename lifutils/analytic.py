@@ -25,7 +25,7 @@ import numpy as np
 
 from . import checks as check
 from .errors import LifutilsError, RunawayError
-from .params import LIFParams, check_dt, check_t_max
+from .params import LIFParams, check_dt, check_params, check_t_max
 from .result import LIFResult
 
 __all__ = ["rheobase", "firing_rate", "interspike_interval", "first_spike_time",
@@ -40,7 +40,7 @@ MAX_SAMPLES = 10_000_000
 
 
 def _constant_current(params: LIFParams, who: str) -> float:
-    i_e = params.constant_current
+    i_e = check_params(params).constant_current
     if i_e is None:
         raise LifutilsError(
             f"{who} needs a constant input current; params.i_e is a function of time "
@@ -60,6 +60,7 @@ def rheobase(params: LIFParams = LIFParams()) -> float:
     >>> rheobase(LIFParams())
     15.0
     """
+    params = check_params(params)
     return (params.v_thresh - params.v_rest) / params.r_m
 
 
@@ -119,6 +120,7 @@ def firing_rate(params: LIFParams, i_e=None):
     >>> firing_rate(LIFParams(), i_e=[10.0, 15.0])
     array([0., 0.])
     """
+    params = check_params(params)
     if i_e is None:
         current = _constant_current(params, "firing_rate")
     else:

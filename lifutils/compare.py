@@ -10,7 +10,7 @@ from .analytic import exact_spike_times
 from .errors import LifutilsError
 from .euler import simulate_euler
 from .methods import REGISTRY, RUN_SETTINGS, WORK_PRECISION_METHODS
-from .params import LIFParams
+from .params import LIFParams, check_params
 from .progress import track
 from .result import LIFResult
 
@@ -199,7 +199,7 @@ def simulated_rates(key, params: LIFParams, currents, t_max=1000.0, **settings):
     >>> simulated_rates("events", LIFParams(), [10.0, 20.0]).round(2)
     array([ 0.  , 55.81])
     """
-    given = currents
+    params, given = check_params(params), currents
     try:
         currents = np.asarray(currents, dtype=float)
     except (TypeError, ValueError, OverflowError):

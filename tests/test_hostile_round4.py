@@ -1,6 +1,7 @@
 """Hostile calls of a fourth round (issue 24): new attacks of the kinds the issue lists.
 
-Integers past float's range, bools and other odd values where a number or a time is
+params that are no LIFParams at the single-neuron entry points; integers past float's
+range, bools and other odd values where a number or a time is
 asked for; callables and solver options that scipy would meet with a bare TypeError or
 ValueError (a jac that cannot take args, OdeSolver itself, LSODA's and BDF's options);
 gallery models and lists of them that lose an entry or reach a raw IndexError; registry
@@ -18,8 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from scipy.integrate import OdeSolver
 
-from lifutils import (BudgetError, LIFParams, LIFResult, LifutilsError, inputs,
-                      simulate_events, solve_ivp_with_resets)
+from lifutils import (BudgetError, LIFParams, LIFResult, LifutilsError, exact_spike_times,
+                      exact_voltage, first_spike_time, firing_rate, inputs, rheobase,
+                      simulate_dvdt_hack, simulate_euler, simulate_events, simulate_exact,
+                      solve_ivp_with_resets)
 from lifutils.compare import compare_methods, run_method, simulated_rates
 from lifutils.gallery import StepCurrent, adex, izhikevich, solve_all
 from lifutils.methods import REGISTRY, Method, register, unregister
@@ -271,3 +274,18 @@ def test_odd_values_give_a_named_error_or_a_result(argument, value, method):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+# ---- the single-neuron entry points: params that are no LIFParams ----
+
+@pytest.mark.parametrize("call", [
+    lambda p: simulate_events(p, 20.0), lambda p: simulate_euler(p, 20.0),
+    lambda p: simulate_exact(p, 20.0), lambda p: simulate_dvdt_hack(p, 20.0),
+    lambda p: exact_spike_times(p, 20.0), lambda p: exact_voltage(p, [1.0]),
+    lambda p: first_spike_time(p), lambda p: firing_rate(p, i_e=[20.0]), lambda p: rheobase(p),
+    lambda p: compare_methods(p, 20.0), lambda p: simulated_rates("events", p, [20.0]),
+])
+@pytest.mark.parametrize("params", [{"i_e": 20.0}, 20.0, None])
+def test_params_that_are_no_lifparams_are_named(call, params):
+    # were a bare AttributeError ('dict' object has no attribute 'constant_current')
+    refuses(lambda: call(params), LifutilsError, r"params must be a LIFParams \(lifutils\.LIFParams")
