@@ -97,12 +97,18 @@ class StepCurrent:
     times: tuple
 
     def __post_init__(self):
+        given = {}
         for name in ("levels", "times"):
             value = getattr(self, name)
-            if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-                raise LifutilsError(f"{name} must be a sequence of numbers, got {check.show(value)}")
-        levels = tuple(check.real(f"levels[{k}]", v) for k, v in enumerate(self.levels))
-        times = tuple(check.real(f"times[{k}]", v, unit="ms") for k, v in enumerate(self.times))
+            try:  # (a 0-d array has __iter__ but cannot be iterated)
+                given[name] = None if isinstance(value, (str, bytes)) else tuple(value)
+            except TypeError:
+                given[name] = None
+            if given[name] is None:
+                raise LifutilsError(f"{name} must be a sequence of numbers, "
+                                    f"got {check.show(value)}")
+        levels = tuple(check.real(f"levels[{k}]", v) for k, v in enumerate(given["levels"]))
+        times = tuple(check.real(f"times[{k}]", v, unit="ms") for k, v in enumerate(given["times"]))
         if len(levels) != len(times) + 1:
             raise LifutilsError(f"levels must have one entry more than times "
                                 f"({len(times)} + 1), got {len(levels)}")

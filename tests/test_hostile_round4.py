@@ -130,6 +130,7 @@ def test_solve_all_refuses_two_models_under_one_key():
     (None, None, r"levels must be a sequence of numbers, got None"),
     ((0.0, 1.0), 10.0, r"times must be a sequence of numbers, got 10\.0"),
     ("ab", (), r"levels must be a sequence of numbers, got 'ab'"),
+    (np.array(5.0), (), r"levels must be a sequence of numbers, got array\(5\.\)"),
 ])
 def test_a_step_current_of_no_sequence_is_named(levels, times, words):
     with pytest.raises(LifutilsError, match=words):
@@ -171,9 +172,9 @@ def test_a_method_that_would_fail_when_run_is_refused_at_register(changes, words
 
 def test_a_runner_naming_a_missing_module_is_named_when_run():
     m = Method("missing", "missing", "missing", "lifutils_no_such_module:run")
-    with pytest.raises(LifutilsError, match=r"'lifutils_no_such_module:run' names module "
-                                            r"'lifutils_no_such_module', which cannot be imported") \
-            as err:
+    words = (r"'lifutils_no_such_module:run' names module 'lifutils_no_such_module', which "
+             r"cannot be imported")
+    with pytest.raises(LifutilsError, match=words) as err:
         m.function
     assert isinstance(err.value.__cause__, ModuleNotFoundError)
 
@@ -288,4 +289,5 @@ def test_odd_values_give_a_named_error_or_a_result(argument, value, method):
 @pytest.mark.parametrize("params", [{"i_e": 20.0}, 20.0, None])
 def test_params_that_are_no_lifparams_are_named(call, params):
     # were a bare AttributeError ('dict' object has no attribute 'constant_current')
-    refuses(lambda: call(params), LifutilsError, r"params must be a LIFParams \(lifutils\.LIFParams")
+    refuses(lambda: call(params), LifutilsError,
+            r"params must be a LIFParams \(lifutils\.LIFParams")
