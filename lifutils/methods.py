@@ -347,11 +347,12 @@ def _free_line_style(used, choices):
     return (0, (n, 1, 1, 1))
 
 
-def spare_styles(n) -> list:
+def spare_styles(n, first=0) -> list:
     """``n`` (colour, marker, line style) triples that no built-in reserves and no registered
     method wears, for lines that are not methods of their own (a method's other solvers, a
     population's approaches); each of the three goes round its cycle when the spare ones
-    run out.
+    run out. ``first``: the index of the first triple (spare_styles(1, first=k)[0] is the
+    k-th, without building the k before it).
 
     Examples
     --------
@@ -364,7 +365,7 @@ def spare_styles(n) -> list:
              [k for k in markers if k not in {m.marker.get("marker") for m in taken}]
              or markers,
              [ls for ls in lines if ls not in [m.linestyle for m in taken]] or lines)
-    return [tuple(pool[i % len(pool)] for pool in pools) for i in range(n)]
+    return [tuple(pool[i % len(pool)] for pool in pools) for i in range(first, first + n)]
 
 
 def register(method: Method) -> Method:

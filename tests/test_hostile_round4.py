@@ -25,8 +25,9 @@ from lifutils import (BudgetError, LIFParams, LIFResult, LifutilsError, exact_sp
                       solve_ivp_with_resets)
 from lifutils.compare import compare_methods, run_method, simulated_rates
 from lifutils.gallery import StepCurrent, adex, izhikevich, solve_all
-from lifutils.methods import REGISTRY, Method, register, unregister
-from test_adversarial import refuses
+from lifutils.methods import REGISTRY, Method, register, spare_styles, unregister
+from lifutils.populations.approaches import APPROACHES, Approach, add_approach
+from test_adversarial import refuses, returns
 
 HUGE = 10**400  # an int that no float holds: float(HUGE) raises OverflowError
 
@@ -291,3 +292,39 @@ def test_params_that_are_no_lifparams_are_named(call, params):
     # were a bare AttributeError ('dict' object has no attribute 'constant_current')
     refuses(lambda: call(params), LifutilsError,
             r"params must be a LIFParams \(lifutils\.LIFParams")
+
+
+# ---- population approaches: a style index or key that was a raw error or a huge list ----
+
+def test_an_approach_of_a_huge_style_index_is_drawn_without_a_huge_list():
+    # look() built spare_styles(style + 1), a list of style + 1 triples (10**9: gigabytes)
+    add_approach(Approach("round4", "round 4", "lifutils.populations:exact_population",
+                          style=10**9))
+    try:
+        look, _ = returns(lambda: APPROACHES["round4"].look())
+        assert look == spare_styles(1, first=10**9)[0]
+        assert spare_styles(1, first=3)[0] == spare_styles(4)[3]
+    finally:
+        APPROACHES.remove("round4")
+
+
+@pytest.mark.parametrize("style", [["euler"], {"a": 1}, -1, True, "no_such_method"])
+def test_an_approach_of_a_bad_style_is_named(style):
+    with pytest.raises(LifutilsError, match=r"Approach\.style must be a method key"):
+        add_approach(Approach("round4", "round 4", "lifutils.populations:exact_population",
+                              style=style))
+
+
+def test_an_approach_in_the_style_of_a_method_taken_out_is_named():
+    register(Method("round4m", "round 4 m", "round 4 m", dummy))
+    add_approach(Approach("round4", "round 4", "lifutils.populations:exact_population",
+                          style="round4m"))
+    try:
+        unregister("round4m")
+        with pytest.raises(LifutilsError, match=r"approach 'round4' is drawn in the style of "
+                                                r"method 'round4m', which is no longer"):
+            APPROACHES["round4"].look()
+    finally:
+        APPROACHES.remove("round4")
+        if "round4m" in REGISTRY:
+            unregister("round4m")
