@@ -468,7 +468,22 @@ FAMILIES = declare(globals(), "FAMILIES", Catalogue("family", (
 def add_family(family: Family) -> Family:
     """Add a family of your own to :data:`FAMILIES` (or replace the same one, added again)
     and return it; its patterns join :data:`PATTERNS`. ``FAMILIES.remove(key)`` takes it out."""
+    old = FAMILIES.get(getattr(family, "key", None)) if isinstance(
+        getattr(family, "key", None), str) else None
     family = FAMILIES.add(family)
+    try:  # every pattern built once now: a family that cannot build one is not kept
+        for (_, name), model in family.patterns().items():
+            if not isinstance(model, Model):
+                raise LifutilsError(f"Family.builder must return a Model, got "
+                                    f"{check.show(model)} for pattern {name!r}")
+    except Exception as exc:
+        FAMILIES.remove(family.key)
+        if old is not None:
+            FAMILIES.add(old)
+        if isinstance(exc, LifutilsError):
+            raise
+        raise LifutilsError(f"family {family.key!r} cannot build its patterns: "
+                            f"{type(exc).__name__}: {exc}") from exc
     _refresh_patterns()
     return family
 

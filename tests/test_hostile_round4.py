@@ -328,3 +328,40 @@ def test_an_approach_in_the_style_of_a_method_taken_out_is_named():
         APPROACHES.remove("round4")
         if "round4m" in REGISTRY:
             unregister("round4m")
+
+
+# ---- gallery families: one that cannot build its patterns stayed and broke the gallery ----
+
+def _family(key="round4", **changes):
+    from lifutils.gallery import NAUD_TABLE, build_adex
+    from lifutils.gallery_tables import Family
+    fields = dict(key=key, title="Round 4", equations="adex", source="a test",
+                  table=dict(NAUD_TABLE), builder=build_adex)
+    return Family(**{**fields, **changes})
+
+
+@pytest.mark.parametrize("changes, words, cause", [
+    (dict(table={"x": (1, 2)}), r"family 'round4' cannot build its patterns: AttributeError",
+     AttributeError),
+    (dict(builder=lambda family, name, **overrides: 1 / 0),
+     r"family 'round4' cannot build its patterns: ZeroDivisionError", ZeroDivisionError),
+    (dict(builder=lambda family, name, **overrides: None),
+     r"Family\.builder must return a Model, got None for pattern 'tonic'", None),
+    (dict(equations=["adex"]), r"Family\.equations must be one of 'izhikevich', 'adex'", None),
+    (dict(label="{foo}"), r"Family\.label must be text with the fields \{name\} and "
+                          r"\{description\} only", None),
+    (dict(table={5: (1, 2)}), r"Family\.table must be keyed by pattern names \(text\)", None),
+])
+def test_a_family_that_cannot_build_its_patterns_is_named_and_not_kept(changes, words, cause):
+    from lifutils import gallery
+    families, patterns = list(gallery.FAMILIES), dict(gallery.PATTERNS)
+    with pytest.raises(LifutilsError, match=words) as err:
+        gallery.add_family(_family(**changes))
+    assert cause is None or isinstance(err.value.__cause__, cause)  # the user's, chained
+    assert list(gallery.FAMILIES) == families and dict(gallery.PATTERNS) == patterns
+    # and the gallery still takes a good family (it raised the same error for every one)
+    gallery.add_family(_family("round4_good"))
+    try:
+        assert ("round4_good", "tonic") in gallery.PATTERNS
+    finally:
+        gallery.remove_family("round4_good")
