@@ -255,10 +255,29 @@ def _colour(name, value) -> str:
 
 
 def _number(name, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not math.isfinite(float(value)):
-        raise LifutilsError(f"Method.{name} must be a finite number, got {value!r}")
-    return float(value)
+    try:
+        number = float(value) if isinstance(value, numbers.Real) else math.nan
+    except OverflowError:  # an int past float's range
+        number = math.inf
+    if isinstance(value, bool) or not math.isfinite(number):
+        raise LifutilsError(f"Method.{name} must be a finite number, got {value!r:.60}")
+    return number
+
+
+def _drawable(method) -> None:
+    """Refuse a line style or marker that matplotlib cannot draw (it would fail only in the
+    first figure that shows the method); checked by making the line they describe."""
+    try:
+        from matplotlib.lines import Line2D  # only for a method of the user's
+    except ImportError:  # pragma: no cover - no figures without matplotlib either
+        return
+    try:
+        Line2D([], [], linestyle=method.linestyle, linewidth=method.linewidth, **method.marker)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise LifutilsError(f"Method.linestyle and Method.marker must be a line style and marker "
+                            f"keywords matplotlib draws (such as '--' or (0, (5, 1)), and "
+                            f"{{'marker': 'o'}}), got linestyle={method.linestyle!r:.40} and "
+                            f"marker={method.marker!r:.60} ({exc})") from None
 
 
 def _checked(method, others) -> Method:
@@ -266,6 +285,8 @@ def _checked(method, others) -> Method:
     and marker where it has none (:class:`~lifutils.catalogue.Catalogue`'s ``check``)."""
     if not is_entry(method, Method):
         raise LifutilsError(f"register takes a Method, got {type(method).__name__}")
+    # the package's own are drawn in every figure's tests (and need no matplotlib to import)
+    built_in = any(method is own for own in BUILT_IN)
     if not (isinstance(method.label, str) and isinstance(method.name, str)):
         raise LifutilsError(f"Method.label and Method.name must be text, got {method.label!r} "
                             f"and {method.name!r}")
@@ -293,6 +314,10 @@ def _checked(method, others) -> Method:
     if method.knob is not None and (method.knob not in KNOBS or method.knob not in method.settings):
         raise LifutilsError(f"Method.knob must be None or one of {list(KNOBS)} that is among its "
                             f"settings {list(method.settings)}, got {method.knob!r}")
+    for name in ("reference", "refractory"):  # (reference sorts the catalogue)
+        if not isinstance(getattr(method, name), (bool, np.bool_)):
+            raise LifutilsError(f"Method.{name} must be True or False, got "
+                                f"{getattr(method, name)!r:.60}")
     if method.reference and any(m.reference for m in others):
         raise LifutilsError(f"there is one reference method "
                             f"({next(m.key for m in others if m.reference)!r}); "
@@ -304,6 +329,8 @@ def _checked(method, others) -> Method:
                             f"{method.marker!r}")
     method = replace(method, color=_colour("color", method.color),
                      text_color=_colour("text_color", method.text_color))
+    if not built_in:
+        _drawable(method)
     if method.color and method.linestyle is not None and method.marker:
         return method  # a style of its own (every built-in has one)
     colours, lines, markers = _pools(others)

@@ -163,6 +163,18 @@ def dummy(p, t_max, **settings):  # never run: each entry below is refused
      r"Method\.options and Method\.settings must not share a name: \['dt'\]"),
     (dict(color=np.array([1.0, 0.0, 0.0])), r"Method\.color must be a colour"),
     (dict(text_color=np.array([0.0, 0.0, 0.0])), r"Method\.text_color must be a colour"),
+    # reference sorts the catalogue: None was a bare "'<' not supported" TypeError
+    (dict(reference=None), r"Method\.reference must be True or False, got None"),
+    (dict(refractory="yes"), r"Method\.refractory must be True or False, got 'yes'"),
+    (dict(rank=HUGE), r"Method\.rank must be a finite number"),
+    (dict(linewidth=HUGE), r"Method\.linewidth must be a finite number"),
+    # matplotlib refused these only in the first figure that drew the method
+    (dict(linestyle="zzz"), r"Method\.linestyle and Method\.marker must be a line style and "
+                            r"marker keywords matplotlib draws"),
+    (dict(linestyle=("dt",)), r"Method\.linestyle and Method\.marker must be"),
+    (dict(marker={"marker": "nonsense"}), r"Method\.linestyle and Method\.marker must be"),
+    (dict(marker={"a": 1}), r"Method\.linestyle and Method\.marker must be"),
+    (dict(marker={1: 2}), r"Method\.linestyle and Method\.marker must be"),
 ])
 def test_a_method_that_would_fail_when_run_is_refused_at_register(changes, words):
     method = Method("round4", "round 4", "round 4", changes.pop("runner", dummy), **changes)
@@ -365,3 +377,12 @@ def test_a_family_that_cannot_build_its_patterns_is_named_and_not_kept(changes, 
         assert ("round4_good", "tonic") in gallery.PATTERNS
     finally:
         gallery.remove_family("round4_good")
+
+
+def test_a_method_of_its_own_style_is_drawn():
+    m = register(Method("round4", "round 4", "round 4", dummy, color="#8B4513",
+                        linestyle=(0, (3, 1, 1, 1)), marker={"marker": "h", "markersize": 5}))
+    try:
+        assert REGISTRY["round4"].linestyle == (0, (3, 1, 1, 1)) and m.marker["marker"] == "h"
+    finally:
+        unregister("round4")
