@@ -175,6 +175,9 @@ class Model:
     source: str = field(repr=False)
 
     def __post_init__(self):
+        for text in ("family", "name", "description", "source"):  # keys, labels, tables
+            if not isinstance(getattr(self, text), str):
+                raise LifutilsError(f"{text} must be text, got {check.show(getattr(self, text))}")
         if not isinstance(self.current, StepCurrent):
             raise LifutilsError(f"current must be a StepCurrent, got {check.show(self.current)}")
         names = ("rhs", "threshold", "reset")

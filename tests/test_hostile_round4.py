@@ -148,6 +148,14 @@ def test_a_gallery_state_of_another_size_is_named(make):
     refuses(make, LifutilsError, r"y0 must be the two numbers of the state \(v, u\) or \(V, w\)")
 
 
+@pytest.mark.parametrize("field, value", [("family", ["adex"]), ("name", {}), ("name", None),
+                                          ("description", None), ("source", 3)])
+def test_a_model_whose_names_are_no_text_is_named(field, value):
+    # family ["adex"] was a bare "unhashable type" in its label and in solve_all
+    with pytest.raises(LifutilsError, match=rf"{field} must be text, got "):
+        dataclasses.replace(adex("tonic", t_end=20.0), **{field: value})
+
+
 # ---- the registry: what failed only when a method first ran ----
 
 def dummy(p, t_max, **settings):  # never run: each entry below is refused
