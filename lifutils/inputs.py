@@ -89,12 +89,12 @@ class Input:
     def __call__(self, t):
         t = np.asarray(t, dtype=float)
         value = self._func(t)
-        current = check.real_array(value)
-        if current is None or current.size not in (1, t.size):
+        try:  # (the checks cost nothing until they fail: this runs at every solver step)
+            return np.asarray(value, dtype=float) + np.zeros(t.shape)
+        except (TypeError, ValueError, OverflowError):  # text, None, another shape
             raise LifutilsError(f"func of the input {self.description!r} must return one current "
                                 f"(nA, a real number) per time, got {check.show(value)} for "
-                                f"{t.size} times")
-        return current.reshape(t.shape if current.size == t.size else ()) + np.zeros(t.shape)
+                                f"{t.size} times") from None
 
     def __repr__(self):
         return f"<Input {self.description}>"
