@@ -300,7 +300,8 @@ def solve_all(models=None, **options):
     Parameters
     ----------
     models : mapping or list, optional
-        ``{key: Model}``, or a list of Models (keyed ``(family, name)``);
+        ``{key: Model}``, or a list of Models (keyed ``(family, name)``; two
+        models of one key are refused: pass a mapping to name them apart);
         default :data:`PATTERNS`.
     **options
         For :func:`solve_ivp_with_resets` (``rtol``, ``atol``, ``method`` ...).
@@ -470,7 +471,11 @@ FAMILIES = declare(globals(), "FAMILIES", Catalogue("family", (
 
 def add_family(family: Family) -> Family:
     """Add a family of your own to :data:`FAMILIES` (or replace the same one, added again)
-    and return it; its patterns join :data:`PATTERNS`. ``FAMILIES.remove(key)`` takes it out."""
+    and return it; its patterns join :data:`PATTERNS`. ``FAMILIES.remove(key)`` takes it out.
+
+    Every pattern is built once first: a family whose builder fails on one (or returns
+    no Model) is refused with a LifutilsError (the builder's own exception chained) and
+    not kept; the one it replaced stays."""
     old = FAMILIES.get(getattr(family, "key", None)) if isinstance(
         getattr(family, "key", None), str) else None
     family = FAMILIES.add(family)

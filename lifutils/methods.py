@@ -408,9 +408,11 @@ def register(method: Method) -> Method:
     ------
     LifutilsError
         If the key or label is taken, the runner is not callable, a setting is not
-        one of :data:`RUN_SETTINGS`, the knob is not one of its settings, a second
-        reference is given, a colour is not a colour (hex, or a matplotlib name:
-        it is stored as hex), or rank, linewidth or zorder is not a finite number.
+        one of :data:`RUN_SETTINGS`, options is not a dict or shares a name with the
+        settings, the knob is not one of its settings, a second reference is given,
+        reference or refractory is not True or False, a colour is not a colour (hex,
+        or a matplotlib name: it is stored as hex), rank, linewidth or zorder is not
+        a finite number, or matplotlib cannot draw its line style or marker.
 
     Examples
     --------
