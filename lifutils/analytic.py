@@ -126,7 +126,7 @@ def firing_rate(params: LIFParams, i_e=None):
     else:
         try:
             current = np.asarray(i_e, dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
             current = np.array(np.nan)
         if not np.all(np.isfinite(current)):
             raise LifutilsError(f"i_e must be finite currents (nA), got {check.show(i_e)}")
@@ -185,7 +185,7 @@ def exact_spike_times(params: LIFParams, t_max, *, max_spikes: int = MAX_SPIKES)
     if not np.isfinite(isi):  # v0 above threshold, input below rheobase
         return np.array([t1])
     n = np.floor((t_max - t1) / isi) + 1.0  # a float: it may be far beyond any int budget
-    if n > max_spikes:
+    if float(n) > max_spikes:  # (a Python comparison: numpy's would convert a huge int)
         raise RunawayError(runaway_message(n, max_spikes, t_max))
     times = t1 + isi * np.arange(int(n))
     return times[times <= t_max]
@@ -214,7 +214,7 @@ def exact_voltage(params: LIFParams, t, *, t_max=None, max_spikes: int = MAX_SPI
     """
     try:
         t = np.asarray(t, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
         t = np.array(np.nan)
     if not np.all(np.isfinite(t)):
         raise LifutilsError(f"t must be finite times (ms), got {check.show(t)}")

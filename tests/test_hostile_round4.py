@@ -394,3 +394,19 @@ def test_a_method_of_its_own_style_is_drawn():
         assert REGISTRY["round4"].linestyle == (0, (3, 1, 1, 1)) and m.marker["marker"] == "h"
     finally:
         unregister("round4")
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: exact_spike_times(LIFParams(i_e=20.0), 20.0, max_spikes=HUGE), None),
+    (lambda: simulate_euler(LIFParams(i_e=20.0), 20.0, max_spikes=HUGE), None),
+    (lambda: exact_voltage(LIFParams(i_e=20.0), HUGE), r"t must be finite times \(ms\)"),
+    (lambda: exact_voltage(LIFParams(i_e=20.0), [1.0, -HUGE]), r"t must be finite times"),
+    (lambda: firing_rate(LIFParams(), i_e=[HUGE]), r"i_e must be finite currents \(nA\)"),
+])
+def test_integers_past_floats_range_at_the_closed_forms(call, words):
+    # each was a bare OverflowError (numpy converting the int)
+    if words is None:  # a cap past float's range is no cap: the spikes come out
+        spikes, _ = returns(call)
+        assert len(getattr(spikes, "spike_times", spikes)) == 1  # at 10 ln 4 ms
+    else:
+        refuses(call, LifutilsError, words)
