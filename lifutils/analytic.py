@@ -25,7 +25,7 @@ import numpy as np
 
 from . import checks as check
 from .errors import LifutilsError, RunawayError
-from .params import LIFParams, check_dt, check_t_max
+from .params import LIFParams, check_dt, check_params, check_t_max
 from .result import LIFResult
 
 __all__ = ["rheobase", "firing_rate", "interspike_interval", "first_spike_time",
@@ -40,7 +40,7 @@ MAX_SAMPLES = 10_000_000
 
 
 def _constant_current(params: LIFParams, who: str) -> float:
-    i_e = params.constant_current
+    i_e = check_params(params).constant_current
     if i_e is None:
         raise LifutilsError(
             f"{who} needs a constant input current; params.i_e is a function of time "
@@ -60,6 +60,7 @@ def rheobase(params: LIFParams = LIFParams()) -> float:
     >>> rheobase(LIFParams())
     15.0
     """
+    params = check_params(params)
     return (params.v_thresh - params.v_rest) / params.r_m
 
 
@@ -119,12 +120,13 @@ def firing_rate(params: LIFParams, i_e=None):
     >>> firing_rate(LIFParams(), i_e=[10.0, 15.0])
     array([0., 0.])
     """
+    params = check_params(params)
     if i_e is None:
         current = _constant_current(params, "firing_rate")
     else:
         try:
             current = np.asarray(i_e, dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
             current = np.array(np.nan)
         if not np.all(np.isfinite(current)):
             raise LifutilsError(f"i_e must be finite currents (nA), got {check.show(i_e)}")
@@ -183,7 +185,7 @@ def exact_spike_times(params: LIFParams, t_max, *, max_spikes: int = MAX_SPIKES)
     if not np.isfinite(isi):  # v0 above threshold, input below rheobase
         return np.array([t1])
     n = np.floor((t_max - t1) / isi) + 1.0  # a float: it may be far beyond any int budget
-    if n > max_spikes:
+    if float(n) > max_spikes:  # (a Python comparison: numpy's would convert a huge int)
         raise RunawayError(runaway_message(n, max_spikes, t_max))
     times = t1 + isi * np.arange(int(n))
     return times[times <= t_max]
@@ -212,7 +214,7 @@ def exact_voltage(params: LIFParams, t, *, t_max=None, max_spikes: int = MAX_SPI
     """
     try:
         t = np.asarray(t, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
         t = np.array(np.nan)
     if not np.all(np.isfinite(t)):
         raise LifutilsError(f"t must be finite times (ms), got {check.show(t)}")

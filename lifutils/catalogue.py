@@ -87,7 +87,13 @@ def resolve(target) -> Callable:
     if not is_import_path(target):
         raise LifutilsError(f"a callable or 'package.module:name' text is needed, got {target!r}")
     module, name = target.split(":")
-    found = importlib.import_module(module)
+    try:
+        found = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if not (exc.name == module or module.startswith(f"{exc.name}.")):  # raised inside it
+            raise
+        raise LifutilsError(f"{target!r} names module {module!r}, which cannot be imported "
+                            f"({exc})") from exc
     for part in name.split("."):
         found = getattr(found, part, None)
     if not callable(found):

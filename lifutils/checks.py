@@ -194,7 +194,7 @@ def times(name, value, *, low=None, high=None):
     """A one-dimensional, finite, strictly increasing float array of times within [low, high]."""
     try:
         array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
         _fail(name, "a one-dimensional sequence of times (numbers)", value)
     if array.ndim != 1:
         _fail(name, "a one-dimensional sequence of times", value)

@@ -5,11 +5,12 @@ import time
 
 import numpy as np
 
+from . import checks as check
 from .analytic import exact_spike_times
 from .errors import LifutilsError
 from .euler import simulate_euler
-from .methods import REGISTRY, WORK_PRECISION_METHODS
-from .params import LIFParams
+from .methods import REGISTRY, RUN_SETTINGS, WORK_PRECISION_METHODS
+from .params import LIFParams, check_params
 from .progress import track
 from .result import LIFResult
 
@@ -69,7 +70,7 @@ def run_method(key, params: LIFParams, t_max, *, dt=None, method="RK45", rtol=No
     >>> run_method("events", LIFParams(i_e=20.0), 50.0).n_spikes
     3
     """
-    if key not in REGISTRY:
+    if not isinstance(key, str) or key not in REGISTRY:
         raise LifutilsError(f"key must be one of {list(REGISTRY)}, got {key!r}")
     return REGISTRY[key].run(params, t_max, dt=dt, method=method, rtol=rtol, atol=atol,
                               max_step=max_step)
@@ -91,6 +92,13 @@ def compare_methods(params: LIFParams, t_max, *, keys=None, **settings):
     >>> [(r["key"], r["n_spikes"], round(r["max_error"], 3)) for r in rows]
     [('euler', 5, 0.133), ('exact', 5, 0.0)]
     """
+    if keys is not None and (isinstance(keys, (str, bytes)) or not hasattr(keys, "__iter__")):
+        raise LifutilsError(f"keys must be a list of keys of REGISTRY, such as ('euler', "
+                            f"'exact'), got {keys!r}")
+    unknown = sorted(set(settings) - set(RUN_SETTINGS))
+    if unknown:
+        raise LifutilsError(f"compare_methods takes the settings {list(RUN_SETTINGS)}, not "
+                            f"{unknown}")
     exact = exact_spike_times(params, t_max)
     rows = []
     for key in tuple(REGISTRY) if keys is None else keys:
@@ -191,6 +199,14 @@ def simulated_rates(key, params: LIFParams, currents, t_max=1000.0, **settings):
     >>> simulated_rates("events", LIFParams(), [10.0, 20.0]).round(2)
     array([ 0.  , 55.81])
     """
+    params, given = check_params(params), currents
+    try:
+        currents = np.asarray(currents, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        currents = None
+    if currents is None or currents.ndim != 1:
+        raise LifutilsError(f"currents must be a one-dimensional sequence of currents (nA), "
+                            f"got {check.show(given)}")
     rates = []
     for i in currents:
         spikes = run_method(key, params.replace(i_e=float(i)), t_max, **settings).spike_times

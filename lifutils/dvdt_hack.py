@@ -10,7 +10,7 @@ from scipy.integrate import solve_ivp
 from . import checks as check
 from .errors import HackStalledError, LifutilsError, SolverError
 from .methods import SOLVE_IVP_METHODS
-from .params import LIFParams, check_t_max
+from .params import LIFParams, check_params, check_t_max
 from .result import LIFResult
 
 __all__ = ["simulate_dvdt_hack", "HackStalledError", "MAX_NFEV"]
@@ -96,6 +96,7 @@ def simulate_dvdt_hack(params: LIFParams, t_max, *, method="RK45", rtol=HACK_RTO
     >>> res.spike_times.size, res.nfev
     (0, 2000)
     """
+    params = check_params(params)
     t_max, rtol, atol, max_step, t_eval, max_nfev = _check_arguments(
         t_max, method, rtol, atol, max_step, t_eval, max_nfev, unknown)
     budget = _Budget(_question_rhs(params), max_nfev, t_max)

@@ -7,7 +7,7 @@ from . import checks as check
 from .analytic import MAX_SPIKES, exact_spike_times
 from .errors import LifutilsError
 from .fixed_step import MAX_EULER_STEPS, run_neuron
-from .params import LIFParams, check_dt, check_t_max
+from .params import LIFParams, check_dt, check_params, check_t_max
 from .result import LIFResult
 
 __all__ = ["simulate_euler", "MAX_EULER_STEPS", "DT"]
@@ -79,6 +79,7 @@ def simulate_euler(params: LIFParams, t_max, *, dt=None, interpolate=False,
     >>> res.n_spikes, round(float(res.spike_times[0]), 1)  # exact: 13.8629 ms
     (5, 13.8)
     """
+    params = check_params(params)
     t_max, interpolate = check_t_max(t_max), check.flag("interpolate", interpolate)
     dt = check_dt((min(DT, t_max / 10) or t_max) if dt is None else dt, t_max)
     check.budget("dt", dt, t_max / dt, MAX_EULER_STEPS, what=f"Euler steps over t_max = {t_max:g} ms",

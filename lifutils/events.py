@@ -10,7 +10,7 @@ from . import checks as check
 from .analytic import MAX_SPIKES, exact_spike_times, first_spike_time
 from .errors import IllConditionedWarning, LifutilsError, SolverError, SolverFailedWarning
 from .methods import EXPLICIT_METHODS, SOLVE_IVP_METHODS
-from .params import LIFParams, check_t_max
+from .params import LIFParams, check_params, check_t_max
 from .result import LIFResult
 from .restart.resets import MAX_NFEV, solve_ivp_with_resets
 
@@ -124,7 +124,7 @@ def simulate_events(params: LIFParams, t_max, *, method="RK45", rtol=None, atol=
     >>> res.spike_times.round(4)
     array([13.8629, 31.7805, 49.6981, 67.6157, 85.5333])
     """
-    t_max = check_t_max(t_max)
+    params, t_max = check_params(params), check_t_max(t_max)
     if not isinstance(method, str) or method not in SOLVE_IVP_METHODS:
         raise LifutilsError(f"method must be one of {', '.join(SOLVE_IVP_METHODS)}, "
                             f"got {check.show(method)}")

@@ -97,8 +97,18 @@ class StepCurrent:
     times: tuple
 
     def __post_init__(self):
-        levels = tuple(check.real(f"levels[{k}]", v) for k, v in enumerate(self.levels))
-        times = tuple(check.real(f"times[{k}]", v, unit="ms") for k, v in enumerate(self.times))
+        given = {}
+        for name in ("levels", "times"):
+            value = getattr(self, name)
+            try:  # (a 0-d array has __iter__ but cannot be iterated)
+                given[name] = None if isinstance(value, (str, bytes)) else tuple(value)
+            except TypeError:
+                given[name] = None
+            if given[name] is None:
+                raise LifutilsError(f"{name} must be a sequence of numbers, "
+                                    f"got {check.show(value)}")
+        levels = tuple(check.real(f"levels[{k}]", v) for k, v in enumerate(given["levels"]))
+        times = tuple(check.real(f"times[{k}]", v, unit="ms") for k, v in enumerate(given["times"]))
         if len(levels) != len(times) + 1:
             raise LifutilsError(f"levels must have one entry more than times "
                                 f"({len(times)} + 1), got {len(levels)}")
@@ -165,6 +175,9 @@ class Model:
     source: str = field(repr=False)
 
     def __post_init__(self):
+        for text in ("family", "name", "description", "source"):  # keys, labels, tables
+            if not isinstance(getattr(self, text), str):
+                raise LifutilsError(f"{text} must be text, got {check.show(getattr(self, text))}")
         if not isinstance(self.current, StepCurrent):
             raise LifutilsError(f"current must be a StepCurrent, got {check.show(self.current)}")
         names = ("rhs", "threshold", "reset")
@@ -267,7 +280,13 @@ def _solve_arguments(model, options):
                 f"model with another one, dataclasses.replace(model, {piece}=...), then solve")
     t_span = check_span(options.pop("t_span", model.t_span))
     y0 = options.pop("y0", None)
-    return t_span, np.array(model.y0) if y0 is None else y0
+    y0 = np.array(model.y0) if y0 is None else y0
+    built = getattr(model.rhs, "built_from", None)  # the gallery's rhs reads y[0] and y[1]
+    state = check.real_array(y0)  # (what is not numbers, solve_ivp_with_resets names)
+    if built is not None and state is not None and state.shape != (2,):
+        raise LifutilsError(f"y0 must be the two numbers of the state (v, u) or (V, w) of this "
+                            f"{built[0]} model, got {check.show(y0)}")
+    return t_span, y0
 
 
 def spike_times(sol):
@@ -281,7 +300,8 @@ def solve_all(models=None, **options):
     Parameters
     ----------
     models : mapping or list, optional
-        ``{key: Model}``, or a list of Models (keyed ``(family, name)``);
+        ``{key: Model}``, or a list of Models (keyed ``(family, name)``; two
+        models of one key are refused: pass a mapping to name them apart);
         default :data:`PATTERNS`.
     **options
         For :func:`solve_ivp_with_resets` (``rtol``, ``atol``, ``method`` ...).
@@ -299,8 +319,15 @@ def solve_all(models=None, **options):
                 or not hasattr(models, "__iter__"):
             models = None
         else:  # a list of models: keyed as PATTERNS is
+            listed = list(models)
             models = {(m.family, m.name) if isinstance(m, Model) else k: m
-                      for k, m in enumerate(models)}
+                      for k, m in enumerate(listed)}
+            if len(models) < len(listed):  # a second model of the same key would replace the first
+                keys = [(m.family, m.name) for m in listed if isinstance(m, Model)]
+                twice = next(key for key in keys if keys.count(key) > 1)
+                raise LifutilsError(f"models lists two models keyed {twice!r} (family, name), and "
+                                    "the result has one entry per key: pass a mapping "
+                                    "{key: Model} to name them apart")
     if models is None or not all(isinstance(m, Model) for m in models.values()):
         raise LifutilsError("models must be a mapping {key: Model} (as PATTERNS is) or a list "
                             f"of Models, got {check.show(models)}")
@@ -444,8 +471,27 @@ FAMILIES = declare(globals(), "FAMILIES", Catalogue("family", (
 
 def add_family(family: Family) -> Family:
     """Add a family of your own to :data:`FAMILIES` (or replace the same one, added again)
-    and return it; its patterns join :data:`PATTERNS`. ``FAMILIES.remove(key)`` takes it out."""
+    and return it; its patterns join :data:`PATTERNS`. ``FAMILIES.remove(key)`` takes it out.
+
+    Every pattern is built once first: a family whose builder fails on one (or returns
+    no Model) is refused with a LifutilsError (the builder's own exception chained) and
+    not kept; the one it replaced stays."""
+    old = FAMILIES.get(getattr(family, "key", None)) if isinstance(
+        getattr(family, "key", None), str) else None
     family = FAMILIES.add(family)
+    try:  # every pattern built once now: a family that cannot build one is not kept
+        for (_, name), model in family.patterns().items():
+            if not isinstance(model, Model):
+                raise LifutilsError(f"Family.builder must return a Model, got "
+                                    f"{check.show(model)} for pattern {name!r}")
+    except Exception as exc:
+        FAMILIES.remove(family.key)
+        if old is not None:
+            FAMILIES.add(old)
+        if isinstance(exc, LifutilsError):
+            raise
+        raise LifutilsError(f"family {family.key!r} cannot build its patterns: "
+                            f"{type(exc).__name__}: {exc}") from exc
     _refresh_patterns()
     return family
 

@@ -128,7 +128,7 @@ def checked_family(family, others):
     """The family, checked (the catalogue :data:`lifutils.gallery.FAMILIES` calls it)."""
     if not is_entry(family, Family):
         raise LifutilsError(f"add_family takes a Family, got {check.show(family)}")
-    if family.equations not in EQUATIONS:
+    if not isinstance(family.equations, str) or family.equations not in EQUATIONS:
         raise LifutilsError(f"Family.equations must be one of {', '.join(map(repr, EQUATIONS))}, "
                             f"got {check.show(family.equations)}")
     if not (callable(family.builder) or is_import_path(family.builder)):
@@ -140,6 +140,14 @@ def checked_family(family, others):
         if not isinstance(getattr(family, text), str):
             raise LifutilsError(f"Family.{text} must be text, got "
                                 f"{check.show(getattr(family, text))}")
+    try:  # Model.label formats it for every figure
+        family.label.format(name="RS", description="regular spiking")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise LifutilsError(f"Family.label must be text with the fields {{name}} and "
+                            f"{{description}} only, got {family.label!r} ({exc!r})") from None
+    if not all(isinstance(name, str) for name in family.table):
+        raise LifutilsError(f"Family.table must be keyed by pattern names (text), got "
+                            f"{check.show(list(family.table))}")
     return replace(family, table=MappingProxyType(dict(family.table)))
 
 

@@ -67,7 +67,7 @@ class Input:
         self._func = func
         try:
             points = np.sort(np.asarray(breakpoints, dtype=float))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
             points = np.array([np.nan])
         if points.ndim != 1 or not np.all(np.isfinite(points)):
             raise LifutilsError("breakpoints must be a one-dimensional sequence of finite times "
@@ -88,7 +88,13 @@ class Input:
 
     def __call__(self, t):
         t = np.asarray(t, dtype=float)
-        return np.asarray(self._func(t), dtype=float) + np.zeros(t.shape)
+        value = self._func(t)
+        try:  # (the checks cost nothing until they fail: this runs at every solver step)
+            return np.asarray(value, dtype=float) + np.zeros(t.shape)
+        except (TypeError, ValueError, OverflowError):  # text, None, another shape
+            raise LifutilsError(f"func of the input {self.description!r} must return one current "
+                                f"(nA, a real number) per time, got {check.show(value)} for "
+                                f"{t.size} times") from None
 
     def __repr__(self):
         return f"<Input {self.description}>"
@@ -181,7 +187,9 @@ def pulse_train(t_on, duration, amplitude, period, n_pulses, baseline=0.0) -> In
     a = check.real("amplitude", amplitude, unit="nA")
     b = check.real("baseline", baseline, unit="nA")
     n = check.integer("n_pulses", n_pulses, minimum=1)
-    check.budget("n_pulses", n, 2.0 * n, MAX_BREAKPOINTS, what="breakpoints (solver restarts)",
+    # (a float product would overflow for an integer past float's range)
+    check.budget("n_pulses", n, 2.0 * n if n < 10**300 else math.inf, MAX_BREAKPOINTS,
+                 what="breakpoints (solver restarts)",
                  advice="use fewer pulses, or a smooth input (sine) with a step cap")
     if not period > duration:
         raise LifutilsError(f"period must be longer than duration ({duration!r} ms), got {period!r}")

@@ -49,6 +49,8 @@ import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from .catalogue import Catalogue, declare, is_entry, is_import_path, resolve
 from .errors import LifutilsError
 
@@ -201,7 +203,22 @@ class Method:
         if not isinstance(result, LIFResult) or result.key != self.key:
             raise LifutilsError(f"the runner of method {self.key!r} must return a LIFResult whose "
                                 f"key is {self.key!r}, got {_show(result)}")
+        _check_spike_times(self.key, result.spike_times)
         return result
+
+
+def _check_spike_times(key, spike_times):
+    """A runner's spike times: a 1-D array of finite times (ms) in order, or a LifutilsError
+    (every table and error measure reads them as such)."""
+    try:
+        times = np.asarray(spike_times)
+    except (TypeError, ValueError):  # a ragged list
+        times = None
+    if times is None or times.ndim != 1 or times.dtype.kind not in "iuf" \
+            or not np.isfinite(times).all() or np.any(np.diff(times) < 0):
+        raise LifutilsError(f"the runner of method {key!r} must return spike_times as a "
+                            f"one-dimensional array of finite times (ms) in increasing order, "
+                            f"got {spike_times!r:.80}")
 
 
 def _show(result) -> str:
@@ -224,8 +241,11 @@ def _colour(name, value) -> str:
     """A colour as hex text: hex as given; any other matplotlib colour ("red", "C0", an RGB
     tuple) as matplotlib's hex for it; anything else refused (the colour is written into
     the side-by-side table's style attribute, so only a colour may get there)."""
-    if value == "" or _is_hex(value):
+    if isinstance(value, str) and (value == "" or _is_hex(value)):
         return value
+    if not isinstance(value, (str, tuple, list)):  # an array would reach `value == ""`
+        raise LifutilsError(f"Method.{name} must be a colour (hex such as '#4A9AC7', or a "
+                            f"matplotlib colour name), got {value!r}")
     try:
         from matplotlib.colors import to_hex  # only for a colour given by name
         return to_hex(value, keep_alpha=len(value) == 4 if isinstance(value, tuple) else False)
@@ -235,10 +255,29 @@ def _colour(name, value) -> str:
 
 
 def _number(name, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) \
-            or not math.isfinite(float(value)):
-        raise LifutilsError(f"Method.{name} must be a finite number, got {value!r}")
-    return float(value)
+    try:
+        number = float(value) if isinstance(value, numbers.Real) else math.nan
+    except OverflowError:  # an int past float's range
+        number = math.inf
+    if isinstance(value, bool) or not math.isfinite(number):
+        raise LifutilsError(f"Method.{name} must be a finite number, got {value!r:.60}")
+    return number
+
+
+def _drawable(method) -> None:
+    """Refuse a line style or marker that matplotlib cannot draw (it would fail only in the
+    first figure that shows the method); checked by making the line they describe."""
+    try:
+        from matplotlib.lines import Line2D  # only for a method of the user's
+    except ImportError:  # pragma: no cover - no figures without matplotlib either
+        return
+    try:
+        Line2D([], [], linestyle=method.linestyle, linewidth=method.linewidth, **method.marker)
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise LifutilsError(f"Method.linestyle and Method.marker must be a line style and marker "
+                            f"keywords matplotlib draws (such as '--' or (0, (5, 1)), and "
+                            f"{{'marker': 'o'}}), got linestyle={method.linestyle!r:.40} and "
+                            f"marker={method.marker!r:.60} ({exc})") from None
 
 
 def _checked(method, others) -> Method:
@@ -246,6 +285,8 @@ def _checked(method, others) -> Method:
     and marker where it has none (:class:`~lifutils.catalogue.Catalogue`'s ``check``)."""
     if not is_entry(method, Method):
         raise LifutilsError(f"register takes a Method, got {type(method).__name__}")
+    # the package's own are drawn in every figure's tests (and need no matplotlib to import)
+    built_in = any(method is own for own in BUILT_IN)
     if not (isinstance(method.label, str) and isinstance(method.name, str)):
         raise LifutilsError(f"Method.label and Method.name must be text, got {method.label!r} "
                             f"and {method.name!r}")
@@ -254,6 +295,18 @@ def _checked(method, others) -> Method:
     if not (callable(method.runner) or is_import_path(method.runner)):
         raise LifutilsError(f"Method.runner must be callable (or 'package.module:function' "
                             f"text), got {method.runner!r}")
+    if not isinstance(method.settings, (tuple, list)) \
+            or not all(isinstance(name, str) for name in method.settings):
+        raise LifutilsError(f"Method.settings must be a tuple of names from "
+                            f"{list(RUN_SETTINGS)}, got {method.settings!r}")
+    if not isinstance(method.options, Mapping) \
+            or not all(isinstance(name, str) for name in method.options):
+        raise LifutilsError(f"Method.options must be a dict of keyword arguments for the "
+                            f"runner, got {method.options!r}")
+    both = sorted(set(method.options) & set(method.settings))
+    if both:  # run() would pass them twice: "got multiple values for keyword argument"
+        raise LifutilsError(f"Method.options and Method.settings must not share a name: "
+                            f"{both} is in both (a setting is given at each run)")
     unknown = set(method.settings) - set(RUN_SETTINGS)
     if unknown:
         raise LifutilsError(f"Method.settings must come from {list(RUN_SETTINGS)}; "
@@ -261,6 +314,10 @@ def _checked(method, others) -> Method:
     if method.knob is not None and (method.knob not in KNOBS or method.knob not in method.settings):
         raise LifutilsError(f"Method.knob must be None or one of {list(KNOBS)} that is among its "
                             f"settings {list(method.settings)}, got {method.knob!r}")
+    for name in ("reference", "refractory"):  # (reference sorts the catalogue)
+        if not isinstance(getattr(method, name), (bool, np.bool_)):
+            raise LifutilsError(f"Method.{name} must be True or False, got "
+                                f"{getattr(method, name)!r:.60}")
     if method.reference and any(m.reference for m in others):
         raise LifutilsError(f"there is one reference method "
                             f"({next(m.key for m in others if m.reference)!r}); "
@@ -272,6 +329,8 @@ def _checked(method, others) -> Method:
                             f"{method.marker!r}")
     method = replace(method, color=_colour("color", method.color),
                      text_color=_colour("text_color", method.text_color))
+    if not built_in:
+        _drawable(method)
     if method.color and method.linestyle is not None and method.marker:
         return method  # a style of its own (every built-in has one)
     colours, lines, markers = _pools(others)
@@ -315,11 +374,12 @@ def _free_line_style(used, choices):
     return (0, (n, 1, 1, 1))
 
 
-def spare_styles(n) -> list:
+def spare_styles(n, first=0) -> list:
     """``n`` (colour, marker, line style) triples that no built-in reserves and no registered
     method wears, for lines that are not methods of their own (a method's other solvers, a
     population's approaches); each of the three goes round its cycle when the spare ones
-    run out.
+    run out. ``first``: the index of the first triple (spare_styles(1, first=k)[0] is the
+    k-th, without building the k before it).
 
     Examples
     --------
@@ -332,7 +392,7 @@ def spare_styles(n) -> list:
              [k for k in markers if k not in {m.marker.get("marker") for m in taken}]
              or markers,
              [ls for ls in lines if ls not in [m.linestyle for m in taken]] or lines)
-    return [tuple(pool[i % len(pool)] for pool in pools) for i in range(n)]
+    return [tuple(pool[i % len(pool)] for pool in pools) for i in range(first, first + n)]
 
 
 def register(method: Method) -> Method:
@@ -348,9 +408,11 @@ def register(method: Method) -> Method:
     ------
     LifutilsError
         If the key or label is taken, the runner is not callable, a setting is not
-        one of :data:`RUN_SETTINGS`, the knob is not one of its settings, a second
-        reference is given, a colour is not a colour (hex, or a matplotlib name:
-        it is stored as hex), or rank, linewidth or zorder is not a finite number.
+        one of :data:`RUN_SETTINGS`, options is not a dict or shares a name with the
+        settings, the knob is not one of its settings, a second reference is given,
+        reference or refractory is not True or False, a colour is not a colour (hex,
+        or a matplotlib name: it is stored as hex), rank, linewidth or zorder is not
+        a finite number, or matplotlib cannot draw its line style or marker.
 
     Examples
     --------

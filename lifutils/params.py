@@ -15,7 +15,7 @@ import numpy as np
 from . import checks as check
 from .errors import LifutilsError
 
-__all__ = ["LIFParams", "check_t_max", "check_dt"]
+__all__ = ["LIFParams", "check_t_max", "check_dt", "check_params"]
 
 # Named defaults: the values of the question this package answers.
 TAU_M = 10.0      # membrane time constant (ms)
@@ -260,3 +260,15 @@ class LIFParams:
                 raise LifutilsError(f"i_e must return real currents (nA), got {check.show(out)}")
             return np.broadcast_to(out.astype(float), t.shape)
         return np.full(t.shape, value)
+
+
+def check_params(params) -> LIFParams:
+    """``params``, a LIFParams; a LifutilsError naming it otherwise (a dict or a number would
+    reach the simulators as a bare AttributeError). A LIFParams made before its module was
+    reloaded counts (``%autoreload``)."""
+    kind = type(params)
+    if not (isinstance(params, LIFParams) or (kind.__module__, kind.__qualname__)
+            == (LIFParams.__module__, LIFParams.__qualname__)):
+        raise LifutilsError(f"params must be a LIFParams (lifutils.LIFParams(...)), "
+                            f"got {check.show(params)}")
+    return params

@@ -115,9 +115,12 @@ class Approach:
     def look(self) -> tuple:
         """(colour, marker, line style) of its line in a figure."""
         if isinstance(self.style, str):
+            if self.style not in REGISTRY:
+                raise LifutilsError(f"approach {self.key!r} is drawn in the style of method "
+                                    f"{self.style!r}, which is no longer registered")
             method = REGISTRY[self.style]
             return method.color, method.marker["marker"], method.linestyle
-        return spare_styles(self.style + 1)[self.style]
+        return spare_styles(1, first=self.style)[0]  # (a huge index builds no list)
 
 
 def _checked_approach(approach, others):
@@ -134,9 +137,9 @@ def _checked_approach(approach, others):
     if approach.style is None:
         taken = {a.style for a in others}
         return replace(approach, style=next(i for i in range(len(others) + 1) if i not in taken))
-    if not (approach.style in REGISTRY or (isinstance(approach.style, int)
-                                           and not isinstance(approach.style, bool)
-                                           and approach.style >= 0)):
+    style = approach.style
+    if not ((isinstance(style, str) and style in REGISTRY)  # (a list is no key: unhashable)
+            or (isinstance(style, int) and not isinstance(style, bool) and style >= 0)):
         raise LifutilsError(f"Approach.style must be a method key ({', '.join(REGISTRY)}), an "
                             f"index >= 0 or None, got {check.show(approach.style)}")
     return approach

@@ -99,7 +99,8 @@ class Settings:
         keep_y_events = check.flag("keep_y_events", keep_y_events)
         options = _check_options(dict(options), y0.size)
         first_step = options.pop("first_step", None)
-        if callable(options.get("jac")):
+        jac = options.get("jac")
+        if callable(jac):
             options["jac"] = _checked_jac(options["jac"], y0.size, extra)
         settings = dict(
             fun=fun, reset=reset, hold=hold, t0=t0, tf=tf, y0=y0, n=y0.size, extra=extra,
@@ -114,6 +115,8 @@ class Settings:
         _probe_fun(fun, t0, y0, extra, check_finite)
         # after fun's probe, so that args that fit nothing name fun first
         _check_arities(events, reset, hold, extra)
+        if callable(jac):
+            _check_arity("jac", jac, "jac(t, y, *args)", 2, extra)
         return cls(events=tuple(events), layout=EventLayout(events, t0, y0, extra), **settings)
 
 
@@ -270,8 +273,11 @@ def _check_events(events):
 def check_span(t_span):
     """(t0, tf) as floats: finite, tf > t0; a LifutilsError naming t_span otherwise."""
     try:
-        t0, tf = (float(x) for x in t_span)
-    except (TypeError, ValueError):
+        t0, tf = t_span
+        if isinstance(t0, (bool, np.bool_)) or isinstance(tf, (bool, np.bool_)):
+            raise TypeError("a bool is not a time")
+        t0, tf = float(t0), float(tf)
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
         raise LifutilsError(f"t_span must be a pair (t0, tf) of numbers, got {check.show(t_span)}") \
             from None
     if not (math.isfinite(t0) and math.isfinite(tf)):
@@ -299,7 +305,7 @@ def _check_breakpoints(breakpoints):
     """Breakpoints as a sorted array of distinct finite times."""
     try:
         stops = np.asarray(breakpoints, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
         stops = None
     if stops is None or stops.ndim != 1 or not np.isfinite(stops).all():
         raise LifutilsError("breakpoints must be a one-dimensional sequence of finite times, "
@@ -310,7 +316,10 @@ def _check_breakpoints(breakpoints):
 def _check_method(method):
     if isinstance(method, str) and method in SOLVE_IVP_METHODS:
         return method
-    if isinstance(method, type) and issubclass(method, OdeSolver):
+    # OdeSolver itself (and a subclass that adds no step) is abstract: solve_ivp would fail
+    # on it with a bare TypeError about rtol
+    if isinstance(method, type) and issubclass(method, OdeSolver) \
+            and method._step_impl is not OdeSolver._step_impl:
         return method
     raise LifutilsError(f"method must be one of {', '.join(SOLVE_IVP_METHODS)} or an OdeSolver class, "
                         f"got {check.show(method)}")
@@ -399,7 +408,7 @@ def _check_options(options, n):
     elif "atol" in options:  # one per component
         try:
             atol = np.asarray(options["atol"], dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             atol = np.array([np.nan])
         if atol.shape != (n,) or not np.all(np.isfinite(atol) & (atol >= 0)):
             raise LifutilsError(f"atol must be a finite number > 0, or {n} finite numbers >= 0 "
@@ -419,6 +428,17 @@ def _check_options(options, n):
         if shape != (n, n) or values.dtype.kind not in "biuf" or not np.isfinite(values).all():
             raise LifutilsError(f"jac must be a callable jac(t, y, *args) or a constant ({n}, {n}) "
                                 f"matrix of finite real numbers, got {check.show(jac)}")
+    if "min_step" in options:  # LSODA's (default 0; None is not one)
+        options["min_step"] = check.non_negative("min_step", options["min_step"])
+    for band in ("lband", "uband"):  # LSODA's: a band inside the (n, n) Jacobian
+        if options.get(band) is not None:
+            options[band] = check.integer(band, options[band], minimum=0, maximum=n - 1)
+    sparsity = options.get("jac_sparsity")  # Radau's and BDF's
+    if sparsity is not None:
+        array = sparsity if sparse.issparse(sparsity) else check.real_array(sparsity)
+        if array is None or array.shape != (n, n):
+            raise LifutilsError(f"jac_sparsity must be an ({n}, {n}) array or sparse matrix "
+                                f"(nonzero where the Jacobian may be), got {check.show(sparsity)}")
     if options.get("vectorized"):
         raise LifutilsError("vectorized must be False: solve_ivp_with_resets calls fun one "
                             "state at a time")

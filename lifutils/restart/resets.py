@@ -78,7 +78,7 @@ class StitchedSolution:
         given = t
         try:
             t = np.asarray(t, dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: an int past float's range
             t = None
         if t is None or t.ndim > 1 or not np.isfinite(t).all():
             raise LifutilsError("t must be a finite time or a one-dimensional array of them "
