@@ -327,6 +327,12 @@ class Run:
         position = entry - layout.offsets[k]
         steps, guards = self.step_count, self.guards
         limit = guards.step_limit
+        if m is None and not extra:  # a scalar event without args: the common case, leaner
+            wrapped = _scalar_event(event, k, guards, steps if count_steps else None, run)
+            wrapped.terminal = True
+            wrapped.direction = direction
+            self._wrappers[key] = wrapped
+            return wrapped
 
         def wrapped(t, y):
             # solve_ivp calls each event once per accepted step
@@ -446,3 +452,30 @@ class Run:
         self.release[idx] = np.maximum(self.release[idx], self.t + duration)
         if idx.size:
             self.latest_release = max(self.latest_release, self.t + duration)
+
+
+def _scalar_event(event, k, guards, steps, run):
+    """Scalar event k (``event(t, y)``, no args) as solve_ivp calls it: its value when
+    a finite float, else checked (a LifutilsError that names it, or the derivative that
+    made the state non-finite); with ``steps`` (a counter), it also counts the solver's
+    steps against the memory budget, as the general wrapper does."""
+    isfinite = math.isfinite
+    if steps is None:
+        def scalar(t, y):
+            value = event(t, y)
+            if isinstance(value, float) and isfinite(value):
+                return value
+            return guards.at_step(t, y, event_number, k, value, t)
+        return scalar
+    limit = guards.step_limit
+
+    def counting(t, y):
+        # solve_ivp calls each event once per accepted step (and in locating a crossing)
+        guards.t_last_step = t
+        if next(steps) > limit:
+            guards.over_memory(run.t)
+        value = event(t, y)
+        if isinstance(value, float) and isfinite(value):
+            return value
+        return guards.at_step(t, y, event_number, k, value, t)
+    return counting
