@@ -7,7 +7,8 @@ rounding of its trigger (a tie). :class:`Guards` is owned by
 :class:`~lifutils.restart.loop.Run` (``run.guards``): it keeps the counts the budgets
 need and reads nothing of the run but the settings it is given and what each call passes.
 :func:`counted_rhs`, :func:`checked_rhs` and :func:`guarded_rhs` wrap fun as the solver
-calls it: counted against those budgets, its return copied and checked.
+calls it: counted against those budgets, its return checked and the solver's own (copied
+unless nothing but the solver can hold it: :data:`EXCLUSIVE`).
 """
 from __future__ import annotations
 

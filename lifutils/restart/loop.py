@@ -399,9 +399,9 @@ class Run:
         return fire or None
 
     def _rhs(self, held):
-        """fun(t, y, *args), counted against max_nfev and the time budget; checked, copied
-        (a fun may return one buffer it reuses: the solver keeps earlier derivatives), with
-        held components frozen.
+        """fun(t, y, *args), counted against max_nfev and the time budget; checked, and
+        copied unless nothing but the solver can hold what it returned (a fun may return one
+        buffer it reuses: the solver keeps earlier derivatives), with held components frozen.
 
         A non-finite derivative is not an error in itself: in a trial step that overshoots
         (an exponential upswing, as in AdEx) the solver rejects the step and tries a shorter
