@@ -22,7 +22,6 @@ from .triggers import Triggers
 from ..errors import LifutilsError
 
 
-
 def _solve_ivp(*args, **kwargs):
     """scipy's solve_ivp, looked up at each call."""
     return solve_ivp(*args, **kwargs)
