@@ -15,7 +15,8 @@ one LIF neuron and on the two-variable AdEx model (tonic spiking, Naud et al.
 written here with scipy alone, on the LIF neuron and on gallery models
 (Izhikevich, AdEx), at scipy's default tolerances passed explicitly
 (rtol = 1e-3, atol = 1e-6) and at tight ones, runs interleaved, the least CPU
-time of 7 (target: 1.15x).
+time of 7 (target: 1.15x), then what the defaults add when no tolerance is
+passed (the check of the defaults, a second run), in a table of its own.
 
 Numbers are printed, not asserted: timings depend on the machine.
 """
@@ -162,18 +163,37 @@ def overhead_models():
     return models
 
 
+def guard_seconds():
+    """What the guard against a reused buffer costs per evaluation (s): the least time of
+    the test solve_ivp_with_resets makes on each of fun's returns (the array owns its data
+    and nothing else holds it: then the solver keeps it without a copy)."""
+    import timeit
+    from lifutils.restart.guards import EXCLUSIVE, getrefcount
+
+    def fresh():
+        dy = np.zeros(2)
+        return dy.base is not None or getrefcount(dy) > EXCLUSIVE
+
+    def bare():
+        dy = np.zeros(2)
+        return dy
+    number = 20000
+    best = [min(timeit.Timer(f, timer=time.process_time).repeat(number=number, repeat=9)) / number
+            for f in (fresh, bare)]
+    return max(best[0] - best[1], 0.0)
+
+
 def overhead_rows(runs=7):
     """solve_ivp_with_resets against the plain loop above, same model and settings, runs
     interleaved; the least CPU time of ``runs`` each (the machine's other load only adds)."""
+    import os
     print("\nsolve_ivp_with_resets against a plain scipy restart loop (same settings, interleaved, "
-          f"least CPU time of {runs})\n")
-    # What keeping our own copy of each derivative costs (fun may return a buffer it reuses):
-    # the evaluations times the least time of one copy of a two-component array.
-    import timeit
-    two = np.zeros(2)
-    copy_s = min(timeit.repeat(two.copy, number=20000, repeat=7)) / 20000
+          f"least CPU time of {runs}; load average {os.getloadavg()[0]:.1f})\n")
+    # What guarding fun's returns against a reused buffer costs: the evaluations times the
+    # least time of one test (a return that someone else may hold is copied: none here).
+    guard_s = guard_seconds()
     header = (f"{'model':<16} {'method':<7} {'rtol/atol':<13} {'plain ms':>9} {'lifutils ms':>12} "
-              f"{'ratio':>6} {'copies ms':>10} {'spikes':>7} {'same spikes':>12}")
+              f"{'ratio':>6} {'guard ms':>9} {'spikes':>7} {'same spikes':>12}")
     print(header)
     print("-" * len(header))
     worst = 0.0
@@ -199,12 +219,41 @@ def overhead_rows(runs=7):
                 np.allclose(spikes_plain, spikes, rtol=0, atol=1e-9)
             worst = max(worst, o / p)
             print(f"{name:<16} {method:<7} {f'{rtol:.0e}/{atol:.0e}':<13} {p * 1e3:>9.2f} "
-                  f"{o * 1e3:>12.2f} {o / p:>6.2f} {ours.nfev * copy_s * 1e3:>10.2f} "
+                  f"{o * 1e3:>12.2f} {o / p:>6.2f} {ours.nfev * guard_s * 1e3:>9.2f} "
                   f"{len(spikes):>7d} {str(same):>12}", flush=True)
     print(f"\nlargest cost ratio solve_ivp_with_resets / plain loop: {worst:.2f} (target <= 1.15); "
-          f"copies ms: the share of the lifutils time spent copying fun's returns "
-          f"({copy_s * 1e9:.0f} ns each)")
+          f"guard ms: the share of the lifutils time spent guarding fun's returns against a "
+          f"reused buffer ({guard_s * 1e9:.0f} ns each)")
+    default_rows(runs)
     return worst
+
+
+def default_rows(runs=7):
+    """What the defaults add when no tolerance is passed: solve_ivp_with_resets without
+    rtol/atol (a second run at rtol = 1e-6, atol = 1e-9 checks the defaults) against the
+    same call with rtol = 1e-3, atol = 1e-6 passed; interleaved, least CPU time."""
+    print("\nwhat the defaults add when no tolerance is passed (RK45; the check of the "
+          "defaults is a second run at rtol=1e-6, atol=1e-9): solve_ivp_with_resets without "
+          "rtol/atol against the same call with rtol=1e-3, atol=1e-6 passed\n")
+    header = f"{'model':<16} {'passed ms':>10} {'none ms':>9} {'ratio':>6} {'event_time_error ms':>20}"
+    print(header)
+    print("-" * len(header))
+    import warnings
+    for name, rhs, threshold, reset, y0, t_span, breakpoints in overhead_models():
+        given = dict(events=threshold, reset=reset, breakpoints=breakpoints)
+        passed_t, none_t = [], []
+        for _ in range(runs):
+            start = time.process_time()
+            solve_ivp_with_resets(rhs, t_span, y0, rtol=1e-3, atol=1e-6, **given)
+            passed_t.append(time.process_time() - start)
+            start = time.process_time()
+            with warnings.catch_warnings():  # a ToleranceWarning is the point of the check
+                warnings.simplefilter("ignore")
+                checked = solve_ivp_with_resets(rhs, t_span, y0, **given)
+            none_t.append(time.process_time() - start)
+        p, o = min(passed_t), min(none_t)
+        print(f"{name:<16} {p * 1e3:>10.2f} {o * 1e3:>9.2f} {o / p:>6.2f} "
+              f"{checked.event_time_error:>20.3g}", flush=True)
 
 
 def row(r):
@@ -222,10 +271,12 @@ def main(argv=None):
     ap.add_argument("--overhead-only", action="store_true",
                     help="only the table of solve_ivp_with_resets against a plain scipy loop "
                     "(LIF, Izhikevich, AdEx)")
+    ap.add_argument("--runs", type=int, default=7,
+                    help="interleaved runs per row of the overhead table (least CPU time)")
     args = ap.parse_args(argv)
     t_max, repeats = args.t_max, args.repeats
     if args.overhead_only:
-        overhead_rows()
+        overhead_rows(args.runs)
         return 0
     if args.general_only:
         general_tool_rows(repeats)
@@ -270,7 +321,7 @@ def main(argv=None):
                   flush=True)
     print(f"\nlargest cost ratio simulate_events / bare loop: {worst:.2f} (target <= 1.2)")
     general_tool_rows(repeats)
-    overhead_rows()
+    overhead_rows(args.runs)
     return 0
 
 

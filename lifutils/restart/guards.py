@@ -7,13 +7,15 @@ rounding of its trigger (a tie). :class:`Guards` is owned by
 :class:`~lifutils.restart.loop.Run` (``run.guards``): it keeps the counts the budgets
 need and reads nothing of the run but the settings it is given and what each call passes.
 :func:`counted_rhs`, :func:`checked_rhs` and :func:`guarded_rhs` wrap fun as the solver
-calls it: counted against those budgets, its return copied and checked.
+calls it: counted against those budgets, its return checked and the solver's own (copied
+unless nothing but the solver can hold it: :data:`EXCLUSIVE`).
 """
 from __future__ import annotations
 
 import math
 import time
 import warnings
+from sys import getrefcount
 
 import numpy as np
 
@@ -257,10 +259,27 @@ def finite(array):
     return total - total == 0.0 or all(map(math.isfinite, values))
 
 
+def _references_to_a_fresh_array():
+    dy = np.empty(1)
+    return getrefcount(dy)
+
+
+#: What sys.getrefcount says of a local variable holding an array that nothing else
+#: holds (measured, not assumed: 2 on CPython 3.11, the variable and the call's argument).
+#: A returned array that owns its data (``base is None``) and has no more references than
+#: this cannot be written to by anyone afterwards (a view of it, a buffer export, an
+#: attribute or a closure holding it would each add a reference): the solver may keep it
+#: without a copy. Any other (fun's reused buffer, a view of one, the state itself) is
+#: copied. Skipping the copy is worth about a third of a microsecond per evaluation.
+EXCLUSIVE = _references_to_a_fresh_array()
+
+
 def counted_rhs(fun, used, guards, n):
     """fun, counted against the budgets of ``guards`` (``used``: the counter of
-    evaluations), its return our own float array of shape (n,)."""
+    evaluations), its return a float array of shape (n,) that only the solver holds
+    (copied unless it already is one: see EXCLUSIVE)."""
     checkpoint, ndarray, shape = guards.checkpoint, np.ndarray, (n,)
+    refs, exclusive = getrefcount, EXCLUSIVE  # local names: the quickest lookups
     limit = 0  # the count at which to look at the budgets again
 
     def counted(t, state):
@@ -269,19 +288,22 @@ def counted_rhs(fun, used, guards, n):
         if k > limit:
             limit = checkpoint(k, t)
         dy = fun(t, state)
-        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
+        if type(dy) is not ndarray or dy.dtype is not FLOAT or dy.shape != shape:
+            return as_derivative(dy, t, n)
+        if dy.base is not None or refs(dy) > exclusive:
             return dy.copy()
-        return as_derivative(dy, t, n)
+        return dy
     return counted
 
 
 def checked_rhs(fun, used, guards, n):
     """As counted_rhs, and a non-finite derivative reported to ``guards.non_finite``; for
     a small state (the sum of its entries is finite exactly when they are all finite, or
-    else it overflowed)."""
+    else it overflowed). Nothing is formatted here: the message is built only when
+    raised."""
     checkpoint, non_finite, ndarray, isfinite = guards.checkpoint, guards.non_finite, \
         np.ndarray, math.isfinite
-    shape = (n,)
+    shape, refs, exclusive = (n,), getrefcount, EXCLUSIVE
     limit = 0
 
     def checked(t, state):  # the state of a trial step may itself be non-finite
@@ -290,10 +312,10 @@ def checked_rhs(fun, used, guards, n):
         if k > limit:
             limit = checkpoint(k, t)
         dy = fun(t, state)
-        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
-            dy = dy.copy()
-        else:
+        if type(dy) is not ndarray or dy.dtype is not FLOAT or dy.shape != shape:
             dy = as_derivative(dy, t, n)
+        elif dy.base is not None or refs(dy) > exclusive:
+            dy = dy.copy()
         values = dy.tolist()
         total = sum(values)
         if total - total != 0.0 and not all(map(isfinite, values)):
@@ -304,8 +326,10 @@ def checked_rhs(fun, used, guards, n):
 
 def guarded_rhs(fun, used, guards, n, check_finite, held):
     """As checked_rhs for any state (numpy's test of finiteness), or without it; the
-    components ``held`` (a boolean mask, or None) have a derivative of 0."""
+    components ``held`` (a boolean mask, or None) have a derivative of 0 (set in our own
+    copy)."""
     checkpoint, non_finite, ndarray, shape = guards.checkpoint, guards.non_finite, np.ndarray, (n,)
+    refs, exclusive = getrefcount, EXCLUSIVE
     limit = 0
 
     def guarded(t, state):
@@ -314,10 +338,10 @@ def guarded_rhs(fun, used, guards, n, check_finite, held):
         if k > limit:
             limit = checkpoint(k, t)
         dy = fun(t, state)
-        if type(dy) is ndarray and dy.dtype is FLOAT and dy.shape == shape:
-            dy = dy.copy()
-        else:
+        if type(dy) is not ndarray or dy.dtype is not FLOAT or dy.shape != shape:
             dy = as_derivative(dy, t, n)
+        elif held is not None or dy.base is not None or refs(dy) > exclusive:
+            dy = dy.copy()
         if check_finite and not np.isfinite(dy).all():
             non_finite(k, t, dy)
         if held is not None:

@@ -9,7 +9,6 @@ function, its result and its dense output are in :mod:`lifutils.restart.resets`.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import itertools
 import math
 
@@ -22,7 +21,10 @@ from .guards import FLOAT, SMALL, Guards, checked_rhs, counted_rhs, finite, guar
 from .triggers import Triggers
 from ..errors import LifutilsError
 
-_NO_CHANGE = contextlib.nullcontext()
+
+def _solve_ivp(*args, **kwargs):
+    """scipy's solve_ivp, looked up at each call."""
+    return solve_ivp(*args, **kwargs)
 
 
 class Run:
@@ -58,6 +60,11 @@ class Run:
         self._wrappers = {}
         self.latest_release = -math.inf  # the latest time any component is held until
         self._free_rhs = self._rhs(None)
+        # While check_finite watches, an overflow in a trial step is ours to judge (it is
+        # named if it matters): numpy's warnings on it, in fun and in scipy, are not shown.
+        # (np.errstate as a decorator, made once: cheaper at each restart than a with block.)
+        self._integrate = np.errstate(over="ignore", invalid="ignore")(_solve_ivp) \
+            if s.check_finite else _solve_ivp
         self.triggers = Triggers(s.direction, s.layout)
         self.t_events = [[] for _ in range(s.layout.n_entries)]  # one list per entry
         self.y_events = [[] for _ in range(s.layout.n_entries)] if s.keep_y_events else None
@@ -139,8 +146,11 @@ class Run:
             self.y, g_before = y_new, g_after
         if s.layout.n_entries > 1:  # did not fire, but only just
             self._near_ties(np.flatnonzero(tr.armed), g_before, self.y)
-        if s.t_eval is None or (self.t == s.tf and s.tf in s.t_eval):
-            self.record(np.array([self.t]), self.y[:, None])  # the point just after the reset
+        # The point just after the reset: before tf, without t_eval, the next piece starts
+        # with it (solve_ivp's first point is exactly the (t, y) it was given, and so is
+        # hold_still's); at tf, stored here.
+        if self.t == s.tf and (s.t_eval is None or s.tf in s.t_eval):
+            self.record(np.array([self.t]), self.y[:, None])
         if self.t == s.tf:  # right-continuous at tf too
             self._add_dense(self.t, self.t, self.y.copy())
 
@@ -189,12 +199,9 @@ class Run:
             opts = dict(opts, first_step=min(s.first_step, t_stop - self.t))
         rhs = self._free_rhs if held is None else self._rhs(held)
         try:
-            # While check_finite watches, an overflow in a trial step is ours to judge (it is
-            # named if it matters): numpy's warnings on it, in fun and in scipy, are not shown.
-            with np.errstate(over="ignore", invalid="ignore") if s.check_finite else _NO_CHANGE:
-                return solve_ivp(rhs, (self.t, t_stop), self.y, method=s.method,
-                                 t_eval=solver_eval, dense_output=s.dense_output,
-                                 events=passed or None, **opts)
+            return self._integrate(rhs, (self.t, t_stop), self.y, method=s.method,
+                                   t_eval=solver_eval, dense_output=s.dense_output,
+                                   events=passed or None, **opts)
         except ValueError as exc:
             if isinstance(exc, LifutilsError):
                 raise
@@ -218,8 +225,9 @@ class Run:
     def _tally(self, sol):
         """Add the solver's counts to ours; its times and states as float arrays."""
         counts = self.counts
-        for key in counts:
-            counts[key] += int(sol.get(key, 0))
+        counts["nfev"] += int(sol["nfev"])
+        counts["njev"] += int(sol["njev"])
+        counts["nlu"] += int(sol["nlu"])
         sol_t = np.asarray(sol["t"], dtype=float)  # scipy leaves [] when t_eval caught nothing
         return sol_t, np.asarray(sol["y"], dtype=float).reshape(self.s.n, -1)
 
@@ -327,6 +335,12 @@ class Run:
         position = entry - layout.offsets[k]
         steps, guards = self.step_count, self.guards
         limit = guards.step_limit
+        if m is None and not extra:  # a scalar event without args: the common case, leaner
+            wrapped = _scalar_event(event, k, guards, steps if count_steps else None, run)
+            wrapped.terminal = True
+            wrapped.direction = direction
+            self._wrappers[key] = wrapped
+            return wrapped
 
         def wrapped(t, y):
             # solve_ivp calls each event once per accepted step
@@ -384,9 +398,9 @@ class Run:
         return fire or None
 
     def _rhs(self, held):
-        """fun(t, y, *args), counted against max_nfev and the time budget; checked, copied
-        (a fun may return one buffer it reuses: the solver keeps earlier derivatives), with
-        held components frozen.
+        """fun(t, y, *args), counted against max_nfev and the time budget; checked, and
+        copied unless nothing but the solver can hold what it returned (a fun may return one
+        buffer it reuses: the solver keeps earlier derivatives), with held components frozen.
 
         A non-finite derivative is not an error in itself: in a trial step that overshoots
         (an exponential upswing, as in AdEx) the solver rejects the step and tries a shorter
@@ -446,3 +460,30 @@ class Run:
         self.release[idx] = np.maximum(self.release[idx], self.t + duration)
         if idx.size:
             self.latest_release = max(self.latest_release, self.t + duration)
+
+
+def _scalar_event(event, k, guards, steps, run):
+    """Scalar event k (``event(t, y)``, no args) as solve_ivp calls it: its value when
+    a finite float, else checked (a LifutilsError that names it, or the derivative that
+    made the state non-finite); with ``steps`` (a counter), it also counts the solver's
+    steps against the memory budget, as the general wrapper does."""
+    isfinite = math.isfinite
+    if steps is None:
+        def scalar(t, y):
+            value = event(t, y)
+            if isinstance(value, float) and isfinite(value):
+                return value
+            return guards.at_step(t, y, event_number, k, value, t)
+        return scalar
+    limit = guards.step_limit
+
+    def counting(t, y):
+        # solve_ivp calls each event once per accepted step (and in locating a crossing)
+        guards.t_last_step = t
+        if next(steps) > limit:
+            guards.over_memory(run.t)
+        value = event(t, y)
+        if isinstance(value, float) and isfinite(value):
+            return value
+        return guards.at_step(t, y, event_number, k, value, t)
+    return counting
