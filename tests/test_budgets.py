@@ -86,3 +86,52 @@ def test_an_integer_max_nfev_past_float_range_is_an_endless_budget_not_an_overfl
                                 events=lambda t, y: y[0] - 1.0, reset=lambda t, y, i: [0.0],
                                 max_nfev=max_nfev)
     assert sol.status == 0 and np.allclose(sol.t_events[0], [1.0, 2.0, 3.0], rtol=1e-9)
+
+
+#: A threshold far above what cos(t) reaches from -70: no reset in these runs.
+NEVER_FIRES = dict(events=lambda t, y: y[0] - 1e3, reset=lambda t, y, i: y)
+
+
+def _busy(seconds):
+    """Use ``seconds`` of this thread's CPU time."""
+    import time
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
+def test_a_slow_fun_meets_the_time_budget_within_an_evaluation_or_two():
+    """fun takes 20 ms of CPU time a call: the budget of 0.3 s allows 15 calls; the clock is
+    read at every call once they are slow, so the run stops within a few calls of that (the
+    solver's first-step probes, one call past the budget); it used to read it every 64 calls:
+    1.3 s, four times the budget."""
+    calls = []
+
+    def slow(t, y):
+        calls.append(t)
+        _busy(0.02)
+        return np.cos(t) + 0.0 * y  # never settles: the steps stay short
+
+    def run():
+        try:
+            solve_ivp_with_resets(slow, (0.0, 1e6), [-70.0], max_seconds=0.3, **NEVER_FIRES)
+        except BudgetError as exc:
+            raise BudgetError(f"{exc} [calls: {len(calls)}]") from None
+    message = refuses(run, BudgetError, r"used its time budget of max_seconds = 0\.3 s")
+    assert 10 <= int(message.rsplit("[calls: ", 1)[1].rstrip("]")) <= 20, message
+
+
+def test_a_fun_that_waits_stops_at_four_times_the_budget_of_wall_clock_time():
+    """fun sleeps 10 ms a call (almost no CPU time): the wall-clock limit, 4 x max_seconds,
+    stops it, and the message says that it waited."""
+    import time
+
+    def sleepy(t, y):
+        time.sleep(0.01)
+        return np.cos(t) + 0.0 * y  # never settles: the steps stay short
+
+    message = refuses(lambda: solve_ivp_with_resets(sleepy, (0.0, 1e6), [-70.0], max_seconds=0.2,
+                                                        **NEVER_FIRES),
+                      BudgetError, r"ran [\d.]+ s of wall-clock time, 4 times its time budget of "
+                                   r"max_seconds = 0\.2 s, waiting more than computing")
+    assert "raise max_seconds" in message

@@ -50,7 +50,11 @@ class Guards:
         self.t_last_step = s.t0
         self.tie_warned = False
         self.cpu_start = time.thread_time()
-        self.wall_deadline = time.perf_counter() + s.max_seconds
+        self.wall_start = self.last_look = time.perf_counter()
+        self.stride = 1  # evaluations until the next look at the clock (see checkpoint)
+        self.wall_deadline = self.wall_start + s.max_seconds
+        #: Past this wall-clock time the call stops whatever its CPU time (WALL_FACTOR).
+        self.wall_limit = self.wall_start + self.WALL_FACTOR * s.max_seconds
         #: Accepted solver steps the memory budget of the stored trace allows.
         self.step_limit = (check.MEMORY_BUDGET // s.bytes_per_step) if s.bytes_per_step \
             else math.inf
@@ -180,6 +184,14 @@ class Guards:
     #: Evaluations of fun between two looks at the clock (the time budget): a look costs
     #: less than a tenth of a microsecond, an evaluation with its solver step several.
     CLOCK_EVERY = 64
+    #: When the evaluations since the last look took longer than this (s, wall clock: a slow
+    #: fun), the clock is read at every evaluation, so the budget is met within one.
+    LOOK_EVERY = 0.05
+    #: A call stops when its wall-clock time passes this many times max_seconds, whatever
+    #: its CPU time: a fun that waits (sleep, I/O, a lock, work in other threads) uses
+    #: little CPU time of this thread. Four: a machine busy with other work slows the wall
+    #: clock, and a normal run must not meet this limit before its CPU budget.
+    WALL_FACTOR = 4.0
 
     def checkpoint(self, k, t):
         """Evaluation (or restart charge) ``k`` at time t has passed the latest checkpoint:
@@ -188,18 +200,30 @@ class Guards:
         s = self.s
         if k > s.max_nfev:
             self.over_nfev(t)
-        if time.perf_counter() > self.wall_deadline:  # the CPU time may be over budget
+        now = time.perf_counter()
+        if now > self.wall_deadline:  # the CPU time may be over budget
             used = time.thread_time() - self.cpu_start
             if used > s.max_seconds:
                 self.over_time(t, k)
-            self.wall_deadline = time.perf_counter() + (s.max_seconds - used)
-        return min(k + self.CLOCK_EVERY, s.max_nfev)
+            if now > self.wall_limit:
+                self.over_time(t, k, wall=now - self.wall_start)
+            self.wall_deadline = min(now + (s.max_seconds - used), self.wall_limit)
+        # The stride between looks starts at 1 and doubles up to CLOCK_EVERY while looks
+        # come quickly; after a slow stretch it falls back to 1.
+        slow = now - self.last_look > self.LOOK_EVERY
+        self.stride = 1 if slow else min(2 * self.stride, self.CLOCK_EVERY)
+        self.last_look = now
+        return min(k + self.stride, s.max_nfev)
 
-    def over_time(self, t, k):
+    def over_time(self, t, k, wall=None):
         s = self.s
+        used = (f"used its time budget of max_seconds = {s.max_seconds:.3g} s "
+                f"(CPU time{'' if s.max_seconds_given else ', the default'})" if wall is None
+                else f"ran {wall:.3g} s of wall-clock time, {self.WALL_FACTOR:g} times its time "
+                     f"budget of max_seconds = {s.max_seconds:.3g} s, waiting more than computing "
+                     "(a fun that sleeps, reads files or waits for other threads)")
         raise BudgetError(
-            f"solve_ivp_with_resets used its time budget of max_seconds = {s.max_seconds:.3g} s "
-            f"(CPU time{'' if s.max_seconds_given else ', the default'}) "
+            f"solve_ivp_with_resets {used} "
             f"and had reached t = {float(t):.6g} of t_span ({s.t0:g}, {s.tf:g}) after "
             f"{self.n_resets} resets and about {k} evaluations of fun (each restart of the solver "
             f"counts as {self.RESTART_COST}): the steps are far smaller than the span (a stiff "

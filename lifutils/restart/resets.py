@@ -235,9 +235,13 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         an idle machine the wall-clock time; on a busy one the wall clock runs
         faster), next to ``max_nfev``: a run still going after it stops with a
         BudgetError that says so and how far it got. The clock is read every
-        64 evaluations of fun and at each restart, so the run stops within a
-        fraction of a second of the budget (unless one evaluation of fun
-        itself takes longer). When the tool chooses the tolerances itself
+        64 evaluations of fun (1, 2, 4, ... at the start) and at each restart,
+        and at every evaluation while they take more than 0.05 s between two
+        looks, so the run stops within a
+        fraction of a second of the budget (or one evaluation of fun, if that
+        takes longer). A run whose wall-clock time passes 4 times
+        ``max_seconds`` stops the same way, whatever its CPU time: a fun that
+        waits (sleeps, reads files, waits for other threads) uses little. When the tool chooses the tolerances itself
         (``spike_tol``, or the check of the defaults), its runs share this one
         budget, as they share ``max_nfev``. Default: 15 s, or ``max_nfev`` times 7.5 us
         when that is longer (so that raising ``max_nfev`` raises it too). A
