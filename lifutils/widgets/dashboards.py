@@ -315,7 +315,7 @@ def side_by_side(*, t_max=T_MAX, size="screen"):
 
     renderer = FastPNG(fig, traces.moving + spikes.moving, watched=traces.watched)
     dash = Dashboard("Threshold and reset: every approach side by side", controls, fig, draw,
-                     side=table, renderer=renderer, size=size)
+                     side=table, renderer=renderer, size=size, warm=lambda values: rows(**values))
     dash.table, dash.traces, dash.raster = table, traces, spikes
     return dash
 
@@ -380,6 +380,7 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
     # The rate axis follows the data, so its tick labels change width: keep
     # the layout engine (these redraws are dominated by the simulations anyway).
     renderer = FastPNG(fig, curve.moving, watched=curve.watched, freeze_layout=False)
-    dash = Dashboard("The f-I curve", controls, fig, draw, renderer=renderer, size=size)
+    dash = Dashboard("The f-I curve", controls, fig, draw, renderer=renderer, size=size,
+                     warm=lambda values: run(**values))
     dash.curve = curve
     return dash
