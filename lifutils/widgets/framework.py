@@ -451,8 +451,10 @@ def neighbours(widget, old):
     if isinstance(widget, (widgets.FloatSlider, widgets.IntSlider)):
         value, step = widget.value, widget.step
         steps = (step, -step) if old is None or value >= old else (-step, step)
-        # As the browser's slider computes it: the value plus a step, in floating point.
-        return [value + d for d in steps if widget.min <= value + d <= widget.max]
+        # As the browser's slider (noUiSlider) computes it: a step on, rounded to the
+        # step's decimals (20.1 + 0.1 is 20.200000000000003 in floating point, 20.2 there).
+        decimals = len(repr(float(step)).split(".")[1].rstrip("0"))
+        return [round(value + d, decimals) for d in steps if widget.min <= value + d <= widget.max]
     return []
 
 
