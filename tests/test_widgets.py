@@ -431,3 +431,24 @@ def test_prefetch_stops_when_a_control_moves_again():
     # The first prefetch stopped after one setting (21.5, not 20.5 too).
     assert seen[0] == 21.5 and 20.5 not in seen[:2]
     dash.prefetcher.join(timeout=60)
+
+
+def test_a_slow_hack_setting_is_announced_before_it_runs():
+    seen = []
+    fig, ax = F.dashboard_figure((3, 2))
+    controls = {"method": F.choices("method", F.SOLVERS, "RK45")}
+    holder = []
+
+    def draw(values):
+        if holder:
+            seen.append(holder[0].status.value)  # what the page shows while it computes
+        return "drawn"
+
+    holder.append(F.Dashboard("t", controls, fig, draw, notice=D._slow_hack))
+    dash = holder[0]
+    for method in D.SLOW_HACK_METHODS:
+        controls["method"].value = method
+        assert f"{method} crawls at the threshold" in seen[-1] and "several seconds" in seen[-1]
+        assert "crawls" not in dash.status.value  # gone once drawn
+    controls["method"].value = "RK23"
+    assert "computing" in seen[-1] and "crawls" not in seen[-1]

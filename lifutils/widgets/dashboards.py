@@ -83,9 +83,9 @@ def hack_explorer(*, t_max=T_MAX, size="screen"):
     cap), ``i_e`` (nA). The status gives the right-hand-side evaluations
     (nfev) and the lowest v (mV) after v first reached threshold: it stays
     near -55 mV, never near v_reset = -80 mV. Implicit methods (Radau, BDF)
-    crawl at the threshold until the hack's evaluation budget runs out; the
-    dashboard then draws the trace as far as it got and says STALLED in the
-    status line.
+    crawl at the threshold until the hack's evaluation budget runs out (several
+    seconds: the status line says so while it computes); the dashboard then
+    draws the trace as far as it got and says STALLED in the status line.
 
     Parameters
     ----------
@@ -139,7 +139,20 @@ def hack_explorer(*, t_max=T_MAX, size="screen"):
         return f"nfev={hack.nfev}, {where}"
 
     return trace_dashboard("The dv/dt hack against the exact answer", "hack", controls,
-                           run, summarize, (-85.0, V_LIMITS[1]), size)
+                           run, summarize, (-85.0, V_LIMITS[1]), size, notice=_slow_hack)
+
+
+#: The methods with which the hack crawls until its evaluation budget runs out.
+SLOW_HACK_METHODS = ("Radau", "BDF")
+
+
+def _slow_hack(values):
+    """The status line's warning while the hack computes with a method that takes seconds."""
+    if values["method"] in SLOW_HACK_METHODS:
+        return (f"{values['method']} crawls at the threshold until the hack's evaluation "
+                "budget runs out: this takes several seconds (only the first time: "
+                "the result is kept)")
+    return ""
 
 
 def events_explorer(*, t_max=T_MAX, size="screen"):

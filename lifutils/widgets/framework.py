@@ -252,6 +252,9 @@ class Dashboard(widgets.VBox):
         Prefetch the neighbours of a moved slider (needs ``warm``). Default: on
         inside a Jupyter kernel, off elsewhere (scripts, tests, benchmarks of a
         cold cache).
+    notice : callable, optional
+        ``notice(values) -> str``: a warning shown in the status line while the
+        redraw computes (say, that a setting takes seconds); "" for none.
 
     Attributes
     ----------
@@ -296,7 +299,7 @@ class Dashboard(widgets.VBox):
     """
 
     def __init__(self, title, controls, figure, draw, *, side=None, renderer=None,
-                 size="screen", warm=None, prefetch=None):
+                 size="screen", warm=None, prefetch=None, notice=None):
         check_size(size)
         status = widgets.HTML()
         status.add_class("lif-status")
@@ -329,6 +332,7 @@ class Dashboard(widgets.VBox):
         self.figure_area = figure_area
         self._draw = draw
         self._warm = warm
+        self._notice = notice
         self.prefetch = _in_kernel() if prefetch is None else bool(prefetch)
         self._generation = 0  # counts control moves: a prefetch stops when it changes
         self.prefetcher = None  # the last prefetch thread
@@ -376,9 +380,11 @@ class Dashboard(widgets.VBox):
         values = control_values(self.controls)
         # Shown at once in the page, so a slow setting (the dv/dt hack with Radau
         # takes seconds to use up its budget) is visibly at work, not frozen.
+        note = self._notice(values) if self._notice is not None else ""
         self.status.value = ('<div role="status" aria-live="polite" aria-atomic="true">'
                              '<span style="font-family: var(--jp-code-font-family, monospace); '
-                             'font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}</span></div>')
+                             'font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}'
+                             f'{html.escape(" " + note) if note else ""}</span></div>')
         try:
             summary = self._draw(values)
         except LifutilsError as exc:
@@ -483,13 +489,13 @@ def spike_summary(result, exact) -> str:
     return text
 
 
-def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen"):
+def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen", notice=None):
     """One method's trace against the exact answer, redrawn in place.
 
     ``key`` is the method's key (its label names the trace);
     ``run(**values)`` returns ``(result, exact, *extra)`` (cached);
     ``summarize(result, exact, *extra)`` gives the status text; ``size`` is
-    ``"screen"`` or ``"projector"``. The Dashboard's ``trace`` is its
+    ``"screen"`` or ``"projector"``; ``notice`` as for :class:`Dashboard`. The Dashboard's ``trace`` is its
     :class:`~lifutils.figures.plotting.TraceFigure` (what :func:`~lifutils.figures.plotting.plot_trace`
     draws), moved to each new run.
     """
@@ -505,6 +511,6 @@ def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen"):
 
     renderer = FastPNG(fig, trace.moving, watched=trace.watched)
     dash = Dashboard(title, controls, fig, draw, renderer=renderer, size=size,
-                     warm=lambda values: run(**values))
+                     warm=lambda values: run(**values), notice=notice)
     dash.trace = trace
     return dash
