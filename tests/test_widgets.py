@@ -436,7 +436,7 @@ def test_prefetch_stops_when_a_control_moves_again():
 def test_a_slow_hack_setting_is_announced_before_it_runs():
     seen = []
     fig, ax = F.dashboard_figure((3, 2))
-    controls = {"method": F.choices("method", F.SOLVERS, "RK45")}
+    controls = {"method": F.choices("method", F.SOLVERS, "RK45"), "max_step": F.max_step_choice()}
     holder = []
 
     def draw(values):
@@ -452,3 +452,7 @@ def test_a_slow_hack_setting_is_announced_before_it_runs():
         assert "crawls" not in dash.status.value  # gone once drawn
     controls["method"].value = "RK23"
     assert "computing" in seen[-1] and "crawls" not in seen[-1]
+    controls["max_step"].value = 0.01
+    assert "max_step 0.01 ms" in seen[-1] and "a few seconds" in seen[-1]
+    controls["max_step"].value = 0.1
+    assert "seconds" not in seen[-1]

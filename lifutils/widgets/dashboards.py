@@ -139,7 +139,8 @@ def hack_explorer(*, t_max=T_MAX, size="screen"):
         return f"nfev={hack.nfev}, {where}"
 
     return trace_dashboard("The dv/dt hack against the exact answer", "hack", controls,
-                           run, summarize, (-85.0, V_LIMITS[1]), size, notice=_slow_hack)
+                           run, summarize, (-85.0, V_LIMITS[1]), size, notice=_slow_hack,
+                           warm=lambda values: None if _slow_hack(values) else run(**values))
 
 
 #: The methods with which the hack crawls until its evaluation budget runs out.
@@ -147,11 +148,15 @@ SLOW_HACK_METHODS = ("Radau", "BDF")
 
 
 def _slow_hack(values):
-    """The status line's warning while the hack computes with a method that takes seconds."""
+    """The status line's warning while the hack computes a setting that takes seconds
+    (never prefetched: it would hold up the redraws meanwhile)."""
     if values["method"] in SLOW_HACK_METHODS:
         return (f"{values['method']} crawls at the threshold until the hack's evaluation "
                 "budget runs out: this takes several seconds (only the first time: "
                 "the result is kept)")
+    if values["max_step"] < 0.1:
+        return (f"max_step {values['max_step']:g} ms: tens of thousands of steps, this takes "
+                "a few seconds (only the first time: the result is kept)")
     return ""
 
 

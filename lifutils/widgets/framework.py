@@ -489,13 +489,15 @@ def spike_summary(result, exact) -> str:
     return text
 
 
-def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen", notice=None):
+def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen", notice=None,
+                    warm=None):
     """One method's trace against the exact answer, redrawn in place.
 
     ``key`` is the method's key (its label names the trace);
     ``run(**values)`` returns ``(result, exact, *extra)`` (cached);
     ``summarize(result, exact, *extra)`` gives the status text; ``size`` is
-    ``"screen"`` or ``"projector"``; ``notice`` as for :class:`Dashboard`. The Dashboard's ``trace`` is its
+    ``"screen"`` or ``"projector"``; ``notice`` and ``warm`` as for :class:`Dashboard`
+    (by default ``warm`` runs ``run``). The Dashboard's ``trace`` is its
     :class:`~lifutils.figures.plotting.TraceFigure` (what :func:`~lifutils.figures.plotting.plot_trace`
     draws), moved to each new run.
     """
@@ -511,6 +513,6 @@ def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen", n
 
     renderer = FastPNG(fig, trace.moving, watched=trace.watched)
     dash = Dashboard(title, controls, fig, draw, renderer=renderer, size=size,
-                     warm=lambda values: run(**values), notice=notice)
+                     warm=warm or (lambda values: run(**values)), notice=notice)
     dash.trace = trace
     return dash
