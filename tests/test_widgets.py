@@ -456,3 +456,14 @@ def test_a_slow_hack_setting_is_announced_before_it_runs():
     assert "max_step 0.01 ms" in seen[-1] and "a few seconds" in seen[-1]
     controls["max_step"].value = 0.1
     assert "seconds" not in seen[-1]
+
+
+def test_computing_is_shown_for_a_new_setting_only():
+    dash = W.euler_explorer()
+    shown = []
+    dash.status.observe(lambda change: shown.append(change.new), names="value")
+    dash.controls["i_e"].value = 25.0  # new: "computing" first, then the status
+    assert len(shown) == 2 and "computing" in shown[0] and "computing" not in shown[1]
+    shown.clear()
+    dash.controls["i_e"].value = 20.0  # drawn before: the status at once
+    assert len(shown) == 1 and "i_e=20.00" in shown[0]

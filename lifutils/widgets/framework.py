@@ -282,6 +282,11 @@ class Dashboard(widgets.VBox):
     in that thread, never matplotlib. An error in it is left for the redraw
     that needs that setting, which computes it again and shows it.
 
+    While a redraw computes, the status line reads "computing ..." (and the
+    ``notice``, if any), so a slow setting is visibly at work; not for a setting
+    drawn or prefetched before, which is drawn at once (one message to the
+    browser fewer).
+
     The PNG goes into the Output widget by setting its ``outputs`` (what
     ``Output.append_display_data`` does), rather than ``clear_output`` plus
     ``display(fig)`` inside ``with output:``. The browser shows the same
@@ -335,6 +340,7 @@ class Dashboard(widgets.VBox):
         self._notice = notice
         self.prefetch = _in_kernel() if prefetch is None else bool(prefetch)
         self._generation = 0  # counts control moves: a prefetch stops when it changes
+        self._known = set()  # settings drawn or prefetched: no "computing" line for them
         self.prefetcher = None  # the last prefetch thread
         self.renderer = renderer if renderer is not None else FastPNG(figure)
         for widget in self.controls.values():
@@ -374,17 +380,26 @@ class Dashboard(widgets.VBox):
                 self._warm(values)
             except Exception:  # noqa: BLE001  left for the redraw that needs it (Notes)
                 return
+            self._remember(_settings_key(values))
+
+    def _remember(self, key):
+        """Note a setting as computed (its redraw sends no "computing" first)."""
+        if len(self._known) > 4096:  # more than the caches hold: start again
+            self._known = set()
+        self._known.add(key)
 
     def redraw(self):
         """Recompute (from the cache if possible), redraw the figure, update the status."""
         values = control_values(self.controls)
         # Shown at once in the page, so a slow setting (the dv/dt hack with Radau
         # takes seconds to use up its budget) is visibly at work, not frozen.
-        note = self._notice(values) if self._notice is not None else ""
-        self.status.value = ('<div role="status" aria-live="polite" aria-atomic="true">'
-                             '<span style="font-family: var(--jp-code-font-family, monospace); '
-                             'font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}'
-                             f'{html.escape(" " + note) if note else ""}</span></div>')
+        key = _settings_key(values)
+        if key not in self._known:  # (a setting drawn or prefetched before is quick)
+            note = self._notice(values) if self._notice is not None else ""
+            self.status.value = ('<div role="status" aria-live="polite" aria-atomic="true">'
+                                 '<span style="font-family: var(--jp-code-font-family, '
+                                 'monospace); font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}'
+                                 f'{html.escape(" " + note) if note else ""}</span></div>')
         try:
             summary = self._draw(values)
         except LifutilsError as exc:
@@ -392,6 +407,7 @@ class Dashboard(widgets.VBox):
             summary = "not simulated"
         else:
             self._show_png(self.renderer.render())
+        self._remember(key)
         self.n_redraws += 1
         settings = "  ".join(f"{name}={readout(w)}" for name, w in self.controls.items())
         text = f"{settings}  \N{EM DASH}  {summary}  \N{EM DASH}  redraw {self.n_redraws}"
@@ -428,6 +444,11 @@ class Dashboard(widgets.VBox):
             '<div style="color: var(--jp-error-color1, #b00020); padding: 1em; max-width: 40em">'
             f"<b>Cannot simulate these settings:</b> {html.escape(message)}</div>")
         self.figure_area.children = (self.error,)
+
+
+def _settings_key(values):
+    """A hashable key for the values of the controls."""
+    return tuple(sorted(values.items()))
 
 
 def _in_kernel() -> bool:
