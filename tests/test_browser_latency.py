@@ -46,7 +46,7 @@ MEASURED = (("euler_explorer", "i_e"), ("hack_explorer", "i_e"), ("events_explor
             ("side_by_side", "i_e"), ("fi_explorer", "tau_m"), ("phase_plane", "I"),
             ("phase_plane", "b"), ("kick_synchrony", "kick"))
 DASHBOARD_KEYS = tuple(dict.fromkeys(key for key, _ in MEASURED))
-CELLS = ["from lifutils.widgets import DASHBOARDS"] + [
+CELLS = ["import lifutils\nfrom lifutils.widgets import DASHBOARDS\nprint(lifutils.__file__)"] + [
     f'DASHBOARDS["{key}"].make()' for key in DASHBOARD_KEYS]
 PRESS_TIMEOUT_MS = 30_000
 PAUSE_MS = 250  # between presses: a teacher's pace, and the kernel idle again
@@ -196,6 +196,8 @@ def _measure(browser, server):
         assert not errors, errors
         dashboards = page.locator(".jp-NotebookPanel .lif-dashboard")
         assert dashboards.count() == len(DASHBOARD_KEYS)
+        where = page.locator(".jp-NotebookPanel .jp-OutputArea-output").first.inner_text()
+        print(f"\nthe kernel's lifutils: {where.strip()}")
         return [_presses(page, dashboards.nth(DASHBOARD_KEYS.index(key)), key, control)
                 for key, control in MEASURED]
     finally:

@@ -398,7 +398,9 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
     # The rate axis follows the data, so its tick labels change width: keep
     # the layout engine (these redraws are dominated by the simulations anyway).
     renderer = FastPNG(fig, curve.moving, watched=curve.watched, freeze_layout=False)
-    dash = Dashboard("The f-I curve", controls, fig, draw, renderer=renderer, size=size,
-                     warm=lambda values: run(**values))
+    # No prefetch: a setting takes about a second (every current, 1000 ms each), and one
+    # computed in the background slows the redraws meanwhile more than it saves
+    # (benchmarks/browser_latency.py).
+    dash = Dashboard("The f-I curve", controls, fig, draw, renderer=renderer, size=size)
     dash.curve = curve
     return dash
