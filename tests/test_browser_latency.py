@@ -163,10 +163,10 @@ def test_keypress_to_redrawn_dashboard(request):
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--headless", "--no-sandbox", "--disable-gpu"])
         try:
-            rows = _measure(browser, server)
+            where, rows = _measure(browser, server)
         finally:
             browser.close()
-    text = table(rows)
+    text = f"the kernel's lifutils: {where}\n" + table(rows)
     print("\n" + text)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(text + "\n", encoding="utf-8")
@@ -197,9 +197,8 @@ def _measure(browser, server):
         dashboards = page.locator(".jp-NotebookPanel .lif-dashboard")
         assert dashboards.count() == len(DASHBOARD_KEYS)
         where = page.locator(".jp-NotebookPanel .jp-OutputArea-output").first.inner_text()
-        print(f"\nthe kernel's lifutils: {where.strip()}")
-        return [_presses(page, dashboards.nth(DASHBOARD_KEYS.index(key)), key, control)
-                for key, control in MEASURED]
+        return where.strip(), [_presses(page, dashboards.nth(DASHBOARD_KEYS.index(key)), key,
+                                        control) for key, control in MEASURED]
     finally:
         context.close()
 
