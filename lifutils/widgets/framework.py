@@ -297,8 +297,7 @@ class Dashboard(widgets.VBox):
     (``bbox_inches="tight"`` draws it twice).
 
     An ``ipywidgets.Image`` would send the PNG without base64, but that saves
-    about 0.3 ms of a 120-150 ms redraw (a 90 kB PNG; ``benchmarks/widget_latency.py``)
-    and would change the widget tree that the notebooks, the browser test and
+    well under a millisecond of a redraw (base64 of a 50-70 kB PNG) and would change the widget tree that the notebooks, the browser test and
     the book (``book/_ext/lifbook.py`` reads the PNGs from Output
     widgets) rely on, so the Output widget stays.
     """
