@@ -9,7 +9,7 @@ Prints the table (median, 95th percentile, largest, ms) with the load average, b
 and after: on a shared machine the times only mean something next to it. Issue 26's
 goal: at most 100 ms median on a 2-core machine.
 
-Run:  .venv/bin/python benchmarks/browser_latency.py [--presses 12]
+Run:  .venv/bin/python benchmarks/browser_latency.py [--presses 12] [--only side_by_side,phase_plane]
 """
 from __future__ import annotations
 
@@ -26,10 +26,12 @@ REPORT = REPO / "build" / "browser_latency.txt"
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--presses", type=int, default=12, help="presses per slider (12)")
+    parser.add_argument("--only", default="", help="comma-separated dashboards to measure "
+                        "(default: every one)")
     args = parser.parse_args(argv)
     if args.presses < 1:
         parser.error("--presses must be at least 1")
-    env = dict(os.environ, LIF_LATENCY_PRESSES=str(args.presses))
+    env = dict(os.environ, LIF_LATENCY_PRESSES=str(args.presses), LIF_LATENCY_ONLY=args.only)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     print(f"load average (1, 5, 15 min) before: {'%.2f %.2f %.2f' % os.getloadavg()} "
           f"on {os.cpu_count()} CPUs")

@@ -45,6 +45,9 @@ PRESSES = int(os.environ.get("LIF_LATENCY_PRESSES", "12"))
 MEASURED = (("euler_explorer", "i_e"), ("hack_explorer", "i_e"), ("events_explorer", "i_e"),
             ("side_by_side", "i_e"), ("fi_explorer", "tau_m"), ("phase_plane", "I"),
             ("phase_plane", "b"), ("kick_synchrony", "kick"))
+#: LIF_LATENCY_ONLY="side_by_side,phase_plane" measures those dashboards only.
+ONLY = [k.strip() for k in os.environ.get("LIF_LATENCY_ONLY", "").split(",") if k.strip()]
+MEASURED = tuple(m for m in MEASURED if not ONLY or m[0] in ONLY)
 DASHBOARD_KEYS = tuple(dict.fromkeys(key for key, _ in MEASURED))
 CELLS = ["import lifutils\nfrom lifutils.widgets import DASHBOARDS\nprint(lifutils.__file__)"] + [
     f'DASHBOARDS["{key}"].make()' for key in DASHBOARD_KEYS]
@@ -170,6 +173,7 @@ def test_keypress_to_redrawn_dashboard(request):
     print("\n" + text)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(text + "\n", encoding="utf-8")
+    assert MEASURED, f"LIF_LATENCY_ONLY={ONLY} names no dashboard of {DASHBOARD_KEYS}"
     assert [(r["key"], r["control"]) for r in rows] == list(MEASURED)
     for row in rows:
         assert len(row["total"]) == PRESSES, row
