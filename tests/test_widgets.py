@@ -467,3 +467,21 @@ def test_computing_is_shown_for_a_new_setting_only():
     shown.clear()
     dash.controls["i_e"].value = 20.0  # drawn before: the status at once
     assert len(shown) == 1 and "i_e=20.00" in shown[0]
+
+
+def test_an_error_in_the_prefetch_is_left_for_the_redraw():
+    dash = W.euler_explorer()
+    calls = []
+
+    def warm(values):
+        calls.append(values["i_e"])
+        raise ValueError("a bug in a simulation")  # the redraw of that setting shows it
+
+    dash._warm = warm
+    dash.prefetch = True
+    dash.controls["i_e"].value = 21.0
+    dash.prefetcher.join(timeout=60)
+    assert calls == [21.5]  # stopped at the first error, quietly
+    dash.controls["i_e"].value = 21.5  # drawn normally (the real simulation is fine)
+    assert "i_e=21.50" in dash.status.value and dash.error_message is None
+    dash.prefetcher.join(timeout=60)
