@@ -35,7 +35,10 @@ relative to each other when other work shares the CPU.
 The dashboards of notebooks 05 and 08 (``phase_plane``, ``kick_synchrony``) are
 measured the same way, without the plain pattern: sweeps of one slider each, every
 value new to a fresh dashboard, median, 95th percentile and largest
-(``--only larger_models`` measures just these).
+(``--only larger_models`` measures just these). Then once more one slider step at a time
+with the dashboards' prefetch on (as in a kernel), each move after the prefetch of the
+previous one has finished: an arrow key at a teacher's pace. The CPU time there is this
+thread's and the prefetch's together, so only the wall time is the redraw's.
 
 Run:  .venv/bin/python benchmarks/widget_latency.py [--only side_by_side|larger_models]
 """
@@ -194,6 +197,48 @@ def larger_models_latency():
     print(f"{'phase_plane':<16} {'(all sweeps)':<18} {'':<8} {len(wall):3d} "
           f"{np.median(wall):8.1f} {np.percentile(wall, 95):8.1f} {wall.max():8.1f} "
           f"{np.median(cpu):8.1f} {np.percentile(cpu, 95):8.1f}")
+    print()
+    print("the same moves one slider step at a time, each after the dashboard's prefetch (as in a "
+          "kernel) has computed the next step: what an arrow key costs at a teacher's pace")
+    print(header)
+    print("-" * len(header))
+    warm_all = []
+    for name, pattern, control, values in LARGER_SWEEPS:
+        times, cpu, sizes = _prefetched_steps(name, pattern, control, len(values))
+        warm_all += list(zip(times, cpu))
+        print(f"{name:<16} {pattern or '':<18} {control:<8} {len(times):3d} "
+              f"{np.median(times):8.1f} {np.percentile(times, 95):8.1f} {times.max():8.1f} "
+              f"{np.median(cpu):8.1f} {np.percentile(cpu, 95):8.1f} "
+              f"{np.median(sizes) / 1e3:7.0f}")
+
+
+def _prefetched_steps(name, pattern, control, n):
+    """Wall and CPU times (ms) and PNG sizes of ``n`` one-step moves of ``control``, each
+    once the prefetch of the previous move has finished (after a first move, not counted,
+    that nothing could prefetch)."""
+    from lifutils.widgets import kick_synchrony, phase_plane
+    from lifutils.widgets.framework import neighbours
+
+    dash = phase_plane(pattern) if name == "phase_plane" else kick_synchrony()
+    dash.prefetch = True
+    widget = dash.controls[control]
+    times, cpu, sizes, old = [], [], [], None
+    for k in range(n + 1):
+        if dash.prefetcher is not None:
+            dash.prefetcher.join()
+        new = neighbours(widget, old)[0]
+        old = widget.value
+        start, start_cpu = time.perf_counter(), time.process_time()
+        widget.value = new
+        times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+        if dash.error_message is not None:
+            raise RuntimeError(f"{name} shows an error for {control}={new}")
+        sizes.append(len(dash.png))
+    times, cpu, sizes = times[1:], cpu[1:], sizes[1:]
+    if dash.prefetcher is not None:
+        dash.prefetcher.join()
+    return 1e3 * np.array(times), 1e3 * np.array(cpu), sizes
 
 
 def main(argv=None):

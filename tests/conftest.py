@@ -24,7 +24,7 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 # plumbing. Everything else (the numerics, the claims of the notebooks, lifutils' docstring
 # examples) is marked ``numerics`` and runs in the three ulp modes.
 NOT_NUMERICS = frozenset({
-    "test_accessibility.py", "test_browser.py", "test_browser_classroom.py",
+    "test_accessibility.py", "test_browser.py", "test_browser_classroom.py", "test_browser_latency.py",
     "test_build_html.py", "test_contrast.py", "test_descriptions.py", "test_docs.py",
     "test_environment.py", "test_exercises_guide.py", "test_handout_security.py",
     "test_make_student.py", "test_nbgrader.py", "test_notebooks.py", "test_palette.py",
@@ -62,6 +62,7 @@ NOT_NUMERICS_TESTS = frozenset({
 # end. (xdist's own xdist_group marks do not group under pytest 9: xdist 3.8 renames
 # ``item._nodeid``, which pytest 9 no longer reads; hence the scheduler below.)
 GROUPS = {"test_browser.py": "browser", "test_browser_classroom.py": "browser",
+          "test_browser_latency.py": "browser",
           **{name: name for name in ("test_book.py", "test_nbgrader.py", "test_make_student.py",
                                      "test_gallery.py", "test_contrast.py", "test_widgets.py",
                                      "test_claims_07.py")}}

@@ -69,4 +69,33 @@ def test_fastpng_matches_a_fresh_render_after_updates(runs):
     # The moving artists are still drawn by a normal savefig.
     assert all(a.get_animated() for a in renderer.artists)
     full = mimage.imread(io.BytesIO(plotting.figure_to_png(ax.figure)))
-    assert full.shape == mimage.imread(io.BytesIO(png)).shape
+    shown = mimage.imread(io.BytesIO(png))
+    # The same size; an opaque figure is sent as RGB (encode_png), savefig writes RGBA.
+    assert full.shape[:2] == shown.shape[:2] and shown.shape[2] == 3 and full[..., 3].min() == 1.0
+
+
+def test_encode_png_round_trips_rgb_and_rgba():
+    from PIL import Image
+
+    rng = np.random.default_rng(7)
+    img = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    img[..., 3] = 255
+    back = np.asarray(Image.open(io.BytesIO(redraw.encode_png(img))))
+    assert back.shape == (37, 53, 3) and np.array_equal(back, img[..., :3])
+    img[5, 7, 3] = 128  # one pixel not opaque: the alpha channel is kept
+    for level in range(10):
+        back = np.asarray(Image.open(io.BytesIO(redraw.encode_png(img, level))))
+        assert back.shape == (37, 53, 4) and np.array_equal(back, img)
+
+
+@pytest.mark.parametrize("bad", [np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4, 4), float),
+                                 np.zeros((4, 4), np.uint8), "png"])
+def test_encode_png_refuses_what_is_not_rgba_bytes(bad):
+    with pytest.raises(lifutils.LifutilsError, match="rgba must be"):
+        redraw.encode_png(bad)
+
+
+@pytest.mark.parametrize("level", [-1, 10, 2.0, True, None])
+def test_compress_level_is_zlibs(level):
+    with pytest.raises(lifutils.LifutilsError, match="level must be an integer from 0 to 9"):
+        redraw.FastPNG(plotting.TraceFigure().ax.figure, compress_level=level)

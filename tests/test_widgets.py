@@ -312,3 +312,176 @@ def test_no_pyplot_figures(dashboards):
     W.euler_explorer().controls["i_e"].value = 21.0
     assert plt.get_fignums() == before
     assert not np.isnan(dashboards["side_by_side"].figure.dpi)
+
+
+# --------------------------------------------------------------------------- prefetch (issue 26)
+
+def test_cached_from_two_threads_computes_once():
+    import threading
+    import time
+
+    calls = []
+
+    def slow(x):
+        calls.append(x)
+        time.sleep(0.2)
+        return x * 2
+
+    cached = F.cached(slow)
+    found = []
+    threads = [threading.Thread(target=lambda: found.append(cached(3))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert found == [6, 6, 6] and calls == [3]
+    assert cached.cache_info() == F.CacheInfo(hits=2, misses=1, maxsize=512, currsize=1)
+
+
+def test_cached_a_waiter_runs_a_bug_itself_and_the_cache_stays_bounded():
+    import threading
+    import time
+
+    calls = []
+    started = threading.Event()
+
+    def flaky(x):
+        calls.append(x)
+        if len(calls) == 1:
+            started.set()
+            time.sleep(0.2)
+            raise ValueError("bug")  # not cached: the waiting caller runs it again
+        return x
+
+    cached = F.cached(flaky, maxsize=2)
+    errors = []
+
+    def first():
+        try:
+            cached(1)
+        except ValueError as exc:
+            errors.append(exc)
+
+    t = threading.Thread(target=first)
+    t.start()
+    started.wait(timeout=10)
+    assert cached(1) == 1  # waited for the first call, then ran it itself
+    t.join(timeout=10)
+    assert len(errors) == 1 and calls == [1, 1]
+    for x in (2, 3, 4):
+        cached(x)
+    assert cached.cache_info().currsize == 2
+
+
+def test_neighbours_follow_the_last_move_and_stay_on_the_slider():
+    w = F.slider("I (mV/ms)", 10.0, -5.0, 30.0, 0.1, ".1f")
+    w.value = 10.1
+    # One step on first, rounded as the browser's slider rounds (not 10.200000000000001).
+    assert F.neighbours(w, 10.0) == [10.2, 10.0]
+    assert F.neighbours(w, 10.2) == [10.0, 10.2]
+    w.value = 30.0
+    assert F.neighbours(w, 29.9) == [29.9]
+    rtol = F.rtol_choice()
+    values = [v for _, v in rtol.options]
+    rtol.index = 3
+    assert F.neighbours(rtol, values[2]) == [values[4], values[2]]
+    rtol.index = 0
+    assert F.neighbours(rtol, values[1]) == [values[1]]
+    assert F.neighbours(ipywidgets.Dropdown(options=["a", "b"], value="a"), "b") == []
+
+
+def test_prefetch_is_off_outside_a_kernel():
+    dash = W.euler_explorer()
+    dash.controls["i_e"].value = 25.0
+    assert dash.prefetch is False and dash.prefetcher is None
+
+
+def test_prefetch_warms_the_next_step_so_the_next_key_is_a_cache_hit():
+    from lifutils.widgets import larger_models as L
+
+    dash = W.phase_plane()
+    dash.prefetch = True
+    slider = dash.controls["b"]
+    slider.value = slider.value + slider.step
+    dash.prefetcher.join(timeout=60)
+    assert not dash.prefetcher.is_alive()
+    dash.prefetch = False  # (a new prefetch would count a miss of its own)
+    before = L.run.cache_info()
+    slider.value = slider.value + slider.step  # computed by the prefetch: from the cache
+    after = L.run.cache_info()
+    assert after.misses == before.misses and after.hits == before.hits + 1
+    assert f"b={F.readout(slider)}" in dash.status.value and dash.error_message is None
+
+
+def test_prefetch_stops_when_a_control_moves_again():
+    seen = []
+    dash = W.euler_explorer()
+    original = dash._warm
+
+    def warm(values):
+        seen.append(values["i_e"])
+        dash.controls["tau_m"].value = 12.0  # a move while it prefetches: it stops
+        original(values)
+
+    dash._warm = warm
+    dash.prefetch = True
+    dash.controls["i_e"].value = 21.0
+    first = dash.prefetcher
+    first.join(timeout=60)
+    # The first prefetch stopped after one setting (21.5, not 20.5 too).
+    assert seen[0] == 21.5 and 20.5 not in seen[:2]
+    dash.prefetcher.join(timeout=60)
+
+
+def test_a_slow_hack_setting_is_announced_before_it_runs():
+    seen = []
+    fig, ax = F.dashboard_figure((3, 2))
+    controls = {"method": F.choices("method", F.SOLVERS, "RK45"), "max_step": F.max_step_choice()}
+    holder = []
+
+    def draw(values):
+        if holder:
+            seen.append(holder[0].status.value)  # what the page shows while it computes
+        return "drawn"
+
+    holder.append(F.Dashboard("t", controls, fig, draw, notice=D._slow_hack))
+    dash = holder[0]
+    for method in D.SLOW_HACK_METHODS:
+        controls["method"].value = method
+        assert f"{method} crawls at the threshold" in seen[-1] and "several seconds" in seen[-1]
+        assert "crawls" not in dash.status.value  # gone once drawn
+    controls["method"].value = "RK23"
+    assert "computing" in seen[-1] and "crawls" not in seen[-1]
+    controls["max_step"].value = 0.01
+    assert "max_step 0.01 ms" in seen[-1] and "a few seconds" in seen[-1]
+    controls["max_step"].value = 0.1
+    assert "seconds" not in seen[-1]
+
+
+def test_computing_is_shown_for_a_new_setting_only():
+    dash = W.euler_explorer()
+    shown = []
+    dash.status.observe(lambda change: shown.append(change.new), names="value")
+    dash.controls["i_e"].value = 25.0  # new: "computing" first, then the status
+    assert len(shown) == 2 and "computing" in shown[0] and "computing" not in shown[1]
+    shown.clear()
+    dash.controls["i_e"].value = 20.0  # drawn before: the status at once
+    assert len(shown) == 1 and "i_e=20.00" in shown[0]
+
+
+def test_an_error_in_the_prefetch_is_left_for_the_redraw():
+    dash = W.euler_explorer()
+    calls = []
+
+    def warm(values):
+        calls.append(values["i_e"])
+        raise ValueError("a bug in a simulation")  # the redraw of that setting shows it
+
+    dash._warm = warm
+    dash.prefetch = True
+    dash.controls["i_e"].value = 21.0
+    dash.prefetcher.join(timeout=60)
+    assert calls == [21.5]  # stopped at the first error, quietly
+    dash.controls["i_e"].value = 21.5  # drawn normally (the real simulation is fine)
+    assert "i_e=21.50" in dash.status.value and dash.error_message is None
+    dash.prefetcher.join(timeout=60)

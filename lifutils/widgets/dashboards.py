@@ -83,9 +83,9 @@ def hack_explorer(*, t_max=T_MAX, size="screen"):
     cap), ``i_e`` (nA). The status gives the right-hand-side evaluations
     (nfev) and the lowest v (mV) after v first reached threshold: it stays
     near -55 mV, never near v_reset = -80 mV. Implicit methods (Radau, BDF)
-    crawl at the threshold until the hack's evaluation budget runs out; the
-    dashboard then draws the trace as far as it got and says STALLED in the
-    status line.
+    crawl at the threshold until the hack's evaluation budget runs out (several
+    seconds: the status line says so while it computes); the dashboard then
+    draws the trace as far as it got and says STALLED in the status line.
 
     Parameters
     ----------
@@ -139,7 +139,25 @@ def hack_explorer(*, t_max=T_MAX, size="screen"):
         return f"nfev={hack.nfev}, {where}"
 
     return trace_dashboard("The dv/dt hack against the exact answer", "hack", controls,
-                           run, summarize, (-85.0, V_LIMITS[1]), size)
+                           run, summarize, (-85.0, V_LIMITS[1]), size, notice=_slow_hack,
+                           warm=lambda values: None if _slow_hack(values) else run(**values))
+
+
+#: The methods with which the hack crawls until its evaluation budget runs out.
+SLOW_HACK_METHODS = ("Radau", "BDF")
+
+
+def _slow_hack(values):
+    """The status line's warning while the hack computes a setting that takes seconds
+    (never prefetched: it would hold up the redraws meanwhile)."""
+    if values["method"] in SLOW_HACK_METHODS:
+        return (f"{values['method']} crawls at the threshold until the hack's evaluation "
+                "budget runs out: this takes several seconds (only the first time: "
+                "the result is kept)")
+    if values["max_step"] < 0.1:
+        return (f"max_step {values['max_step']:g} ms: tens of thousands of steps, this takes "
+                "a few seconds (only the first time: the result is kept)")
+    return ""
 
 
 def events_explorer(*, t_max=T_MAX, size="screen"):
@@ -315,7 +333,7 @@ def side_by_side(*, t_max=T_MAX, size="screen"):
 
     renderer = FastPNG(fig, traces.moving + spikes.moving, watched=traces.watched)
     dash = Dashboard("Threshold and reset: every approach side by side", controls, fig, draw,
-                     side=table, renderer=renderer, size=size)
+                     side=table, renderer=renderer, size=size, warm=lambda values: rows(**values))
     dash.table, dash.traces, dash.raster = table, traces, spikes
     return dash
 
@@ -380,6 +398,9 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
     # The rate axis follows the data, so its tick labels change width: keep
     # the layout engine (these redraws are dominated by the simulations anyway).
     renderer = FastPNG(fig, curve.moving, watched=curve.watched, freeze_layout=False)
+    # No prefetch: a setting takes about a second (every current, 1000 ms each), and one
+    # computed in the background slows the redraws meanwhile more than it saves
+    # (benchmarks/browser_latency.py).
     dash = Dashboard("The f-I curve", controls, fig, draw, renderer=renderer, size=size)
     dash.curve = curve
     return dash

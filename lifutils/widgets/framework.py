@@ -11,9 +11,12 @@ Units: time in ms, voltage in mV, current in nA.
 from __future__ import annotations
 
 import base64
+import collections
 import functools
 import html
 import math
+import sys
+import threading
 
 import ipywidgets as widgets
 from ..figures import plotting
@@ -28,7 +31,7 @@ __all__ = ["Dashboard", "T_MAX", "I_E", "DPI", "V_RESET_RANGE", "V_LIMITS", "SOL
            "DT_OPTIONS", "MAX_STEP_OPTIONS", "RTOL_OPTIONS", "slider", "choices", "i_e_slider",
            "tau_m_slider", "t_ref_slider", "v_reset_slider", "dt_choice", "max_step_choice",
            "rtol_choice", "readout", "cached", "control_values", "solver_settings", "dashboard_figure", "spike_summary",
-           "trace_dashboard", "SIZES", "check_size"]
+           "trace_dashboard", "SIZES", "check_size", "neighbours", "CacheInfo"]
 
 T_MAX = 100.0          # simulated time (ms)
 I_E = 20.0             # default input (nA): R*I = 20 mV, above the 15 mV rheobase
@@ -142,27 +145,69 @@ def readout(widget) -> str:
     return text.replace("-", "\N{MINUS SIGN}", 1) if text.startswith("-") else text
 
 
+#: What ``cache_info()`` of a :func:`cached` function returns (as functools.lru_cache's).
+CacheInfo = collections.namedtuple("CacheInfo", "hits misses maxsize currsize")
+
+
 def cached(func, maxsize=512):
     """``func`` with its results *and* its lifutils errors cached by argument.
 
     Caching the errors matters: the dv/dt hack with Radau takes seconds to
     use up its evaluation budget, and should not do it again.
+
+    Safe to call from two threads (a dashboard's prefetch runs in one, see
+    :class:`Dashboard`): a call for arguments another thread is computing
+    waits for that result instead of computing it again; calls for other
+    arguments go ahead. Any other exception is a bug: never cached, it
+    propagates to the caller that ran ``func``, and a caller that waited
+    runs ``func`` itself.
     """
-    @functools.lru_cache(maxsize=maxsize)
-    def outcome(*args, **kwargs):
+    store = collections.OrderedDict()  # key -> (ok, result or error), least recent first
+    running = {}  # key -> threading.Event, set when the thread computing it is done
+    lock = threading.Lock()
+    counts = {"hits": 0, "misses": 0}
+
+    def outcome(args, kwargs):
+        key = (args, tuple(sorted(kwargs.items())))
+        while True:
+            with lock:
+                if key in store:
+                    store.move_to_end(key)
+                    counts["hits"] += 1
+                    return store[key]
+                event = running.get(key)
+                if event is None:
+                    running[key] = event = threading.Event()
+                    counts["misses"] += 1
+                    break
+            event.wait()  # another thread computes it; then look again
         try:
-            return True, func(*args, **kwargs)
-        except LifutilsError as exc:
-            return False, exc
+            try:
+                found = True, func(*args, **kwargs)
+            except LifutilsError as exc:
+                found = False, exc
+            with lock:
+                store[key] = found
+                if len(store) > maxsize:
+                    store.popitem(last=False)
+            return found
+        finally:
+            with lock:
+                del running[key]
+            event.set()
 
     @functools.wraps(func)
     def call(*args, **kwargs):
-        ok, value = outcome(*args, **kwargs)
+        ok, value = outcome(args, kwargs)
         if not ok:
             raise value.with_traceback(None)
         return value
 
-    call.cache_info = outcome.cache_info
+    def cache_info():
+        with lock:
+            return CacheInfo(counts["hits"], counts["misses"], maxsize, len(store))
+
+    call.cache_info = cache_info
     return call
 
 
@@ -200,6 +245,16 @@ class Dashboard(widgets.VBox):
     renderer : FastPNG, optional
         Renders the figure; by default one that draws the whole figure each
         time (give it the figure object's ``moving`` artists to redraw only those).
+    warm : callable, optional
+        ``warm(values)``: compute, into the dashboard's caches, what ``draw(values)``
+        will need, without drawing. With it the dashboard prefetches (see Notes).
+    prefetch : bool, optional
+        Prefetch the neighbours of a moved slider (needs ``warm``). Default: on
+        inside a Jupyter kernel, off elsewhere (scripts, tests, benchmarks of a
+        cold cache).
+    notice : callable, optional
+        ``notice(values) -> str``: a warning shown in the status line while the
+        redraw computes (say, that a setting takes seconds); "" for none.
 
     Attributes
     ----------
@@ -212,9 +267,26 @@ class Dashboard(widgets.VBox):
         Completed redraws, the first one (on construction) included.
     png : bytes
         The PNG shown last.
+    prefetch : bool
+        Whether it prefetches (may be changed).
 
     Notes
     -----
+    Prefetching: after a slider (or selection slider) moves, a background
+    thread computes, through ``warm``, the settings one step further on in
+    the same direction, then one step back, so the next arrow key finds its
+    simulation in the cache and only the figure is drawn again (issue 26:
+    keypress to redrawn figure within 100 ms). It stops as soon as a control
+    moves again; a redraw that needs the setting it is computing waits for
+    it (:func:`cached`) instead of computing it twice. Only the simulations run
+    in that thread, never matplotlib. An error in it is left for the redraw
+    that needs that setting, which computes it again and shows it.
+
+    While a redraw computes, the status line reads "computing ..." (and the
+    ``notice``, if any), so a slow setting is visibly at work; not for a setting
+    drawn or prefetched before, which is drawn at once (one message to the
+    browser fewer).
+
     The PNG goes into the Output widget by setting its ``outputs`` (what
     ``Output.append_display_data`` does), rather than ``clear_output`` plus
     ``display(fig)`` inside ``with output:``. The browser shows the same
@@ -225,14 +297,13 @@ class Dashboard(widgets.VBox):
     (``bbox_inches="tight"`` draws it twice).
 
     An ``ipywidgets.Image`` would send the PNG without base64, but that saves
-    about 0.3 ms of a 120-150 ms redraw (a 90 kB PNG; ``benchmarks/widget_latency.py``)
-    and would change the widget tree that the notebooks, the browser test and
+    well under a millisecond of a redraw (base64 of a 50-70 kB PNG) and would change the widget tree that the notebooks, the browser test and
     the book (``book/_ext/lifbook.py`` reads the PNGs from Output
     widgets) rely on, so the Output widget stays.
     """
 
     def __init__(self, title, controls, figure, draw, *, side=None, renderer=None,
-                 size="screen"):
+                 size="screen", warm=None, prefetch=None, notice=None):
         check_size(size)
         status = widgets.HTML()
         status.add_class("lif-status")
@@ -264,6 +335,12 @@ class Dashboard(widgets.VBox):
         self._title = title
         self.figure_area = figure_area
         self._draw = draw
+        self._warm = warm
+        self._notice = notice
+        self.prefetch = _in_kernel() if prefetch is None else bool(prefetch)
+        self._generation = 0  # counts control moves: a prefetch stops when it changes
+        self._known = set()  # settings drawn or prefetched: no "computing" line for them
+        self.prefetcher = None  # the last prefetch thread
         self.renderer = renderer if renderer is not None else FastPNG(figure)
         for widget in self.controls.values():
             widget.observe(self._on_change, names="value")
@@ -276,15 +353,52 @@ class Dashboard(widgets.VBox):
 
     def _on_change(self, change):
         self.redraw()
+        self.start_prefetch(change)
+
+    def start_prefetch(self, change):
+        """After ``change`` (a traitlets change of a control's value), compute the
+        neighbouring settings of that control in a background thread (see Notes)."""
+        self._generation += 1
+        if not (self.prefetch and self._warm is not None):
+            return
+        values = control_values(self.controls)
+        name = next((n for n, w in self.controls.items() if w is change.owner), None)
+        if name is None or values[name] != change.new:
+            return
+        nearby = [{**values, name: v} for v in neighbours(change.owner, change.old)]
+        if nearby:
+            self.prefetcher = threading.Thread(target=self._prefetch, name="lifutils-prefetch",
+                                               args=(self._generation, nearby), daemon=True)
+            self.prefetcher.start()
+
+    def _prefetch(self, generation, settings):
+        for values in settings:
+            if generation != self._generation:
+                return
+            try:
+                self._warm(values)
+            except Exception:  # noqa: BLE001  left for the redraw that needs it (Notes)
+                return
+            self._remember(_settings_key(values))
+
+    def _remember(self, key):
+        """Note a setting as computed (its redraw sends no "computing" first)."""
+        if len(self._known) > 4096:  # more than the caches hold: start again
+            self._known = set()
+        self._known.add(key)
 
     def redraw(self):
         """Recompute (from the cache if possible), redraw the figure, update the status."""
         values = control_values(self.controls)
         # Shown at once in the page, so a slow setting (the dv/dt hack with Radau
         # takes seconds to use up its budget) is visibly at work, not frozen.
-        self.status.value = ('<div role="status" aria-live="polite" aria-atomic="true">'
-                             '<span style="font-family: var(--jp-code-font-family, monospace); '
-                             'font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}</span></div>')
+        key = _settings_key(values)
+        if key not in self._known:  # (a setting drawn or prefetched before is quick)
+            note = self._notice(values) if self._notice is not None else ""
+            self.status.value = ('<div role="status" aria-live="polite" aria-atomic="true">'
+                                 '<span style="font-family: var(--jp-code-font-family, '
+                                 'monospace); font-size: 0.9em">computing \N{HORIZONTAL ELLIPSIS}'
+                                 f'{html.escape(" " + note) if note else ""}</span></div>')
         try:
             summary = self._draw(values)
         except LifutilsError as exc:
@@ -292,6 +406,7 @@ class Dashboard(widgets.VBox):
             summary = "not simulated"
         else:
             self._show_png(self.renderer.render())
+        self._remember(key)
         self.n_redraws += 1
         settings = "  ".join(f"{name}={readout(w)}" for name, w in self.controls.items())
         text = f"{settings}  \N{EM DASH}  {summary}  \N{EM DASH}  redraw {self.n_redraws}"
@@ -330,6 +445,45 @@ class Dashboard(widgets.VBox):
         self.figure_area.children = (self.error,)
 
 
+def _settings_key(values):
+    """A hashable key for the values of the controls."""
+    return tuple(sorted(values.items()))
+
+
+def _in_kernel() -> bool:
+    """Whether this runs in a Jupyter kernel (IPython's shell with a kernel)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
+
+
+def neighbours(widget, old):
+    """The values one step from a slider's value: first in the direction it last moved
+    (from ``old``), then the other way; none for other widgets (a drop-down list).
+
+    >>> w = slider("i_e (nA)", 20.0, 0.0, 40.0, 0.5, ".2f")
+    >>> neighbours(w, 19.5), neighbours(w, 20.5)
+    ([20.5, 19.5], [19.5, 20.5])
+    >>> w.value = 40.0
+    >>> neighbours(w, 39.5)
+    [39.5]
+    """
+    if isinstance(widget, widgets.SelectionSlider):
+        options = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+        index = widget.index
+        old_index = next((k for k, o in enumerate(options) if o == old), index)
+        steps = (1, -1) if index >= old_index else (-1, 1)
+        return [options[index + d] for d in steps if 0 <= index + d < len(options)]
+    if isinstance(widget, (widgets.FloatSlider, widgets.IntSlider)):
+        value, step = widget.value, widget.step
+        steps = (step, -step) if old is None or value >= old else (-step, step)
+        # As the browser's slider (noUiSlider) computes it: a step on, rounded to the
+        # step's decimals (20.1 + 0.1 is 20.200000000000003 in floating point, 20.2 there).
+        decimals = len(repr(float(step)).split(".")[1].rstrip("0"))
+        return [round(value + d, decimals) for d in steps if widget.min <= value + d <= widget.max]
+    return []
+
+
 def check_size(size) -> str:
     """``size`` if it is one of :data:`SIZES`, else a LifutilsError naming the rule."""
     if not isinstance(size, str) or size not in SIZES:
@@ -355,13 +509,15 @@ def spike_summary(result, exact) -> str:
     return text
 
 
-def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen"):
+def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen", notice=None,
+                    warm=None):
     """One method's trace against the exact answer, redrawn in place.
 
     ``key`` is the method's key (its label names the trace);
     ``run(**values)`` returns ``(result, exact, *extra)`` (cached);
     ``summarize(result, exact, *extra)`` gives the status text; ``size`` is
-    ``"screen"`` or ``"projector"``. The Dashboard's ``trace`` is its
+    ``"screen"`` or ``"projector"``; ``notice`` and ``warm`` as for :class:`Dashboard`
+    (by default ``warm`` runs ``run``). The Dashboard's ``trace`` is its
     :class:`~lifutils.figures.plotting.TraceFigure` (what :func:`~lifutils.figures.plotting.plot_trace`
     draws), moved to each new run.
     """
@@ -376,6 +532,7 @@ def trace_dashboard(title, key, controls, run, summarize, ylim, size="screen"):
         return summarize(result, exact, *extra)
 
     renderer = FastPNG(fig, trace.moving, watched=trace.watched)
-    dash = Dashboard(title, controls, fig, draw, renderer=renderer, size=size)
+    dash = Dashboard(title, controls, fig, draw, renderer=renderer, size=size,
+                     warm=warm or (lambda values: run(**values)), notice=notice)
     dash.trace = trace
     return dash

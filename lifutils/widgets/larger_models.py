@@ -111,7 +111,8 @@ class PhasePlaneDashboard(Dashboard):
         renderer = FastPNG(figure, artists=figure.moving)
         controls = {"pattern": chooser, **self.sliders[pattern[0]]}
         super().__init__("Phase plane: the input and the reset move the trajectory", controls,
-                         figure, self._draw_phase, renderer=renderer, size=size)
+                         figure, self._draw_phase, renderer=renderer, size=size,
+                         warm=self._warm_phase)
         self.children[0].value += _PATTERN_CSS
         for family, widgets in self.sliders.items():
             if family != pattern[0]:
@@ -121,6 +122,13 @@ class PhasePlaneDashboard(Dashboard):
     def _on_change(self, change):
         if not self._holding:  # not while the chooser sets the sliders to a pattern
             self.redraw()
+            self.start_prefetch(change)
+
+    def _warm_phase(self, values):
+        """The run ``values`` would draw (a slider's neighbour; not a new pattern)."""
+        pattern = PATTERN_OPTIONS[values["pattern"]]
+        if pattern == self._shown:
+            run(*pattern, *(values[name] for name in self.sliders[pattern[0]]))
 
     @contextlib.contextmanager
     def _hold(self):
@@ -283,4 +291,5 @@ def kick_synchrony(*, size="screen"):
     draw(control_values(controls))
     renderer = FastPNG(figure, artists=figure.moving)
     return Dashboard("Four neurons that kick each other: when do they fire together?",
-                     controls, figure, draw, renderer=renderer, size=size)
+                     controls, figure, draw, renderer=renderer, size=size,
+                     warm=lambda values: kick_run(values["kick"]))

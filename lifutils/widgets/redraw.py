@@ -11,12 +11,15 @@ background.
 """
 from __future__ import annotations
 
-import io
+import struct
+import zlib
 
-import matplotlib.image as mimage
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-__all__ = ["FastPNG"]
+from ..errors import LifutilsError
+
+__all__ = ["FastPNG", "encode_png"]
 
 
 class FastPNG:
@@ -44,7 +47,7 @@ class FastPNG:
         Static artists that may move now and then (a figure object's ``watched``):
         the background is drawn again when one of them has moved.
     compress_level : int
-        zlib level for the PNG (1 is fast and about 10 % larger than 6).
+        zlib level for the PNG, 0 to 9 (see :func:`encode_png`).
     freeze_layout : bool
         After the first full draw, keep the axes where the figure's layout
         engine (e.g. constrained layout) put them, so later full draws skip
@@ -62,13 +65,14 @@ class FastPNG:
     True
     """
 
-    def __init__(self, fig, artists=None, *, watched=(), compress_level=1, freeze_layout=True):
+    def __init__(self, fig, artists=None, *, watched=(), compress_level=2, freeze_layout=True):
         self.figure = fig
         self._blit = artists is not None
         self.artists = sorted(artists or (), key=lambda a: a.get_zorder())
         for artist in self.artists:
             artist.set_animated(True)
-        self.compress_level = int(compress_level)
+        encode_png(np.full((1, 1, 4), 255, np.uint8), compress_level)  # checks the level
+        self.compress_level = compress_level
         self.freeze_layout = bool(freeze_layout)
         self._guides = list(watched)
         FigureCanvasAgg(fig)
@@ -101,10 +105,49 @@ class FastPNG:
         for artist in self.artists:
             if artist.get_visible():
                 artist.draw(renderer)
-        buf = io.BytesIO()
-        mimage.imsave(buf, canvas.buffer_rgba(), format="png",
-                      pil_kwargs={"compress_level": self.compress_level})
-        return buf.getvalue()
+        return encode_png(np.asarray(canvas.buffer_rgba()), self.compress_level)
+
+
+def encode_png(rgba, level=2) -> bytes:
+    """PNG bytes of an RGBA image (an ``(height, width, 4)`` uint8 array), fast.
+
+    A dashboard's figure is opaque (a white background), so it is written as
+    RGB (8 bits a channel), a quarter less to compress than RGBA; with any
+    transparent pixel it stays RGBA. No row filter: a plot is mostly flat
+    colour, which deflate packs as well without one. At ``level`` 2 this
+    takes about two thirds of the time of Pillow's encoder at its fastest
+    level (adaptive row filters) and gives a slightly smaller file
+    (benchmarks/widget_latency.py: under 10 ms for the side-by-side figure).
+
+    >>> from PIL import Image
+    >>> import io
+    >>> img = np.zeros((3, 4, 4), np.uint8); img[..., 3] = 255; img[1, 2] = (9, 8, 7, 255)
+    >>> back = np.asarray(Image.open(io.BytesIO(encode_png(img))))
+    >>> back.shape, back[1, 2].tolist(), int(back.sum())
+    ((3, 4, 3), [9, 8, 7], 24)
+    """
+    rgba = np.asarray(rgba)
+    if rgba.ndim != 3 or rgba.shape[2] != 4 or rgba.dtype != np.uint8:
+        raise LifutilsError(f"rgba must be a (height, width, 4) uint8 array, got "
+                            f"{rgba.dtype} {rgba.shape}")
+    if isinstance(level, bool) or not isinstance(level, (int, np.integer)) or not 0 <= level <= 9:
+        raise LifutilsError(f"level must be an integer from 0 to 9 (zlib's), got {level!r}")
+    opaque = bool(rgba[..., 3].min() == 255)
+    pixels = rgba[..., :3] if opaque else rgba
+    height, width, channels = pixels.shape
+    rows = np.empty((height, 1 + width * channels), np.uint8)
+    rows[:, 0] = 0  # filter type 0 (none) for every row
+    rows[:, 1:] = pixels.reshape(height, width * channels)
+    header = struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)
+    return b"".join((b"\x89PNG\r\n\x1a\n", _chunk(b"IHDR", header),
+                     _chunk(b"IDAT", zlib.compress(rows.tobytes(), level)),
+                     _chunk(b"IEND", b"")))
+
+
+def _chunk(kind, data):
+    """One PNG chunk: length, type, data, CRC of type and data."""
+    return (struct.pack(">I", len(data)) + kind + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
 
 
 def _artist_state(artist):
