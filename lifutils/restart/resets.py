@@ -166,6 +166,10 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
     ----------
     fun : callable
         Right-hand side ``fun(t, y)`` as for solve_ivp (y has shape (n,)).
+        As with solve_ivp, fun and the events are handed the solver's own
+        state array: read it, never write into it (a copy per call would
+        cost a tenth of the overhead). What they return may be a reused
+        buffer: it is copied.
     t_span : 2-tuple of float
         Interval of integration (t0, tf), with tf > t0 (time units of fun, ms here).
     y0 : array_like, shape (n,)
