@@ -94,6 +94,9 @@ def test_every_figure_draws_it(dummy):
     mine = [r.key for r in results].index("half_euler")
     assert [ax.get_title(loc="left") for ax in axes][mine] == "half-step Euler"
     trace = next(line for line in axes[mine].lines if line.get_gid() == "lif-trace")
+    assert trace.get_color() == dummy.color  # (each panel's own trace is solid: its title names it)
+    ax = plotting.plot_trace(results[mine])  # on shared axes, the line style tells them apart
+    trace = next(line for line in ax.lines if line.get_gid() == "lif-trace")
     assert trace.get_color() == dummy.color and trace.get_linestyle() != "-"
     ax = plotting.plot_raster(results, exact=exact)
     assert "half-step Euler" in [t.get_text() for t in ax.get_yticklabels()]
