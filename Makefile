@@ -18,11 +18,13 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)  ## open JupyterLab on the notebooks (as root, e.g. in a container, with --allow-root)
 	$(VENV)/bin/jupyter lab notebooks/ $$(test "$$(id -u)" = 0 && echo --allow-root)
 
-# pytest-xdist on every core (JOBS=1 runs in one process). tests/conftest.py says which tests go
-# to one worker together (the browser tests; files with costly shared fixtures); groups go out in
-# file order (--no-loadscope-reorder). nbval hands out whole notebooks (--dist loadfile): a
-# notebook's cells run in order in one kernel.
-JOBS ?= auto
+# pytest-xdist with one worker more than the cores (JOBS=1 runs in one process): the browser and
+# book tests spend much of their time waiting on Chromium and JupyterLab, and the extra worker
+# fills it (on 2 cores the first pass took 10.5 min instead of 12). tests/conftest.py says which
+# tests go to one worker together (the browser tests; files with costly shared fixtures); groups
+# go out in file order (--no-loadscope-reorder). nbval hands out whole notebooks (--dist
+# loadfile): a notebook's cells run in order in one kernel.
+JOBS ?= $(shell $(PYTHON) -c 'import os; n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1; print(n + 1)')
 XDIST := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup --no-loadscope-reorder)
 XDIST_NBVAL := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 

@@ -14,11 +14,19 @@ OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["vi
 OUR_CONTENT = ".jp-RenderedMarkdown, .jp-OutputArea-output, .lif-dashboard"
 
 
-def scan(page, context=None) -> list[dict]:
-    """axe's violations on ``page``: [{id, impact, help, nodes: [{target, html}]}]."""
+#: The rules whose verdict depends on colours: all that a second colour scheme of the same
+#: page (the same DOM, other CSS) can change.
+COLOUR_RULES = ("color-contrast", "link-in-text-block")
+
+
+def scan(page, context=None, rules=None) -> list[dict]:
+    """axe's violations on ``page``: [{id, impact, help, nodes: [{target, html}]}]. Every
+    WCAG 2.1 A and AA rule, or only ``rules`` (ids, say COLOUR_RULES)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, context=context, options=OPTIONS)
+    options = OPTIONS if rules is None else {"runOnly": {"type": "rule", "values": list(rules)},
+                                             "resultTypes": ["violations"]}
+    results = Axe().run(page, context=context, options=options)
     return [{"id": v["id"], "impact": v.get("impact"), "help": v.get("help", ""),
              "nodes": [{"target": n["target"], "html": n.get("html", "")[:200]}
                        for n in v["nodes"]]}
