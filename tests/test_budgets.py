@@ -121,9 +121,9 @@ def test_a_slow_fun_meets_the_time_budget_within_an_evaluation_or_two():
     assert 10 <= int(message.rsplit("[calls: ", 1)[1].rstrip("]")) <= 20, message
 
 
-def test_a_fun_that_waits_stops_at_four_times_the_budget_of_wall_clock_time():
-    """fun sleeps 10 ms a call (almost no CPU time): the wall-clock limit, 4 x max_seconds,
-    stops it, and the message says that it waited."""
+def test_a_fun_that_waits_stops_at_ten_times_the_budget_of_wall_clock_time():
+    """fun sleeps 10 ms a call (almost no CPU time): the wall-clock limit, 10 x max_seconds,
+    stops it, and the message says why it may have come."""
     import time
 
     def sleepy(t, y):
@@ -132,6 +132,6 @@ def test_a_fun_that_waits_stops_at_four_times_the_budget_of_wall_clock_time():
 
     message = refuses(lambda: solve_ivp_with_resets(sleepy, (0.0, 1e6), [-70.0], max_seconds=0.2,
                                                         **NEVER_FIRES),
-                      BudgetError, r"ran [\d.]+ s of wall-clock time, 4 times its time budget of "
-                                   r"max_seconds = 0\.2 s, waiting more than computing")
+                      BudgetError, r"ran [\d.]+ s of wall-clock time, 10 times max_seconds = "
+                                   r"0\.2 s, on less CPU time \(fun waits on sleep")
     assert "raise max_seconds" in message

@@ -243,7 +243,7 @@ def solve_ivp_with_resets(fun, t_span, y0, *, events, reset, hold=None, method="
         and at every evaluation while they take more than 0.05 s between two
         looks, so the run stops within a
         fraction of a second of the budget (or one evaluation of fun, if that
-        takes longer). A run whose wall-clock time passes 4 times
+        takes longer). A run whose wall-clock time passes 10 times
         ``max_seconds`` stops the same way, whatever its CPU time: a fun that
         waits (sleeps, reads files, waits for other threads) uses little. When the tool chooses the tolerances itself
         (``spike_tol``, or the check of the defaults), its runs share this one
