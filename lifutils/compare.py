@@ -15,7 +15,8 @@ from .progress import track
 from .result import LIFResult
 
 __all__ = ["spike_time_error", "lowest_v_after", "run_method", "compare_methods",
-           "convergence_order", "euler_convergence", "work_precision", "simulated_rates"]
+           "convergence_order", "euler_convergence", "work_precision", "simulated_rates",
+           "event_rates"]
 
 def spike_time_error(spike_times, reference) -> float:
     """Largest spike-time error (ms) against a reference train.
@@ -199,16 +200,53 @@ def simulated_rates(key, params: LIFParams, currents, t_max=1000.0, **settings):
     >>> simulated_rates("events", LIFParams(), [10.0, 20.0]).round(2)
     array([ 0.  , 55.81])
     """
-    params, given = check_params(params), currents
+    params = check_params(params)
+    rates = []
+    for i in _currents(currents):
+        spikes = run_method(key, params.replace(i_e=float(i)), t_max, **settings).spike_times
+        rates.append(1000.0 / np.mean(np.diff(spikes)) if len(spikes) > 1 else 0.0)
+    return np.array(rates)
+
+
+def event_rates(params: LIFParams, currents, t_max=1000.0, **settings):
+    """The event method's rates (Hz) of :func:`simulated_rates`, from its first interval.
+
+    Under a constant current the event method's spike train repeats itself after its
+    first spike: every interval starts from ``v_reset`` (after ``t_ref``) and the
+    equation does not depend on t, so every interval is the same solve, and they differ
+    only by the solver's error (about 1e-8 of the rate at the default tolerances). Its
+    rate is then 1000 / (its first interval in ms): this simulates up to the second
+    spike instead of all of t_max, 20 to 50 times quicker. As in simulated_rates, it is 0
+    unless two spikes fall within t_max.
+
+    ``settings``: as for :func:`run_method` (``rtol``, ``atol``, ``method``...).
+
+    Examples
+    --------
+    >>> event_rates(LIFParams(), [10.0, 20.0]).round(2)
+    array([ 0.  , 55.81])
+    """
+    params = check_params(params)
+    rates = []
+    for i in _currents(currents):
+        p = params.replace(i_e=float(i))
+        exact, spikes = exact_spike_times(p, t_max), ()
+        if len(exact) > 1:  # where the second spike is, to half an interval
+            t_run = min(exact[1] + 0.5 * (exact[1] - exact[0]), t_max)
+            spikes = run_method("events", p, t_run, **settings).spike_times
+        if len(spikes) < 2:  # none in sight, or the solver disagrees: the long way
+            spikes = run_method("events", p, t_max, **settings).spike_times
+        rates.append(1000.0 / (spikes[1] - spikes[0]) if len(spikes) > 1 else 0.0)
+    return np.array(rates)
+
+
+def _currents(given):
+    """Currents (nA) as a one-dimensional float array, or a LifutilsError."""
     try:
-        currents = np.asarray(currents, dtype=float)
+        currents = np.asarray(given, dtype=float)
     except (TypeError, ValueError, OverflowError):
         currents = None
     if currents is None or currents.ndim != 1:
         raise LifutilsError(f"currents must be a one-dimensional sequence of currents (nA), "
                             f"got {check.show(given)}")
-    rates = []
-    for i in currents:
-        spikes = run_method(key, params.replace(i_e=float(i)), t_max, **settings).spike_times
-        rates.append(1000.0 / np.mean(np.diff(spikes)) if len(spikes) > 1 else 0.0)
-    return np.array(rates)
+    return currents

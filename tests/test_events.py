@@ -262,3 +262,45 @@ def test_a_never_firing_neuron_over_a_long_time_is_refused_for_explicit_methods(
 def test_a_tiny_max_step_is_refused_at_once():
     with pytest.raises(BudgetError, match=r"max_step = 1e-07 implies 6e\+09 right-hand-side evaluations"):
         simulate_events(P20, 100.0, max_step=1e-7)
+
+
+# ---- event_rates: the event method's rates from its first interval ----
+
+@settings(max_examples=12, deadline=None)
+@given(tau_m=st.floats(2.0, 40.0), t_ref=st.floats(0.0, 10.0), v_reset=st.floats(-85.0, -56.0),
+       i_e=st.floats(0.0, 40.0))
+def test_event_rates_are_the_rates_over_all_of_t_max(tau_m, t_ref, v_reset, i_e):
+    # The spike train repeats after its first spike: its first interval gives the rate of
+    # the whole run, to the solver's error; and, like it, 0 unless two spikes fit in t_max.
+    from lifutils.analytic import firing_rate
+    from lifutils.compare import event_rates, simulated_rates
+
+    p = LIFParams(tau_m=tau_m, t_ref=t_ref, v_reset=v_reset)
+    currents = [i_e, 30.0]
+    quick = event_rates(p, currents, 300.0)
+    whole = simulated_rates("events", p, currents, 300.0)
+    assert quick.shape == whole.shape == (2,)
+    assert np.all((quick == 0.0) == (whole == 0.0)), (quick, whole)
+    assert np.allclose(quick, whole, rtol=1e-6, atol=0.0), (quick, whole)
+    exact = firing_rate(p, i_e=np.array(currents))
+    fired = quick > 0
+    assert np.allclose(quick[fired], exact[fired], rtol=1e-5, atol=0.0), (quick, exact)
+
+
+def test_event_rates_refuse_what_simulated_rates_refuse():
+    from lifutils.compare import event_rates
+
+    for bad, words in (("abc", "currents must be a one-dimensional"), ([[1.0]], "one-dimensional"),
+                       ([np.nan], "i_e must be a finite number"), ([1e300], "more than max_spikes")):
+        with pytest.raises(LifutilsError, match=words):
+            event_rates(LIFParams(), bad)
+    with pytest.raises(LifutilsError, match="params must be a LIFParams"):
+        event_rates({"i_e": 20.0}, [20.0])
+    with pytest.raises(LifutilsError, match="t_max"):
+        event_rates(LIFParams(), [20.0], -1.0)
+    assert event_rates(LIFParams(), []).shape == (0,)
+    # two spikes just too far apart for t_max: 0, as over the whole run
+    p = LIFParams(i_e=20.0)
+    second = exact_spike_times(p, 100.0)[1]
+    assert event_rates(p, [20.0], second - 0.01)[0] == 0.0
+    assert event_rates(p, [20.0], second + 0.01)[0] > 0.0

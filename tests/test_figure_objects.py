@@ -15,7 +15,7 @@ from lifutils.figures import accuracy as plotting_accuracy, network as plotting_
 from lifutils.figures import phase as plotting_phase, plotting
 from lifutils import widgets
 from lifutils.analytic import firing_rate
-from lifutils.compare import compare_methods, simulated_rates
+from lifutils.compare import compare_methods, event_rates, simulated_rates
 from lifutils.figures.drawing import describe, figure_to_png
 from lifutils.errors import LifutilsError
 from lifutils.result import LIFResult
@@ -191,7 +191,7 @@ def test_plot_fi_curve_and_the_dashboard_redraw_draw_the_same():
     dash.controls["tau_m"].value = 20.0
     p = LIFParams(tau_m=20.0)
     simulated = {"euler": simulated_rates("euler", p, np.array(currents), 100.0),
-                 "events": simulated_rates("events", p, np.array(currents), 100.0)}
+                 "events": event_rates(p, np.array(currents), 100.0)}
     _same(dash.curve.ax, plotting_accuracy.plot_fi_curve(p, currents, simulated))
 
 

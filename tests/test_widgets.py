@@ -485,3 +485,39 @@ def test_an_error_in_the_prefetch_is_left_for_the_redraw():
     dash.controls["i_e"].value = 21.5  # drawn normally (the real simulation is fine)
     assert "i_e=21.50" in dash.status.value and dash.error_message is None
     dash.prefetcher.join(timeout=60)
+
+
+def test_a_slider_step_with_the_browsers_rounding_noise_still_prefetches_and_hits():
+    # The browser's slider sends 10 + 1.0 as 11.000000000000002: the prefetch made for
+    # the next step must start, and the next press (12.000000000000002) must find it.
+    dash = W.fi_explorer(currents=(10.0, 20.0, 30.0), t_max=200.0)
+    dash.prefetch = True
+    slider = dash.controls["tau_m"]
+    seen = []
+    original = dash._warm
+    dash._warm = lambda values: (seen.append(values["tau_m"]), original(values))
+    slider.value = 11.000000000000002
+    assert dash.prefetcher is not None
+    dash.prefetcher.join(timeout=60)
+    assert seen == [12.0, 10.0]
+    shown = []
+    dash.status.observe(lambda change: shown.append(change.new), names="value")
+    slider.value = 12.000000000000002
+    assert len(shown) == 1 and "computing" not in shown[0]  # prefetched: drawn at once
+    assert "tau_m=12.0" in dash.status.value and dash.error_message is None
+    dash.prefetcher.join(timeout=60)
+
+
+def test_on_grid_takes_off_rounding_noise_only():
+    w = F.slider("x", 10.0, 0.0, 40.0, 1.0, ".1f")
+    for noisy, clean in ((11.000000000000002, 11.0), (19.000000000000004, 19.0),
+                         (12.3, 12.3), (12.9999, 12.9999), (40.0, 40.0)):
+        w.value = noisy
+        assert F.on_grid(w) == clean
+    fine = F.slider("y", 0.5, 0.0, 1.0, 0.05, ".2f")
+    fine.value = 0.1 + 0.2  # 0.30000000000000004
+    assert F.on_grid(fine) == 0.3
+    tiny = F.slider("z", 1e-5, 0.0, 1e-3, 1e-5, ".1e")
+    tiny.value = 3e-5 + 1e-21
+    assert F.on_grid(tiny) == 3e-5
+    assert F.control_values({"x": w, "y": fine}) == {"x": 40.0, "y": 0.3}

@@ -14,6 +14,8 @@ Examples
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .drawing import GID_FI_CURVE, GID_FI_RHEOBASE, GID_FI_RHEOBASE_LABEL, GID_FI_SIMULATED
@@ -194,10 +196,22 @@ class FICurveFigure:
             line.set_data(currents, sim)
             finite = sim[np.isfinite(sim)]  # a rate that is not a number is not drawn
             top = max(top, float(np.max(finite)) if len(finite) else 0.0)
-        top = top if top > 0 else 1.0
-        self.ax.set_ylim(-0.04 * top, 1.08 * top)  # room for the markers at 0 Hz
+        top = _round_top(1.08 * top if top > 0 else 1.0)
+        self.ax.set_ylim(-0.04 * top, top)  # room for the markers at 0 Hz
         describe_fi_curve(self.ax, params, currents, simulated)
         return self
+
+
+#: The rate axis' top is one of these times a power of ten.
+ROUND_TOPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def _round_top(top):
+    """``top`` (> 0) rounded up to a value of :data:`ROUND_TOPS` times a power of ten: a
+    slider moved a step seldom changes the rate axis, so a dashboard seldom has to draw
+    its axes again (only the curve and the markers, much quicker)."""
+    scale = 10.0 ** math.floor(math.log10(top))
+    return next((r * scale for r in ROUND_TOPS if r * scale >= top), 10.0 * scale)
 
 
 def _fi_curve_xy(params, currents):

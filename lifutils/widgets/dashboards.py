@@ -14,7 +14,7 @@ import numpy as np
 from .. import compare
 from ..figures import plotting, accuracy as plotting_accuracy
 from ..analytic import rheobase, simulate_exact
-from ..compare import compare_methods, simulated_rates, spike_time_error
+from ..compare import compare_methods, event_rates, simulated_rates, spike_time_error
 from ..dvdt_hack import simulate_dvdt_hack
 from ..errors import HackStalledError
 from ..euler import simulate_euler
@@ -347,7 +347,9 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
 
     Controls: ``tau_m`` (ms), ``t_ref`` (ms), ``v_reset`` (mV), ``dt`` (ms,
     for Euler). Simulated rates (Hz) come from
-    :func:`lifutils.compare.simulated_rates` over ``t_max`` ms at each current.
+    :func:`lifutils.compare.simulated_rates` over ``t_max`` ms at each current (the
+    event method's from :func:`lifutils.compare.event_rates`, the same rates from its
+    first interval: its spike train repeats).
 
     Parameters
     ----------
@@ -379,11 +381,21 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
                 "v_reset": v_reset_slider(),
                 "dt": dt_choice()}
 
+    # Two caches: moving dt reruns the Euler loop only. The event method's rates come
+    # from its first interval (its spike train repeats: see compare.event_rates).
     @cached
+    def euler(tau_m, t_ref, v_reset, dt):
+        params = LIFParams(tau_m=tau_m, t_ref=t_ref, v_reset=v_reset)
+        return simulated_rates("euler", params, currents, t_max, dt=dt)
+
+    @cached
+    def events(tau_m, t_ref, v_reset):
+        return event_rates(LIFParams(tau_m=tau_m, t_ref=t_ref, v_reset=v_reset), currents, t_max)
+
     def run(tau_m, t_ref, v_reset, dt):
         params = LIFParams(tau_m=tau_m, t_ref=t_ref, v_reset=v_reset)
-        return params, {"euler": simulated_rates("euler", params, currents, t_max, dt=dt),
-                        "events": simulated_rates("events", params, currents, t_max)}
+        return params, {"euler": euler(tau_m, t_ref, v_reset, dt),
+                        "events": events(tau_m, t_ref, v_reset)}
 
     fig, ax = dashboard_figure((6.4, 4.2), size)
     params, simulated = run(**control_values(controls))
@@ -398,9 +410,7 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
     # The rate axis follows the data, so its tick labels change width: keep
     # the layout engine (these redraws are dominated by the simulations anyway).
     renderer = FastPNG(fig, curve.moving, watched=curve.watched, freeze_layout=False)
-    # No prefetch: a setting takes about a second (every current, 1000 ms each), and one
-    # computed in the background slows the redraws meanwhile more than it saves
-    # (benchmarks/browser_latency.py).
-    dash = Dashboard("The f-I curve", controls, fig, draw, renderer=renderer, size=size)
+    dash = Dashboard("The f-I curve", controls, fig, draw, renderer=renderer, size=size,
+                     warm=lambda values: run(**values))
     dash.curve = curve
     return dash

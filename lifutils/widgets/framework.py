@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import collections
+import decimal
 import functools
 import html
 import math
@@ -212,8 +213,39 @@ def cached(func, maxsize=512):
 
 
 def control_values(controls):
-    """Name -> value of each control."""
-    return {name: widget.value for name, widget in controls.items()}
+    """Name -> value of each control, a slider's without the browser's rounding noise
+    (see :func:`on_grid`)."""
+    return {name: on_grid(widget) for name, widget in controls.items()}
+
+
+def on_grid(widget):
+    """A control's value; a FloatSlider's rounded to its step's decimals when it is that
+    close (within 1e-9) to it.
+
+    The browser's slider adds the step in floating point: one step up from 10 by 1.0
+    arrives as 11.000000000000002. A prefetch made for 11.0 (:func:`neighbours`) would
+    be missed, and the cache would hold both. A value set off the grid on purpose (12.3
+    on a slider of step 1) is kept.
+
+    >>> w = slider("tau_m (ms)", 10.0, 2.0, 40.0, 1.0, ".1f")
+    >>> w.value = 11.000000000000002
+    >>> on_grid(w)
+    11.0
+    >>> w.value = 12.3
+    >>> on_grid(w)
+    12.3
+    """
+    value = widget.value
+    if isinstance(widget, widgets.FloatSlider):
+        rounded = round(value, _decimals(widget.step))
+        if abs(value - rounded) <= 1e-9 * max(1.0, abs(rounded)):
+            return rounded
+    return value
+
+
+def _decimals(step):
+    """The decimals of a slider's step (1.0: 0, 0.05: 2)."""
+    return max(0, -decimal.Decimal(repr(float(step))).normalize().as_tuple().exponent)
 
 
 def solver_settings(max_step):
@@ -363,7 +395,7 @@ class Dashboard(widgets.VBox):
             return
         values = control_values(self.controls)
         name = next((n for n, w in self.controls.items() if w is change.owner), None)
-        if name is None or values[name] != change.new:
+        if name is None or change.owner.value != change.new:  # moved again since
             return
         nearby = [{**values, name: v} for v in neighbours(change.owner, change.old)]
         if nearby:
@@ -475,11 +507,11 @@ def neighbours(widget, old):
         steps = (1, -1) if index >= old_index else (-1, 1)
         return [options[index + d] for d in steps if 0 <= index + d < len(options)]
     if isinstance(widget, (widgets.FloatSlider, widgets.IntSlider)):
-        value, step = widget.value, widget.step
+        value, step = on_grid(widget), widget.step
         steps = (step, -step) if old is None or value >= old else (-step, step)
         # As the browser's slider (noUiSlider) computes it: a step on, rounded to the
         # step's decimals (20.1 + 0.1 is 20.200000000000003 in floating point, 20.2 there).
-        decimals = len(repr(float(step)).split(".")[1].rstrip("0"))
+        decimals = _decimals(step)
         return [round(value + d, decimals) for d in steps if widget.min <= value + d <= widget.max]
     return []
 
