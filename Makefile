@@ -28,10 +28,24 @@ JOBS ?= $(shell $(PYTHON) -c 'import os; n = len(os.sched_getaffinity(0)) if has
 XDIST := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup --no-loadscope-reorder)
 XDIST_NBVAL := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 
+# The numerics with --ulp=up run in one process beside the first pass, which leaves a core
+# idle about a third of its time (waiting on Chromium and JupyterLab); their output comes
+# after the first pass's (also in build/ulp-up.log). With JOBS=1 they run after it.
 test: $(STAMP)  ## the whole suite (unit, docstring examples, browser), the numerics in both ulp modes, notebooks under nbval
 	$(PY) -c 'import importlib.util as u; exit(u.find_spec("nest") is None)' || $(PY) -m pip install -e ".[nest]"
-	$(PY) -m pytest $(XDIST)
-	$(PY) -m pytest $(XDIST) -m numerics --ulp=up
+	@mkdir -p build
+	@if [ "$(JOBS)" = 1 ]; then \
+	    $(PY) -m pytest $(XDIST) && $(PY) -m pytest $(XDIST) -m numerics --ulp=up; \
+	else \
+	    echo "$(PY) -m pytest -p no:xdist -p no:cacheprovider -m numerics --ulp=up > build/ulp-up.log (beside the next)"; \
+	    $(PY) -m pytest -p no:xdist -p no:cacheprovider -m numerics --ulp=up > build/ulp-up.log 2>&1 & up=$$!; \
+	    echo "$(PY) -m pytest $(XDIST)"; \
+	    $(PY) -m pytest $(XDIST); first=$$?; \
+	    wait $$up; second=$$?; \
+	    echo "---- the numerics with --ulp=up, run beside the first pass (build/ulp-up.log) ----"; \
+	    tail -n 40 build/ulp-up.log; \
+	    [ $$first -eq 0 ] && [ $$second -eq 0 ]; \
+	fi
 	$(PY) -m pytest $(XDIST) -m numerics --ulp=down
 	@if ls notebooks/*.ipynb >/dev/null 2>&1; then LIFUTILS_PROGRESS=0 $(PY) -m pytest $(NBVAL) $(XDIST_NBVAL) notebooks; fi
 
