@@ -28,23 +28,9 @@ from lifutils.gallery import StepCurrent, adex, izhikevich, solve_all
 from lifutils.methods import REGISTRY, Method, register, spare_styles, unregister
 from lifutils.populations.approaches import APPROACHES, Approach, add_approach
 from test_adversarial import refuses, returns
+from test_hostile_numerics import lif, reset, threshold  # the LIF neuron of the attacks
 
 HUGE = 10**400  # an int that no float holds: float(HUGE) raises OverflowError
-
-
-def lif(t, y):
-    return (-(y + 70.0) + 20.0) / 10.0
-
-
-def threshold(t, y):
-    return y[0] + 55.0
-
-
-threshold.direction = 1
-
-
-def reset(t, y, i):
-    return np.array([-80.0])
 
 
 def solve(fun=lif, t_span=(0.0, 50.0), **options):
