@@ -440,3 +440,76 @@ def test_fun_is_copied_exactly_when_someone_else_may_hold_its_return():
             assert dy is not kept and dy.base is None and dy is not state
     f = guarded_rhs(fresh, itertools.count(1), Guards(Settings()), 2, True, np.array([True, False]))
     assert f(0.0, state).tolist() == [0.0, 2.0]  # held: set to 0 in our own copy
+
+
+# ---- the solvers that call our checked fun directly (restart.loop.DIRECT) ----
+
+@pytest.mark.parametrize("method", ["RK23", "RK45", "DOP853", "LSODA", "BDF", "Radau"])
+def test_without_a_reset_the_run_and_its_count_are_plain_solve_ivps(method):
+    # RK23, RK45, DOP853 and LSODA call our wrapper without scipy's own two layers and count
+    # evaluations on our counter: the same steps, states and nfev as plain solve_ivp.
+    from scipy.integrate import solve_ivp
+
+    def fun(t, y):
+        return np.array([-y[0] + np.sin(t), 0.5 * y[0] - y[1]])
+
+    def never(t, y):
+        return y[0] - 100.0
+    never.terminal, never.direction = True, 1
+    plain = solve_ivp(fun, (0.0, 20.0), [0.3, -0.2], method=method, rtol=1e-6, atol=1e-9,
+                      events=never)
+    ours = solve_ivp_with_resets(fun, (0.0, 20.0), [0.3, -0.2], method=method, rtol=1e-6,
+                                 atol=1e-9, events=never, reset=lambda t, y, i: y)
+    assert ours.nfev == plain.nfev and ours.njev == plain.njev
+    assert np.array_equal(ours.t, plain.t) and np.array_equal(ours.y, plain.y)
+
+
+@pytest.mark.parametrize("method", ["RK23", "RK45", "DOP853", "LSODA"])
+def test_the_direct_path_still_names_a_fun_that_turns_bad(method):
+    calls = [0]
+
+    def fun(t, y):
+        calls[0] += 1
+        if calls[0] > 40:
+            return "text"  # after the solver was built: on the direct path
+        return -y
+
+    with pytest.raises(LifutilsError, match=r"fun must return dy/dt as 1 real numbers"):
+        solve_ivp_with_resets(fun, (0.0, 50.0), [1.0], method=method, rtol=1e-8, atol=1e-8,
+                              events=lambda t, y: y[0] - 5.0, reset=lambda t, y, i: y)
+    calls[0] = 0
+
+    def nan_later(t, y):
+        calls[0] += 1
+        return -y if calls[0] < 40 else np.array([np.nan])
+
+    # A NaN derivative: the solver gives up (a SolverFailedWarning and status -1) or the
+    # guard stops it first (a LifutilsError); either way the message says what fun returned.
+    import warnings
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        try:
+            result = solve_ivp_with_resets(nan_later, (0.0, 50.0), [1.0], method=method,
+                                           rtol=1e-8, atol=1e-8, events=lambda t, y: y[0] - 5.0,
+                                           reset=lambda t, y, i: y)
+        except LifutilsError as exc:
+            message = str(exc)
+        else:
+            assert result.status == -1 and not result.success
+            message = " ".join(str(w.message) for w in seen if w.category is SolverFailedWarning)
+    assert "non-finite derivative" in message, message
+
+
+def test_an_odesolver_class_of_the_users_own_is_left_as_it_is():
+    from scipy.integrate import RK45
+
+    class Mine(RK45):
+        pass
+
+    ours = solve_ivp_with_resets(lambda t, y: -y, (0.0, 5.0), [1.0], method=Mine,
+                                 events=lambda t, y: y[0] - 5.0, reset=lambda t, y, i: y,
+                                 rtol=1e-6, atol=1e-9)
+    plain = solve_ivp_with_resets(lambda t, y: -y, (0.0, 5.0), [1.0], method="RK45",
+                                  events=lambda t, y: y[0] - 5.0, reset=lambda t, y, i: y,
+                                  rtol=1e-6, atol=1e-9)
+    assert ours.nfev == plain.nfev and np.array_equal(ours.y, plain.y)
