@@ -29,27 +29,31 @@ XDIST := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup --no-l
 XDIST_NBVAL := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 ULP_BESIDE := $(PY) -m pytest -p no:xdist -p no:cacheprovider -m numerics
 
-# The numerics with --ulp=up run in one process beside the first pass, which leaves a core
-# idle about a third of its time (waiting on Chromium and JupyterLab): on 2 cores both end
-# together. Their summary (the whole log if they failed) comes after the first pass's; the
-# log stays in build/ulp-up.log. With JOBS=1 everything runs in turn, in one process.
+# The numerics with --ulp=up run in one process beside the first pass (which leaves a core
+# idle about a third of its time, waiting on Chromium and JupyterLab) and beside --ulp=down,
+# which starts when the first pass ends. Their summary (the whole log if they failed) comes
+# after --ulp=down's; the log stays in build/ulp-up.log. With JOBS=1 everything runs in turn,
+# in one process.
 test: $(STAMP)  ## the whole suite (unit, docstring examples, browser), the numerics in both ulp modes, notebooks under nbval
 	$(PY) -c 'import importlib.util as u; exit(u.find_spec("nest") is None)' || $(PY) -m pip install -e ".[nest]"
 	@mkdir -p build
 	@if [ "$(JOBS)" = 1 ]; then \
-	    echo "$(PY) -m pytest $(XDIST) && $(PY) -m pytest $(XDIST) -m numerics --ulp=up"; \
-	    $(PY) -m pytest $(XDIST) && $(PY) -m pytest $(XDIST) -m numerics --ulp=up; \
+	    echo "$(PY) -m pytest $(XDIST) && $(PY) -m pytest $(XDIST) -m numerics --ulp=up && $(PY) -m pytest $(XDIST) -m numerics --ulp=down"; \
+	    $(PY) -m pytest $(XDIST) && $(PY) -m pytest $(XDIST) -m numerics --ulp=up && $(PY) -m pytest $(XDIST) -m numerics --ulp=down; \
 	else \
-	    echo "beside the next: $(ULP_BESIDE) --ulp=up > build/ulp-up.log"; \
+	    echo "beside the next two: $(ULP_BESIDE) --ulp=up > build/ulp-up.log"; \
 	    $(ULP_BESIDE) --ulp=up > build/ulp-up.log 2>&1 & up=$$!; \
 	    echo "$(PY) -m pytest $(XDIST)"; \
 	    $(PY) -m pytest $(XDIST); first=$$?; \
-	    wait $$up; second=$$?; \
-	    echo "---- the numerics with --ulp=up, run beside the first pass (build/ulp-up.log) ----"; \
-	    if [ $$second -eq 0 ]; then tail -n 1 build/ulp-up.log; else tail -n 300 build/ulp-up.log; fi; \
-	    [ $$first -eq 0 ] && [ $$second -eq 0 ]; \
+	    echo "$(PY) -m pytest $(XDIST) -m numerics --ulp=down"; \
+	    $(PY) -m pytest $(XDIST) -m numerics --ulp=down; down=$$?; \
+	    wait $$up; up=$$?; \
+	    echo "---- the numerics with --ulp=up, run beside the two passes above (build/ulp-up.log) ----"; \
+	    if [ $$up -eq 0 ]; then tail -n 1 build/ulp-up.log; else tail -n 300 build/ulp-up.log; fi; \
+	    [ $$first -eq 0 ] && [ $$down -eq 0 ] && [ $$up -eq 0 ]; \
 	fi
-	$(PY) -m pytest $(XDIST) -m numerics --ulp=down
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then LIFUTILS_PROGRESS=0 $(PY) -m pytest $(NBVAL) $(XDIST_NBVAL) notebooks; fi
+
 unit: $(STAMP)  ## unit and property tests and docstring examples only
 	$(PY) -m pytest -m "not browser"
 
