@@ -14,8 +14,7 @@ import itertools
 import math
 
 import numpy as np
-from scipy.integrate import solve_ivp
-from scipy.integrate._ivp.ivp import METHODS
+from scipy.integrate import DOP853, LSODA, RK23, RK45, solve_ivp
 
 from .. import checks as check
 from .args import Settings, event_number, event_vector
@@ -29,8 +28,9 @@ def _solve_ivp(*args, **kwargs):
     return solve_ivp(*args, **kwargs)
 
 
-#: The methods whose solver can call our checked fun directly (see :func:`_direct`).
-DIRECT = ("RK23", "RK45", "DOP853", "LSODA")
+#: The methods whose solver can call our checked fun directly (see :func:`_direct`): name
+#: -> scipy's class (public names only).
+DIRECT = {"RK23": RK23, "RK45": RK45, "DOP853": DOP853, "LSODA": LSODA}
 
 
 @functools.cache
@@ -48,7 +48,7 @@ def _direct(name):
     evaluation on our counter instead, the same number (BDF and Radau are left out: their
     Jacobian's evaluations bypass scipy's count, and would not bypass ours).
     """
-    base = METHODS[name]
+    base = DIRECT[name]
 
     def __init__(self, fun, *args, **kwargs):
         base.__init__(self, fun, *args, **kwargs)
@@ -96,7 +96,8 @@ class Run:
         self._wrappers = {}
         self.latest_release = -math.inf  # the latest time any component is held until
         self._free_rhs = self._rhs(None)
-        self._method = _direct(s.method) if s.method in DIRECT else s.method
+        self._method = _direct(s.method) if isinstance(s.method, str) and s.method in DIRECT \
+            else s.method
         self._charged = 0  # the counter's value at the latest restart charge
         # While check_finite watches, an overflow in a trial step is ours to judge (it is
         # named if it matters): numpy's warnings on it, in fun and in scipy, are not shown.
