@@ -15,7 +15,8 @@ one LIF neuron and on the two-variable AdEx model (tonic spiking, Naud et al.
 written here with scipy alone, on the LIF neuron and on gallery models
 (Izhikevich, AdEx), at scipy's default tolerances passed explicitly
 (rtol = 1e-3, atol = 1e-6) and at tight ones, runs interleaved, the least CPU
-time of 7 (target: 1.15x), then what the defaults add when no tolerance is
+time of 7 (target: 1.15x) and the median of each run's ratio to the plain run just
+before it, then what the defaults add when no tolerance is
 passed (the check of the defaults, a second run), in a table of its own.
 
 Numbers are printed, not asserted: timings depend on the machine.

@@ -384,18 +384,16 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
     # Two caches: moving dt reruns the Euler loop only. The event method's rates come
     # from its first interval (its spike train repeats: see compare.event_rates).
     @cached
-    def euler(tau_m, t_ref, v_reset, dt):
-        params = LIFParams(tau_m=tau_m, t_ref=t_ref, v_reset=v_reset)
+    def euler(params, dt):
         return simulated_rates("euler", params, currents, t_max, dt=dt)
 
     @cached
-    def events(tau_m, t_ref, v_reset):
-        return event_rates(LIFParams(tau_m=tau_m, t_ref=t_ref, v_reset=v_reset), currents, t_max)
+    def events(params):
+        return event_rates(params, currents, t_max)
 
     def run(tau_m, t_ref, v_reset, dt):
-        params = LIFParams(tau_m=tau_m, t_ref=t_ref, v_reset=v_reset)
-        return params, {"euler": euler(tau_m, t_ref, v_reset, dt),
-                        "events": events(tau_m, t_ref, v_reset)}
+        params = LIFParams(tau_m=tau_m, t_ref=t_ref, v_reset=v_reset)  # hashable: a cache key
+        return params, {"euler": euler(params, dt), "events": events(params)}
 
     fig, ax = dashboard_figure((6.4, 4.2), size)
     params, simulated = run(**control_values(controls))
@@ -407,8 +405,8 @@ def fi_explorer(*, currents=tuple(np.arange(0.0, 40.5, 4.0)), t_max=1000.0, size
         worst = float(np.max(np.abs(simulated["euler"] - simulated["events"])))
         return f"rheobase {rheobase(params):g} nA, Euler and events differ by up to {worst:.2g} Hz"
 
-    # The rate axis follows the data, so its tick labels change width: keep
-    # the layout engine (these redraws are dominated by the simulations anyway).
+    # When the rate axis' (rounded) top changes, its tick labels change width: keep the
+    # layout engine for those full redraws (a step that keeps the top only blits).
     renderer = FastPNG(fig, curve.moving, watched=curve.watched, freeze_layout=False)
     dash = Dashboard("The f-I curve", controls, fig, draw, renderer=renderer, size=size,
                      warm=lambda values: run(**values))
