@@ -419,3 +419,42 @@ def test_an_event_that_turns_nan_later_is_an_error_not_silence():
     with pytest.raises(LifutilsError, match=r"events\[0\] returned nan at t = [\d.]+: "):
         solve_ivp_with_resets(lif_rhs(20.0), (0, 100.0), [-70.0], events=event,
                               reset=reset_to(-80.0))
+
+
+# ---- numpy's overflow warnings: quiet for the whole call while check_finite watches
+
+def _lif(t, y):
+    return (-50.0 - y) / 10.0
+
+
+def _peak(t, y):
+    return y[0] + 55.0
+
+
+_peak.direction = 1
+
+
+def _overflowing_reset(t, y, i):
+    return np.exp(np.array([1000.0]))  # inf, with numpy's overflow warning when shown
+
+
+def test_an_overflow_in_reset_is_named_and_numpy_state_is_given_back():
+    """While check_finite watches, an overflow in reset (outside the solver) is not a raw
+    RuntimeWarning (the suite turns warnings into errors): the non-finite state it led to is
+    named; and the caller's numpy error state is as it was, after an error too."""
+    before = np.geterr()
+    with pytest.raises(LifutilsError, match=r"reset returned a non-finite state array\(\[inf\]\)"):
+        solve_ivp_with_resets(_lif, (0.0, 50.0), [-70.0], events=_peak,
+                              reset=_overflowing_reset)
+    assert np.geterr() == before
+    with np.errstate(over="raise"):  # the caller's own setting, kept outside the call
+        solve_ivp_with_resets(_lif, (0.0, 50.0), [-70.0], events=_peak,
+                              reset=lambda t, y, i: np.array([-70.0]))
+        with pytest.raises(FloatingPointError):
+            np.exp(np.array([1000.0]))
+
+
+def test_without_check_finite_numpy_shows_its_overflow_warning():
+    with pytest.raises(RuntimeWarning, match="overflow"):
+        solve_ivp_with_resets(_lif, (0.0, 50.0), [-70.0], events=_peak,
+                              reset=_overflowing_reset, check_finite=False)

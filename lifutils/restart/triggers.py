@@ -36,6 +36,7 @@ class Triggers:
         self.function = layout.function_of[self.event]
         self.in_vector = np.array([m is not None for m in layout.sizes], dtype=bool)[self.function]
         self.any_vector = bool(self.in_vector.any())
+        self.sign0 = float(self.sign[0]) if self.sign.size else 0.0  # for after_reset_one
         self._cached = (None, None)  # (arming and grouping, what for_solver returned for it)
 
     def arm_at_start(self, g0):
@@ -80,10 +81,7 @@ class Triggers:
     def after_reset(self, trigger, on_time_alone, g_before, g_after, t):
         """Arm or disarm triggers after the reset of ``trigger``'s entry (at time t)."""
         if self.event.size == 1:  # one directional entry: the same, without arrays
-            after = self.sign[0] * g_after[0]
-            if not on_time_alone and after >= 0:
-                self._still_triggered(0, g_after[0], t)
-            self.armed[0] = False if on_time_alone else after < 0
+            self.after_reset_one(on_time_alone, float(g_after[0]), t)
             return
         i = self.event[trigger]
         mine = self.event == i
@@ -96,6 +94,14 @@ class Triggers:
             self.armed[mine] = after[mine] < 0
         changed = g_after[self.event] != g_before[self.event]
         self.armed |= ~mine & changed & (after < 0)  # moved back before its trigger by this reset
+
+    def after_reset_one(self, on_time_alone, value, t):
+        """after_reset for one directional entry (one trigger), its value after the reset
+        a float."""
+        after = self.sign0 * value
+        if not on_time_alone and after >= 0:
+            self._still_triggered(0, value, t)
+        self.armed[0] = False if on_time_alone else after < 0
 
     @staticmethod
     def _still_triggered(i, value, t):
