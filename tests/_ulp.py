@@ -15,6 +15,10 @@ bound before ``install`` ran (``from math import exp`` at import time; lifutils 
 numpy's own internal references (``numpy._core.umath``, so ``np.logspace``, ``x ** y`` and
 array methods keep the exact results), scipy's compiled code, and the notebook kernels.
 
+``install("watch")`` moves nothing: it counts, in ``WOULD_MOVE``, the results that "up" or
+"down" would move. conftest watches that way the tests it keeps out of the ulp modes because
+they move none (they would compute in those modes exactly what they compute in the first pass).
+
 What stays exact, as on every processor: results that are 0, inf or NaN (an overflow is an
 overflow everywhere), ``exp(0) = 1``, ``power(x, 0) = power(1, y) = 1``, ``power(x, 1) = x``,
 integer powers of integers that a double holds exactly, and sin or cos of +-1 (a crest: at the
@@ -27,6 +31,10 @@ import sys
 import numpy as np
 
 MODES = ("off", "up", "down")
+#: A fourth mode, for conftest: the functions return their exact results and count the ones
+#: that "up" or "down" would have moved (in WOULD_MOVE).
+WATCH = "watch"
+WOULD_MOVE = [0]
 NUMPY_NAMES = ("exp", "expm1", "log", "log1p", "power", "sin", "cos")
 MATH_NAMES = ("exp", "expm1", "log", "log1p", "pow", "sin", "cos")
 
@@ -68,9 +76,10 @@ class NudgedUfunc:
     unnudged.
     """
 
-    def __init__(self, ufunc, toward):
+    def __init__(self, ufunc, toward, watch=False):
         self.ufunc = ufunc
         self.toward = toward
+        self.watch = watch  # count what would be moved, move nothing
 
     def __getattr__(self, attr):
         if attr == "ufunc":  # not set yet (a copy in the making): no recursion
@@ -88,6 +97,9 @@ class NudgedUfunc:
                 if (result == 0 or not abs(result) < _MAX_FLOAT64
                         or name == "exp" and args[0] == 0
                         or name in _CRESTED and abs(result) == 1):
+                    return result
+                if self.watch:
+                    WOULD_MOVE[0] += 1
                     return result
                 return np.float64(math.nextafter(result, self.toward))
             return self._nudged(_exact_at(name, args), result, kwargs)  # no out=: input intact
@@ -108,6 +120,9 @@ class NudgedUfunc:
             where = kwargs.get("where", True)
             if where is not True:
                 move &= np.asarray(where)
+            if self.watch:
+                WOULD_MOVE[0] += bool(np.any(move))
+                return result
             toward = np.asarray(self.toward, dtype=result.dtype)
             if isinstance(result, np.ndarray):
                 np.nextafter(result, toward, out=result, where=move)  # in place: ours, or the caller's out
@@ -115,8 +130,9 @@ class NudgedUfunc:
             return np.nextafter(result, toward) if move else result
 
 
-def nudged_math(function, name, toward):
-    """``math.<name>`` with its float result moved one ulp toward ``toward``."""
+def nudged_math(function, name, toward, watch=False):
+    """``math.<name>`` with its float result moved one ulp toward ``toward`` (with ``watch``,
+    counted in WOULD_MOVE instead)."""
     def nudged(*args):
         if name == "log" and len(args) == 2:  # log(x, base): CPython divides two logs
             return nudged(args[0]) / nudged(args[1])
@@ -126,6 +142,9 @@ def nudged_math(function, name, toward):
         exact = _exact_at(name, args)
         if exact is not None and bool(exact) or name in _CRESTED and abs(result) == 1:
             return result
+        if watch:
+            WOULD_MOVE[0] += 1
+            return result
         return math.nextafter(result, toward)
     nudged.__name__ = nudged.__qualname__ = name
     nudged.__doc__ = f"math.{name}, nudged one ulp toward {toward}: tests/_ulp.py"
@@ -133,17 +152,20 @@ def nudged_math(function, name, toward):
 
 
 def install(mode):
-    """Nudge the functions one ulp ``"up"`` or ``"down"``, or put the originals back (``"off"``)."""
-    if mode not in MODES:
+    """Nudge the functions one ulp ``"up"`` or ``"down"``, put the originals back (``"off"``),
+    or count what a nudge would move without moving it (``"watch"``: WOULD_MOVE)."""
+    if mode not in MODES and mode != WATCH:
         raise ValueError(f"ulp mode must be one of {', '.join(MODES)}, not {mode!r}")
+    watch = mode == WATCH
     for name, ufunc in ORIGINAL_NUMPY.items():
-        setattr(np, name, ufunc if mode == "off" else NudgedUfunc(ufunc, _toward(mode)))
+        setattr(np, name, ufunc if mode == "off" else NudgedUfunc(ufunc, _toward(mode), watch))
     for name, function in ORIGINAL_MATH.items():
-        setattr(math, name, function if mode == "off" else nudged_math(function, name, _toward(mode)))
+        setattr(math, name, function if mode == "off"
+                else nudged_math(function, name, _toward(mode), watch))
 
 
 def _toward(mode):
-    return math.inf if mode == "up" else -math.inf
+    return -math.inf if mode == "down" else math.inf
 
 
 def describe(mode):
