@@ -28,10 +28,11 @@ lab: $(STAMP)  ## open JupyterLab on the notebooks (as root, e.g. in a container
 CORES := $(shell $(PYTHON) -c 'import os; print(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)')
 JOBS ?= $(shell expr $(CORES) + 1)
 XDIST := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadgroup --no-loadscope-reorder)
-# The --ulp=down pass after the first, and nbval: one worker per core (nothing there waits on
-# a browser; on 2 cores 2:31 instead of 2:45 with three workers, nbval 39 s instead of 42 s).
+# The --ulp=down pass after the first: one worker per core (nothing there waits on a browser;
+# on 2 cores 2:31 instead of 2:45 with three workers). nbval keeps one more: its kernels start
+# and wait (36 s, against 44 s with one per core, in two runs of .ci/run).
 XDIST_NUMERICS := -n $(CORES) --dist loadgroup --no-loadscope-reorder
-XDIST_NBVAL := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(CORES) --dist loadfile)
+XDIST_NBVAL := $(if $(filter 1,$(JOBS)),-p no:xdist,-n $(JOBS) --dist loadfile)
 ULP_BESIDE := $(PY) -m pytest -p no:xdist -p no:cacheprovider -m numerics
 
 # The numerics with --ulp=up run in one process beside the first pass (which leaves a core
