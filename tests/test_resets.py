@@ -458,3 +458,70 @@ def test_without_check_finite_numpy_shows_its_overflow_warning():
     with pytest.raises(RuntimeWarning, match="overflow"):
         solve_ivp_with_resets(_lif, (0.0, 50.0), [-70.0], events=_peak,
                               reset=_overflowing_reset, check_finite=False)
+
+
+# ---- one scalar event takes a leaner reset path (Run._reset_one): the same as the general one
+
+def _general_path(monkeypatch):
+    """Every call of solve_ivp_with_resets in this test through Run._reset_all."""
+    from lifutils.restart import loop
+    init = loop.Run.__init__
+
+    def general(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self._one_event = False
+    monkeypatch.setattr(loop.Run, "__init__", general)
+
+
+def _peak32(t, y):  # not a Python float: checked and converted on both paths
+    return np.float32(y[0] + 55.0)
+
+
+_peak32.direction = 1
+
+
+def _kicked(t, y):  # a time event: a reset cannot move it (it fires once per crossing)
+    return t - 12.5
+
+
+_kicked.direction = 1
+
+ONE_EVENT_CASES = {
+    "threshold": dict(events=_peak, reset=lambda t, y, i: np.array([-70.0])),
+    "threshold, hold": dict(events=_peak, reset=lambda t, y, i: np.array([-70.0]),
+                            hold=lambda t, y, i: (2.0, [0])),
+    "time event": dict(events=_kicked, reset=lambda t, y, i: y + 3.0),
+    "float32 event value": dict(events=_peak32, reset=lambda t, y, i: np.array([-70.0])),
+}
+
+
+@pytest.mark.parametrize("case", list(ONE_EVENT_CASES))
+def test_the_one_event_path_gives_what_the_general_path_gives(case, monkeypatch):
+    kwargs = dict(ONE_EVENT_CASES[case], rtol=1e-8, atol=1e-8)
+    lean = solve_ivp_with_resets(_lif, (0.0, 60.0), [-70.0], **kwargs)
+    _general_path(monkeypatch)
+    general = solve_ivp_with_resets(_lif, (0.0, 60.0), [-70.0], **kwargs)
+    assert len(lean.t_events[0]) >= 1
+    np.testing.assert_array_equal(lean.t_events[0], general.t_events[0])
+    np.testing.assert_array_equal(lean.y, general.y)
+    assert lean.nfev == general.nfev and lean.message == general.message
+
+
+@pytest.mark.parametrize("general", [False, True])
+def test_the_one_event_path_refuses_what_the_general_path_refuses(general, monkeypatch):
+    if general:
+        _general_path(monkeypatch)
+    with pytest.raises(LifutilsError, match=r"reset for event 0 at t = .* still triggered .*Zeno"):
+        solve_ivp_with_resets(_lif, (0.0, 60.0), [-70.0], events=_peak,
+                              reset=lambda t, y, i: np.array([-50.0]), rtol=1e-6, atol=1e-9)
+    with pytest.raises(LifutilsError, match=r"events\[0\] must return one real number"):
+        solve_ivp_with_resets(_lif, (0.0, 60.0), [-70.0], events=_text_below_75,
+                              reset=lambda t, y, i: np.array([-80.0]), rtol=1e-6, atol=1e-9)
+
+
+def _text_below_75(t, y):
+    """A number wherever the solver goes (from -70 mV up), text after the reset to -80 mV."""
+    return "high" if y[0] < -75.0 else y[0] + 55.0
+
+
+_text_below_75.direction = 1
